@@ -1,0 +1,173 @@
+/*
+ * scalar.c — the ground truth. Every other backend is tested against these
+ * functions with memcmp, so they are written to be read, not to be fast.
+ *
+ * distance/batch/sliding: two rolling rows of n + 1 doubles, visiting only
+ * the cells inside the band. align: the full m x n matrix, then a walk back.
+ */
+#include "cpu/scalar.h"
+
+#include "cpu/band.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/*
+ * Rows hold D(i, j) at index j + 1; index 0 is column -1. Before row 0 the
+ * "previous row" is row -1: +inf everywhere except column -1, which holds 0
+ * so that D(0,0) = c + min(inf, inf, 0) = c exactly and D(0,j) = c + D(0,j-1).
+ *
+ * A row i writes columns lo..hi and sets column lo - 1 and hi + 1 to +inf;
+ * row i + 1 reads row i only in columns lo' - 1 .. hi' with lo' >= lo and
+ * hi' <= hi + 1, so stale values further out are never read.
+ */
+static double pair_distance(hdtw_cost cost, size_t w,
+                            const double *a, size_t m,
+                            const double *b, size_t n, double *rows)
+{
+    double *prev = rows, *cur = rows + n + 1;
+
+    for (size_t j = 0; j <= n; j++)
+        prev[j] = INFINITY;
+    prev[0] = 0.0;
+
+    for (size_t i = 0; i < m; i++) {
+        size_t lo = hdtw_row_lo(i, w), hi = hdtw_row_hi(i, w, n);
+        cur[lo] = INFINITY; /* column lo - 1 */
+        for (size_t j = lo; j <= hi; j++) {
+            double best = hdtw_min3(prev[j], prev[j + 1], cur[j]);
+            cur[j + 1] = hdtw_cell_cost(cost, a[i], b[j]) + best;
+        }
+        if (hi + 2 <= n)
+            cur[hi + 2] = INFINITY; /* column hi + 1 */
+        double *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[n];
+}
+
+hdtw_status hdtw_scalar_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
+{
+    (void)ctx;
+    double *rows = malloc(2 * (job->n + 1) * sizeof *rows);
+    if (!rows)
+        return HDTW_E_NOMEM;
+    for (size_t k = 0; k < job->count; k++)
+        out[k] = pair_distance(job->cost, job->band, job->pattern, job->m,
+                               job->series + k * job->stride, job->n, rows);
+    free(rows);
+    return HDTW_OK;
+}
+
+/* The full matrix must fit in this machine's memory, not merely in size_t:
+ * with overcommit a huge malloc can succeed and fail later, on first touch. */
+static int matrix_fits(size_t m, size_t n)
+{
+    size_t cells, bytes;
+    if (__builtin_mul_overflow(m, n, &cells) ||
+        __builtin_mul_overflow(cells, sizeof(double), &bytes))
+        return 0;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || page <= 0)
+        return 1; /* unknown: let malloc decide */
+    return bytes / (size_t)page < (size_t)pages / 2;
+}
+
+/* D(i,j) for every cell (+inf outside the band), row-major. */
+static void fill_matrix(hdtw_cost cost, size_t w, const double *a, size_t m,
+                        const double *b, size_t n, double *D)
+{
+    for (size_t i = 0; i < m; i++) {
+        size_t lo = hdtw_row_lo(i, w), hi = hdtw_row_hi(i, w, n);
+        double *row = D + i * n;
+        for (size_t j = 0; j < n; j++) {
+            if (j < lo || j > hi) {
+                row[j] = INFINITY;
+                continue;
+            }
+            double up = i > 0 ? row[j - n] : INFINITY;
+            double left = j > 0 ? row[j - 1] : INFINITY;
+            double diag = i > 0 && j > 0 ? row[j - n - 1] : INFINITY;
+            double best = i == 0 && j == 0 ? 0.0 : hdtw_min3(diag, up, left);
+            row[j] = hdtw_cell_cost(cost, a[i], b[j]) + best;
+        }
+    }
+}
+
+/* Walks back from (m-1, n-1) into path (room for m + n - 1 cells), last cell
+ * first; returns the number of cells. Ties prefer diagonal, up, then left. */
+static size_t walk_back(const double *D, size_t m, size_t n, size_t *path)
+{
+    size_t i = m - 1, j = n - 1, len = 0;
+    for (;;) {
+        path[2 * len] = i;
+        path[2 * len + 1] = j;
+        len++;
+        if (i == 0 && j == 0)
+            break;
+        if (i == 0) {
+            j--;
+        } else if (j == 0) {
+            i--;
+        } else {
+            double diag = D[(i - 1) * n + j - 1];
+            double up = D[(i - 1) * n + j];
+            double left = D[i * n + j - 1];
+            if (diag <= up && diag <= left) {
+                i--;
+                j--;
+            } else if (up <= left) {
+                i--;
+            } else {
+                j--;
+            }
+        }
+    }
+    return len;
+}
+
+static void reverse_pairs(size_t *path, size_t len)
+{
+    for (size_t lo = 0, hi = len - 1; lo < hi; lo++, hi--) {
+        size_t i = path[2 * lo], j = path[2 * lo + 1];
+        path[2 * lo] = path[2 * hi];
+        path[2 * lo + 1] = path[2 * hi + 1];
+        path[2 * hi] = i;
+        path[2 * hi + 1] = j;
+    }
+}
+
+hdtw_status hdtw_scalar_align(const hdtw_job *job, hdtw_alignment *out)
+{
+    size_t m = job->m, n = job->n;
+    hdtw_status status = HDTW_E_NOMEM;
+    double *D = NULL;
+    size_t *path = NULL;
+
+    if (!matrix_fits(m, n))
+        goto cleanup;
+    D = malloc(m * n * sizeof *D);
+    path = malloc(2 * (m + n - 1) * sizeof *path);
+    if (!D || !path)
+        goto cleanup;
+
+    fill_matrix(job->cost, job->band, job->pattern, m, job->series, n, D);
+    size_t len = walk_back(D, m, n, path);
+    reverse_pairs(path, len);
+
+    double distance = D[m * n - 1];
+    out->distance = distance;
+    out->similarity = 1.0 / (1.0 + distance / (double)len);
+    out->path_len = len;
+    out->path = path;
+    path = NULL; /* now the caller's */
+    status = HDTW_OK;
+cleanup:
+    free(path);
+    free(D);
+    return status;
+}

@@ -1,0 +1,15 @@
+/* scalar.h — the reference backend (cpu/scalar.c). */
+#ifndef HDTW_CPU_SCALAR_H
+#define HDTW_CPU_SCALAR_H
+
+#include "dispatch/internal.h"
+
+/* hdtw_run_fn of the scalar backend: one window after another. */
+hdtw_status hdtw_scalar_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
+
+/* Distance, path and similarity of job->pattern against the single window
+ * job->series[0 .. n-1] (count must be 1). HDTW_E_NOMEM when the m x n
+ * matrix does not fit in memory; *out is written only on success. */
+hdtw_status hdtw_scalar_align(const hdtw_job *job, hdtw_alignment *out);
+
+#endif

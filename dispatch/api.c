@@ -1,0 +1,143 @@
+/*
+ * api.c — the public entry points. Arguments are checked here, once, for
+ * every backend: shapes first (HDTW_E_ARG), then the values the call will
+ * read (HDTW_E_NONFINITE). Only a fully validated hdtw_job reaches the
+ * router, and no output is written unless the whole call succeeds.
+ */
+#include "dispatch/internal.h"
+
+#include "cpu/band.h"
+#include "cpu/scalar.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+static int all_finite(const double *x, size_t n)
+{
+    /* no early exit: the loop vectorises, and valid input is the common case */
+    int finite = 1;
+    for (size_t i = 0; i < n; i++)
+        finite &= isfinite(x[i]) != 0;
+    return finite;
+}
+
+/* Fills job with the parameters and shape; HDTW_E_ARG when m*n*count or the
+ * bytes of count outputs would overflow size_t, or the cost is unknown. */
+static hdtw_status make_job(const hdtw_params *p, const double *pattern,
+                            size_t m, const double *series, size_t n,
+                            size_t count, size_t stride, hdtw_job *job)
+{
+    hdtw_params params = p ? *p : HDTW_PARAMS_DEFAULT;
+    size_t cells, out_bytes;
+    if (params.cost != HDTW_COST_ABS && params.cost != HDTW_COST_SQUARED)
+        return HDTW_E_ARG;
+    if (__builtin_mul_overflow(m, n, &cells) ||
+        __builtin_mul_overflow(cells, count, &cells) ||
+        __builtin_mul_overflow(count, sizeof(double), &out_bytes))
+        return HDTW_E_ARG;
+    *job = (hdtw_job){
+        .cost = params.cost,
+        .band = hdtw_effective_band(params.band, m, n),
+        .pattern = pattern, .m = m,
+        .series = series, .n = n, .count = count, .stride = stride,
+    };
+    return HDTW_OK;
+}
+
+/* The span of series the job's windows read: (count - 1) * stride + n. */
+static size_t job_span(const hdtw_job *job)
+{
+    return (job->count - 1) * job->stride + job->n;
+}
+
+static hdtw_status check_values(const hdtw_job *job)
+{
+    if (!all_finite(job->pattern, job->m) ||
+        !all_finite(job->series, job_span(job)))
+        return HDTW_E_NONFINITE;
+    return HDTW_OK;
+}
+
+/* Pair checks shared by hdtw_distance and hdtw_align. */
+static hdtw_status pair_job(hdtw_ctx *ctx, const hdtw_params *p,
+                            const double *a, size_t m, const double *b,
+                            size_t n, const void *out, hdtw_job *job)
+{
+    if (!ctx || !a || !b || !out || m == 0 || n == 0)
+        return HDTW_E_ARG;
+    hdtw_status s = make_job(p, a, m, b, n, 1, n, job);
+    return s != HDTW_OK ? s : check_values(job);
+}
+
+hdtw_status hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
+                          const double *a, size_t m, const double *b,
+                          size_t n, double *distance)
+{
+    hdtw_job job;
+    hdtw_status s = pair_job(ctx, p, a, m, b, n, distance, &job);
+    return s != HDTW_OK ? s : hdtw_route(ctx, &job, distance);
+}
+
+hdtw_status hdtw_align(hdtw_ctx *ctx, const hdtw_params *p, const double *a,
+                       size_t m, const double *b, size_t n,
+                       hdtw_alignment *out)
+{
+    hdtw_job job;
+    hdtw_status s = pair_job(ctx, p, a, m, b, n, out, &job);
+    if (s != HDTW_OK)
+        return s;
+    s = hdtw_scalar_align(&job, out);
+    if (s == HDTW_OK)
+        ctx->last = HDTW_BACKEND_SCALAR;
+    return s;
+}
+
+void hdtw_alignment_free(hdtw_alignment *al)
+{
+    if (!al)
+        return;
+    free(al->path);
+    al->path = NULL;
+    al->path_len = 0;
+}
+
+hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
+                       const double *pattern, size_t m,
+                       const double *windows, size_t count, size_t n,
+                       double *out)
+{
+    size_t values;
+    if (!ctx || !pattern || !windows || !out || m == 0 || n == 0 ||
+        count == 0 || __builtin_mul_overflow(count, n, &values) ||
+        values > SIZE_MAX / sizeof(double))
+        return HDTW_E_ARG;
+    hdtw_job job;
+    hdtw_status s = make_job(p, pattern, m, windows, n, count, n, &job);
+    if (s == HDTW_OK)
+        s = check_values(&job);
+    return s != HDTW_OK ? s : hdtw_route(ctx, &job, out);
+}
+
+size_t hdtw_sliding_count(size_t len, size_t window, size_t stride)
+{
+    if (window == 0 || stride == 0 || window > len)
+        return 0;
+    return (len - window) / stride + 1;
+}
+
+hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
+                         const double *pattern, size_t m,
+                         const double *series, size_t len, size_t window,
+                         size_t stride, double *out)
+{
+    size_t count = hdtw_sliding_count(len, window, stride);
+    if (!ctx || !pattern || !series || !out || m == 0 || count == 0)
+        return HDTW_E_ARG;
+    hdtw_job job;
+    hdtw_status s =
+        make_job(p, pattern, m, series, window, count, stride, &job);
+    if (s == HDTW_OK)
+        s = check_values(&job);
+    return s != HDTW_OK ? s : hdtw_route(ctx, &job, out);
+}

@@ -1,0 +1,68 @@
+/*
+ * internal.h — what the parts of hdtw share and users never see: the
+ * validated unit of work every backend consumes, and the context.
+ *
+ * Data flows one way: a public call (api.c) validates its arguments and
+ * builds an hdtw_job; the router (router.c) picks a backend from the
+ * context's table and runs it; the backend writes `out`. Backends never call
+ * each other; only the router falls back.
+ */
+#ifndef HDTW_INTERNAL_H
+#define HDTW_INTERNAL_H
+
+#include "hdtw.h"
+
+#include <stddef.h>
+
+/* One validated piece of work: the pattern against `count` windows of
+ * length n, window k being series[k*stride .. k*stride + n - 1]. A single
+ * pair is count = 1; hdtw_batch is stride = n; hdtw_sliding any stride >= 1.
+ * Every value a window reads is finite, and m*n*count fits in size_t. */
+typedef struct {
+    hdtw_cost cost;
+    size_t band;            /* effective half width, see hdtw_effective_band */
+    const double *pattern;
+    size_t m;
+    const double *series;
+    size_t n;
+    size_t count;
+    size_t stride;
+} hdtw_job;
+
+/* A backend's entry point. Contract: on HDTW_OK all `count` outputs are
+ * written; on any other status none is (a backend that can fail part-way,
+ * such as a device, stages its results and copies them out at the end). */
+typedef hdtw_status (*hdtw_run_fn)(hdtw_ctx *ctx, const hdtw_job *job,
+                                   double *out);
+
+/* Bits of ctx->disabled, parsed from HDTW_DISABLE. */
+enum {
+    HDTW_FEATURE_AVX2 = 1u << 0,
+    HDTW_FEATURE_AVX512 = 1u << 1,
+    HDTW_FEATURE_OPENCL = 1u << 2
+};
+
+#define HDTW_DEVICE_NAME_MAX 256
+
+struct hdtw_ctx {
+    hdtw_run_fn run[HDTW_BACKEND_COUNT]; /* NULL: absent or disabled;
+                                            run[HDTW_BACKEND_AUTO] unused */
+    hdtw_backend forced;                  /* HDTW_BACKEND_AUTO: route */
+    hdtw_backend last;                    /* who served the last call */
+    int threads;                          /* 0: all cores */
+    unsigned disabled;                    /* HDTW_FEATURE_* */
+    char opencl_device[HDTW_DEVICE_NAME_MAX]; /* HDTW_OPENCL_DEVICE or "" */
+};
+
+/* Runs job on the backend the context is forced to, or the one the router
+ * picks; completes on the CPU when a device fails. Records ctx->last. */
+hdtw_status hdtw_route(hdtw_ctx *ctx, const hdtw_job *job, double *out);
+
+/* The fastest CPU backend present in ctx's table (never NULL: scalar is
+ * always there). */
+hdtw_backend hdtw_best_cpu_backend(const hdtw_ctx *ctx);
+
+/* Number of threads a CPU backend should use for ctx (resolves 0). */
+int hdtw_ctx_threads(const hdtw_ctx *ctx);
+
+#endif /* HDTW_INTERNAL_H */

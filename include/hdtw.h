@@ -1,0 +1,212 @@
+/*
+ * hdtw.h — Dynamic Time Warping on CPUs and GPUs, bit for bit the same.
+ *
+ * This is the only public header of hdtw. Every function is documented where
+ * it is declared: what it computes, who owns memory, and each status it can
+ * return.
+ *
+ * What is computed (for a[0..m-1], b[0..n-1], IEEE-754 doubles):
+ *
+ *     D(0,0) = c(a0, b0)
+ *     D(i,j) = c(ai, bj) + min(D(i-1,j), D(i,j-1), D(i-1,j-1))  (outside = +inf)
+ *     distance = D(m-1, n-1)
+ *
+ * with c(x,y) = fabs(x - y) (HDTW_COST_ABS) or (x - y) * (x - y)
+ * (HDTW_COST_SQUARED; the accumulated cost, never square-rooted). With a
+ * Sakoe–Chiba band (band >= 0) a cell (i,j) exists only where
+ * |i - j| <= max(band, |m - n|), so the end cell is always reachable.
+ *
+ * Every backend (scalar, AVX2, AVX-512, OpenCL) returns exactly the bits of
+ * the scalar reference: each cell is one rounded subtraction, one abs or
+ * multiply, exact minima and one rounded addition, evaluated in that order.
+ *
+ * Errors: functions return an hdtw_status. When a call fails, nothing is
+ * written to any of its output arguments. The library never prints, never
+ * calls exit and never aborts.
+ *
+ * Threads: an hdtw_ctx is used by one thread at a time; separate contexts
+ * are independent and may be used concurrently. Functions that take no
+ * context (hdtw_strerror, hdtw_backend_name, hdtw_alignment_free) are
+ * thread-safe.
+ */
+#ifndef HDTW_H
+#define HDTW_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(HDTW_STATIC_DEFINE)
+#  define HDTW_API
+#elif defined(_WIN32)
+#  ifdef HDTW_BUILDING
+#    define HDTW_API __declspec(dllexport)
+#  else
+#    define HDTW_API __declspec(dllimport)
+#  endif
+#else
+#  define HDTW_API __attribute__((visibility("default")))
+#endif
+
+#define HDTW_VERSION_MAJOR 0
+#define HDTW_VERSION_MINOR 1
+#define HDTW_VERSION_PATCH 0
+
+/* ------------------------------------------------------------------ status */
+
+typedef enum {
+    HDTW_OK = 0,        /* success; outputs written */
+    HDTW_E_ARG,         /* NULL pointer, zero length, impossible shape, a size
+                           whose m*n*count or output size overflows size_t,
+                           unknown environment value */
+    HDTW_E_NONFINITE,   /* an input value that is read is NaN or +-Inf */
+    HDTW_E_NOMEM,       /* an allocation failed, or a matrix would not fit in
+                           this machine's memory */
+    HDTW_E_UNSUPPORTED, /* the requested backend is not available here */
+    HDTW_E_DEVICE       /* an OpenCL device failed and no fallback was allowed */
+} hdtw_status;
+
+/* A short English description of s ("success", "invalid argument", ...).
+ * Never NULL; unknown values give "unknown status". Static storage. */
+HDTW_API const char *hdtw_strerror(hdtw_status s);
+
+/* ---------------------------------------------------------------- backends */
+
+typedef enum {
+    HDTW_BACKEND_AUTO = 0, /* let the router pick the fastest available */
+    HDTW_BACKEND_SCALAR,   /* plain C, the ground truth; always present */
+    HDTW_BACKEND_AVX2,     /* x86-64 AVX2 (+ OpenMP) */
+    HDTW_BACKEND_AVX512,   /* x86-64 AVX-512F/DQ/VL (+ OpenMP) */
+    HDTW_BACKEND_OPENCL    /* an OpenCL device with cl_khr_fp64 */
+} hdtw_backend;
+
+#define HDTW_BACKEND_COUNT 5
+
+typedef enum {
+    HDTW_COST_ABS = 0,  /* c(x,y) = fabs(x - y) (default) */
+    HDTW_COST_SQUARED   /* c(x,y) = (x - y) * (x - y); distance not rooted */
+} hdtw_cost;
+
+/* DTW parameters. band < 0: unconstrained. band >= 0: Sakoe–Chiba half
+ * width, widened to |m - n| when smaller. band = 0 with m = n is the
+ * lock-step (Euclidean-style) sum of costs. */
+typedef struct {
+    hdtw_cost cost;
+    long band;
+} hdtw_params;
+
+#define HDTW_PARAMS_DEFAULT ((hdtw_params){ HDTW_COST_ABS, -1 })
+
+/* ----------------------------------------------------------------- context */
+
+typedef struct hdtw_ctx hdtw_ctx; /* opaque */
+
+/* Creates a context in *out. Reads the environment:
+ *   HDTW_BACKEND=auto|scalar|avx2|avx512|opencl   force a backend
+ *   HDTW_DISABLE=avx512,avx2,opencl               pretend features are absent
+ *   HDTW_OPENCL_DEVICE=<index or name substring>  pick an OpenCL device
+ * Returns HDTW_E_ARG if out is NULL or a variable holds an unknown value,
+ * HDTW_E_UNSUPPORTED if HDTW_BACKEND names a backend absent here,
+ * HDTW_E_NOMEM if allocation fails. *out is written only on success.
+ * The caller owns the context and releases it with hdtw_destroy. */
+HDTW_API hdtw_status hdtw_create(hdtw_ctx **out);
+
+/* Releases ctx and everything it holds (device programs, buffers).
+ * NULL is accepted and does nothing. */
+HDTW_API void hdtw_destroy(hdtw_ctx *ctx);
+
+/* Forces every later call on ctx to run on backend b (HDTW_BACKEND_AUTO
+ * returns to automatic routing). HDTW_E_ARG for a NULL ctx or an unknown
+ * value; HDTW_E_UNSUPPORTED if b is absent on this machine or disabled by
+ * HDTW_DISABLE (the context keeps its previous setting). */
+HDTW_API hdtw_status hdtw_set_backend(hdtw_ctx *ctx, hdtw_backend b);
+
+/* Number of CPU threads the CPU backends may use; 0 = all cores (the
+ * default). Results never depend on it. HDTW_E_ARG for a NULL ctx or n < 0. */
+HDTW_API hdtw_status hdtw_set_threads(hdtw_ctx *ctx, int n);
+
+/* The backend that served the last successful call on ctx
+ * (HDTW_BACKEND_AUTO before any call, or for a NULL ctx). After a device
+ * failure this names the CPU backend that completed the call. */
+HDTW_API hdtw_backend hdtw_last_backend(const hdtw_ctx *ctx);
+
+/* "auto", "scalar", "avx2", "avx512", "opencl"; "unknown" otherwise. */
+HDTW_API const char *hdtw_backend_name(hdtw_backend b);
+
+/* -------------------------------------------------------------- one pair */
+
+/* DTW distance between a[0..m-1] and b[0..n-1] into *distance.
+ * p may be NULL for HDTW_PARAMS_DEFAULT.
+ * HDTW_E_ARG: ctx, a, b or distance NULL; m or n zero; m*n overflows;
+ *             p->cost unknown.
+ * HDTW_E_NONFINITE: a NaN or +-Inf in a or b.
+ * HDTW_E_NOMEM, HDTW_E_UNSUPPORTED, HDTW_E_DEVICE as described above. */
+HDTW_API hdtw_status hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
+                                   const double *a, size_t m,
+                                   const double *b, size_t n,
+                                   double *distance);
+
+/* An optimal alignment. path holds 2*path_len indices i0,j0,i1,j1,... from
+ * (0,0) to (m-1,n-1); it is allocated by hdtw_align and owned by the caller,
+ * who releases it with hdtw_alignment_free. */
+typedef struct {
+    double distance;   /* as hdtw_distance, the same bits */
+    double similarity; /* 1 / (1 + distance / path_len), in (0, 1] */
+    size_t path_len;   /* number of cells on the path, max(m,n)..m+n-1 */
+    size_t *path;      /* 2 * path_len entries */
+} hdtw_alignment;
+
+/* Distance, path and similarity of a against b. The path is found by
+ * walking back from (m-1,n-1), taking at each step the smallest of
+ * diagonal (i-1,j-1), up (i-1,j) and left (i,j-1), ties preferring
+ * diagonal, then up, then left. Uses O(m*n) memory (8 bytes per cell):
+ * HDTW_E_NOMEM when that matrix would not fit in this machine's memory.
+ * Always computed on the CPU. Other statuses as hdtw_distance; *out is
+ * written only on success. */
+HDTW_API hdtw_status hdtw_align(hdtw_ctx *ctx, const hdtw_params *p,
+                                const double *a, size_t m,
+                                const double *b, size_t n,
+                                hdtw_alignment *out);
+
+/* Frees al->path and sets it to NULL, path_len to 0. NULL is accepted. */
+HDTW_API void hdtw_alignment_free(hdtw_alignment *al);
+
+/* ------------------------------------------------------------------ batches */
+
+/* out[k] = distance(pattern[0..m-1], windows[k*n .. k*n+n-1]) for
+ * k = 0..count-1 (windows stored back to back).
+ * HDTW_E_ARG: a NULL pointer; m, n or count zero; m*n*count or count*n
+ *             overflows size_t.
+ * HDTW_E_NONFINITE: a NaN or +-Inf in the pattern or the windows.
+ * Other statuses as hdtw_distance. out (count doubles) is written only on
+ * success, and entirely. */
+HDTW_API hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
+                                const double *pattern, size_t m,
+                                const double *windows, size_t count, size_t n,
+                                double *out);
+
+/* Number of windows hdtw_sliding produces: (len - window) / stride + 1, or 0
+ * when window is 0, stride is 0 or window > len. */
+HDTW_API size_t hdtw_sliding_count(size_t len, size_t window, size_t stride);
+
+/* out[k] = distance(pattern[0..m-1], series[k*stride .. k*stride+window-1])
+ * for k = 0 .. hdtw_sliding_count(len, window, stride) - 1. The windows are
+ * read in place; no copy is made.
+ * HDTW_E_ARG: a NULL pointer; m, len, window or stride zero; window > len;
+ *             m*window*count overflows.
+ * HDTW_E_NONFINITE: a NaN or +-Inf in the pattern or in
+ *             series[0 .. last window's end), the span the windows cover.
+ * Other statuses as hdtw_batch. */
+HDTW_API hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
+                                  const double *pattern, size_t m,
+                                  const double *series, size_t len,
+                                  size_t window, size_t stride,
+                                  double *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HDTW_H */

@@ -1,0 +1,92 @@
+#include "testutil.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t test_next(test_rng *r)
+{
+    uint64_t z = (r->state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+size_t test_range(test_rng *r, size_t lo, size_t hi)
+{
+    return lo + (size_t)(test_next(r) % (uint64_t)(hi - lo + 1));
+}
+
+double test_unit(test_rng *r)
+{
+    return (double)(test_next(r) >> 11) * 0x1.0p-52 - 1.0;
+}
+
+void test_fill_series(test_rng *r, double *x, size_t n)
+{
+    int integer_steps = test_next(r) % 4 == 0;
+    double level = test_unit(r) * 100.0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && test_next(r) % 8 == 0) {
+            x[i] = x[i - 1]; /* flat stretches: ties in the path */
+            continue;
+        }
+        level += integer_steps ? (double)((int)test_range(r, 0, 4) - 2)
+                               : test_unit(r);
+        x[i] = level;
+    }
+}
+
+void *test_alloc(size_t bytes)
+{
+    void *p = malloc(bytes ? bytes : 1);
+    ck_assert_ptr_nonnull(p);
+    return p;
+}
+
+static int in_band(long band, size_t i, size_t j, size_t m, size_t n)
+{
+    if (band < 0)
+        return 1;
+    long skew = labs((long)m - (long)n);
+    long width = band > skew ? band : skew;
+    return labs((long)i - (long)j) <= width;
+}
+
+double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
+                 const double *b, size_t n)
+{
+    double *D = test_alloc(m * n * sizeof *D);
+    for (size_t i = 0; i < m; i++) {
+        for (size_t j = 0; j < n; j++) {
+            double *cell = &D[i * n + j];
+            if (!in_band(band, i, j, m, n)) {
+                *cell = INFINITY;
+                continue;
+            }
+            double diff = a[i] - b[j];
+            double c = cost == HDTW_COST_SQUARED ? diff * diff : fabs(diff);
+            if (i == 0 && j == 0) {
+                *cell = c;
+                continue;
+            }
+            double best = INFINITY;
+            if (i > 0 && D[(i - 1) * n + j] < best)
+                best = D[(i - 1) * n + j];
+            if (j > 0 && D[i * n + j - 1] < best)
+                best = D[i * n + j - 1];
+            if (i > 0 && j > 0 && D[(i - 1) * n + j - 1] < best)
+                best = D[(i - 1) * n + j - 1];
+            *cell = c + best;
+        }
+    }
+    double d = D[m * n - 1];
+    free(D);
+    return d;
+}
+
+int same_bits(double x, double y)
+{
+    return memcmp(&x, &y, sizeof x) == 0;
+}

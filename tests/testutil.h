@@ -1,0 +1,37 @@
+/*
+ * testutil.h — what the Check suites share: a seeded generator, random
+ * series, and an independent naive DTW used as a second opinion on the
+ * scalar reference.
+ */
+#ifndef HDTW_TESTUTIL_H
+#define HDTW_TESTUTIL_H
+
+#include "hdtw.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* splitmix64: small, seedable, the same sequence on every machine */
+typedef struct { uint64_t state; } test_rng;
+
+uint64_t test_next(test_rng *r);
+/* uniform in [lo, hi] (inclusive) */
+size_t test_range(test_rng *r, size_t lo, size_t hi);
+/* uniform double in [-1, 1) */
+double test_unit(test_rng *r);
+/* x[0..n-1]: a random walk, sometimes with repeats and integer steps so
+ * that ties in the DP are common */
+void test_fill_series(test_rng *r, double *x, size_t n);
+/* malloc that fails the test instead of returning NULL */
+void *test_alloc(size_t bytes);
+
+/* The definition of DESIGN.md §1 evaluated literally on a full matrix,
+ * written independently of cpu/scalar.c: the cell exists iff
+ * |i - j| <= max(band, |m - n|) (band < 0: always). */
+double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
+                 const double *b, size_t n);
+
+/* memcmp of two doubles: the only equality the suites use */
+int same_bits(double x, double y);
+
+#endif
