@@ -8,6 +8,7 @@
 #include "cpu/scalar.h"
 
 #include "cpu/band.h"
+#include "dispatch/alloc.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -53,13 +54,13 @@ static double pair_distance(hdtw_cost cost, size_t w,
 hdtw_status hdtw_scalar_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
 {
     (void)ctx;
-    double *rows = malloc(2 * (job->n + 1) * sizeof *rows);
+    double *rows = hdtw_malloc(2 * (job->n + 1) * sizeof *rows);
     if (!rows)
         return HDTW_E_NOMEM;
     for (size_t k = 0; k < job->count; k++)
         out[k] = pair_distance(job->cost, job->band, job->pattern, job->m,
                                job->series + k * job->stride, job->n, rows);
-    free(rows);
+    hdtw_free(rows);
     return HDTW_OK;
 }
 
@@ -150,8 +151,8 @@ hdtw_status hdtw_scalar_align(const hdtw_job *job, hdtw_alignment *out)
 
     if (!matrix_fits(m, n))
         goto cleanup;
-    D = malloc(m * n * sizeof *D);
-    path = malloc(2 * (m + n - 1) * sizeof *path);
+    D = hdtw_malloc(m * n * sizeof *D);
+    path = hdtw_malloc(2 * (m + n - 1) * sizeof *path);
     if (!D || !path)
         goto cleanup;
 
@@ -167,7 +168,7 @@ hdtw_status hdtw_scalar_align(const hdtw_job *job, hdtw_alignment *out)
     path = NULL; /* now the caller's */
     status = HDTW_OK;
 cleanup:
-    free(path);
-    free(D);
+    hdtw_free(path);
+    hdtw_free(D);
     return status;
 }

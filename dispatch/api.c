@@ -8,6 +8,7 @@
 
 #include "cpu/band.h"
 #include "cpu/scalar.h"
+#include "dispatch/alloc.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -97,7 +98,7 @@ void hdtw_alignment_free(hdtw_alignment *al)
 {
     if (!al)
         return;
-    free(al->path);
+    hdtw_free(al->path);
     al->path = NULL;
     al->path_len = 0;
 }

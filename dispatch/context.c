@@ -5,6 +5,7 @@
 #include "dispatch/internal.h"
 
 #include "cpu/scalar.h"
+#include "dispatch/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +104,7 @@ hdtw_status hdtw_create(hdtw_ctx **out)
         (device && strlen(device) >= HDTW_DEVICE_NAME_MAX))
         return HDTW_E_ARG;
 
-    hdtw_ctx *ctx = calloc(1, sizeof *ctx);
+    hdtw_ctx *ctx = hdtw_calloc(1, sizeof *ctx);
     if (!ctx)
         return HDTW_E_NOMEM;
     ctx->disabled = disabled;
@@ -122,7 +123,7 @@ hdtw_status hdtw_create(hdtw_ctx **out)
 
 void hdtw_destroy(hdtw_ctx *ctx)
 {
-    free(ctx);
+    hdtw_free(ctx);
 }
 
 hdtw_status hdtw_set_backend(hdtw_ctx *ctx, hdtw_backend b)
@@ -158,4 +159,29 @@ int hdtw_ctx_threads(const hdtw_ctx *ctx)
 hdtw_backend hdtw_last_backend(const hdtw_ctx *ctx)
 {
     return ctx ? ctx->last : HDTW_BACKEND_AUTO;
+}
+
+/* Without an OpenCL backend there are no devices and never a device error;
+ * opencl/ provides these when the backend is built. */
+hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
+                                size_t cap, size_t *count)
+{
+    (void)out;
+    (void)cap;
+    if (!ctx || !count)
+        return HDTW_E_ARG;
+    *count = 0;
+    return HDTW_OK;
+}
+
+hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index)
+{
+    (void)index;
+    return ctx ? HDTW_E_UNSUPPORTED : HDTW_E_ARG;
+}
+
+const char *hdtw_last_error(const hdtw_ctx *ctx)
+{
+    (void)ctx;
+    return "";
 }

@@ -205,6 +205,38 @@ HDTW_API hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
                                   size_t window, size_t stride,
                                   double *out);
 
+/* ---------------------------------------------------------- OpenCL devices */
+
+/* An OpenCL device as hdtw sees it. */
+typedef struct {
+    char name[128];
+    char vendor[128];
+    char platform[128];
+    unsigned compute_units;
+    unsigned long long global_mem_bytes;
+    int is_gpu; /* CL_DEVICE_TYPE_GPU */
+    int fp64;   /* has cl_khr_fp64; devices without it are never used */
+} hdtw_device_info;
+
+/* Lists the OpenCL devices of every platform, in the order that
+ * HDTW_OPENCL_DEVICE and hdtw_set_opencl_device index them. Writes
+ * min(cap, total) entries to out (out may be NULL when cap is 0) and the
+ * total to *count. A library built without OpenCL, or a machine without a
+ * platform, reports 0 devices and HDTW_OK. HDTW_E_ARG for a NULL ctx or
+ * count. */
+HDTW_API hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
+                                         size_t cap, size_t *count);
+
+/* Makes the device at `index` of hdtw_opencl_devices the one ctx's OpenCL
+ * backend uses. HDTW_E_UNSUPPORTED if there is no such device or it lacks
+ * fp64; HDTW_E_ARG for a NULL ctx. */
+HDTW_API hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index);
+
+/* A description of the last device problem on ctx (for example the OpenCL
+ * program build log), or "" when there was none. Owned by ctx, valid until
+ * the next call on ctx. */
+HDTW_API const char *hdtw_last_error(const hdtw_ctx *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -89,6 +89,19 @@ START_TEST(every_backend_settable_or_unsupported)
 }
 END_TEST
 
+START_TEST(device_calls)
+{
+    size_t count = 12345;
+    ck_assert_int_eq(hdtw_opencl_devices(NULL, NULL, 0, &count), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_opencl_devices(ctx, NULL, 0, NULL), HDTW_E_ARG);
+    ck_assert_uint_eq(count, 12345);
+    ck_assert_int_eq(hdtw_opencl_devices(ctx, NULL, 0, &count), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_opencl_device(NULL, 0), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_set_opencl_device(ctx, count), HDTW_E_UNSUPPORTED);
+    ck_assert_ptr_nonnull(hdtw_last_error(ctx));
+}
+END_TEST
+
 /* ------------------------------------------------------------ environment */
 
 static hdtw_status create_with(const char *name, const char *value)
@@ -306,6 +319,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, names_and_messages);
     tcase_add_test(tc, context_calls);
     tcase_add_test(tc, every_backend_settable_or_unsupported);
+    tcase_add_test(tc, device_calls);
     tcase_add_test(tc, environment_values);
     tcase_add_test(tc, disabled_backend_cannot_be_forced);
     suite_add_tcase(s, tc);
