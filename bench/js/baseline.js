@@ -1,0 +1,96 @@
+'use strict';
+// Times the pure-JavaScript DTW on the seed's cases and prints JSON, so the
+// C benchmarks can report "x faster than JS" from the same machine and run.
+//   node bench/js/baseline.js [--pairs 50,100,...] [--batch COUNTxLEN]...
+//                             [--repeats R] [--cost abs|squared] [--band B]
+// Inputs are the same deterministic random walks as bench/ uses (seeded
+// splitmix64 below), so results can also be checked bit for bit.
+const { dtw, dtwBatch } = require('./dtw.js');
+
+function splitmix64(seed) {
+  let s = BigInt.asUintN(64, BigInt(seed));
+  return () => {
+    s = BigInt.asUintN(64, s + 0x9e3779b97f4a7c15n);
+    let z = s;
+    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
+    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
+    return z ^ (z >> 31n);
+  };
+}
+
+// A random walk with steps uniform in [-1, 1): x[0] = step, x[i] = x[i-1] + step.
+function randomWalk(n, seed) {
+  const next = splitmix64(seed), x = new Float64Array(n);
+  let level = 0;
+  for (let i = 0; i < n; i++) {
+    level += Number(next() >> 11n) * 2 ** -52 - 1;
+    x[i] = level;
+  }
+  return x;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b), h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+// Seconds per call: warmed up (the JIT optimises hot functions only after
+// some calls), each sample long enough (>= 20 ms) for the clock to resolve.
+function time(fn, repeats) {
+  let result, calls = 1;
+  for (let warm = 0; warm < 3; warm++) result = fn();
+  for (;;) {
+    const t0 = process.hrtime.bigint();
+    for (let c = 0; c < calls; c++) fn();
+    if (Number(process.hrtime.bigint() - t0) * 1e-9 >= 0.02) break;
+    calls *= 2;
+  }
+  const secs = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let c = 0; c < calls; c++) result = fn();
+    secs.push(Number(process.hrtime.bigint() - t0) * 1e-9 / calls);
+  }
+  return { secs, median: median(secs), result };
+}
+
+function parseArgs(argv) {
+  const o = { pairs: [50, 100, 200, 500, 1000, 2000], batches: [[1000, 100]],
+              repeats: 5, cost: 'abs', band: -1 };
+  for (let i = 2; i < argv.length; i++) {
+    const v = argv[++i];
+    switch (argv[i - 1]) {
+      case '--pairs': o.pairs = v ? v.split(',').map(Number) : []; break;
+      case '--batch': o.batches.push(v.split('x').map(Number)); break;
+      case '--no-default-batch': o.batches = []; i--; break;
+      case '--repeats': o.repeats = Number(v); break;
+      case '--cost': o.cost = v; break;
+      case '--band': o.band = Number(v); break;
+      default: throw new Error(`unknown option ${argv[i - 1]}`);
+    }
+  }
+  return o;
+}
+
+function main() {
+  const o = parseArgs(process.argv);
+  const opts = { cost: o.cost, band: o.band };
+  const cases = [];
+  for (const n of o.pairs) {
+    const a = randomWalk(n, 1), b = randomWalk(n, 2);
+    const t = time(() => dtw(a, b, opts), o.repeats);
+    cases.push({ case: `pair ${n}`, m: n, n, count: 1, seconds: t.median,
+                 cells: n * n, gcups: n * n / t.median * 1e-9, result: t.result });
+  }
+  for (const [count, n] of o.batches) {
+    const pattern = randomWalk(n, 1), windows = randomWalk(count * n, 3);
+    const t = time(() => dtwBatch(pattern, windows, n, opts), o.repeats);
+    const cells = count * n * n;
+    cases.push({ case: `batch ${count}x${n}`, m: n, n, count, seconds: t.median,
+                 cells, gcups: cells / t.median * 1e-9, result: t.result[0] });
+  }
+  process.stdout.write(JSON.stringify({ runtime: `node ${process.version}`,
+    cost: o.cost, band: o.band, repeats: o.repeats, cases }, null, 1) + '\n');
+}
+
+main();
