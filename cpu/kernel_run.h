@@ -53,10 +53,10 @@ static hdtw_status FUNC(run_lanes)(hdtw_ctx *ctx, const hdtw_job *job,
     int threads = hdtw_ctx_threads(ctx);
     if ((size_t)threads > groups)
         threads = (int)groups;
+    /* n values of a window exist in memory, so 2n + 1 cannot overflow */
     size_t per_thread = 2 * job->n + 1, bytes; /* vectors, see lane_group */
-    if (__builtin_mul_overflow(per_thread * (size_t)threads, sizeof(VEC),
-                               &bytes) ||
-        job->n > SIZE_MAX / 4)
+    if (__builtin_mul_overflow(per_thread, (size_t)threads * sizeof(VEC),
+                               &bytes))
         return HDTW_E_NOMEM;
     VEC *work = hdtw_malloc_aligned(sizeof(VEC), bytes);
     if (!work)
