@@ -2,8 +2,9 @@
 # The CPU benchmark with its baselines, all on this machine in one run:
 #   1. the pure-JavaScript DTW (bench/js/baseline.js, node) on the seed's
 #      cases and the large batches, unbanded and with band 13;
-#   2. dtaidistance's C/OpenMP core, pip-installed into a throwaway venv
-#      under /tmp (skipped with a message when it cannot be installed);
+#   2. dtaidistance's C/OpenMP core, by bench/peers/dtaidistance.sh in a
+#      throwaway venv under /tmp (skipped with a message when it cannot be
+#      installed);
 #   3. build/bench/bench_cpu, which times scalar/avx2/avx512 at 1 and 2
 #      threads and reports the ratios against 1 and 2.
 # Usage: bench/run_cpu.sh [--quick] [--repeats R]   (from the repository root,
@@ -38,11 +39,8 @@ else
   echo "bench/run_cpu.sh: node not found, no JavaScript baseline" >&2
 fi
 
-echo "== dtaidistance in a throwaway venv" >&2
-if python3 -m venv "$tmp/venv" >&2 &&
-   "$tmp/venv/bin/pip" install --quiet dtaidistance numpy >&2 &&
-   "$tmp/venv/bin/python" bench/peers/dtaidistance_bench.py \
-     --repeats "$repeats" > "$tmp/dtai.json"; then
+echo "== dtaidistance (bench/peers/dtaidistance.sh)" >&2
+if bench/peers/dtaidistance.sh --repeats "$repeats" > "$tmp/dtai.json"; then
   args+=(--peer "$tmp/dtai.json")
 else
   echo "bench/run_cpu.sh: dtaidistance could not be installed or run; skipped" >&2
