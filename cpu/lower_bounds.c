@@ -11,7 +11,7 @@
 double hdtw_lb_limit(double threshold, size_t m)
 {
     double grow = 1.0 + (double)(8 * m + 16) * 0x1p-53;
-    return fmax(threshold, DBL_MIN) * grow;
+    return (threshold > DBL_MIN ? threshold : DBL_MIN) * grow;
 }
 
 static double max2(double x, double y)

@@ -40,15 +40,16 @@
 double hdtw_lb_limit(double threshold, size_t m);
 
 /* Cost of x against the band [lo, hi]: 0 inside, else the cell cost to the
- * nearer end. Never above c(x, y) for any y in [lo, hi]. */
+ * nearer end. Never above c(x, y) for any y in [lo, hi]. Branch-free: at
+ * most one of the two gaps is positive, and that gap is the rounded
+ * difference fabs(x - end) the cell cost would take (rounding is symmetric). */
 static inline double hdtw_lb_term(hdtw_cost cost, double x, double lo,
                                   double hi)
 {
-    if (x > hi)
-        return hdtw_cell_cost(cost, x, hi);
-    if (x < lo)
-        return hdtw_cell_cost(cost, x, lo);
-    return 0.0;
+    double above = x - hi, below = lo - x;
+    double gap = above > below ? above : below;
+    gap = gap > 0.0 ? gap : 0.0;
+    return cost == HDTW_COST_SQUARED ? gap * gap : gap;
 }
 
 /* Envelope of y[0 .. len-1] with half width r for positions t0 .. t1-1:

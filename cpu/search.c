@@ -229,9 +229,13 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
     hdtw_envelope(series, job->len, p->r, s0, s1 + job->m - 1, wk->env_lo,
                   wk->env_hi, wk->scratch);
 
+    double threshold = INFINITY, limit = INFINITY;
     for (size_t k = 0; k < n; k++) {
-        double threshold = fmin(wk->top.threshold, shared_threshold(shared));
-        double limit = hdtw_lb_limit(threshold, job->m);
+        double now = hdtw_min2(wk->top.threshold, shared_threshold(shared));
+        if (now != threshold) {
+            threshold = now;
+            limit = hdtw_lb_limit(threshold, job->m);
+        }
         double d = window_distance(p, wk, series + s0 + k, wk->env_lo + k,
                                    wk->env_hi + k,
                                    job->znorm ? wk->mean[k] : 0.0,
