@@ -314,7 +314,7 @@ END_TEST
 START_TEST(long_series_vs_brute_force)
 {
     test_rng rng = { 5000u + (unsigned)_i };
-    size_t len = test_range(&rng, 9000, 14000), m = test_range(&rng, 16, 80);
+    size_t len = test_range(&rng, 8300, 10000), m = test_range(&rng, 16, 64);
     double *query = test_alloc(m * sizeof *query);
     double *series = test_alloc(len * sizeof *series);
     test_fill_series(&rng, query, m);
@@ -449,10 +449,10 @@ static Suite *search_suite(void)
     TCase *exact = tcase_create("brute_force");
     tcase_add_checked_fixture(exact, setup, teardown);
     tcase_set_timeout(exact, 120);
-    tcase_add_loop_test(exact, random_cases_vs_brute_force, 0, 30);
-    tcase_add_loop_test(exact, long_series_vs_brute_force, 0, 8);
+    tcase_add_loop_test(exact, random_cases_vs_brute_force, 0, 20);
+    tcase_add_loop_test(exact, long_series_vs_brute_force, 0, 4);
     tcase_add_test(exact, exclusion_suppresses_two);
-    tcase_add_loop_test(exact, exclusion_suppresses_across_chunks, 0, 6);
+    tcase_add_loop_test(exact, exclusion_suppresses_across_chunks, 0, 3);
     tcase_add_test(exact, found_fewer_than_k);
     suite_add_tcase(s, exact);
 
