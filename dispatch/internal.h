@@ -11,6 +11,7 @@
 #define HDTW_INTERNAL_H
 
 #include "hdtw.h"
+#include "dispatch/profile.h"
 
 #include <stddef.h>
 
@@ -52,11 +53,24 @@ struct hdtw_ctx {
     int threads;                          /* 0: all cores */
     unsigned disabled;                    /* HDTW_FEATURE_* */
     char opencl_device[HDTW_DEVICE_NAME_MAX]; /* HDTW_OPENCL_DEVICE or "" */
+    hdtw_profile profile;                 /* the router's numbers */
 };
 
 /* Runs job on the backend the context is forced to, or the one the router
  * picks; completes on the CPU when a device fails. Records ctx->last. */
 hdtw_status hdtw_route(hdtw_ctx *ctx, const hdtw_job *job, double *out);
+
+/* The backend AUTO (or the forced setting) gives job, and the router's
+ * estimate in seconds of job on backend b (INFINITY when b is absent, or an
+ * OpenCL device never measured). */
+hdtw_backend hdtw_route_pick(const hdtw_ctx *ctx, const hdtw_job *job);
+double hdtw_route_estimate(const hdtw_ctx *ctx, hdtw_backend b,
+                           const hdtw_job *job);
+
+/* The name of the OpenCL device ctx's OpenCL backend runs on, or NULL when
+ * there is none (the router looks up the device's measured numbers by it).
+ * Provided by opencl/ when built, else by context.c. */
+const char *hdtw_opencl_device_name(const hdtw_ctx *ctx);
 
 /* The fastest CPU backend present in ctx's table (never NULL: scalar is
  * always there). */

@@ -1,9 +1,22 @@
 /*
  * router.c — picks the backend for a call and falls back when a device
  * fails. Routing never changes a result bit: every backend computes the
- * scalar reference's exact values.
+ * scalar reference's exact values, so the choice is only about time.
+ *
+ * The cost model (numbers in ctx->profile, see profile.h): a backend takes
+ *
+ *     overhead(threads) + cells / throughput(threads)   [+ bytes / bandwidth]
+ *
+ * for a call, where cells = the band's cells summed over the windows, the
+ * curve is the one measured for the job's kind (one pair, or many windows),
+ * and the bytes term (pattern, windows, results over the bus) applies to an
+ * OpenCL device only. AUTO runs the backend with the smallest estimate.
  */
 #include "dispatch/internal.h"
+
+#include "cpu/band.h"
+
+#include <math.h>
 
 hdtw_backend hdtw_best_cpu_backend(const hdtw_ctx *ctx)
 {
@@ -14,17 +27,108 @@ hdtw_backend hdtw_best_cpu_backend(const hdtw_ctx *ctx)
     return HDTW_BACKEND_SCALAR;
 }
 
-static hdtw_backend pick(const hdtw_ctx *ctx, const hdtw_job *job)
+static hdtw_kind job_kind(const hdtw_job *job)
 {
-    (void)job;
+    return job->count == 1 ? HDTW_KIND_PAIR : HDTW_KIND_MANY;
+}
+
+static double job_cells(const hdtw_job *job)
+{
+    size_t longest = job->m > job->n ? job->m : job->n;
+    double per_window = job->band >= longest /* no band: skip the loop */
+                            ? (double)job->m * (double)job->n
+                            : (double)hdtw_band_cells(job->m, job->n, job->band);
+    return (double)job->count * per_window;
+}
+
+/* Threads a CPU backend can keep busy: windows are the unit of parallel
+ * work for many-window calls, so 3 windows never use 16 threads. */
+static int useful_threads(const hdtw_ctx *ctx, const hdtw_job *job)
+{
+    int threads = hdtw_ctx_threads(ctx);
+    if (job->count > 1 && job->count < (size_t)threads)
+        threads = (int)job->count;
+    return threads;
+}
+
+/* Bytes an OpenCL call moves: the pattern, the span of the series the
+ * windows cover, and one result per window. */
+static double job_bytes(const hdtw_job *job)
+{
+    double span = (double)(job->count - 1) * (double)job->stride +
+                  (double)job->n;
+    return (double)sizeof(double) *
+           ((double)job->m + span + (double)job->count);
+}
+
+/* The measured profile of the device ctx's OpenCL backend uses, or NULL:
+ * a device that was never measured here is never picked by AUTO. */
+static const hdtw_device_profile *device_profile(const hdtw_ctx *ctx)
+{
+    if (!ctx->run[HDTW_BACKEND_OPENCL] || ctx->profile.devices == 0)
+        return NULL;
+    const char *name = hdtw_opencl_device_name(ctx);
+    return name ? hdtw_profile_device(&ctx->profile, name) : NULL;
+}
+
+static double estimate(const hdtw_ctx *ctx, hdtw_backend b,
+                       const hdtw_job *job, double cells)
+{
+    if (!ctx->run[b])
+        return INFINITY;
+    hdtw_kind kind = job_kind(job);
+    if (b == HDTW_BACKEND_OPENCL) {
+        const hdtw_device_profile *d = device_profile(ctx);
+        if (!d || d->kind[kind].points == 0)
+            return INFINITY;
+        return hdtw_curve_seconds(&d->kind[kind], 0, cells) +
+               job_bytes(job) / d->bytes_per_s[kind];
+    }
+    /* a CPU backend without numbers of its own borrows scalar's; the tie
+     * then goes to the wider instruction set (see hdtw_route_pick) */
+    const hdtw_rate_curve *c = &ctx->profile.cpu[b][kind];
+    if (c->points == 0)
+        c = &ctx->profile.cpu[HDTW_BACKEND_SCALAR][kind];
+    if (c->points == 0)
+        return INFINITY;
+    return hdtw_curve_seconds(c, useful_threads(ctx, job), cells);
+}
+
+double hdtw_route_estimate(const hdtw_ctx *ctx, hdtw_backend b,
+                           const hdtw_job *job)
+{
+    if (b <= HDTW_BACKEND_AUTO || b >= HDTW_BACKEND_COUNT)
+        return INFINITY;
+    return estimate(ctx, b, job, job_cells(job));
+}
+
+hdtw_backend hdtw_route_pick(const hdtw_ctx *ctx, const hdtw_job *job)
+{
     if (ctx->forced != HDTW_BACKEND_AUTO)
         return ctx->forced;
-    return hdtw_best_cpu_backend(ctx);
+    /* CPU kernels from the widest down (ties go to the wider), then the
+     * device, which must be strictly faster to be chosen */
+    static const hdtw_backend order[] = { HDTW_BACKEND_AVX512,
+                                          HDTW_BACKEND_AVX2,
+                                          HDTW_BACKEND_SCALAR,
+                                          HDTW_BACKEND_OPENCL };
+    hdtw_backend best = hdtw_best_cpu_backend(ctx);
+    if (best == HDTW_BACKEND_SCALAR && !ctx->run[HDTW_BACKEND_OPENCL])
+        return best; /* nothing to choose from: skip the arithmetic */
+    double cells = job_cells(job), best_s = INFINITY;
+    for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
+        double s = estimate(ctx, order[k], job, cells);
+        if (s < best_s) {
+            best = order[k];
+            best_s = s;
+        }
+    }
+    return best;
 }
 
 hdtw_status hdtw_route(hdtw_ctx *ctx, const hdtw_job *job, double *out)
 {
-    hdtw_backend b = pick(ctx, job);
+    hdtw_backend b = hdtw_route_pick(ctx, job);
     hdtw_status s = ctx->run[b](ctx, job, out);
     if (s == HDTW_E_DEVICE) {
         /* a device failed and wrote nothing: the CPU completes the call */
