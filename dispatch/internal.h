@@ -60,12 +60,23 @@ struct hdtw_ctx {
  * picks; completes on the CPU when a device fails. Records ctx->last. */
 hdtw_status hdtw_route(hdtw_ctx *ctx, const hdtw_job *job, double *out);
 
-/* The backend AUTO (or the forced setting) gives job, and the router's
- * estimate in seconds of job on backend b (INFINITY when b is absent, or an
- * OpenCL device never measured). */
-hdtw_backend hdtw_route_pick(const hdtw_ctx *ctx, const hdtw_job *job);
-double hdtw_route_estimate(const hdtw_ctx *ctx, hdtw_backend b,
-                           const hdtw_job *job);
+/* The router's cost model as a pure function of its inputs (unit-tested
+ * with synthetic profiles): estimated seconds of job on backend b
+ * (INFINITY when b is absent, or is an OpenCL device never measured), and
+ * the backend with the smallest estimate. */
+typedef struct {
+    const hdtw_profile *profile;
+    const hdtw_device_profile *device; /* the OpenCL device's numbers or NULL */
+    unsigned present;                  /* bit (1u << b): backend b available */
+    int threads;                       /* CPU threads (hdtw_ctx_threads) */
+} hdtw_cost_model;
+
+double hdtw_cost_estimate(const hdtw_cost_model *cm, hdtw_backend b,
+                          const hdtw_job *job);
+hdtw_backend hdtw_cost_pick(const hdtw_cost_model *cm, const hdtw_job *job);
+
+/* The backend a call on ctx goes to: the forced one, or hdtw_cost_pick. */
+hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job);
 
 /* The name of the OpenCL device ctx's OpenCL backend runs on, or NULL when
  * there is none (the router looks up the device's measured numbers by it).

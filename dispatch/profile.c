@@ -247,31 +247,35 @@ static int parse_line(char *line, hdtw_profile *p, int *versioned,
     return -1;
 }
 
-int hdtw_profile_parse(const char *text, size_t len, hdtw_profile *out)
+int hdtw_profile_merge(hdtw_profile *p, const char *text, size_t len)
 {
     unsigned char seen[HDTW_BACKEND_COUNT][HDTW_KIND_COUNT] = { { 0 } };
+    hdtw_profile merged = *p; /* p changes only when all of text is good */
     char line[512];
     int versioned = 0;
-    hdtw_profile_defaults(out);
     for (size_t pos = 0; pos < len;) {
         size_t end = pos;
         while (end < len && text[end] != '\n')
             end++;
         if (end - pos >= sizeof line || memchr(text + pos, '\0', end - pos))
-            goto malformed;
+            return -1;
         memcpy(line, text + pos, end - pos);
         line[end - pos] = '\0';
-        if (parse_line(line, out, &versioned, seen) != 0)
-            goto malformed;
+        if (parse_line(line, &merged, &versioned, seen) != 0)
+            return -1;
         pos = end + 1;
     }
     if (!versioned)
-        goto malformed;
-    out->from_file = 1;
+        return -1;
+    merged.from_file = 1;
+    *p = merged;
     return 0;
-malformed:
+}
+
+int hdtw_profile_parse(const char *text, size_t len, hdtw_profile *out)
+{
     hdtw_profile_defaults(out);
-    return -1;
+    return hdtw_profile_merge(out, text, len);
 }
 
 /* ------------------------------------------------------------- the file */

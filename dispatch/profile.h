@@ -77,6 +77,10 @@ void hdtw_profile_defaults(hdtw_profile *p);
  * *out holds exactly the defaults. */
 int hdtw_profile_parse(const char *text, size_t len, hdtw_profile *out);
 
+/* Applies text[0..len) on top of *p (each curve or device the text names
+ * replaces p's). Returns 0, or -1 for malformed text, leaving *p as it was. */
+int hdtw_profile_merge(hdtw_profile *p, const char *text, size_t len);
+
 /* The profile's path (HDTW_PROFILE, then the XDG rule above) into
  * buf[0..cap); returns 0, or -1 when no path can be formed. */
 int hdtw_profile_path(char *buf, size_t cap);

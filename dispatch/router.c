@@ -43,9 +43,8 @@ static double job_cells(const hdtw_job *job)
 
 /* Threads a CPU backend can keep busy: windows are the unit of parallel
  * work for many-window calls, so 3 windows never use 16 threads. */
-static int useful_threads(const hdtw_ctx *ctx, const hdtw_job *job)
+static int useful_threads(int threads, const hdtw_job *job)
 {
-    int threads = hdtw_ctx_threads(ctx);
     if (job->count > 1 && job->count < (size_t)threads)
         threads = (int)job->count;
     return threads;
@@ -61,69 +60,75 @@ static double job_bytes(const hdtw_job *job)
            ((double)job->m + span + (double)job->count);
 }
 
-/* The measured profile of the device ctx's OpenCL backend uses, or NULL:
- * a device that was never measured here is never picked by AUTO. */
-static const hdtw_device_profile *device_profile(const hdtw_ctx *ctx)
-{
-    if (!ctx->run[HDTW_BACKEND_OPENCL] || ctx->profile.devices == 0)
-        return NULL;
-    const char *name = hdtw_opencl_device_name(ctx);
-    return name ? hdtw_profile_device(&ctx->profile, name) : NULL;
-}
-
-static double estimate(const hdtw_ctx *ctx, hdtw_backend b,
+static double estimate(const hdtw_cost_model *cm, hdtw_backend b,
                        const hdtw_job *job, double cells)
 {
-    if (!ctx->run[b])
+    if (!(cm->present & (1u << b)))
         return INFINITY;
     hdtw_kind kind = job_kind(job);
     if (b == HDTW_BACKEND_OPENCL) {
-        const hdtw_device_profile *d = device_profile(ctx);
-        if (!d || d->kind[kind].points == 0)
+        /* a device never measured here is never picked (PoCL would
+         * otherwise win by assumption) */
+        const hdtw_device_profile *d = cm->device;
+        if (!d || d->kind[kind].points == 0 || !(d->bytes_per_s[kind] > 0))
             return INFINITY;
         return hdtw_curve_seconds(&d->kind[kind], 0, cells) +
                job_bytes(job) / d->bytes_per_s[kind];
     }
     /* a CPU backend without numbers of its own borrows scalar's; the tie
-     * then goes to the wider instruction set (see hdtw_route_pick) */
-    const hdtw_rate_curve *c = &ctx->profile.cpu[b][kind];
+     * then goes to the wider instruction set (see hdtw_cost_pick) */
+    const hdtw_rate_curve *c = &cm->profile->cpu[b][kind];
     if (c->points == 0)
-        c = &ctx->profile.cpu[HDTW_BACKEND_SCALAR][kind];
+        c = &cm->profile->cpu[HDTW_BACKEND_SCALAR][kind];
     if (c->points == 0)
         return INFINITY;
-    return hdtw_curve_seconds(c, useful_threads(ctx, job), cells);
+    return hdtw_curve_seconds(c, useful_threads(cm->threads, job), cells);
 }
 
-double hdtw_route_estimate(const hdtw_ctx *ctx, hdtw_backend b,
-                           const hdtw_job *job)
+double hdtw_cost_estimate(const hdtw_cost_model *cm, hdtw_backend b,
+                          const hdtw_job *job)
 {
     if (b <= HDTW_BACKEND_AUTO || b >= HDTW_BACKEND_COUNT)
         return INFINITY;
-    return estimate(ctx, b, job, job_cells(job));
+    return estimate(cm, b, job, job_cells(job));
 }
 
-hdtw_backend hdtw_route_pick(const hdtw_ctx *ctx, const hdtw_job *job)
+hdtw_backend hdtw_cost_pick(const hdtw_cost_model *cm, const hdtw_job *job)
 {
-    if (ctx->forced != HDTW_BACKEND_AUTO)
-        return ctx->forced;
     /* CPU kernels from the widest down (ties go to the wider), then the
      * device, which must be strictly faster to be chosen */
     static const hdtw_backend order[] = { HDTW_BACKEND_AVX512,
                                           HDTW_BACKEND_AVX2,
                                           HDTW_BACKEND_SCALAR,
                                           HDTW_BACKEND_OPENCL };
-    hdtw_backend best = hdtw_best_cpu_backend(ctx);
-    if (best == HDTW_BACKEND_SCALAR && !ctx->run[HDTW_BACKEND_OPENCL])
-        return best; /* nothing to choose from: skip the arithmetic */
     double cells = job_cells(job), best_s = INFINITY;
+    hdtw_backend best = HDTW_BACKEND_SCALAR; /* always present */
     for (size_t k = 0; k < sizeof order / sizeof *order; k++) {
-        double s = estimate(ctx, order[k], job, cells);
+        double s = estimate(cm, order[k], job, cells);
         if (s < best_s) {
             best = order[k];
             best_s = s;
         }
     }
     return best;
+}
+
+hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job)
+{
+    if (ctx->forced != HDTW_BACKEND_AUTO)
+        return ctx->forced;
+    hdtw_cost_model cm = { .profile = &ctx->profile,
+                           .threads = hdtw_ctx_threads(ctx) };
+    for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++)
+        if (ctx->run[b])
+            cm.present |= 1u << b;
+    if (cm.present == 1u << HDTW_BACKEND_SCALAR)
+        return HDTW_BACKEND_SCALAR; /* nothing to choose from */
+    if (ctx->run[HDTW_BACKEND_OPENCL] && ctx->profile.devices > 0) {
+        const char *name = hdtw_opencl_device_name(ctx);
+        cm.device = name ? hdtw_profile_device(&ctx->profile, name) : NULL;
+    }
+    return hdtw_cost_pick(&cm, job);
 }
 
 hdtw_status hdtw_route(hdtw_ctx *ctx, const hdtw_job *job, double *out)
