@@ -60,7 +60,8 @@ static void usage(FILE *to)
 "  --backends LIST     of scalar,avx2,avx512,opencl,auto (default: all here)\n"
 "  --devices LIST      OpenCL device indices (default: all with fp64)\n"
 "  --threads LIST      thread counts, 0 = all cores (default 1,<cores>)\n"
-"  --repeats R         samples per case and backend (default 5, max %d)\n"
+"  --repeats R         samples per case and backend (default 5, --sweep 11;\n"
+"                      at most %d)\n"
 "  --js / --no-js      also time bench/js/baseline.js with node (default:\n"
 "                      when node and the script are found)\n"
 "output\n"
@@ -124,7 +125,7 @@ static int parse_options(int argc, char **argv, options *o)
                     .js = -1, .pattern_len = 100, .stride = 1,
                     .threads = { 1, cores }, .nthreads = cores > 1 ? 2 : 1,
                     .params = HDTW_PARAMS_DEFAULT, .sweep_max = 1e8,
-                    .settings = { .repeats = 5, .min_sample_s = 0.02,
+                    .settings = { .repeats = 0, .min_sample_s = 0.02,
                                   .progress = isatty(STDERR_FILENO) } };
     int c;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -177,6 +178,8 @@ static int parse_options(int argc, char **argv, options *o)
             return -1;
         }
     }
+    if (o->settings.repeats == 0) /* the sweep compares close times */
+        o->settings.repeats = o->mode == MODE_SWEEP ? 11 : 5;
     return optind == argc ? 0 : -1;
 }
 
