@@ -117,13 +117,13 @@ hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job)
 {
     if (ctx->forced != HDTW_BACKEND_AUTO)
         return ctx->forced;
-    hdtw_cost_model cm = { .profile = &ctx->profile,
-                           .threads = hdtw_ctx_threads(ctx) };
+    hdtw_cost_model cm = { .profile = &ctx->profile };
     for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++)
         if (ctx->run[b])
             cm.present |= 1u << b;
     if (cm.present == 1u << HDTW_BACKEND_SCALAR)
         return HDTW_BACKEND_SCALAR; /* nothing to choose from */
+    cm.threads = hdtw_ctx_threads(ctx);
     if (ctx->run[HDTW_BACKEND_OPENCL] && ctx->profile.devices > 0) {
         const char *name = hdtw_opencl_device_name(ctx);
         cm.device = name ? hdtw_profile_device(&ctx->profile, name) : NULL;

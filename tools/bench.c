@@ -188,13 +188,17 @@ static int by_value(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
+double bench_median(double *values, int n)
+{
+    qsort(values, (size_t)n, sizeof *values, by_value);
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 static void summarise(bench_result *r)
 {
     double sorted[BENCH_MAX_REPEATS];
     memcpy(sorted, r->samples, (size_t)r->repeats * sizeof *sorted);
-    qsort(sorted, (size_t)r->repeats, sizeof *sorted, by_value);
-    int h = r->repeats / 2;
-    r->median = r->repeats % 2 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
+    r->median = bench_median(sorted, r->repeats);
     r->min = sorted[0];
     r->max = sorted[r->repeats - 1];
 }
