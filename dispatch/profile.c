@@ -15,15 +15,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /*
- * Built-in defaults: `dtwbench --calibrate` on the development machine
- * (2-core AMD EPYC Zen 5 VM, ~3.4 GHz, shared with other jobs), 2025-11-25,
- * on main as of that day. A backend missing here borrows scalar's numbers
- * (router.c), so a kernel added later is still preferred over scalar.
- * OpenCL devices have no default: AUTO uses a device only once it has been
- * measured on this machine (so PoCL never wins by assumption).
+ * Built-in defaults, measured on the development machine (2-core AMD EPYC
+ * Zen 5 VM, shared with other jobs) on 2025-11-25, when main had the scalar
+ * backend only: throughput from hdtw-match on the USD/CHF data on a quiet
+ * machine (0.82 GCUPS; `dtwbench --calibrate` under a load average of 7 gave
+ * 0.31-0.37), overhead from `dtwbench --calibrate` (0.17 us per pair call;
+ * a many-window call fitted none). A backend missing here borrows scalar's
+ * numbers (router.c), so a kernel added later is still preferred over
+ * scalar until a calibration says otherwise. OpenCL devices have no default:
+ * AUTO uses a device only once it has been measured on the machine.
  */
 static const struct {
     hdtw_backend backend;
@@ -31,8 +35,8 @@ static const struct {
     int threads;
     double overhead_us, gcups;
 } default_rates[] = {
-    { HDTW_BACKEND_SCALAR, HDTW_KIND_PAIR, 1, 0.05, 0.80 },
-    { HDTW_BACKEND_SCALAR, HDTW_KIND_MANY, 1, 0.05, 0.80 },
+    { HDTW_BACKEND_SCALAR, HDTW_KIND_PAIR, 1, 0.17, 0.80 },
+    { HDTW_BACKEND_SCALAR, HDTW_KIND_MANY, 1, 0.0, 0.80 },
 };
 
 void hdtw_profile_defaults(hdtw_profile *p)
@@ -303,9 +307,15 @@ void hdtw_profile_load(hdtw_profile *out)
     hdtw_profile_defaults(out);
     if (hdtw_profile_path(path, sizeof path) != 0)
         return;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* non-blocking: a FIFO or device named by mistake must not hang */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
     if (fd < 0)
         return;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return;
+    }
     size_t len = 0;
     ssize_t got;
     while (len < sizeof text &&

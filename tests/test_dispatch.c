@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* A profile holding exactly the given text's entries (no defaults). */
@@ -424,6 +425,10 @@ START_TEST(missing_corrupt_or_odd_files_give_defaults)
     assert_context_profile(0);
     setenv("HDTW_PROFILE", "/", 1);                         /* a directory */
     assert_context_profile(0);
+    ck_assert_int_eq(mkfifo(profile_path, 0600), 0);        /* a FIFO */
+    setenv("HDTW_PROFILE", profile_path, 1);
+    assert_context_profile(0);                              /* no hang */
+    unlink(profile_path);
     setenv("HDTW_PROFILE", "", 1);  /* empty: the XDG rule, from nowhere */
     setenv("XDG_CACHE_HOME", "relative/ignored", 1);
     setenv("HOME", "/nonexistent-hdtw-home", 1);
