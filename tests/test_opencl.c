@@ -254,6 +254,7 @@ START_TEST(fault_falls_back_to_cpu)
     for (int call = 0; call < 2; call++) /* a failed build is not retried */
         check_shape(ctx, &s, pattern, series, hdtw_best_cpu_backend(ctx));
     hdtw_destroy(ctx);
+    unsetenv("HDTW_OPENCL_FAULT"); /* for CK_FORK=no runs */
 }
 END_TEST
 
@@ -280,6 +281,7 @@ START_TEST(forced_opencl_without_device_is_unsupported)
                      HDTW_E_UNSUPPORTED);
     ck_assert_int_eq(hdtw_set_opencl_device(ctx, 0), HDTW_E_UNSUPPORTED);
     hdtw_destroy(ctx);
+    unsetenv("HDTW_DISABLE");
 }
 END_TEST
 
@@ -312,6 +314,8 @@ START_TEST(device_selection)
         ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
         hdtw_destroy(ctx);
     }
+    unsetenv("HDTW_OPENCL_DEVICE");
+    unsetenv("HDTW_BACKEND");
 }
 END_TEST
 
