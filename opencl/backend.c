@@ -17,6 +17,14 @@
  * warps of an NVIDIA SM busy per window of length >= 128 and packs several
  * short windows into one group; PoCL runs any size. */
 #define LOCAL_GROUP_TARGET 128
+/* CPU devices (PoCL) run a work-group as a loop over its work-items, so
+ * every barrier costs a pass over the group: there one work-item walks a
+ * whole window (PoCL vectorises across the group's windows, like the AVX
+ * lanes) and a group holds this many windows. Measured with bench_opencl
+ * on PoCL 3.1, 2-core EPYC, batch 10,000 x 128: 128 lanes per window 0.03
+ * GCUPS, 8 lanes 0.12, 1 lane with 16/32/64/128 windows 0.33/0.30/0.24/0.19
+ * (noisy shared machine; 32 was best on the 1000 x 100 batch). */
+#define CPU_WINDOWS_PER_GROUP 32
 /* Work-items per group of the global kernel (one row each). */
 #define GLOBAL_GROUP_TARGET 64
 /* The kernels index rows and diagonals with int: m + n + band < INT_MAX. */
@@ -65,11 +73,16 @@ static void plan_local(const struct hdtw_opencl *cl, const hdtw_job *job,
 {
     size_t group_max = min_size(cl->local_kernel_group, LOCAL_GROUP_TARGET);
     size_t local_doubles = (size_t)(cl->dev.local_mem / sizeof(double));
-    p->use_local = cl->kernel == HDTW_OPENCL_KERNEL_AUTO &&
+    p->use_local = cl->kernel != HDTW_OPENCL_KERNEL_GLOBAL &&
                    local_doubles >= 4 * job->m && group_max > 0;
     if (!p->use_local)
         return;
     p->lanes = min_size(pow2_at_least(diagonal_cells(job)), group_max);
+    if (cl->dev.is_cpu && cl->kernel == HDTW_OPENCL_KERNEL_AUTO &&
+        job->count >= CPU_WINDOWS_PER_GROUP) {
+        p->lanes = 1;
+        group_max = min_size(cl->local_kernel_group, CPU_WINDOWS_PER_GROUP);
+    }
     size_t fit = (local_doubles - job->m) / (3 * job->m);
     p->per_group = min_size(min_size(group_max / p->lanes, fit), job->count);
     if (p->per_group == 0)

@@ -118,11 +118,16 @@ static int has_fp64(cl_device_id device)
     return found;
 }
 
-static int is_gpu(cl_device_id device)
+static int has_type(cl_device_id device, cl_device_type wanted)
 {
     cl_device_type type = 0;
     clGetDeviceInfo(device, CL_DEVICE_TYPE, sizeof type, &type, NULL);
-    return (type & CL_DEVICE_TYPE_GPU) != 0;
+    return (type & wanted) != 0;
+}
+
+static int is_gpu(cl_device_id device)
+{
+    return has_type(device, CL_DEVICE_TYPE_GPU);
 }
 
 /* A device hdtw may run on: available, with a compiler, with fp64. */
@@ -170,6 +175,7 @@ static hdtw_status fill_sizes(cl_platform_id platform, cl_device_id device,
                         sizeof dev.max_group, &dev.max_group, NULL) !=
             CL_SUCCESS)
         return HDTW_E_UNSUPPORTED;
+    dev.is_cpu = has_type(device, CL_DEVICE_TYPE_CPU);
     *out = dev;
     return HDTW_OK;
 }
@@ -254,6 +260,15 @@ hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
         fill_info(list.platforms[d], list.devices[d], &out[d]);
     *count = list.count;
     free_list(&list);
+    return HDTW_OK;
+}
+
+hdtw_status hdtw_opencl_current_device(const hdtw_ctx *ctx,
+                                       hdtw_device_info *out)
+{
+    if (!ctx->opencl)
+        return HDTW_E_UNSUPPORTED;
+    fill_info(ctx->opencl->dev.platform, ctx->opencl->dev.device, out);
     return HDTW_OK;
 }
 

@@ -23,6 +23,11 @@ void hdtw_opencl_close(hdtw_ctx *ctx);
  * nothing written to out and the reason in hdtw_last_error(ctx). */
 hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
 
+/* The device ctx's OpenCL backend uses (benchmarks report it);
+ * HDTW_E_UNSUPPORTED when the backend is absent. */
+hdtw_status hdtw_opencl_current_device(const hdtw_ctx *ctx,
+                                       hdtw_device_info *out);
+
 /* Test hook: at most `windows` windows per device chunk (0 = only the
  * device's memory limits), so tests reach the chunking path with small
  * batches. */
@@ -30,8 +35,11 @@ void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows);
 
 /* Test hook: which kernel the next jobs use. */
 typedef enum {
-    HDTW_OPENCL_KERNEL_AUTO = 0, /* local-memory wavefront when it fits */
-    HDTW_OPENCL_KERNEL_GLOBAL    /* always the global-memory wavefront */
+    HDTW_OPENCL_KERNEL_AUTO = 0,   /* local-memory wavefront when it fits */
+    HDTW_OPENCL_KERNEL_GPU_SHAPE,  /* the same, shaped as on a GPU (a
+                                      work-item per diagonal cell) even
+                                      on a CPU device */
+    HDTW_OPENCL_KERNEL_GLOBAL      /* always the global-memory wavefront */
 } hdtw_opencl_kernel;
 void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel);
 

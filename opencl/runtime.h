@@ -28,6 +28,7 @@ typedef struct {
     cl_ulong max_alloc;   /* largest single buffer */
     cl_ulong global_mem;
     size_t max_group;     /* work-items per work-group */
+    int is_cpu;           /* CL_DEVICE_TYPE_CPU: shapes work differently */
 } hdtw_cl_device;
 
 struct hdtw_opencl {
