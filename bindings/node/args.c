@@ -127,15 +127,19 @@ static bool get_property(napi_env env, napi_value obj, const char *name,
     return true;
 }
 
-/* A short string option; longer strings are cut, and so match nothing. */
+/* A short string option. Longer strings are cut, and a string holding a NUL
+ * ("abs\0x") is cut to "" here, so that neither matches a name. */
 static bool get_word(napi_env env, napi_value value, napi_valuetype type,
                      const char *name, char *word, size_t size,
                      addon_error *err)
 {
+    size_t copied;
     if (type != napi_string)
         return fail_type(err, "%s must be a string", name);
-    if (napi_get_value_string_utf8(env, value, word, size, NULL) != napi_ok)
+    if (napi_get_value_string_utf8(env, value, word, size, &copied) != napi_ok)
         return fail_js(err);
+    if (strlen(word) != copied)
+        word[0] = '\0';
     return true;
 }
 
