@@ -6,6 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const v8 = require('node:v8');
 const vm = require('node:vm');
+const { Worker } = require('node:worker_threads');
 const { hdtw, js, rng, series, randomInt, assertSameDoubles } = require('./helpers.js');
 
 v8.setFlagsFromString('--expose-gc');
@@ -106,4 +107,20 @@ test('a 10^6-window async batch does not block a ticking timer', async (t) => {
   assert.ok(ticksWhilePending >= elapsedMs / intervalMs / 10,
             `${ticksWhilePending} ticks in ${elapsedMs.toFixed(0)} ms`);
   t.diagnostic(`1e6 x 16 batch: ${elapsedMs.toFixed(0)} ms, ${ticksWhilePending} ticks of ${intervalMs} ms`);
+});
+
+test('a worker thread loads the addon with its own state and gets the same bits', async () => {
+  const random = rng(15);
+  const pattern = series(random, 20), historical = series(random, 20 * 50);
+  const worker = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const hdtw = require(workerData.index);
+    parentPort.postMessage(hdtw.dtwBatch(workerData.pattern, workerData.historical, 20));`,
+    { eval: true, workerData: { index: require.resolve('..'), pattern, historical } });
+  const fromWorker = await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  assertSameDoubles(fromWorker, js.dtwBatch(pattern, historical, 20), 'worker');
 });
