@@ -130,3 +130,22 @@ test('a worker thread loads the addon with its own state and gets the same bits'
   await worker.terminate();
   assertSameDoubles(fromWorker, js.dtwBatch(pattern, historical, 20), 'worker');
 });
+
+test('terminating a worker with async calls in flight is safe', async () => {
+  for (let k = 0; k < 3; k++) {
+    const worker = new Worker(`
+      const { parentPort, workerData } = require('node:worker_threads');
+      const hdtw = require(workerData.index);
+      const h = new Float64Array(16 * workerData.windows).map((_, i) => Math.sin(i));
+      for (let j = 0; j < 4; j++) hdtw.dtwBatchAsync(h.subarray(0, 16), h, 16);
+      parentPort.postMessage('started');`,
+      { eval: true, workerData: { index: require.resolve('..'), windows: 200000 * SCALE } });
+    await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+  }
+  const p = new Float64Array([1, 2, 3]);
+  assert.equal((await hdtw.dtwBatchAsync(p, p, 3))[0], 0, 'the main thread is unaffected');
+});
