@@ -113,7 +113,7 @@ function table(result) {
     const p = c.addon_with_path;
     lines.push(`| ${c.case} | ${ms(c.js.mean)} ± ${ms(c.js.std)} | ${ms(c.addon.mean)} ± ${ms(c.addon.std)} | ` +
                `${c.speedup.toFixed(1)}× | ${p ? `${ms(p.mean)} ± ${ms(p.std)}` : '—'} | ` +
-               `${p ? `${c.speedup_with_path.toFixed(1)}×` : '—'} | ${c.identical ? 'yes' : 'NO'} | ${verdict(c.speedup)} |`);
+               `${p ? `${c.speedup_with_path.toFixed(1)}×` : '—'} | ${c.identical ? 'yes' : 'NO'} | ${c.verdict} |`);
   }
   const ov = result.overhead;
   lines.push('', `per-call overhead, 50-bar pair: ${ov.overhead_us.toFixed(2)} µs ` +
@@ -127,7 +127,8 @@ function table(result) {
 
 function main() {
   const o = parseArgs(process.argv);
-  const cases = [...o.pairs.map((n) => pairCase(n, o)), batchCase(o.batch, o)];
+  const cases = [...o.pairs.map((n) => pairCase(n, o)), batchCase(o.batch, o)]
+    .map((c) => ({ ...c, verdict: verdict(c.speedup) }));
   const batch = cases.at(-1), pair100 = cases.find((c) => c.case === 'pair 100');
   const targets = { [batch.case]: { need: GO, speedup: batch.speedup, met: batch.speedup >= GO } };
   if (pair100) targets[pair100.case] = { need: 10, speedup: pair100.speedup, met: pair100.speedup >= 10 };
