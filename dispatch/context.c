@@ -8,6 +8,9 @@
 #include "cpu/scalar.h"
 #include "dispatch/alloc.h"
 #include "dispatch/cpu_features.h"
+#ifdef HDTW_HAVE_OPENCL
+#include "opencl/opencl.h"
+#endif
 
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +104,12 @@ static void fill_backend_table(hdtw_ctx *ctx)
     if (usable & HDTW_FEATURE_AVX512)
         ctx->run[HDTW_BACKEND_AVX512] = hdtw_avx512_run;
 #endif
+#ifdef HDTW_HAVE_OPENCL
+    /* registers run[HDTW_BACKEND_OPENCL] when a usable device matches
+     * HDTW_OPENCL_DEVICE; without one the backend is absent */
+    if (!(ctx->disabled & HDTW_FEATURE_OPENCL))
+        hdtw_opencl_open(ctx);
+#endif
 }
 
 hdtw_status hdtw_create(hdtw_ctx **out)
@@ -123,6 +132,7 @@ hdtw_status hdtw_create(hdtw_ctx **out)
     if (device)
         strcpy(ctx->opencl_device, device);
     fill_backend_table(ctx);
+    hdtw_profile_load(&ctx->profile);
 
     if (forced != HDTW_BACKEND_AUTO && !ctx->run[forced]) {
         hdtw_destroy(ctx);
@@ -135,6 +145,10 @@ hdtw_status hdtw_create(hdtw_ctx **out)
 
 void hdtw_destroy(hdtw_ctx *ctx)
 {
+#ifdef HDTW_HAVE_OPENCL
+    if (ctx)
+        hdtw_opencl_close(ctx);
+#endif
     hdtw_free(ctx);
 }
 
@@ -173,8 +187,14 @@ hdtw_backend hdtw_last_backend(const hdtw_ctx *ctx)
     return ctx ? ctx->last : HDTW_BACKEND_AUTO;
 }
 
-/* Without an OpenCL backend there are no devices and never a device error;
- * opencl/ provides these when the backend is built. */
+const char *hdtw_last_error(const hdtw_ctx *ctx)
+{
+    return ctx ? ctx->last_error : "";
+}
+
+#ifndef HDTW_HAVE_OPENCL
+/* Without an OpenCL backend there are no devices; opencl/devices.c
+ * provides these when the backend is built. */
 hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
                                 size_t cap, size_t *count)
 {
@@ -192,8 +212,9 @@ hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index)
     return ctx ? HDTW_E_UNSUPPORTED : HDTW_E_ARG;
 }
 
-const char *hdtw_last_error(const hdtw_ctx *ctx)
+const char *hdtw_opencl_device_name(const hdtw_ctx *ctx)
 {
     (void)ctx;
-    return "";
+    return NULL;
 }
+#endif
