@@ -1,9 +1,12 @@
 /*
- * lower_bounds.c — envelopes, LB_Kim and the pruning limit. The LB_Keogh
- * loops live in cpu/search.c, fused with the normalisation of the window
- * they read.
+ * lower_bounds.c — envelopes, LB_Kim and the pruning limit, and the
+ * portable (one double a "vector") build of the bound loops of
+ * cpu/search_lb_template.h.
  */
 #include "cpu/lower_bounds.h"
+
+#include "cpu/search_lb.h"
+#include "cpu/znorm.h"
 
 #include <float.h>
 #include <math.h>
@@ -76,3 +79,23 @@ double hdtw_lb_kim(const hdtw_lb_query *lq, const double ends[4],
     lb += cheapest3(lq->cost, q[m - 1], ends[3], q[m - 2], ends[2]);
     return lb;
 }
+
+/* ------------------------------------------- the portable bound loops */
+
+#define VEC double
+#define VEC_WIDTH 1
+#define VLOADU(p) (*(p))
+#define VSTOREU(p, x) (*(p) = (x))
+#define VSET1(x) (x)
+#define VADD(x, y) ((x) + (y))
+#define VSUB(x, y) ((x) - (y))
+#define VMUL(x, y) ((x) * (y))
+#define VDIV(x, y) ((x) / (y))
+#define VMAX(x, y) ((x) > (y) ? (x) : (y))
+#define VMIN(x, y) ((x) < (y) ? (x) : (y))
+#define VABS(x) fabs(x)
+#define VHSUM(x) (x)
+#define FUNC(name) portable_lb_##name
+#define LB_KERNELS hdtw_lb_portable
+
+#include "cpu/search_lb_template.h"

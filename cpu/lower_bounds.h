@@ -65,7 +65,9 @@ typedef struct {
     size_t m;
     const double *q;       /* the (normalised) query */
     const double *lo, *hi; /* its envelope, half width r */
-    const size_t *order;   /* indices by |q| descending: big terms first */
+    const size_t *order;   /* first indices of the blocks of the bound
+                              loops (cpu/search_lb.h), by the sum of |q|
+                              over the block descending: big terms first */
 } hdtw_lb_query;
 
 /* LB_Kim on the normalised window x (first and last cells, then for

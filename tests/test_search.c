@@ -10,6 +10,7 @@
 
 #include "cpu/lower_bounds.h"
 #include "cpu/znorm.h"
+#include "dispatch/internal.h"
 
 #include <check.h>
 #include <math.h>
@@ -95,8 +96,9 @@ static size_t brute_force(const hdtw_search_params *sp, const double *query,
     return found;
 }
 
-/* hdtw_search with each thread count in 1 .. max_threads equals the brute
- * force, and leaves out[found ..] alone. */
+/* hdtw_search with each thread count in 1 .. max_threads, with the bound
+ * loops for this CPU and with the portable ones, equals the brute force,
+ * and leaves out[found ..] alone. */
 static void check_search(const hdtw_search_params *sp, const double *query,
                          size_t m, const double *series, size_t len,
                          size_t k, int max_threads)
@@ -104,9 +106,12 @@ static void check_search(const hdtw_search_params *sp, const double *query,
     hdtw_match *want = test_alloc(k * sizeof *want);
     hdtw_match *got = test_alloc(k * sizeof *got);
     size_t want_n = brute_force(sp, query, m, series, len, k, want);
-    for (int threads = 1; threads <= max_threads; threads++) {
+    unsigned vector_isas = HDTW_FEATURE_AVX2 | HDTW_FEATURE_AVX512;
+    for (int run = 0; run < 2 * max_threads; run++) {
+        int threads = 1 + run / 2;
         size_t got_n = 12345;
         memset(got, 0xA5, k * sizeof *got);
+        ctx->disabled = run % 2 ? vector_isas : 0;
         ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
         ck_assert_int_eq(hdtw_search(ctx, sp, query, m, series, len, k, got,
                                      &got_n), HDTW_OK);
