@@ -35,13 +35,16 @@ static void envelope_side(const double *y, size_t len, size_t r, size_t t0,
     size_t W = 2 * r + 1, L = t1 - t0 + 2 * r;
     for (size_t k = 0; k < L; k++) {
         size_t at = t0 + k; /* position r to the right of the point */
-        double v = at >= r && at - r < len ? sign * y[at - r] : -INFINITY;
-        g[k] = k % W == 0 ? v : max2(g[k - 1], v);
-        h[k] = v;
+        h[k] = at >= r && at - r < len ? sign * y[at - r] : -INFINITY;
     }
-    for (size_t k = L - 1; k-- > 0;)
-        if ((k + 1) % W != 0)
+    for (size_t b = 0; b < L; b += W) {
+        size_t end = L - b < W ? L : b + W;
+        g[b] = h[b];
+        for (size_t k = b + 1; k < end; k++)
+            g[k] = max2(g[k - 1], h[k]);
+        for (size_t k = end - 1; k-- > b;)
             h[k] = max2(h[k], h[k + 1]);
+    }
     for (size_t k = 0; k < t1 - t0; k++)
         out[k] = sign * max2(h[k], g[k + W - 1]);
 }

@@ -303,7 +303,8 @@ static hdtw_status check_overflow(const hdtw_search_job *job, double *mean,
 {
     double biggest = 0.0;
     for (size_t i = 0; i < job->len; i++)
-        biggest = fmax(biggest, fabs(job->series[i]));
+        biggest = biggest > fabs(job->series[i]) ? biggest
+                                                  : fabs(job->series[i]);
     if (biggest <= 0x1p500 / (double)job->m)
         return HDTW_OK;
     size_t count = job->len - job->m + 1;
