@@ -17,6 +17,18 @@ double hdtw_lb_limit(double threshold, size_t m)
     return (threshold > DBL_MIN ? threshold : DBL_MIN) * grow;
 }
 
+hdtw_kim_estimate hdtw_kim_estimate_for(size_t m, size_t T, double M)
+{
+    double u = 0x1p-53, dm = (double)m, dt = (double)T;
+    double spread = dt * dt / dm; /* T^2 / m */
+    return (hdtw_kim_estimate){
+        .inv_m = 1.0 / dm,
+        .dmu = (3.0 * spread + 2.0 * dm + 8.0) * u * M,
+        .dvar = (12.0 * spread + 32.0) * u * M * M,
+        .zpad = (dm + 8.0) * u,
+    };
+}
+
 static double max2(double x, double y)
 {
     return x > y ? x : y;
@@ -98,6 +110,8 @@ double hdtw_lb_kim(const hdtw_lb_query *lq, const double ends[4],
 #define VMIN(x, y) ((x) < (y) ? (x) : (y))
 #define VABS(x) fabs(x)
 #define VHSUM(x) (x)
+#define VSQRT(x) sqrt(x)
+#define VKEEP_IF_GE(a, b, x) ((a) >= (b) ? (x) : 0.0)
 #define FUNC(name) portable_lb_##name
 #define LB_KERNELS hdtw_lb_portable
 

@@ -56,8 +56,11 @@ typedef struct {
 
 typedef struct {
     hdtw_topk top;
-    double *mean, *sd, *kim; /* CHUNK */
+    double *mean, *sd, *kim; /* CHUNK: exact statistics, LB_Kim */
+    double *kim_est;         /* CHUNK: LB_Kim before the statistics */
     double *env_lo, *env_hi; /* CHUNK + m - 1 */
+    double *sum, *sumsq;     /* CHUNK + m: prefix sums for kim_est */
+    int estimate;            /* use kim_est in the next chunk */
     double *scratch;         /* 4 (CHUNK + m - 1 + 2r) */
     double *x;               /* the normalised window, m */
     double *cb_eq, *cb_ec;   /* per-index bound terms, m */
@@ -175,22 +178,66 @@ static void publish_threshold(double *shared, double mine)
         *shared = mine;
 }
 
+/* Exact statistics and LB_Kim for windows k .. end - 1 of the chunk at xs
+ * (n windows); returns end. A block at a time: cpu/znorm.c sums
+ * HDTW_STATS_BLOCK adjacent windows at once. */
+static size_t exact_stats(const plan *p, worker *wk, const double *xs,
+                          size_t k, size_t n)
+{
+    size_t end = n - k < HDTW_STATS_BLOCK ? n : k + HDTW_STATS_BLOCK;
+    hdtw_window_stats(xs + k, p->job->m, end - k, wk->mean + k, wk->sd + k);
+    p->lb->kim(&p->lq, xs + k, wk->mean + k, wk->sd + k, end - k,
+               wk->kim + k);
+    return end;
+}
+
+/* The estimated LB_Kim of the chunk's n windows at xs (see
+ * hdtw_kim_estimate): prefix sums of x and x^2, left to right. */
+static void estimate_kim(const plan *p, worker *wk, const double *xs,
+                         size_t n)
+{
+    size_t m = p->job->m, span = n + m - 1;
+    double sum = 0.0, sumsq = 0.0, biggest = 0.0;
+    wk->sum[0] = wk->sumsq[0] = 0.0;
+    for (size_t t = 0; t < span; t++) {
+        sum += xs[t];
+        sumsq += xs[t] * xs[t];
+        wk->sum[t + 1] = sum;
+        wk->sumsq[t + 1] = sumsq;
+        biggest = biggest > fabs(xs[t]) ? biggest : fabs(xs[t]);
+    }
+    hdtw_kim_estimate est = hdtw_kim_estimate_for(m, span, biggest);
+    p->lb->kim_estimate(&p->lq, xs, wk->sum, wk->sumsq, n, &est,
+                        wk->kim_est);
+}
+
+/* Windows s0 .. s1-1. With z-normalisation, either every window's
+ * statistics up front, or (when LB_Kim pruned a quarter of the previous
+ * chunk: the estimate costs about a sixth of the exact sums) the estimated
+ * LB_Kim first and exact statistics only for the blocks of windows it
+ * lets through. */
 static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
                              double *shared)
 {
     const hdtw_search_job *job = p->job;
-    const double *series = job->series;
-    size_t n = s1 - s0;
-    if (job->znorm)
-        hdtw_window_stats(series + s0, job->m, n, wk->mean, wk->sd);
-    else
-        for (size_t k = 0; k < n; k++) { /* raw values: x = (x - 0) / 1 */
-            wk->mean[k] = 0.0;
-            wk->sd[k] = 1.0;
-        }
-    p->lb->kim(&p->lq, series + s0, wk->mean, wk->sd, n, wk->kim);
-    hdtw_envelope(series, job->len, p->r, s0, s1 + job->m - 1, wk->env_lo,
-                  wk->env_hi, wk->scratch);
+    const double *xs = job->series + s0;
+    size_t n = s1 - s0, ready = n, kim_before = wk->stats.kim;
+    int estimating = job->znorm && wk->estimate;
+    if (estimating) {
+        estimate_kim(p, wk, xs, n);
+        ready = 0;
+    } else {
+        if (job->znorm)
+            hdtw_window_stats(xs, job->m, n, wk->mean, wk->sd);
+        else
+            for (size_t k = 0; k < n; k++) { /* raw: x = (x - 0) / 1 */
+                wk->mean[k] = 0.0;
+                wk->sd[k] = 1.0;
+            }
+        p->lb->kim(&p->lq, xs, wk->mean, wk->sd, n, wk->kim);
+    }
+    hdtw_envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
+                  wk->env_lo, wk->env_hi, wk->scratch);
 
     double threshold = INFINITY, limit = INFINITY;
     for (size_t k = 0; k < n; k++) {
@@ -199,7 +246,13 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
             threshold = now;
             limit = hdtw_lb_limit(threshold, job->m);
         }
-        double d = window_distance(p, wk, series + s0 + k, wk->env_lo + k,
+        if (estimating && wk->kim_est[k] > limit) {
+            wk->stats.kim++;
+            continue;
+        }
+        if (k >= ready)
+            ready = exact_stats(p, wk, xs, k, n);
+        double d = window_distance(p, wk, xs + k, wk->env_lo + k,
                                    wk->env_hi + k, wk->mean[k], wk->sd[k],
                                    wk->kim[k], limit);
         if (d > threshold)
@@ -210,6 +263,7 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
             return s;
         publish_threshold(shared, wk->top.threshold);
     }
+    wk->estimate = 4 * (wk->stats.kim - kim_before) >= n;
     return HDTW_OK;
 }
 
@@ -229,7 +283,7 @@ static hdtw_status worker_init(const plan *p, worker *wk)
     size_t m = p->job->m, span = CHUNK + m - 1;
     *wk = (worker){ 0 };
     hdtw_status s = hdtw_topk_init(&wk->top, p->want, p->job->exclusion);
-    wk->mean = hdtw_malloc((3 * CHUNK + 2 * span) * sizeof(double));
+    wk->mean = hdtw_malloc((4 * CHUNK + 4 * span + 2) * sizeof(double));
     wk->scratch = hdtw_malloc(4 * (span + 2 * p->r) * sizeof(double));
     /* x, cb_eq, cb_ec: m each; cb: m + 1; rows: 2 (m + 1) */
     wk->x = hdtw_malloc((6 * m + 3) * sizeof(double));
@@ -239,8 +293,12 @@ static hdtw_status worker_init(const plan *p, worker *wk)
     }
     wk->sd = wk->mean + CHUNK;
     wk->kim = wk->sd + CHUNK;
-    wk->env_lo = wk->kim + CHUNK;
+    wk->kim_est = wk->kim + CHUNK;
+    wk->env_lo = wk->kim_est + CHUNK;
     wk->env_hi = wk->env_lo + span;
+    wk->sum = wk->env_hi + span;
+    wk->sumsq = wk->sum + span + 1;
+    wk->estimate = 1;
     wk->cb_eq = wk->x + m;
     wk->cb_ec = wk->cb_eq + m;
     wk->cb = wk->cb_ec + m;

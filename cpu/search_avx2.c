@@ -29,6 +29,9 @@ static inline double avx2_hsum(__m256d x)
 #define VMIN(x, y) _mm256_min_pd((x), (y))
 #define VABS(x) _mm256_andnot_pd(_mm256_set1_pd(-0.0), (x))
 #define VHSUM(x) avx2_hsum(x)
+#define VSQRT(x) _mm256_sqrt_pd(x)
+#define VKEEP_IF_GE(a, b, x) \
+    _mm256_and_pd(_mm256_cmp_pd((a), (b), _CMP_GE_OQ), (x))
 #define FUNC(name) avx2_lb_##name
 #define LB_KERNELS hdtw_lb_avx2
 

@@ -26,6 +26,12 @@ typedef struct {
      * meaningless value (the caller handles constant windows first). */
     void (*kim)(const hdtw_lb_query *lq, const double *x, const double *mean,
                 const double *sd, size_t n, double *lb);
+    /* LB_Kim from estimated statistics (hdtw_kim_estimate), for windows
+     * not yet given their exact ones: sum and sumsq are prefix sums of x
+     * and x^2 from x[0], est the constants for their span. */
+    void (*kim_estimate)(const hdtw_lb_query *lq, const double *x,
+                         const double *sum, const double *sumsq, size_t n,
+                         const hdtw_kim_estimate *est, double *lb);
     /* LB_Keogh of the window xs (normalised with mean, sd > 0) against the
      * query's envelope: writes the normalised window to x and each index's
      * term to terms; HDTW_LB_PRUNED as soon as the partial sum exceeds

@@ -7,6 +7,8 @@
  *   VADD VSUB VMUL VDIV       one IEEE operation per lane
  *   VMAX(x, y), VMIN(x, y)    x > y ? x : y, x < y ? x : y per lane
  *   VABS(x), VHSUM(x)         |x| per lane; the sum of the lanes
+ *   VSQRT(x)                  IEEE square root per lane
+ *   VKEEP_IF_GE(a, b, x)      x where a >= b, else 0 (NaN: 0)
  *   FUNC(name), LB_KERNELS    the local names and the exported table
  * Normalised values are VDIV(VSUB(x, mean), sd), the operations of
  * hdtw_normalise for sd != 0: the same bits whatever the width.
@@ -69,6 +71,74 @@ static void FUNC(kim)(const hdtw_lb_query *lq, const double *x,
     }
 }
 
+/* A term of the estimated LB_Kim, step 6 of hdtw_kim_estimate. */
+static inline VEC FUNC(estimated_term)(int sq, VEC q, VEC c, VEC rad)
+{
+    VEC shrunk = VMUL(VABS(VSUB(q, c)), VSET1(1.0 - 0x1p-40));
+    VEC gap = VMAX(VSUB(shrunk, rad), VSET1(0.0));
+    return sq ? VMUL(gap, gap) : gap;
+}
+
+static inline VEC FUNC(estimated_min3)(int sq, VEC qa, VEC ca, VEC ra,
+                                       VEC qb, VEC cb, VEC rb)
+{
+    /* the ring cells (a, b), (b, a), (b, b): query first, window second */
+    return VMIN(VMIN(FUNC(estimated_term)(sq, qa, cb, rb),
+                     FUNC(estimated_term)(sq, qb, ca, ra)),
+                FUNC(estimated_term)(sq, qb, cb, rb));
+}
+
+/* LB_Kim of windows w = 0 .. n-1 from the chunk's prefix sums (window w:
+ * sum[w + m] - sum[w]), never above the exact one (cpu/lower_bounds.h).
+ * Lane l: window w + l. The last n % VEC_WIDTH windows, and windows where
+ * the estimate's conditions fail, get 0. */
+static void FUNC(kim_estimate)(const hdtw_lb_query *lq, const double *x,
+                               const double *sum, const double *sumsq,
+                               size_t n, const hdtw_kim_estimate *est,
+                               double *lb)
+{
+    size_t m = lq->m, w = 0;
+    int sq = lq->cost == HDTW_COST_SQUARED;
+    size_t i1 = m > 1 ? 1 : 0, i2 = m > 1 ? m - 2 : 0;
+    VEC q0 = VSET1(lq->q[0]), q1 = VSET1(lq->q[i1]);
+    VEC q2 = VSET1(lq->q[i2]), q3 = VSET1(lq->q[m - 1]);
+    VEC inv_m = VSET1(est->inv_m), dvar = VSET1(est->dvar);
+    VEC spread = VSET1(est->dvar + est->dmu * est->dmu);
+    VEC mean_pad = VSET1(2.1 * est->dmu);
+    for (; w + VEC_WIDTH <= n; w += VEC_WIDTH) {
+        VEC a = VMUL(VSUB(VLOADU(sum + w + m), VLOADU(sum + w)), inv_m);
+        VEC v = VSUB(VMUL(VSUB(VLOADU(sumsq + w + m), VLOADU(sumsq + w)),
+                          inv_m), VMUL(a, a));
+        VEC v_pos = VMAX(v, VSET1(DBL_MIN));
+        VEC z = VMUL(VSET1(1.01), VADD(VDIV(spread, v_pos),
+                                       VSET1(est->zpad)));
+        VEC r = VDIV(VSET1(1.0), VSQRT(v_pos));
+        VEC rel = VADD(VMUL(VSET1(2.1), z), VSET1(8 * 0x1p-53));
+        VEC abs_pad = VADD(VMUL(mean_pad, r), VSET1(0x1p-1000));
+        VEC c0 = VMUL(VSUB(VLOADU(x + w), a), r);
+        VEC c3 = VMUL(VSUB(VLOADU(x + w + m - 1), a), r);
+        VEC r0 = VADD(VMUL(VABS(c0), rel), abs_pad);
+        VEC r3 = VADD(VMUL(VABS(c3), rel), abs_pad);
+        VEC total = FUNC(estimated_term)(sq, q0, c0, r0);
+        if (m > 1)
+            total = VADD(total, FUNC(estimated_term)(sq, q3, c3, r3));
+        if (m >= 4) {
+            VEC c1 = VMUL(VSUB(VLOADU(x + w + 1), a), r);
+            VEC c2 = VMUL(VSUB(VLOADU(x + w + m - 2), a), r);
+            VEC r1 = VADD(VMUL(VABS(c1), rel), abs_pad);
+            VEC r2 = VADD(VMUL(VABS(c2), rel), abs_pad);
+            total = VADD(total,
+                         FUNC(estimated_min3)(sq, q0, c0, r0, q1, c1, r1));
+            total = VADD(total,
+                         FUNC(estimated_min3)(sq, q3, c3, r3, q2, c2, r2));
+        }
+        total = VKEEP_IF_GE(VSET1(0.5), z, total);
+        VSTOREU(lb + w, VKEEP_IF_GE(VSUB(v, dvar), VSET1(0x1p-900), total));
+    }
+    for (; w < n; w++)
+        lb[w] = 0.0;
+}
+
 /* Blocks in lq->order, then the tail in index order; the partial sum is
  * checked after each block. */
 static int FUNC(keogh_eq)(const hdtw_lb_query *lq, const double *xs,
@@ -126,5 +196,6 @@ static int FUNC(keogh_ec)(const hdtw_lb_query *lq, const double *elo,
     return lb > limit ? HDTW_LB_PRUNED : HDTW_LB_KEPT;
 }
 
-const hdtw_lb_kernels LB_KERNELS = { VEC_WIDTH, FUNC(kim), FUNC(keogh_eq),
+const hdtw_lb_kernels LB_KERNELS = { VEC_WIDTH, FUNC(kim),
+                                     FUNC(kim_estimate), FUNC(keogh_eq),
                                      FUNC(keogh_ec) };
