@@ -85,14 +85,17 @@ static void fill_matrix(hdtw_cost cost, size_t w, const double *a, size_t m,
     for (size_t i = 0; i < m; i++) {
         size_t lo = hdtw_row_lo(i, w), hi = hdtw_row_hi(i, w, n);
         double *row = D + i * n;
+        /* the row above through its own pointer: row[j - n] would index
+         * with a wrapped size_t, which is undefined behaviour */
+        const double *above = i > 0 ? D + (i - 1) * n : NULL;
         for (size_t j = 0; j < n; j++) {
             if (j < lo || j > hi) {
                 row[j] = INFINITY;
                 continue;
             }
-            double up = i > 0 ? row[j - n] : INFINITY;
+            double up = above ? above[j] : INFINITY;
             double left = j > 0 ? row[j - 1] : INFINITY;
-            double diag = i > 0 && j > 0 ? row[j - n - 1] : INFINITY;
+            double diag = above && j > 0 ? above[j - 1] : INFINITY;
             double best = i == 0 && j == 0 ? 0.0 : hdtw_min3(diag, up, left);
             row[j] = hdtw_cell_cost(cost, a[i], b[j]) + best;
         }
