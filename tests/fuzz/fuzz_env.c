@@ -9,8 +9,11 @@
  * Input: one flags byte (which variables are set), then the three values
  * separated by NUL bytes.
  */
+#define _XOPEN_SOURCE 700 /* putenv */
+
 #include "fuzz_common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,12 +72,17 @@ static int model_disable(const char *value)
     }
 }
 
-static void set_or_unset(const char *name, int set, const char *value)
+/* putenv with static storage: setenv would keep a copy of every value it
+ * was ever given (glibc cannot free them), growing without bound over
+ * millions of inputs. */
+static void set_or_unset(const char *name, char *assignment, int set,
+                         const char *value)
 {
-    if (set)
-        setenv(name, value, 1);
-    else
-        unsetenv(name);
+    unsetenv(name); /* before the buffer that environ may point at changes */
+    if (!set)
+        return;
+    sprintf(assignment, "%s=%s", name, value);
+    putenv(assignment);
 }
 
 /* The context made from a valid environment: it keeps what was asked. */
@@ -110,9 +118,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     next_value(&in, disable);
     next_value(&in, device);
     fuzz_scalar_ctx(); /* made before the environment is changed */
-    set_or_unset("HDTW_BACKEND", flags & 1, backend);
-    set_or_unset("HDTW_DISABLE", flags & 2, disable);
-    set_or_unset("HDTW_OPENCL_DEVICE", flags & 4, device);
+    static char env[3][32 + VALUE_MAX];
+    set_or_unset("HDTW_BACKEND", env[0], flags & 1, backend);
+    set_or_unset("HDTW_DISABLE", env[1], flags & 2, disable);
+    set_or_unset("HDTW_OPENCL_DEVICE", env[2], flags & 4, device);
 
     int forced = model_backend(flags & 1 ? backend : NULL);
     int disabled = model_disable(flags & 2 ? disable : NULL);
