@@ -89,10 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_read_pair(&in, 64, &pair);
     hdtw_status expected = fuzz_pair_expected(&pair);
     size_t len = out_length(&pair);
-    double *out = malloc(len * sizeof *out);
-    if (!out)
-        abort();
-    fuzz_check_backends(&in, call, &pair, len, expected, out);
+    double *out = fuzz_output(len);
+    fuzz_check_backends(&in, call, &pair, len, expected, out,
+                        HDTW_BACKEND_SCALAR);
     if (expected == HDTW_OK) {
         hdtw_params e = fuzz_effective(pair.p);
         double naive = naive_dtw(e.cost, e.band, pair.a, pair.m, pair.b,

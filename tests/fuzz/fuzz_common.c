@@ -1,4 +1,5 @@
 #include "fuzz_common.h"
+#include "testutil.h"
 
 #include <float.h>
 #include <limits.h>
@@ -113,9 +114,7 @@ double *fuzz_values(fuzz_input *in, size_t n)
 {
     static const double scales[] = { 1, 0.25, 1e-3, 3, 1e150, 1e-310, 1e300,
                                      1e-30 };
-    double *x = malloc(n ? n * sizeof *x : 1);
-    if (!x)
-        abort();
+    double *x = fuzz_output(n);
     double scale = scales[fuzz_u8(in) % 8];
     for (size_t i = 0; i < n; i++) {
         uint8_t code = fuzz_u8(in);
@@ -190,6 +189,29 @@ int fuzz_product_overflows(size_t a, size_t b, size_t c)
     return __builtin_mul_overflow(a, b, &r) || __builtin_mul_overflow(r, c, &r);
 }
 
+double *fuzz_output(size_t n)
+{
+    double *out = malloc((n ? n : 1) * sizeof *out);
+    if (!out)
+        abort();
+    return out;
+}
+
+void fuzz_check_windows(const hdtw_params *p, const double *pattern,
+                        size_t m, const double *series, size_t window,
+                        size_t stride, size_t count, const double *out)
+{
+    hdtw_params e = fuzz_effective(p);
+    size_t last = count - 1;
+    double first = naive_dtw(e.cost, e.band, pattern, m, series, window);
+    double final = naive_dtw(e.cost, e.band, pattern, m,
+                             series + last * stride, window);
+    FUZZ_ASSERT(same_bits(out[0], first), "window 0: %a, definition %a",
+                out[0], first);
+    FUZZ_ASSERT(same_bits(out[last], final), "window %zu: %a, definition %a",
+                last, out[last], final);
+}
+
 /* ------------------------------------------------------------ contexts */
 
 static hdtw_ctx *make_ctx(void)
@@ -256,11 +278,9 @@ static void run_and_compare(hdtw_ctx *ctx, const char *who, fuzz_call_fn call,
 
 void fuzz_check_backends(fuzz_input *in, fuzz_call_fn call, const void *args,
                          size_t out_len, hdtw_status expected,
-                         double *reference)
+                         double *reference, hdtw_backend served_by)
 {
-    double *out = malloc(out_len ? out_len * sizeof *out : 1);
-    if (!out)
-        abort();
+    double *out = fuzz_output(out_len);
     run_and_compare(fuzz_scalar_ctx(), "scalar", call, args, out_len,
                     expected, NULL, out);
     if (expected == HDTW_OK)
@@ -284,11 +304,12 @@ void fuzz_check_backends(fuzz_input *in, fuzz_call_fn call, const void *args,
         run_and_compare(ctx, hdtw_backend_name((hdtw_backend)b), call, args,
                         out_len, expected,
                         expected == HDTW_OK ? reference : NULL, out);
-        /* a device may fall back to the CPU; a CPU backend serves itself */
-        if (expected == HDTW_OK && b != HDTW_BACKEND_AUTO &&
-            b != HDTW_BACKEND_OPENCL)
-            FUZZ_ASSERT(hdtw_last_backend(ctx) == (hdtw_backend)b,
-                        "%s served by %s", hdtw_backend_name((hdtw_backend)b),
+        hdtw_backend want = served_by != HDTW_BACKEND_AUTO ? served_by
+                                                           : (hdtw_backend)b;
+        if (expected == HDTW_OK && want != HDTW_BACKEND_AUTO &&
+            want != HDTW_BACKEND_OPENCL)
+            FUZZ_ASSERT(hdtw_last_backend(ctx) == want, "%s served by %s",
+                        hdtw_backend_name((hdtw_backend)b),
                         hdtw_backend_name(hdtw_last_backend(ctx)));
     }
     free(out);

@@ -70,10 +70,12 @@ typedef hdtw_status (*fuzz_call_fn)(hdtw_ctx *ctx, const void *args,
  * backend value that must be refused. Each run must return `expected`,
  * write nothing (out_len sentinels intact) unless it succeeds, and on
  * success give the scalar run's bits. Copies the scalar result into
- * reference (out_len doubles) when expected is HDTW_OK. */
+ * reference (out_len doubles) when expected is HDTW_OK. After a success
+ * hdtw_last_backend must name served_by, or with HDTW_BACKEND_AUTO the CPU
+ * backend the context was set to (a device may fall back to the CPU). */
 void fuzz_check_backends(fuzz_input *in, fuzz_call_fn call, const void *args,
                          size_t out_len, hdtw_status expected,
-                         double *reference);
+                         double *reference, hdtw_backend served_by);
 
 /* Which pointer, if any, a call passes as NULL (or the context): the input
  * decides, rarely, so most inputs reach the computation. */
@@ -98,6 +100,16 @@ void fuzz_read_pair(fuzz_input *in, size_t max_len, fuzz_pair *pair);
 /* The status the DESIGN.md rules give for the pair. */
 hdtw_status fuzz_pair_expected(const fuzz_pair *pair);
 void fuzz_free_pair(fuzz_pair *pair);
+
+/* n doubles for results (at least one), malloc'd; aborts when out of
+ * memory. */
+double *fuzz_output(size_t n);
+
+/* The first and last of `count` windows (window k at series + k*stride)
+ * in out checked against the literal definition (naive_dtw). */
+void fuzz_check_windows(const hdtw_params *p, const double *pattern,
+                        size_t m, const double *series, size_t window,
+                        size_t stride, size_t count, const double *out);
 
 /* The scalar context the harnesses share (created on first use). */
 hdtw_ctx *fuzz_scalar_ctx(void);

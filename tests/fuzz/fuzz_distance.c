@@ -24,7 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_read_pair(&in, 64, &pair);
     hdtw_status expected = fuzz_pair_expected(&pair);
     double distance;
-    fuzz_check_backends(&in, call, &pair, 1, expected, &distance);
+    fuzz_check_backends(&in, call, &pair, 1, expected, &distance,
+                        HDTW_BACKEND_AUTO);
     if (expected == HDTW_OK) {
         hdtw_params e = fuzz_effective(pair.p);
         double naive = naive_dtw(e.cost, e.band, pair.a, pair.m, pair.b,

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define VALUE_MAX 512
+#define OUTER_MAX 64 /* room kept for the run's own HDTW_DISABLE */
 
 static const char *const backend_names[HDTW_BACKEND_COUNT] = {
     "auto", "scalar", "avx2", "avx512", "opencl",
@@ -31,7 +32,7 @@ static void next_value(fuzz_input *in, char *value)
         uint8_t c = fuzz_u8(in);
         if (c == 0)
             break;
-        if (len < VALUE_MAX - 1)
+        if (len < VALUE_MAX - OUTER_MAX - 1)
             value[len++] = (char)c;
     }
     value[len] = '\0';
@@ -117,6 +118,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     next_value(&in, backend);
     next_value(&in, disable);
     next_value(&in, device);
+    /* an HDTW_DISABLE given to the whole run (HDTW_DISABLE=opencl: the
+     * CPU-only pass of scripts/fuzz-smoke) always applies: appended to the
+     * fuzzed list, or alone when the input leaves the variable unset */
+    static const char *outer;
+    static int started;
+    if (!started) {
+        outer = getenv("HDTW_DISABLE");
+        outer = outer ? strdup(outer) : NULL;
+        started = 1;
+    }
+    if (outer) {
+        if (!(flags & 2))
+            disable[0] = '\0';
+        size_t len = strlen(disable);
+        snprintf(disable + len, VALUE_MAX - len, "%s%s",
+                 flags & 2 ? "," : "", outer);
+        flags |= 2;
+    }
     fuzz_scalar_ctx(); /* made before the environment is changed */
     static char env[3][32 + VALUE_MAX];
     set_or_unset("HDTW_BACKEND", env[0], flags & 1, backend);
