@@ -111,6 +111,7 @@ hdtw_status hdtw_create(hdtw_ctx **out)
     if (device)
         strcpy(ctx->opencl_device, device);
     fill_backend_table(ctx);
+    hdtw_profile_load(&ctx->profile);
 
     if (forced != HDTW_BACKEND_AUTO && !ctx->run[forced]) {
         hdtw_destroy(ctx);
@@ -178,6 +179,12 @@ hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index)
 {
     (void)index;
     return ctx ? HDTW_E_UNSUPPORTED : HDTW_E_ARG;
+}
+
+const char *hdtw_opencl_device_name(const hdtw_ctx *ctx)
+{
+    (void)ctx;
+    return NULL;
 }
 
 const char *hdtw_last_error(const hdtw_ctx *ctx)

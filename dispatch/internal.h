@@ -11,6 +11,7 @@
 #define HDTW_INTERNAL_H
 
 #include "hdtw.h"
+#include "dispatch/profile.h"
 
 #include <stddef.h>
 
@@ -52,11 +53,35 @@ struct hdtw_ctx {
     int threads;                          /* 0: all cores */
     unsigned disabled;                    /* HDTW_FEATURE_* */
     char opencl_device[HDTW_DEVICE_NAME_MAX]; /* HDTW_OPENCL_DEVICE or "" */
+    hdtw_profile profile;                 /* the router's numbers */
 };
 
 /* Runs job on the backend the context is forced to, or the one the router
  * picks; completes on the CPU when a device fails. Records ctx->last. */
 hdtw_status hdtw_route(hdtw_ctx *ctx, const hdtw_job *job, double *out);
+
+/* The router's cost model as a pure function of its inputs (unit-tested
+ * with synthetic profiles): estimated seconds of job on backend b
+ * (INFINITY when b is absent, or is an OpenCL device never measured), and
+ * the backend with the smallest estimate. */
+typedef struct {
+    const hdtw_profile *profile;
+    const hdtw_device_profile *device; /* the OpenCL device's numbers or NULL */
+    unsigned present;                  /* bit (1u << b): backend b available */
+    int threads;                       /* CPU threads (hdtw_ctx_threads) */
+} hdtw_cost_model;
+
+double hdtw_cost_estimate(const hdtw_cost_model *cm, hdtw_backend b,
+                          const hdtw_job *job);
+hdtw_backend hdtw_cost_pick(const hdtw_cost_model *cm, const hdtw_job *job);
+
+/* The backend a call on ctx goes to: the forced one, or hdtw_cost_pick. */
+hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job);
+
+/* The name of the OpenCL device ctx's OpenCL backend runs on, or NULL when
+ * there is none (the router looks up the device's measured numbers by it).
+ * Provided by opencl/ when built, else by context.c. */
+const char *hdtw_opencl_device_name(const hdtw_ctx *ctx);
 
 /* The fastest CPU backend present in ctx's table (never NULL: scalar is
  * always there). */

@@ -1,0 +1,486 @@
+/*
+ * dtwbench — compares every backend and device on the same DTW work and
+ * checks every result against scalar with memcmp.
+ *
+ *   dtwbench              the seed's cases on every backend (see usage)
+ *   dtwbench --list       devices and CPU backends
+ *   dtwbench --calibrate  measures the router's profile and writes it
+ *   dtwbench --sweep      AUTO against every backend from 10^2 to 10^8 cells
+ *
+ * Exit status: 0 all identical, 1 a mismatch or a failed call, 2 usage.
+ */
+#include "bench.h"
+#include "bench_js.h"
+#include "bench_report.h"
+#include "bench_sweep.h"
+#include "csv.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_CASES 64
+
+typedef enum { MODE_RUN, MODE_LIST, MODE_CALIBRATE, MODE_SWEEP } run_mode;
+
+typedef struct {
+    run_mode mode;
+    const char *pairs, *batch, *data, *column, *backends, *devices;
+    const char *json, *plot, *profile;
+    int csv, js; /* js: 1 on, 0 off, -1 when node and the script are found */
+    size_t pattern_len, stride;
+    int threads[8], nthreads;
+    hdtw_params params;
+    bench_settings settings;
+    double sweep_max;
+} options;
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+"usage: dtwbench [options]        the seed's cases on every backend\n"
+"       dtwbench --list           OpenCL devices and CPU backends\n"
+"       dtwbench --calibrate      measure and write the router's profile\n"
+"       dtwbench --sweep          AUTO vs every backend, 10^2..10^8 cells\n"
+"cases (default: all three)\n"
+"  --pairs LIST        pair lengths (default 50,100,200,500,1000,2000; none)\n"
+"  --batch CxN         batch of C windows of N bars (default 1000x100; none)\n"
+"  --data FILE         sliding: CSV series (default: the bundled\n"
+"                      data/usdchf_30min.csv; none to skip)\n"
+"  --column NAME       CSV column (default: the last one)\n"
+"  --pattern N         sliding pattern = the last N bars (default 100)\n"
+"  --stride S          sliding window step (default 1)\n"
+"  --band B            Sakoe-Chiba band (default: none)\n"
+"  --cost abs|squared  cell cost (default abs)\n"
+"where and how\n"
+"  --backends LIST     of scalar,avx2,avx512,opencl,auto (default: all here)\n"
+"  --devices LIST      OpenCL device indices (default: all with fp64)\n"
+"  --threads LIST      thread counts, 0 = all cores (default 1,<cores>)\n"
+"  --repeats R         samples per case and backend (default 5, --sweep 11;\n"
+"                      at most %d)\n"
+"  --js / --no-js      also time bench/js/baseline.js with node (default:\n"
+"                      when node and the script are found)\n"
+"output\n"
+"  --json FILE         every number, samples included\n"
+"  --csv               CSV on stdout instead of the table\n"
+"  --plot FILE         GCUPS vs pair length (.png or .svg; needs gnuplot)\n"
+"  --profile FILE      --calibrate writes here (default: $HDTW_PROFILE, else\n"
+"                      $XDG_CACHE_HOME/hdtw/profile, else\n"
+"                      ~/.cache/hdtw/profile)\n"
+"  --sweep-max CELLS   largest sweep size (default 1e8)\n",
+            BENCH_MAX_REPEATS);
+}
+
+static int parse_count(const char *text, size_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (!*text || *end || text[0] == '-' || v == 0)
+        return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int parse_threads(const char *text, options *o)
+{
+    o->nthreads = 0;
+    for (const char *p = text; *p;) {
+        char *end;
+        long t = strtol(p, &end, 10);
+        if (end == p || t < 0 || t > 4096 || (*end && *end != ',') ||
+            o->nthreads == (int)(sizeof o->threads / sizeof *o->threads))
+            return -1;
+        o->threads[o->nthreads++] = (int)t;
+        p = *end ? end + 1 : end;
+    }
+    return o->nthreads > 0 ? 0 : -1;
+}
+
+static int parse_options(int argc, char **argv, options *o)
+{
+    enum { O_PAIRS = 256, O_BATCH, O_DATA, O_COLUMN, O_PATTERN, O_STRIDE,
+           O_BAND, O_COST, O_BACKENDS, O_DEVICES, O_THREADS, O_REPEATS,
+           O_JS, O_NOJS, O_JSON, O_CSV, O_PLOT, O_PROFILE, O_LIST,
+           O_CALIBRATE, O_SWEEP, O_SWEEPMAX, O_HELP };
+    static const struct option longs[] = {
+        { "pairs", 1, 0, O_PAIRS }, { "batch", 1, 0, O_BATCH },
+        { "data", 1, 0, O_DATA }, { "column", 1, 0, O_COLUMN },
+        { "pattern", 1, 0, O_PATTERN }, { "stride", 1, 0, O_STRIDE },
+        { "band", 1, 0, O_BAND }, { "cost", 1, 0, O_COST },
+        { "backends", 1, 0, O_BACKENDS }, { "devices", 1, 0, O_DEVICES },
+        { "threads", 1, 0, O_THREADS }, { "repeats", 1, 0, O_REPEATS },
+        { "js", 0, 0, O_JS }, { "no-js", 0, 0, O_NOJS },
+        { "json", 1, 0, O_JSON }, { "csv", 0, 0, O_CSV },
+        { "plot", 1, 0, O_PLOT }, { "profile", 1, 0, O_PROFILE },
+        { "list", 0, 0, O_LIST }, { "calibrate", 0, 0, O_CALIBRATE },
+        { "sweep", 0, 0, O_SWEEP }, { "sweep-max", 1, 0, O_SWEEPMAX },
+        { "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
+    };
+    int cores = bench_cores();
+    *o = (options){ .pairs = "50,100,200,500,1000,2000", .batch = "1000x100",
+                    .js = -1, .pattern_len = 100, .stride = 1,
+                    .threads = { 1, cores }, .nthreads = cores > 1 ? 2 : 1,
+                    .params = HDTW_PARAMS_DEFAULT, .sweep_max = 1e8,
+                    .settings = { .repeats = 0, .min_sample_s = 0.02,
+                                  .progress = isatty(STDERR_FILENO) } };
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+        int bad = 0;
+        char *end = NULL;
+        size_t repeats = 0;
+        switch (c) {
+        case O_PAIRS: o->pairs = optarg; break;
+        case O_BATCH: o->batch = optarg; break;
+        case O_DATA: o->data = optarg; break;
+        case O_COLUMN: o->column = optarg; break;
+        case O_PATTERN: bad = parse_count(optarg, &o->pattern_len); break;
+        case O_STRIDE: bad = parse_count(optarg, &o->stride); break;
+        case O_BAND:
+            o->params.band = strtol(optarg, &end, 10);
+            bad = !*optarg || *end;
+            break;
+        case O_COST:
+            bad = strcmp(optarg, "abs") != 0 && strcmp(optarg, "squared");
+            o->params.cost = strcmp(optarg, "squared") == 0
+                                 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
+            break;
+        case O_BACKENDS: o->backends = optarg; break;
+        case O_DEVICES: o->devices = optarg; break;
+        case O_THREADS: bad = parse_threads(optarg, o); break;
+        case O_REPEATS:
+            bad = parse_count(optarg, &repeats) || repeats > BENCH_MAX_REPEATS;
+            o->settings.repeats = (int)repeats;
+            break;
+        case O_JS: o->js = 1; break;
+        case O_NOJS: o->js = 0; break;
+        case O_JSON: o->json = optarg; break;
+        case O_CSV: o->csv = 1; break;
+        case O_PLOT: o->plot = optarg; break;
+        case O_PROFILE: o->profile = optarg; break;
+        case O_LIST: o->mode = MODE_LIST; break;
+        case O_CALIBRATE: o->mode = MODE_CALIBRATE; break;
+        case O_SWEEP: o->mode = MODE_SWEEP; break;
+        case O_SWEEPMAX:
+            o->sweep_max = strtod(optarg, &end);
+            bad = !*optarg || *end || !(o->sweep_max >= 100);
+            break;
+        case 'h':
+        case O_HELP: usage(stdout); exit(EXIT_SUCCESS);
+        default: return -1;
+        }
+        if (bad) {
+            fprintf(stderr, "dtwbench: bad value for --%s: %s\n",
+                    longs[c - O_PAIRS].name, optarg);
+            return -1;
+        }
+    }
+    if (o->settings.repeats == 0) /* the sweep compares close times */
+        o->settings.repeats = o->mode == MODE_SWEEP ? 11 : 5;
+    return optind == argc ? 0 : -1;
+}
+
+/* ------------------------------------------------------ finding files */
+
+/* The first existing file among: next to the build tree (the executable is
+ * build/tools/dtwbench), the install prefix (bin/../share/hdtw/), the source
+ * tree this was built from, and the current directory. */
+static int find_file(const char *in_tree, const char *installed, char *out,
+                     size_t cap)
+{
+    char exe[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash = len > 0 ? (exe[len] = '\0', strrchr(exe, '/')) : NULL;
+    if (slash)
+        *slash = '\0';
+    for (int k = 0; k < 4; k++) {
+        int n = k == 0 && slash ? snprintf(out, cap, "%s/../../%s", exe,
+                                           in_tree)
+              : k == 1 && slash ? snprintf(out, cap, "%s/../share/hdtw/%s",
+                                           exe, installed)
+              : k == 2 ? snprintf(out, cap, "%s/%s", HDTW_SOURCE_DIR, in_tree)
+              : k == 3 ? snprintf(out, cap, "%s", in_tree)
+                       : -1;
+        if (n > 0 && (size_t)n < cap && access(out, R_OK) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------ the cases */
+
+typedef struct {
+    bench_report_case *cases;
+    int ncases;
+    double *buffers[2 * MAX_CASES];
+    int nbuffers;
+    csv_series series;
+} case_set;
+
+static double *walk(case_set *set, size_t n, uint64_t seed)
+{
+    double *x = malloc(n * sizeof *x);
+    if (!x)
+        return NULL;
+    bench_random_walk(x, n, seed);
+    set->buffers[set->nbuffers++] = x;
+    return x;
+}
+
+static bench_report_case *new_case(case_set *set, const options *o)
+{
+    if (set->ncases == MAX_CASES || set->nbuffers + 2 > 2 * MAX_CASES)
+        return NULL;
+    bench_report_case *rc = &set->cases[set->ncases++];
+    memset(rc, 0, sizeof *rc);
+    rc->c.params = o->params;
+    rc->js_seconds = NAN;
+    rc->js_identical = -1;
+    return rc;
+}
+
+static int add_pairs(case_set *set, const options *o)
+{
+    if (strcmp(o->pairs, "none") == 0)
+        return 0;
+    for (const char *p = o->pairs; *p;) {
+        char *end;
+        unsigned long long n = strtoull(p, &end, 10);
+        bench_report_case *rc = new_case(set, o);
+        if (end == p || n == 0 || (*end && *end != ',') || !rc) {
+            fprintf(stderr, "dtwbench: bad --pairs list: %s\n", o->pairs);
+            return -1;
+        }
+        rc->c = (bench_case){ .params = o->params, .m = n, .n = n, .count = 1,
+                              .stride = n, .length = n,
+                              .pattern = walk(set, n, 1),
+                              .series = walk(set, n, 2) };
+        snprintf(rc->c.name, sizeof rc->c.name, "pair %llu", n);
+        if (!rc->c.pattern || !rc->c.series)
+            return -1;
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+static int add_batch(case_set *set, const options *o)
+{
+    unsigned long long count, n;
+    char tail;
+    if (strcmp(o->batch, "none") == 0)
+        return 0;
+    bench_report_case *rc = new_case(set, o);
+    if (sscanf(o->batch, "%llux%llu%c", &count, &n, &tail) != 2 ||
+        count == 0 || n == 0 || count > SIZE_MAX / n / 8 || !rc) {
+        fprintf(stderr, "dtwbench: bad --batch (COUNTxLEN): %s\n", o->batch);
+        return -1;
+    }
+    rc->c = (bench_case){ .params = o->params, .m = n, .n = n,
+                          .count = count, .stride = n, .length = n,
+                          .pattern = walk(set, n, 1),
+                          .series = walk(set, count * n, 3) };
+    snprintf(rc->c.name, sizeof rc->c.name, "batch %llux%llu", count, n);
+    return rc->c.pattern && rc->c.series ? 0 : -1;
+}
+
+/* The last pattern_len bars against every earlier window, as hdtw-match. */
+static int add_sliding(case_set *set, const options *o)
+{
+    char path[PATH_MAX + 64], err[512];
+    if (o->data && strcmp(o->data, "none") == 0)
+        return 0;
+    if (o->data)
+        snprintf(path, sizeof path, "%s", o->data);
+    else if (find_file("data/usdchf_30min.csv", "usdchf_30min.csv", path,
+                       sizeof path) != 0) {
+        fprintf(stderr, "dtwbench: data/usdchf_30min.csv not found, sliding "
+                        "case skipped (give it with --data FILE)\n");
+        return 0;
+    }
+    if (csv_read_column(path, o->column, &set->series, err, sizeof err)) {
+        fprintf(stderr, "dtwbench: %s\n", err);
+        return -1;
+    }
+    size_t p = o->pattern_len, len = set->series.len;
+    bench_report_case *rc = new_case(set, o);
+    if (len < 2 * p || !rc) {
+        fprintf(stderr, "dtwbench: %s is too short for a %zu-bar pattern\n",
+                path, p);
+        return -1;
+    }
+    size_t history = len - p;
+    rc->c = (bench_case){ .params = o->params, .pattern = set->series.values +
+                          history, .m = p, .series = set->series.values,
+                          .n = p, .stride = o->stride, .length = p,
+                          .count = hdtw_sliding_count(history, p, o->stride) };
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    snprintf(rc->c.name, sizeof rc->c.name, "sliding %.*s %zu",
+             (int)strcspn(base, "."), base, p);
+    return 0;
+}
+
+static void free_cases(case_set *set)
+{
+    for (int b = 0; b < set->nbuffers; b++)
+        free(set->buffers[b]);
+    csv_free(&set->series);
+    free(set->cases);
+}
+
+/* --------------------------------------------------------- JavaScript */
+
+/* Times the pair and batch cases in node; fills js_seconds/js_identical. */
+static void run_js(case_set *set, const options *o, char *runtime,
+                   size_t cap)
+{
+    char script[PATH_MAX + 64];
+    int found = system("command -v node >/dev/null 2>&1") == 0 &&
+                find_file("bench/js/baseline.js", "js/baseline.js", script,
+                          sizeof script) == 0;
+    if (!found) {
+        if (o->js == 1)
+            fprintf(stderr, "dtwbench: --js needs node and "
+                            "bench/js/baseline.js; JavaScript not timed\n");
+        return;
+    }
+    bench_js_result js[MAX_CASES];
+    size_t count;
+    const char *pairs = strcmp(o->pairs, "none") ? o->pairs : "";
+    const char *batch = strcmp(o->batch, "none") ? o->batch : NULL;
+    bench_progress(&o->settings, "timing JavaScript in node");
+    if (bench_js_run(script, pairs, batch, o->settings.repeats, &o->params,
+                     js, MAX_CASES, &count, runtime, cap) != 0) {
+        fprintf(stderr, "dtwbench: node %s failed; JavaScript not timed\n",
+                script);
+        runtime[0] = '\0';
+        return;
+    }
+    for (int k = 0; k < set->ncases; k++)
+        for (size_t j = 0; j < count; j++) {
+            bench_report_case *rc = &set->cases[k];
+            if (strcmp(js[j].name, rc->c.name) != 0)
+                continue;
+            rc->js_seconds = js[j].seconds;
+            rc->js_identical = 0;
+            for (int t = 0; t < rc->ntargets; t++)
+                if (rc->results[t].target->backend == HDTW_BACKEND_SCALAR)
+                    rc->js_identical = memcmp(&js[j].result,
+                                              &rc->results[t].first_out,
+                                              sizeof(double)) == 0;
+        }
+}
+
+/* ------------------------------------------------------------- modes */
+
+static int write_outputs(const options *o, case_set *set, const char *js)
+{
+    int rc = 0;
+    if (o->csv)
+        report_csv(stdout, set->cases, set->ncases);
+    else
+        report_table(stdout, set->cases, set->ncases);
+    if (o->json && report_json(o->json, set->cases, set->ncases,
+                               o->settings.repeats, js[0] ? js : NULL))
+        rc = -1;
+    if (o->plot && report_plot(o->plot, set->cases, set->ncases) != 0)
+        fprintf(stderr, "dtwbench: no plot written\n");
+    return rc;
+}
+
+static int run_cases(const options *o)
+{
+    bench_target targets[BENCH_MAX_TARGETS];
+    case_set set = { .cases = calloc(MAX_CASES, sizeof *set.cases) };
+    char js_runtime[128] = "";
+    int status = EXIT_FAILURE, failed = 0;
+    int ntargets = bench_make_targets(o->backends, o->threads, o->nthreads,
+                                      o->devices, targets, BENCH_MAX_TARGETS);
+    if (ntargets <= 0 || !set.cases) {
+        if (ntargets == 0)
+            fprintf(stderr, "dtwbench: none of --backends is available\n");
+        free(set.cases);
+        return ntargets == 0 ? 2 : EXIT_FAILURE;
+    }
+    if (add_pairs(&set, o) || add_batch(&set, o) || add_sliding(&set, o))
+        goto cleanup;
+    for (int k = 0; k < set.ncases; k++) {
+        bench_report_case *rc = &set.cases[k];
+        rc->cells = bench_case_cells(&rc->c);
+        rc->ntargets = ntargets;
+        if (bench_measure(&rc->c, targets, ntargets, &o->settings,
+                          rc->results) != 0)
+            failed = 1;
+    }
+    if (o->js != 0)
+        run_js(&set, o, js_runtime, sizeof js_runtime);
+    bench_progress_done(&o->settings);
+    if (!o->csv)
+        printf("hdtw %d.%d.%d, %d cores, %d repeats (median, range = "
+               "(max-min)/median), JavaScript: %s\n\n",
+               HDTW_VERSION_MAJOR, HDTW_VERSION_MINOR, HDTW_VERSION_PATCH,
+               bench_cores(), o->settings.repeats,
+               js_runtime[0] ? js_runtime : "not timed");
+    if (write_outputs(o, &set, js_runtime) != 0)
+        failed = 1;
+    if (!report_all_identical(set.cases, set.ncases)) {
+        fprintf(stderr, "dtwbench: a result differs from scalar\n");
+        failed = 1;
+    }
+    status = failed ? EXIT_FAILURE : EXIT_SUCCESS;
+cleanup:
+    bench_free_targets(targets, ntargets);
+    free_cases(&set);
+    return status;
+}
+
+static int list_devices(void)
+{
+    hdtw_ctx *ctx;
+    char cpu[256];
+    if (hdtw_create(&ctx) != HDTW_OK)
+        return EXIT_FAILURE;
+    report_cpu_model(cpu, sizeof cpu);
+    printf("CPU: %s, %d cores\n", cpu, bench_cores());
+    for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_OPENCL; b++)
+        printf("  %-8s %s\n", hdtw_backend_name((hdtw_backend)b),
+               hdtw_set_backend(ctx, (hdtw_backend)b) == HDTW_OK
+                   ? "available" : "not available here");
+    hdtw_device_info info[16];
+    size_t total = 0;
+    hdtw_opencl_devices(ctx, info, 16, &total);
+    printf("OpenCL devices: %zu\n", total);
+    for (size_t d = 0; d < total && d < 16; d++)
+        printf("  opencl:%zu  %s | %s | %s | %u compute units | %s | fp64 "
+               "%s | %.1f GiB%s\n", d, info[d].name, info[d].vendor,
+               info[d].platform, info[d].compute_units,
+               info[d].is_gpu ? "GPU" : "CPU/other",
+               info[d].fp64 ? "yes" : "no (not used)",
+               (double)info[d].global_mem_bytes / (1024.0 * 1024 * 1024),
+               "");
+    hdtw_destroy(ctx);
+    return EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    if (parse_options(argc, argv, &o) != 0) {
+        usage(stderr);
+        return 2;
+    }
+    switch (o.mode) {
+    case MODE_LIST:
+        return list_devices();
+    case MODE_CALIBRATE:
+        return bench_calibrate(o.profile, o.devices, &o.settings);
+    case MODE_SWEEP:
+        return bench_sweep(o.backends, o.threads, o.nthreads, o.devices,
+                           o.sweep_max, o.json, &o.settings);
+    case MODE_RUN:
+        break;
+    }
+    return run_cases(&o);
+}
