@@ -3,7 +3,8 @@
  * functions with memcmp, so they are written to be read, not to be fast.
  *
  * distance/batch/sliding: two rolling rows of n + 1 doubles, visiting only
- * the cells inside the band. align: the full m x n matrix, then a walk back.
+ * the cells inside the band. align: the same rows kept for every i (an
+ * (m + 1) x (n + 1) matrix), then a walk back.
  */
 #include "cpu/scalar.h"
 
@@ -25,25 +26,35 @@
  * row i + 1 reads row i only in columns lo' - 1 .. hi' with lo' >= lo and
  * hi' <= hi + 1, so stale values further out are never read.
  */
+static void init_row_above_first(double *row, size_t n)
+{
+    row[0] = 0.0;
+    for (size_t j = 1; j <= n; j++)
+        row[j] = INFINITY;
+}
+
+/* Row i of the recurrence from row i - 1 (both in the layout above). */
+static void row_step(hdtw_cost cost, double ai, const double *b, size_t n,
+                     size_t lo, size_t hi, const double *prev, double *cur)
+{
+    cur[lo] = INFINITY; /* column lo - 1 */
+    for (size_t j = lo; j <= hi; j++) {
+        double best = hdtw_min3(prev[j], prev[j + 1], cur[j]);
+        cur[j + 1] = hdtw_cell_cost(cost, ai, b[j]) + best;
+    }
+    if (hi + 2 <= n)
+        cur[hi + 2] = INFINITY; /* column hi + 1 */
+}
+
 static double pair_distance(hdtw_cost cost, size_t w,
                             const double *a, size_t m,
                             const double *b, size_t n, double *rows)
 {
     double *prev = rows, *cur = rows + n + 1;
-
-    for (size_t j = 0; j <= n; j++)
-        prev[j] = INFINITY;
-    prev[0] = 0.0;
-
+    init_row_above_first(prev, n);
     for (size_t i = 0; i < m; i++) {
-        size_t lo = hdtw_row_lo(i, w), hi = hdtw_row_hi(i, w, n);
-        cur[lo] = INFINITY; /* column lo - 1 */
-        for (size_t j = lo; j <= hi; j++) {
-            double best = hdtw_min3(prev[j], prev[j + 1], cur[j]);
-            cur[j + 1] = hdtw_cell_cost(cost, a[i], b[j]) + best;
-        }
-        if (hi + 2 <= n)
-            cur[hi + 2] = INFINITY; /* column hi + 1 */
+        row_step(cost, a[i], b, n, hdtw_row_lo(i, w), hdtw_row_hi(i, w, n),
+                 prev, cur);
         double *t = prev;
         prev = cur;
         cur = t;
@@ -64,12 +75,12 @@ hdtw_status hdtw_scalar_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
     return HDTW_OK;
 }
 
-/* The full matrix must fit in this machine's memory, not merely in size_t:
+/* The matrix must fit in this machine's memory, not merely in size_t:
  * with overcommit a huge malloc can succeed and fail later, on first touch. */
-static int matrix_fits(size_t m, size_t n)
+static int matrix_fits(size_t rows, size_t cols)
 {
     size_t cells, bytes;
-    if (__builtin_mul_overflow(m, n, &cells) ||
+    if (__builtin_mul_overflow(rows, cols, &cells) ||
         __builtin_mul_overflow(cells, sizeof(double), &bytes))
         return 0;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
@@ -78,57 +89,45 @@ static int matrix_fits(size_t m, size_t n)
     return bytes / (size_t)page < (size_t)pages / 2;
 }
 
-/* D(i,j) for every cell (+inf outside the band), row-major. */
+/*
+ * align keeps every row: P is (m + 1) x (n + 1), row r holding D(r - 1, *)
+ * in the layout above (row 0 is row -1). Cells outside the band are never
+ * written except the +inf fences next to it, and the walk back only reads
+ * cells in the band or on a fence.
+ */
 static void fill_matrix(hdtw_cost cost, size_t w, const double *a, size_t m,
-                        const double *b, size_t n, double *D)
+                        const double *b, size_t n, double *P)
 {
-    for (size_t i = 0; i < m; i++) {
-        size_t lo = hdtw_row_lo(i, w), hi = hdtw_row_hi(i, w, n);
-        double *row = D + i * n;
-        /* the row above through its own pointer: row[j - n] would index
-         * with a wrapped size_t, which is undefined behaviour */
-        const double *above = i > 0 ? D + (i - 1) * n : NULL;
-        for (size_t j = 0; j < n; j++) {
-            if (j < lo || j > hi) {
-                row[j] = INFINITY;
-                continue;
-            }
-            double up = above ? above[j] : INFINITY;
-            double left = j > 0 ? row[j - 1] : INFINITY;
-            double diag = above && j > 0 ? above[j - 1] : INFINITY;
-            double best = i == 0 && j == 0 ? 0.0 : hdtw_min3(diag, up, left);
-            row[j] = hdtw_cell_cost(cost, a[i], b[j]) + best;
-        }
-    }
+    init_row_above_first(P, n);
+    for (size_t i = 0; i < m; i++)
+        row_step(cost, a[i], b, n, hdtw_row_lo(i, w), hdtw_row_hi(i, w, n),
+                 P + i * (n + 1), P + (i + 1) * (n + 1));
 }
 
 /* Walks back from (m-1, n-1) into path (room for m + n - 1 cells), last cell
- * first; returns the number of cells. Ties prefer diagonal, up, then left. */
-static size_t walk_back(const double *D, size_t m, size_t n, size_t *path)
+ * first; returns the number of cells. Ties prefer diagonal, up, then left;
+ * the +inf of row -1 and column -1 keep the walk inside the matrix. */
+static size_t walk_back(const double *P, size_t m, size_t n, size_t *path)
 {
-    size_t i = m - 1, j = n - 1, len = 0;
+    size_t i = m - 1, j = n - 1, len = 0, cols = n + 1;
     for (;;) {
         path[2 * len] = i;
         path[2 * len + 1] = j;
         len++;
         if (i == 0 && j == 0)
             break;
-        if (i == 0) {
+        /* D(i-1, j-1), D(i-1, j), D(i, j-1) sit at P[i][j], P[i][j+1],
+         * P[i+1][j] */
+        double diag = P[i * cols + j];
+        double up = P[i * cols + j + 1];
+        double left = P[(i + 1) * cols + j];
+        if (diag <= up && diag <= left) {
+            i--;
             j--;
-        } else if (j == 0) {
+        } else if (up <= left) {
             i--;
         } else {
-            double diag = D[(i - 1) * n + j - 1];
-            double up = D[(i - 1) * n + j];
-            double left = D[i * n + j - 1];
-            if (diag <= up && diag <= left) {
-                i--;
-                j--;
-            } else if (up <= left) {
-                i--;
-            } else {
-                j--;
-            }
+            j--;
         }
     }
     return len;
@@ -152,9 +151,9 @@ hdtw_status hdtw_scalar_align(const hdtw_job *job, hdtw_alignment *out)
     double *D = NULL;
     size_t *path = NULL;
 
-    if (!matrix_fits(m, n))
+    if (!matrix_fits(m + 1, n + 1))
         goto cleanup;
-    D = hdtw_malloc(m * n * sizeof *D);
+    D = hdtw_malloc((m + 1) * (n + 1) * sizeof *D);
     path = hdtw_malloc(2 * (m + n - 1) * sizeof *path);
     if (!D || !path)
         goto cleanup;
@@ -163,7 +162,7 @@ hdtw_status hdtw_scalar_align(const hdtw_job *job, hdtw_alignment *out)
     size_t len = walk_back(D, m, n, path);
     reverse_pairs(path, len);
 
-    double distance = D[m * n - 1];
+    double distance = D[(m + 1) * (n + 1) - 1];
     out->distance = distance;
     out->similarity = 1.0 / (1.0 + distance / (double)len);
     out->path_len = len;

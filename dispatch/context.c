@@ -6,6 +6,9 @@
 
 #include "cpu/scalar.h"
 #include "dispatch/alloc.h"
+#ifdef HDTW_HAVE_OPENCL
+#include "opencl/opencl.h"
+#endif
 
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +92,12 @@ static hdtw_status parse_disable(const char *value, unsigned *out)
 static void fill_backend_table(hdtw_ctx *ctx)
 {
     ctx->run[HDTW_BACKEND_SCALAR] = hdtw_scalar_run;
+#ifdef HDTW_HAVE_OPENCL
+    /* registers run[HDTW_BACKEND_OPENCL] when a usable device matches
+     * HDTW_OPENCL_DEVICE; without one the backend is absent */
+    if (!(ctx->disabled & HDTW_FEATURE_OPENCL))
+        hdtw_opencl_open(ctx);
+#endif
 }
 
 hdtw_status hdtw_create(hdtw_ctx **out)
@@ -124,6 +133,10 @@ hdtw_status hdtw_create(hdtw_ctx **out)
 
 void hdtw_destroy(hdtw_ctx *ctx)
 {
+#ifdef HDTW_HAVE_OPENCL
+    if (ctx)
+        hdtw_opencl_close(ctx);
+#endif
     hdtw_free(ctx);
 }
 
@@ -162,8 +175,14 @@ hdtw_backend hdtw_last_backend(const hdtw_ctx *ctx)
     return ctx ? ctx->last : HDTW_BACKEND_AUTO;
 }
 
-/* Without an OpenCL backend there are no devices and never a device error;
- * opencl/ provides these when the backend is built. */
+const char *hdtw_last_error(const hdtw_ctx *ctx)
+{
+    return ctx ? ctx->last_error : "";
+}
+
+#ifndef HDTW_HAVE_OPENCL
+/* Without an OpenCL backend there are no devices; opencl/devices.c
+ * provides these when the backend is built. */
 hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
                                 size_t cap, size_t *count)
 {
@@ -186,9 +205,4 @@ const char *hdtw_opencl_device_name(const hdtw_ctx *ctx)
     (void)ctx;
     return NULL;
 }
-
-const char *hdtw_last_error(const hdtw_ctx *ctx)
-{
-    (void)ctx;
-    return "";
-}
+#endif

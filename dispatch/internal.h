@@ -44,6 +44,9 @@ enum {
 };
 
 #define HDTW_DEVICE_NAME_MAX 256
+#define HDTW_ERROR_MAX 4096
+
+struct hdtw_opencl; /* opencl/runtime.h: the OpenCL backend's state */
 
 struct hdtw_ctx {
     hdtw_run_fn run[HDTW_BACKEND_COUNT]; /* NULL: absent or disabled;
@@ -54,6 +57,8 @@ struct hdtw_ctx {
     unsigned disabled;                    /* HDTW_FEATURE_* */
     char opencl_device[HDTW_DEVICE_NAME_MAX]; /* HDTW_OPENCL_DEVICE or "" */
     hdtw_profile profile;                 /* the router's numbers */
+    struct hdtw_opencl *opencl;           /* NULL: no usable device */
+    char last_error[HDTW_ERROR_MAX];      /* hdtw_last_error, "" if none */
 };
 
 /* Runs job on the backend the context is forced to, or the one the router

@@ -4,55 +4,9 @@
 //   node bench/js/baseline.js [--pairs 50,100,...] [--batch COUNTxLEN]...
 //                             [--repeats R] [--cost abs|squared] [--band B]
 // Inputs are the same deterministic random walks as bench/ uses (seeded
-// splitmix64 below), so results can also be checked bit for bit.
+// splitmix64 in timing.js), so results can also be checked bit for bit.
 const { dtw, dtwBatch } = require('./dtw.js');
-
-function splitmix64(seed) {
-  let s = BigInt.asUintN(64, BigInt(seed));
-  return () => {
-    s = BigInt.asUintN(64, s + 0x9e3779b97f4a7c15n);
-    let z = s;
-    z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
-    z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
-    return z ^ (z >> 31n);
-  };
-}
-
-// A random walk with steps uniform in [-1, 1): x[0] = step, x[i] = x[i-1] + step.
-function randomWalk(n, seed) {
-  const next = splitmix64(seed), x = new Float64Array(n);
-  let level = 0;
-  for (let i = 0; i < n; i++) {
-    level += Number(next() >> 11n) * 2 ** -52 - 1;
-    x[i] = level;
-  }
-  return x;
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b), h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
-
-// Seconds per call: warmed up (the JIT optimises hot functions only after
-// some calls), each sample long enough (>= 20 ms) for the clock to resolve.
-function time(fn, repeats) {
-  let result, calls = 1;
-  for (let warm = 0; warm < 3; warm++) result = fn();
-  for (;;) {
-    const t0 = process.hrtime.bigint();
-    for (let c = 0; c < calls; c++) fn();
-    if (Number(process.hrtime.bigint() - t0) * 1e-9 >= 0.02) break;
-    calls *= 2;
-  }
-  const secs = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let c = 0; c < calls; c++) result = fn();
-    secs.push(Number(process.hrtime.bigint() - t0) * 1e-9 / calls);
-  }
-  return { secs, median: median(secs), result };
-}
+const { randomWalk, time } = require('./timing.js');
 
 function parseArgs(argv) {
   const o = { pairs: [50, 100, 200, 500, 1000, 2000], batches: [[1000, 100]],

@@ -1,0 +1,453 @@
+/*
+ * addon.c — hdtw for Node.js: dtwDistance, dtwBatch, dtwSliding and their
+ * ...Async variants (README, "Node.js").
+ *
+ * Zero copy: inputs are read in place through napi_get_typedarray_info (any
+ * Float64Array view, the data pointer already includes its offset); batch
+ * and sliding results are written straight into the ArrayBuffer of the
+ * Float64Array that is returned, allocated once before the call.
+ *
+ * Contexts: an hdtw_ctx is used by one thread at a time, so each call takes
+ * a context from a per-environment pool and gives it back when done (sync
+ * calls at once, async calls in their completion callback, both on the JS
+ * thread, so the pool needs no lock). A context is never shared by two calls
+ * in flight, yet sync calls reuse one context and pay no hdtw_create, and
+ * a context keeps its device state (OpenCL programs) between calls. There
+ * is one pool per opts.backend value, because a context's backend is set
+ * once when it is created; opts.threads is set on every call.
+ *
+ * Async: the inputs (and the output buffer) are held by references until
+ * the completion callback, so the garbage collector cannot free them while a
+ * libuv worker reads them. As with Node's own fs.write(buffer), the caller
+ * must not modify or transfer (detach) an input while its promise is pending.
+ */
+#include "args.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Idle contexts kept per pool; more concurrent calls create and destroy
+ * extra contexts. A handful covers the libuv pool's 4 threads. */
+#define POOL_IDLE_MAX 4
+
+typedef struct {
+    hdtw_ctx *idle[POOL_IDLE_MAX];
+    int count;
+} ctx_pool;
+
+typedef struct {
+    ctx_pool pools[ADDON_BACKEND_KEYS];
+    hdtw_backend last_backend; /* who served the last successful call */
+} addon_state;
+
+typedef enum { JOB_PAIR, JOB_BATCH, JOB_SLIDING } job_kind;
+
+/* One exported function: its JS name, what it computes, sync or async. */
+typedef struct {
+    const char *name;
+    job_kind kind;
+    bool async;
+} entry;
+
+/* Everything a call needs once its arguments are parsed; run_job touches
+ * nothing from JS, so it can run on a libuv worker. */
+typedef struct {
+    const entry *fn;
+    addon_opts opts;
+    f64_view a, b;            /* pair: a, b; batch/sliding: pattern, windows/series */
+    size_t window, stride;    /* batch: window = patternLength */
+    size_t count;             /* number of results (batch, sliding) */
+    double *out;              /* count doubles inside the returned ArrayBuffer */
+    double distance;          /* pair, opts.alignment false */
+    hdtw_alignment alignment; /* pair, opts.alignment true */
+    hdtw_ctx *ctx;
+    hdtw_status status;
+    /* ...Async only */
+    napi_async_work work;
+    napi_deferred deferred;
+    napi_ref keep[3]; /* the two inputs and the output buffer */
+} job;
+
+#define MAX_ARGS 5
+
+/* ------------------------------------------------------------ context pool */
+
+static bool pool_acquire(addon_state *st, job *j, addon_error *err)
+{
+    ctx_pool *pool = &st->pools[j->opts.backend_key];
+    hdtw_ctx *ctx = NULL;
+    if (pool->count > 0) {
+        ctx = pool->idle[--pool->count];
+    } else {
+        hdtw_status s = hdtw_create(&ctx);
+        if (s != HDTW_OK)
+            return fail_hdtw(err, s, "hdtw_create (check HDTW_BACKEND, "
+                             "HDTW_DISABLE, HDTW_OPENCL_DEVICE)");
+        if (j->opts.backend_key != ADDON_BACKEND_ENV &&
+            (s = hdtw_set_backend(ctx, (hdtw_backend)(j->opts.backend_key - 1))) !=
+                HDTW_OK) {
+            hdtw_destroy(ctx);
+            return fail_hdtw(err, s, hdtw_backend_name(
+                                         (hdtw_backend)(j->opts.backend_key - 1)));
+        }
+    }
+    hdtw_set_threads(ctx, j->opts.threads); /* threads >= 0: cannot fail */
+    j->ctx = ctx;
+    return true;
+}
+
+static void pool_release(addon_state *st, job *j)
+{
+    if (!j->ctx)
+        return;
+    if (!st) { /* no state to return it to (cannot happen in practice) */
+        hdtw_destroy(j->ctx);
+        j->ctx = NULL;
+        return;
+    }
+    ctx_pool *pool = &st->pools[j->opts.backend_key];
+    if (pool->count < POOL_IDLE_MAX)
+        pool->idle[pool->count++] = j->ctx;
+    else
+        hdtw_destroy(j->ctx);
+    j->ctx = NULL;
+}
+
+static void free_state(napi_env env, void *data, void *hint)
+{
+    (void)env;
+    (void)hint;
+    addon_state *st = data;
+    for (int k = 0; k < ADDON_BACKEND_KEYS; k++)
+        for (int i = 0; i < st->pools[k].count; i++)
+            hdtw_destroy(st->pools[k].idle[i]);
+    free(st);
+}
+
+/* ------------------------------------------------------------------ a job */
+
+static bool parse_pair(napi_env env, napi_value *argv, job *j, addon_error *err)
+{
+    if (!arg_f64(env, argv[0], "a", &j->a, err) ||
+        !arg_f64(env, argv[1], "b", &j->b, err) ||
+        !arg_opts(env, argv[2], &j->opts, err))
+        return false;
+    if (j->opts.alignment && (j->a.length > UINT32_MAX || j->b.length > UINT32_MAX))
+        return fail_range(err, "alignment indices must fit a Uint32Array; "
+                          "use { alignment: false } for longer series");
+    return true;
+}
+
+static bool parse_batch(napi_env env, napi_value *argv, job *j, addon_error *err)
+{
+    if (!arg_f64(env, argv[0], "pattern", &j->a, err) ||
+        !arg_f64(env, argv[1], "historical", &j->b, err) ||
+        !arg_count(env, argv[2], "patternLength", &j->window, err) ||
+        !arg_opts(env, argv[3], &j->opts, err))
+        return false;
+    if (j->b.length % j->window != 0)
+        return fail_range(err, "historical.length (%zu) must be a multiple of "
+                          "patternLength (%zu)", j->b.length, j->window);
+    j->count = j->b.length / j->window;
+    return true;
+}
+
+static bool parse_sliding(napi_env env, napi_value *argv, job *j,
+                          addon_error *err)
+{
+    if (!arg_f64(env, argv[0], "pattern", &j->a, err) ||
+        !arg_f64(env, argv[1], "series", &j->b, err) ||
+        !arg_count(env, argv[2], "window", &j->window, err) ||
+        !arg_count(env, argv[3], "stride", &j->stride, err) ||
+        !arg_opts(env, argv[4], &j->opts, err))
+        return false;
+    if (j->window > j->b.length)
+        return fail_range(err, "window (%zu) must not exceed series.length (%zu)",
+                          j->window, j->b.length);
+    j->count = hdtw_sliding_count(j->b.length, j->window, j->stride);
+    return true;
+}
+
+static bool parse_job(napi_env env, napi_value *argv, job *j, addon_error *err)
+{
+    switch (j->fn->kind) {
+    case JOB_PAIR: return parse_pair(env, argv, j, err);
+    case JOB_BATCH: return parse_batch(env, argv, j, err);
+    case JOB_SLIDING: return parse_sliding(env, argv, j, err);
+    }
+    return false;
+}
+
+/* The ArrayBuffer the results are written into (none for a pair). */
+static bool alloc_output(napi_env env, job *j, napi_value *buffer,
+                         addon_error *err)
+{
+    void *data;
+    *buffer = NULL;
+    if (j->fn->kind == JOB_PAIR)
+        return true;
+    if (napi_create_arraybuffer(env, j->count * sizeof(double), &data, buffer) !=
+        napi_ok)
+        return fail_js(err);
+    j->out = data;
+    return true;
+}
+
+static void run_job(job *j)
+{
+    const hdtw_params *p = &j->opts.params;
+    switch (j->fn->kind) {
+    case JOB_PAIR:
+        j->status = j->opts.alignment
+            ? hdtw_align(j->ctx, p, j->a.data, j->a.length, j->b.data,
+                         j->b.length, &j->alignment)
+            : hdtw_distance(j->ctx, p, j->a.data, j->a.length, j->b.data,
+                            j->b.length, &j->distance);
+        break;
+    case JOB_BATCH:
+        j->status = hdtw_batch(j->ctx, p, j->a.data, j->a.length, j->b.data,
+                               j->count, j->window, j->out);
+        break;
+    case JOB_SLIDING:
+        j->status = hdtw_sliding(j->ctx, p, j->a.data, j->a.length, j->b.data,
+                                 j->b.length, j->window, j->stride, j->out);
+        break;
+    }
+}
+
+/* Gives the context back and turns the status into an error. */
+static bool finish_job(addon_state *st, job *j, addon_error *err)
+{
+    if (j->status == HDTW_OK)
+        st->last_backend = hdtw_last_backend(j->ctx);
+    pool_release(st, j);
+    return j->status == HDTW_OK || fail_hdtw(err, j->status, j->fn->name);
+}
+
+static bool set_double(napi_env env, napi_value obj, const char *name, double x)
+{
+    napi_value v;
+    return napi_create_double(env, x, &v) == napi_ok &&
+           napi_set_named_property(env, obj, name, v) == napi_ok;
+}
+
+/* [i0, j0, i1, j1, ...] as a Uint32Array (indices checked by parse_pair). */
+static bool set_path(napi_env env, napi_value obj, const hdtw_alignment *al)
+{
+    size_t entries = 2 * al->path_len;
+    void *data;
+    napi_value buffer, array;
+    if (napi_create_arraybuffer(env, entries * sizeof(uint32_t), &data,
+                                &buffer) != napi_ok)
+        return false;
+    uint32_t *path = data;
+    for (size_t k = 0; k < entries; k++)
+        path[k] = (uint32_t)al->path[k];
+    return napi_create_typedarray(env, napi_uint32_array, entries, buffer, 0,
+                                  &array) == napi_ok &&
+           napi_set_named_property(env, obj, "alignment", array) == napi_ok;
+}
+
+static bool make_result(napi_env env, const job *j, napi_value buffer,
+                        napi_value *result, addon_error *err)
+{
+    if (j->fn->kind != JOB_PAIR)
+        return napi_create_typedarray(env, napi_float64_array, j->count, buffer,
+                                      0, result) == napi_ok ||
+               fail_js(err);
+    bool ok = napi_create_object(env, result) == napi_ok;
+    if (ok && !j->opts.alignment)
+        return set_double(env, *result, "distance", j->distance) || fail_js(err);
+    ok = ok && set_double(env, *result, "distance", j->alignment.distance) &&
+         set_double(env, *result, "similarity", j->alignment.similarity) &&
+         set_path(env, *result, &j->alignment);
+    return ok || fail_js(err);
+}
+
+/* -------------------------------------------------------------------- sync */
+
+static napi_value run_sync(napi_env env, const entry *fn, napi_value *argv,
+                           addon_state *st)
+{
+    job j = { .fn = fn };
+    addon_error err = { 0 };
+    napi_value buffer = NULL, result = NULL;
+    bool ok = parse_job(env, argv, &j, &err) &&
+              alloc_output(env, &j, &buffer, &err) &&
+              pool_acquire(st, &j, &err);
+    if (ok) {
+        run_job(&j);
+        ok = finish_job(st, &j, &err) &&
+             make_result(env, &j, buffer, &result, &err);
+    }
+    hdtw_alignment_free(&j.alignment);
+    if (!ok)
+        throw_error(env, &err);
+    return ok ? result : NULL;
+}
+
+/* ------------------------------------------------------------------- async */
+
+static void free_job(napi_env env, addon_state *st, job *j)
+{
+    pool_release(st, j);
+    for (int k = 0; k < 3; k++)
+        if (j->keep[k])
+            napi_delete_reference(env, j->keep[k]);
+    if (j->work)
+        napi_delete_async_work(env, j->work);
+    hdtw_alignment_free(&j->alignment);
+    free(j);
+}
+
+static void reject(napi_env env, napi_deferred deferred, const addon_error *err)
+{
+    napi_value e = error_value(env, err);
+    if (!e)
+        napi_get_undefined(env, &e);
+    napi_reject_deferred(env, deferred, e);
+}
+
+static void execute(napi_env env, void *data)
+{
+    (void)env; /* a libuv worker: no JS here */
+    run_job(data);
+}
+
+static void complete(napi_env env, napi_status status, void *data)
+{
+    job *j = data;
+    addon_state *st = NULL;
+    addon_error err = { 0 };
+    napi_value buffer = NULL, result = NULL;
+    bool ok = napi_get_instance_data(env, (void **)&st) == napi_ok || fail_js(&err);
+    if (ok && status != napi_ok) {
+        ok = fail_js(&err); /* cancelled: the worker never ran */
+        snprintf(err.message, sizeof err.message, "%s: cancelled", j->fn->name);
+    }
+    ok = ok && finish_job(st, j, &err) &&
+         (!j->keep[2] ||
+          napi_get_reference_value(env, j->keep[2], &buffer) == napi_ok ||
+          fail_js(&err)) &&
+         make_result(env, j, buffer, &result, &err);
+    if (ok)
+        napi_resolve_deferred(env, j->deferred, result);
+    else
+        reject(env, j->deferred, &err);
+    free_job(env, st, j);
+}
+
+/* References keep the inputs and the output alive until complete(). */
+static bool keep_alive(napi_env env, job *j, napi_value *argv, napi_value buffer,
+                       addon_error *err)
+{
+    if (napi_create_reference(env, argv[0], 1, &j->keep[0]) != napi_ok ||
+        napi_create_reference(env, argv[1], 1, &j->keep[1]) != napi_ok ||
+        (buffer && napi_create_reference(env, buffer, 1, &j->keep[2]) != napi_ok))
+        return fail_js(err);
+    return true;
+}
+
+static bool start_async(napi_env env, job *j, napi_value *argv, addon_state *st,
+                        addon_error *err)
+{
+    napi_value buffer, resource;
+    if (!parse_job(env, argv, j, err) || !alloc_output(env, j, &buffer, err) ||
+        !keep_alive(env, j, argv, buffer, err) || !pool_acquire(st, j, err))
+        return false;
+    if (napi_create_string_utf8(env, j->fn->name, NAPI_AUTO_LENGTH, &resource) !=
+            napi_ok ||
+        napi_create_async_work(env, NULL, resource, execute, complete, j,
+                               &j->work) != napi_ok ||
+        napi_queue_async_work(env, j->work) != napi_ok)
+        return fail_js(err);
+    return true;
+}
+
+/* Never throws for bad arguments: the promise is rejected instead. */
+static napi_value run_async(napi_env env, const entry *fn, napi_value *argv,
+                            addon_state *st)
+{
+    napi_value promise;
+    napi_deferred deferred;
+    if (napi_create_promise(env, &deferred, &promise) != napi_ok)
+        return NULL;
+    addon_error err = { 0 };
+    job *j = calloc(1, sizeof *j);
+    if (!j) {
+        fail_hdtw(&err, HDTW_E_NOMEM, fn->name);
+        reject(env, deferred, &err);
+        return promise;
+    }
+    j->fn = fn;
+    j->deferred = deferred;
+    if (!start_async(env, j, argv, st, &err)) {
+        reject(env, deferred, &err);
+        free_job(env, st, j);
+    }
+    return promise;
+}
+
+/* ----------------------------------------------------------------- exports */
+
+static napi_value call(napi_env env, napi_callback_info info)
+{
+    size_t argc = MAX_ARGS;
+    napi_value argv[MAX_ARGS]; /* missing arguments read as undefined */
+    void *data;
+    addon_state *st;
+    if (napi_get_cb_info(env, info, &argc, argv, NULL, &data) != napi_ok ||
+        napi_get_instance_data(env, (void **)&st) != napi_ok) {
+        addon_error err;
+        fail_js(&err);
+        throw_error(env, &err);
+        return NULL;
+    }
+    const entry *fn = data;
+    return fn->async ? run_async(env, fn, argv, st) : run_sync(env, fn, argv, st);
+}
+
+static napi_value last_backend(napi_env env, napi_callback_info info)
+{
+    addon_state *st;
+    napi_value name;
+    (void)info;
+    if (napi_get_instance_data(env, (void **)&st) != napi_ok ||
+        napi_create_string_utf8(env, hdtw_backend_name(st->last_backend),
+                                NAPI_AUTO_LENGTH, &name) != napi_ok)
+        return NULL;
+    return name;
+}
+
+static const entry entries[] = {
+    { "dtwDistance", JOB_PAIR, false },
+    { "dtwBatch", JOB_BATCH, false },
+    { "dtwSliding", JOB_SLIDING, false },
+    { "dtwDistanceAsync", JOB_PAIR, true },
+    { "dtwBatchAsync", JOB_BATCH, true },
+    { "dtwSlidingAsync", JOB_SLIDING, true },
+};
+
+#define ENTRY_COUNT (sizeof entries / sizeof *entries)
+
+NAPI_MODULE_INIT()
+{
+    addon_state *st = calloc(1, sizeof *st);
+    if (!st || napi_set_instance_data(env, st, free_state, NULL) != napi_ok) {
+        free(st);
+        napi_throw_error(env, NULL, "hdtw: cannot initialise the addon");
+        return NULL;
+    }
+    napi_property_descriptor props[ENTRY_COUNT + 1];
+    for (size_t k = 0; k < ENTRY_COUNT; k++)
+        props[k] = (napi_property_descriptor){
+            .utf8name = entries[k].name, .method = call,
+            .attributes = napi_enumerable, .data = (void *)&entries[k] };
+    props[ENTRY_COUNT] = (napi_property_descriptor){
+        .utf8name = "lastBackend", .method = last_backend,
+        .attributes = napi_enumerable };
+    if (napi_define_properties(env, exports, ENTRY_COUNT + 1, props) != napi_ok)
+        return NULL;
+    return exports;
+}

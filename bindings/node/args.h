@@ -1,0 +1,75 @@
+/*
+ * args.h — JavaScript arguments to C values for the hdtw Node.js addon, and
+ * the errors that go back to JavaScript.
+ *
+ * Parsing never throws by itself: it fills an addon_error, so the same code
+ * serves the synchronous functions (which throw it) and the ...Async ones
+ * (which return a promise rejected with it).
+ */
+#ifndef HDTW_NODE_ARGS_H
+#define HDTW_NODE_ARGS_H
+
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <hdtw.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef enum {
+    ADDON_OK = 0,
+    ADDON_TYPE_ERROR,  /* a JS value of the wrong type: TypeError */
+    ADDON_RANGE_ERROR, /* right type, impossible value or size: RangeError */
+    ADDON_HDTW_ERROR,  /* a status from hdtw: Error with code HDTW_E_... */
+    ADDON_JS_ERROR     /* a JS exception is pending (a throwing getter, a
+                          failed allocation in the engine) */
+} addon_error_kind;
+
+typedef struct {
+    addon_error_kind kind;
+    hdtw_status status; /* for ADDON_HDTW_ERROR */
+    char message[192];
+} addon_error;
+
+/* The pool a call takes its context from: ADDON_BACKEND_ENV when opts has no
+ * backend (HDTW_BACKEND from the environment decides), otherwise
+ * 1 + the hdtw_backend asked for. */
+#define ADDON_BACKEND_ENV 0
+#define ADDON_BACKEND_KEYS (1 + HDTW_BACKEND_COUNT)
+
+typedef struct {
+    hdtw_params params;
+    int backend_key; /* ADDON_BACKEND_ENV or 1 + hdtw_backend */
+    int threads;     /* 0: all cores */
+    bool alignment;  /* dtwDistance: compute the path and similarity */
+} addon_opts;
+
+/* A Float64Array read in place (data already includes the view's offset). */
+typedef struct {
+    const double *data;
+    size_t length;
+} f64_view;
+
+/* Each returns true on success; on failure it fills *err and returns false. */
+bool arg_f64(napi_env env, napi_value value, const char *name, f64_view *out,
+             addon_error *err);
+bool arg_count(napi_env env, napi_value value, const char *name, size_t *out,
+               addon_error *err);
+bool arg_opts(napi_env env, napi_value value, addon_opts *out,
+              addon_error *err);
+
+/* Fills *err; always returns false, so callers can `return fail_...(...)`. */
+bool fail_range(addon_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+bool fail_hdtw(addon_error *err, hdtw_status status, const char *context);
+bool fail_js(addon_error *err);
+
+/* The JS Error object for err. For ADDON_JS_ERROR the pending exception is
+ * taken (and cleared). Returns NULL only if even that fails. */
+napi_value error_value(napi_env env, const addon_error *err);
+
+/* Throws err (for ADDON_JS_ERROR the pending exception is left in place). */
+void throw_error(napi_env env, const addon_error *err);
+
+#endif /* HDTW_NODE_ARGS_H */

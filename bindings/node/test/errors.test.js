@@ -1,0 +1,118 @@
+'use strict';
+// Bad input from JavaScript becomes an exception (sync) or a rejected
+// promise (async), never a crash: TypeError for a wrong type, RangeError for
+// an impossible value or size, Error with code HDTW_E_* for a status from
+// the library (NaN or Infinity in the data, a backend absent here).
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { hdtw } = require('./helpers.js');
+
+const f = (...xs) => new Float64Array(xs);
+const P = f(1, 2, 3), H = f(1, 2, 3, 4, 5, 6), S = f(1, 2, 3, 4, 5, 6, 7);
+
+// [description, function name, arguments, expected error class, code]
+const cases = [];
+const wrongArrays = [[1, 2, 3], new Float32Array(3), new Int32Array(3), new DataView(new ArrayBuffer(24)),
+                     Buffer.alloc(24), 'abc', 3, null, undefined, {}];
+for (const bad of wrongArrays) {
+  const name = bad?.constructor?.name ?? String(bad);
+  cases.push([`a = ${name}`, 'dtwDistance', [bad, P], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`b = ${name}`, 'dtwDistance', [P, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`pattern = ${name}`, 'dtwBatch', [bad, H, 3], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`historical = ${name}`, 'dtwBatch', [P, bad, 3], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`series = ${name}`, 'dtwSliding', [P, bad, 3, 1], TypeError, 'ERR_INVALID_ARG_TYPE']);
+}
+const empty = new Float64Array(0);
+cases.push(['empty a', 'dtwDistance', [empty, P], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty b', 'dtwDistance', [P, empty], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty pattern', 'dtwBatch', [empty, H, 3], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty historical', 'dtwBatch', [P, empty, 3], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty series', 'dtwSliding', [P, empty, 1, 1], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty view of a long buffer', 'dtwBatch', [P, H.subarray(3, 3), 3], RangeError, 'ERR_OUT_OF_RANGE']);
+for (const bad of [0, -3, 2.5, NaN, Infinity, 2 ** 53]) {
+  cases.push([`patternLength = ${bad}`, 'dtwBatch', [P, H, bad], RangeError, 'ERR_OUT_OF_RANGE']);
+  cases.push([`window = ${bad}`, 'dtwSliding', [P, S, bad, 1], RangeError, 'ERR_OUT_OF_RANGE']);
+  cases.push([`stride = ${bad}`, 'dtwSliding', [P, S, 3, bad], RangeError, 'ERR_OUT_OF_RANGE']);
+}
+for (const bad of ['3', undefined, null, 3n, [3]]) {
+  cases.push([`patternLength = ${typeof bad}`, 'dtwBatch', [P, H, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`stride = ${typeof bad}`, 'dtwSliding', [P, S, 3, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
+}
+cases.push(['historical.length not a multiple', 'dtwBatch', [P, H, 4], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['window > series.length', 'dtwSliding', [P, S, 8, 1], RangeError, 'ERR_OUT_OF_RANGE']);
+const badOpts = [
+  ['opts = 5', 5, TypeError], ['opts = "abs"', 'abs', TypeError],
+  ['cost: "euclid"', { cost: 'euclid' }, RangeError], ['cost: 1', { cost: 1 }, TypeError],
+  ['cost: "abs\\0x"', { cost: 'abs\0x' }, RangeError], ['cost: long string', { cost: 'squared'.repeat(9) }, RangeError],
+  ['band: 1.5', { band: 1.5 }, RangeError], ['band: NaN', { band: NaN }, RangeError],
+  ['band: Infinity', { band: Infinity }, RangeError], ['band: "3"', { band: '3' }, TypeError],
+  ['backend: "gpu"', { backend: 'gpu' }, RangeError], ['backend: 0', { backend: 0 }, TypeError],
+  ['threads: -1', { threads: -1 }, RangeError], ['threads: 0.5', { threads: 0.5 }, RangeError],
+  ['threads: "2"', { threads: '2' }, TypeError], ['alignment: "no"', { alignment: 'no' }, TypeError],
+];
+for (const [what, opts, cls] of badOpts) {
+  const code = cls === TypeError ? 'ERR_INVALID_ARG_TYPE' : 'ERR_OUT_OF_RANGE';
+  cases.push([what, 'dtwDistance', [P, P, opts], cls, code]);
+  cases.push([what, 'dtwBatch', [P, H, 3, opts], cls, code]);
+  cases.push([what, 'dtwSliding', [P, S, 3, 2, opts], cls, code]);
+}
+for (const bad of [NaN, Infinity, -Infinity]) {
+  const nonfinite = (x, k) => { const y = Float64Array.from(x); y[k] = bad; return y; };
+  cases.push([`${bad} in a`, 'dtwDistance', [nonfinite(P, 2), P], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in b`, 'dtwDistance', [P, nonfinite(P, 0), { alignment: false }], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in pattern`, 'dtwBatch', [nonfinite(P, 1), H, 3], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in historical`, 'dtwBatch', [P, nonfinite(H, 5), 3], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in series`, 'dtwSliding', [P, nonfinite(S, 3), 3, 1], Error, 'HDTW_E_NONFINITE']);
+}
+
+function check(error, cls, code, what) {
+  assert.ok(error instanceof cls, `${what}: ${error} is not a ${cls.name}`);
+  if (cls === Error) assert.ok(!(error instanceof TypeError) && !(error instanceof RangeError), what);
+  assert.equal(error.code, code, `${what}: code`);
+  assert.equal(typeof error.message, 'string');
+}
+
+test('sync calls throw the right error class and code', () => {
+  for (const [what, fn, args, cls, code] of cases)
+    assert.throws(() => hdtw[fn](...args), (e) => (check(e, cls, code, `${fn}: ${what}`), true),
+                  `${fn}: ${what}`);
+});
+
+test('async calls reject, never throw, with the same errors', async () => {
+  for (const [what, fn, args, cls, code] of cases) {
+    let promise;
+    assert.doesNotThrow(() => { promise = hdtw[`${fn}Async`](...args); }, `${fn}Async: ${what}`);
+    assert.ok(promise instanceof Promise);
+    await assert.rejects(promise, (e) => (check(e, cls, code, `${fn}Async: ${what}`), true),
+                        `${fn}Async: ${what}`);
+  }
+});
+
+test('the NaN message is the library status text', () => {
+  assert.throws(() => hdtw.dtwBatch(P, f(1, NaN, 3), 3),
+                { code: 'HDTW_E_NONFINITE', message: 'dtwBatch: input contains NaN or infinity' });
+});
+
+test('an exception thrown by an opts getter propagates unchanged', async () => {
+  const boom = new Error('boom');
+  const opts = { get cost() { throw boom; } };
+  assert.throws(() => hdtw.dtwBatch(P, H, 3, opts), (e) => e === boom);
+  await assert.rejects(hdtw.dtwBatchAsync(P, H, 3, opts), (e) => e === boom);
+});
+
+test('a transferred (detached) buffer is refused, not read', () => {
+  const data = f(1, 2, 3, 4, 5, 6);
+  structuredClone(data.buffer, { transfer: [data.buffer] });
+  assert.equal(data.length, 0);
+  assert.throws(() => hdtw.dtwBatch(P, data, 3), RangeError);
+});
+
+test('extra arguments are ignored and opts may be null', () => {
+  assert.deepEqual(hdtw.dtwBatch(P, H, 3, null, 'extra'), hdtw.dtwBatch(P, H, 3));
+  assert.deepEqual(hdtw.dtwBatch(P, H, 3, { unknown: 1 }), hdtw.dtwBatch(P, H, 3));
+});
+
+test('a failed call leaves the addon usable', () => {
+  for (let k = 0; k < 100; k++) assert.throws(() => hdtw.dtwBatch(P, f(NaN, 1, 2), 3));
+  assert.equal(hdtw.dtwBatch(P, H, 3)[0], 0);
+});

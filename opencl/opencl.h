@@ -1,0 +1,46 @@
+/*
+ * opencl.h — what the rest of hdtw knows of the OpenCL backend: open it on
+ * a context, run a job, close it. Everything else (devices, programs,
+ * buffers) stays inside opencl/. Only built with HDTW_HAVE_OPENCL.
+ */
+#ifndef HDTW_OPENCL_H
+#define HDTW_OPENCL_H
+
+#include "dispatch/internal.h"
+
+/* Finds the device ctx->opencl_device names (or the default: the first GPU
+ * with cl_khr_fp64, else the first other fp64 device) and attaches the
+ * backend's state to ctx->opencl. Cheap: nothing is built until the first
+ * job. HDTW_E_UNSUPPORTED when no usable device matches, HDTW_E_NOMEM. */
+hdtw_status hdtw_opencl_open(hdtw_ctx *ctx);
+
+/* Releases ctx->opencl and every OpenCL object it holds; NULL state is
+ * fine. */
+void hdtw_opencl_close(hdtw_ctx *ctx);
+
+/* The backend's hdtw_run_fn. Builds the program on first use (once per
+ * context and device). Any OpenCL failure returns HDTW_E_DEVICE with
+ * nothing written to out and the reason in hdtw_last_error(ctx). */
+hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
+
+/* The device ctx's OpenCL backend uses (benchmarks report it);
+ * HDTW_E_UNSUPPORTED when the backend is absent. */
+hdtw_status hdtw_opencl_current_device(const hdtw_ctx *ctx,
+                                       hdtw_device_info *out);
+
+/* Test hook: at most `windows` windows per device chunk (0 = only the
+ * device's memory limits), so tests reach the chunking path with small
+ * batches. */
+void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows);
+
+/* Test hook: which kernel the next jobs use. */
+typedef enum {
+    HDTW_OPENCL_KERNEL_AUTO = 0,   /* local-memory wavefront when it fits */
+    HDTW_OPENCL_KERNEL_GPU_SHAPE,  /* the same, shaped as on a GPU (a
+                                      work-item per diagonal cell) even
+                                      on a CPU device */
+    HDTW_OPENCL_KERNEL_GLOBAL      /* always the global-memory wavefront */
+} hdtw_opencl_kernel;
+void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel);
+
+#endif

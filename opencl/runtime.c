@@ -1,0 +1,214 @@
+/*
+ * runtime.c — the OpenCL objects a context keeps: its state (attached when
+ * a device is chosen), and the context, queue, program and kernels built
+ * on first use, once per context and device. Errors become HDTW_E_DEVICE
+ * with a readable reason (the build log when the compiler fails) in the
+ * context's last error.
+ */
+#include "opencl/runtime.h"
+
+#include "dispatch/alloc.h"
+#include "opencl/kernels.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Never -cl-fast-relaxed-math, -cl-mad-enable, -cl-unsafe-math-optimizations
+ * or -cl-denorms-are-zero: each would change result bits (DESIGN.md §1). */
+static const char build_options[] = "-cl-std=CL1.2";
+
+/* Appended to the source by HDTW_OPENCL_FAULT=build, so the real compiler
+ * fails and the real build-log path runs. */
+static const char build_fault_source[] =
+    "\n#error hdtw fault injection (HDTW_OPENCL_FAULT=build)\n";
+
+static const char *cl_error_name(cl_int err)
+{
+    switch (err) {
+    case CL_DEVICE_NOT_AVAILABLE: return "CL_DEVICE_NOT_AVAILABLE";
+    case CL_MEM_OBJECT_ALLOCATION_FAILURE:
+        return "CL_MEM_OBJECT_ALLOCATION_FAILURE";
+    case CL_OUT_OF_RESOURCES: return "CL_OUT_OF_RESOURCES";
+    case CL_OUT_OF_HOST_MEMORY: return "CL_OUT_OF_HOST_MEMORY";
+    case CL_BUILD_PROGRAM_FAILURE: return "CL_BUILD_PROGRAM_FAILURE";
+    case CL_INVALID_VALUE: return "CL_INVALID_VALUE";
+    case CL_INVALID_BUFFER_SIZE: return "CL_INVALID_BUFFER_SIZE";
+    case CL_INVALID_KERNEL_ARGS: return "CL_INVALID_KERNEL_ARGS";
+    case CL_INVALID_WORK_GROUP_SIZE: return "CL_INVALID_WORK_GROUP_SIZE";
+    case CL_INVALID_WORK_ITEM_SIZE: return "CL_INVALID_WORK_ITEM_SIZE";
+    case CL_INVALID_COMMAND_QUEUE: return "CL_INVALID_COMMAND_QUEUE";
+    default: return "OpenCL error";
+    }
+}
+
+hdtw_status hdtw_cl_fail(hdtw_ctx *ctx, const char *what, cl_int err)
+{
+    snprintf(ctx->last_error, sizeof ctx->last_error, "opencl: %s: %s (%d)",
+             what, cl_error_name(err), (int)err);
+    return HDTW_E_DEVICE;
+}
+
+static hdtw_fault fault_from_env(void)
+{
+    static const struct { const char *name; hdtw_fault fault; } faults[] = {
+        { "build", HDTW_FAULT_BUILD }, { "alloc", HDTW_FAULT_ALLOC },
+        { "enqueue", HDTW_FAULT_ENQUEUE }, { "read", HDTW_FAULT_READ },
+    };
+    const char *value = getenv("HDTW_OPENCL_FAULT");
+    for (size_t f = 0; value && f < sizeof faults / sizeof *faults; f++)
+        if (strcmp(value, faults[f].name) == 0)
+            return faults[f].fault;
+    return HDTW_FAULT_NONE; /* a test aid: unknown values inject nothing */
+}
+
+static void release_objects(struct hdtw_opencl *cl)
+{
+    if (cl->global_kernel)
+        clReleaseKernel(cl->global_kernel);
+    if (cl->local_kernel)
+        clReleaseKernel(cl->local_kernel);
+    if (cl->program)
+        clReleaseProgram(cl->program);
+    if (cl->queue)
+        clReleaseCommandQueue(cl->queue);
+    if (cl->context)
+        clReleaseContext(cl->context);
+    cl->global_kernel = cl->local_kernel = NULL;
+    cl->program = NULL;
+    cl->queue = NULL;
+    cl->context = NULL;
+}
+
+hdtw_status hdtw_cl_attach(hdtw_ctx *ctx, const hdtw_cl_device *dev)
+{
+    struct hdtw_opencl *cl = hdtw_calloc(1, sizeof *cl);
+    if (!cl)
+        return HDTW_E_NOMEM;
+    cl->dev = *dev;
+    cl->fault = fault_from_env();
+    hdtw_opencl_close(ctx); /* a previously chosen device */
+    ctx->opencl = cl;
+    ctx->run[HDTW_BACKEND_OPENCL] = hdtw_opencl_run;
+    return HDTW_OK;
+}
+
+hdtw_status hdtw_opencl_open(hdtw_ctx *ctx)
+{
+    hdtw_cl_device dev;
+    hdtw_status status = hdtw_cl_choose_device(ctx->opencl_device, &dev);
+    return status != HDTW_OK ? status : hdtw_cl_attach(ctx, &dev);
+}
+
+void hdtw_opencl_close(hdtw_ctx *ctx)
+{
+    if (!ctx->opencl)
+        return;
+    release_objects(ctx->opencl);
+    hdtw_free(ctx->opencl);
+    ctx->opencl = NULL;
+    ctx->run[HDTW_BACKEND_OPENCL] = NULL;
+}
+
+/* The compiler's log into the last error, after a one-line reason. */
+static hdtw_status build_failed(hdtw_ctx *ctx, cl_int err)
+{
+    struct hdtw_opencl *cl = ctx->opencl;
+    hdtw_cl_fail(ctx, "program build failed", err);
+    size_t used = strlen(ctx->last_error);
+    size_t room = sizeof ctx->last_error - used - 1;
+    if (room > 1) {
+        ctx->last_error[used++] = '\n';
+        if (clGetProgramBuildInfo(cl->program, cl->dev.device,
+                                  CL_PROGRAM_BUILD_LOG, room, 
+                                  ctx->last_error + used, NULL) != CL_SUCCESS)
+            ctx->last_error[used] = '\0'; /* longer than room: reason only */
+        ctx->last_error[sizeof ctx->last_error - 1] = '\0';
+    }
+    return HDTW_E_DEVICE;
+}
+
+static hdtw_status build_program(hdtw_ctx *ctx)
+{
+    struct hdtw_opencl *cl = ctx->opencl;
+    const char *sources[] = { hdtw_opencl_source, build_fault_source };
+    cl_uint nsources = cl->fault == HDTW_FAULT_BUILD ? 2 : 1;
+    cl_int err;
+    cl->program = clCreateProgramWithSource(cl->context, nsources, sources,
+                                            NULL, &err);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, "clCreateProgramWithSource", err);
+    err = clBuildProgram(cl->program, 1, &cl->dev.device, build_options,
+                         NULL, NULL);
+    if (err != CL_SUCCESS)
+        return build_failed(ctx, err);
+    return HDTW_OK;
+}
+
+static hdtw_status make_kernel(hdtw_ctx *ctx, const char *name,
+                               cl_kernel *kernel, size_t *group)
+{
+    struct hdtw_opencl *cl = ctx->opencl;
+    cl_int err;
+    *kernel = clCreateKernel(cl->program, name, &err);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, name, err);
+    err = clGetKernelWorkGroupInfo(*kernel, cl->dev.device,
+                                   CL_KERNEL_WORK_GROUP_SIZE, sizeof *group,
+                                   group, NULL);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, "clGetKernelWorkGroupInfo", err);
+    return HDTW_OK;
+}
+
+static hdtw_status build_objects(hdtw_ctx *ctx)
+{
+    struct hdtw_opencl *cl = ctx->opencl;
+    cl_int err;
+    cl_context_properties props[] = {
+        CL_CONTEXT_PLATFORM, (cl_context_properties)cl->dev.platform, 0
+    };
+    cl->context = clCreateContext(props, 1, &cl->dev.device, NULL, NULL, &err);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, "clCreateContext", err);
+    cl->queue = clCreateCommandQueue(cl->context, cl->dev.device, 0, &err);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, "clCreateCommandQueue", err);
+    hdtw_status status = build_program(ctx);
+    if (status == HDTW_OK)
+        status = make_kernel(ctx, HDTW_KERNEL_LOCAL, &cl->local_kernel,
+                             &cl->local_kernel_group);
+    if (status == HDTW_OK)
+        status = make_kernel(ctx, HDTW_KERNEL_GLOBAL, &cl->global_kernel,
+                             &cl->global_kernel_group);
+    return status;
+}
+
+hdtw_status hdtw_cl_prepare(hdtw_ctx *ctx)
+{
+    struct hdtw_opencl *cl = ctx->opencl;
+    if (cl->broken)
+        return HDTW_E_DEVICE; /* the reason is still in the last error */
+    if (cl->global_kernel)
+        return HDTW_OK;
+    hdtw_status status = build_objects(ctx);
+    if (status != HDTW_OK) {
+        /* a device that cannot build the program will not build it on the
+         * next call either: every later call goes straight to the CPU */
+        release_objects(cl);
+        cl->broken = 1;
+    }
+    return status;
+}
+
+void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows)
+{
+    if (ctx->opencl)
+        ctx->opencl->chunk_limit = windows;
+}
+
+void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel)
+{
+    if (ctx->opencl)
+        ctx->opencl->kernel = kernel;
+}

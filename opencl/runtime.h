@@ -1,0 +1,67 @@
+/*
+ * runtime.h — the OpenCL backend's state inside a context, shared by the
+ * files of opencl/ (devices.c: discovery; runtime.c: context, queue and
+ * program; backend.c: jobs).
+ */
+#ifndef HDTW_OPENCL_RUNTIME_H
+#define HDTW_OPENCL_RUNTIME_H
+
+#include "opencl/opencl.h"
+
+#include <CL/cl.h>
+
+/* HDTW_OPENCL_FAULT: a test aid that makes one OpenCL step fail, to prove
+ * that every failure falls back to the CPU with identical results. */
+typedef enum {
+    HDTW_FAULT_NONE = 0,
+    HDTW_FAULT_BUILD,   /* the program does not compile (a real build log) */
+    HDTW_FAULT_ALLOC,   /* clCreateBuffer fails */
+    HDTW_FAULT_ENQUEUE, /* clEnqueueNDRangeKernel fails */
+    HDTW_FAULT_READ     /* reading the results back fails */
+} hdtw_fault;
+
+/* What the backend needs to know of its device to size work. */
+typedef struct {
+    cl_platform_id platform;
+    cl_device_id device;
+    cl_ulong local_mem;   /* bytes of local memory per work-group */
+    cl_ulong max_alloc;   /* largest single buffer */
+    cl_ulong global_mem;
+    size_t max_group;     /* work-items per work-group */
+    int is_cpu;           /* CL_DEVICE_TYPE_CPU: shapes work differently */
+    char name[128];       /* as hdtw_opencl_devices reports it; the router
+                             looks the device's profile up by it */
+} hdtw_cl_device;
+
+struct hdtw_opencl {
+    hdtw_cl_device dev;
+    hdtw_fault fault;
+    size_t chunk_limit;            /* test hook, 0 = none */
+    hdtw_opencl_kernel kernel;     /* test hook */
+    /* built on first use, kept until the context is destroyed */
+    cl_context context;
+    cl_command_queue queue;
+    cl_program program;
+    cl_kernel local_kernel, global_kernel;
+    size_t local_kernel_group;     /* CL_KERNEL_WORK_GROUP_SIZE */
+    size_t global_kernel_group;
+    int broken;                    /* the build failed: do not retry */
+};
+
+/* devices.c: the device at `index` of hdtw_opencl_devices' order (all
+ * platforms, all devices), with its sizes; HDTW_E_UNSUPPORTED if none or it
+ * lacks fp64. */
+hdtw_status hdtw_cl_device_at(size_t index, hdtw_cl_device *out);
+/* devices.c: the device a HDTW_OPENCL_DEVICE value (or "") selects. */
+hdtw_status hdtw_cl_choose_device(const char *wanted, hdtw_cl_device *out);
+
+/* runtime.c: makes sure context, queue, program and kernels exist. */
+hdtw_status hdtw_cl_prepare(hdtw_ctx *ctx);
+/* runtime.c: records "what: OpenCL error N (name)" as ctx's last error and
+ * returns HDTW_E_DEVICE. */
+hdtw_status hdtw_cl_fail(hdtw_ctx *ctx, const char *what, cl_int err);
+/* runtime.c: the state for a freshly chosen device (fault read from the
+ * environment). */
+hdtw_status hdtw_cl_attach(hdtw_ctx *ctx, const hdtw_cl_device *dev);
+
+#endif
