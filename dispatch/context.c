@@ -4,8 +4,10 @@
  */
 #include "dispatch/internal.h"
 
+#include "cpu/cpu.h"
 #include "cpu/scalar.h"
 #include "dispatch/alloc.h"
+#include "dispatch/cpu_features.h"
 #ifdef HDTW_HAVE_OPENCL
 #include "opencl/opencl.h"
 #endif
@@ -93,6 +95,16 @@ static hdtw_status parse_disable(const char *value, unsigned *out)
 static hdtw_status fill_backend_table(hdtw_ctx *ctx)
 {
     ctx->run[HDTW_BACKEND_SCALAR] = hdtw_scalar_run;
+    unsigned usable = hdtw_cpu_features() & ~ctx->disabled;
+    (void)usable; /* unused when the compiler built no vector backend */
+#ifdef HDTW_HAVE_AVX2
+    if (usable & HDTW_FEATURE_AVX2)
+        ctx->run[HDTW_BACKEND_AVX2] = hdtw_avx2_run;
+#endif
+#ifdef HDTW_HAVE_AVX512
+    if (usable & HDTW_FEATURE_AVX512)
+        ctx->run[HDTW_BACKEND_AVX512] = hdtw_avx512_run;
+#endif
 #ifdef HDTW_HAVE_OPENCL
     /* registers run[HDTW_BACKEND_OPENCL] when a usable device matches
      * HDTW_OPENCL_DEVICE; without one the backend is absent */

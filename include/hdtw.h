@@ -206,6 +206,93 @@ HDTW_API hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
                                   size_t window, size_t stride,
                                   double *out);
 
+/* ------------------------------------------------- subsequence search */
+
+/* Z-normalises x[0..n-1] into out[0..n-1] (out may equal x). The one
+ * z-normalisation of the library, evaluated exactly so (every step one
+ * IEEE-754 operation, correctly rounded, nothing fused or reordered):
+ *
+ *     sum  = ((0 + x[0]) + x[1]) + ... + x[n-1]      summed in index order
+ *     mean = sum / n
+ *     acc  = sum of (x[i] - mean) * (x[i] - mean)    in index order, from 0
+ *     sd   = sqrt(acc / n)                          population deviation
+ *     out[i] = (x[i] - mean) / sd                   a division, not a
+ *                                                   multiplication by 1/sd
+ *
+ * When every value equals x[0] (compared with ==, so +0 and -0 are equal),
+ * or sd computes to 0 (differences too small to square), out is all +0.0.
+ * hdtw_search with znorm normalises the query and each window with exactly
+ * this function, so its distances can be reproduced bit for bit by calling
+ * hdtw_znorm and then hdtw_distance.
+ * HDTW_E_ARG: x or out NULL, or n zero.
+ * HDTW_E_NONFINITE: a NaN or +-Inf in x, or the sum or acc above overflows
+ *                   (values beyond about 1e154 in magnitude).
+ * out is written only on success. */
+HDTW_API hdtw_status hdtw_znorm(const double *x, size_t n, double *out);
+
+/* Exclusion zone of half a query: hdtw_search uses m / 2 (rounded down). */
+#define HDTW_EXCLUSION_AUTO ((size_t)-1)
+
+/* Parameters of hdtw_search.
+ *   dtw        cost and Sakoe–Chiba band of each window's DTW (a band of
+ *              about 5% of m is the usual choice and makes the search much
+ *              faster; band < 0 is unconstrained)
+ *   znorm      1: the query and every window are z-normalised with
+ *              hdtw_znorm before the DTW (shape matching, independent of
+ *              level and scale); 0: raw values
+ *   exclusion  a window is not returned when its start is closer than
+ *              `exclusion` to the start of a better one already returned;
+ *              0 allows overlapping matches, HDTW_EXCLUSION_AUTO is m / 2 */
+typedef struct {
+    hdtw_params dtw;
+    int znorm;
+    size_t exclusion;
+} hdtw_search_params;
+
+/* unconstrained absolute-cost DTW, z-normalised, exclusion m / 2 */
+#define HDTW_SEARCH_DEFAULT \
+    ((hdtw_search_params){ { HDTW_COST_ABS, -1 }, 1, HDTW_EXCLUSION_AUTO })
+
+/* One match: the window series[start .. start+m-1] and its DTW distance to
+ * the query (after z-normalisation of both when znorm is set). */
+typedef struct {
+    size_t start;
+    double distance;
+} hdtw_match;
+
+/* The k windows of series[0..len-1] most similar to query[0..m-1], exactly.
+ *
+ * Definition (what the result always equals, bit for bit): every window
+ * series[s .. s+m-1], s = 0 .. len-m, gets the distance
+ * hdtw_distance(&sp->dtw, Q, m, W_s, m) where Q and W_s are the query and
+ * the window, each passed through hdtw_znorm when sp->znorm is set. The
+ * windows are ranked by (distance, start) ascending; walking that order, a
+ * window is kept unless its start is closer than the exclusion to the start
+ * of a window kept before it; the first k kept are written to
+ * out[0 .. *found-1] in that order. *found = k, or fewer when the series
+ * runs out of windows that the exclusion allows.
+ *
+ * The search prunes with lower bounds (LB_Kim, LB_Keogh on the query's and
+ * on the window's envelope) and early-abandoning DTW, in the manner of the
+ * UCR Suite; pruning only skips windows that provably cannot be among the
+ * result, and every distance returned is computed in full. Results never
+ * depend on the number of threads (hdtw_set_threads). hdtw_last_backend
+ * reports HDTW_BACKEND_SCALAR (the search runs on the CPU).
+ *
+ * sp may be NULL for HDTW_SEARCH_DEFAULT.
+ * HDTW_E_ARG: ctx, query, series, out or found NULL; m or k zero; m > len;
+ *             sp->dtw.cost unknown.
+ * HDTW_E_NONFINITE: a NaN or +-Inf in the query or the series, or (znorm)
+ *             the query or a window whose normalisation overflows (see
+ *             hdtw_znorm).
+ * HDTW_E_NOMEM: an allocation failed.
+ * On success out[0 .. *found-1] and *found are written and out[*found ..
+ * k-1] is left as it was; on failure neither out nor *found is touched. */
+HDTW_API hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
+                                 const double *query, size_t m,
+                                 const double *series, size_t len, size_t k,
+                                 hdtw_match *out, size_t *found);
+
 /* ---------------------------------------------------------- OpenCL devices */
 
 /* An OpenCL device as hdtw sees it. */

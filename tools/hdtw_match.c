@@ -2,10 +2,10 @@
  * hdtw-match — "when did the market last look like this?"
  *
  * Reads one column of a CSV price series, takes its last N bars as the
- * pattern, computes the DTW distance to every earlier window of N bars
- * (hdtw_sliding over the history that ends where the pattern starts), and
- * prints the k most similar windows that do not overlap each other by more
- * than half a pattern, with their alignment similarity.
+ * pattern and finds, with hdtw_search, the k windows of N bars in the
+ * history before it that are most similar in shape (both z-normalised;
+ * --raw compares prices as they are), no two starting closer than half a
+ * pattern. Prints them with their alignment similarity.
  */
 #include "csv.h"
 #include "hdtw.h"
@@ -18,8 +18,8 @@
 
 typedef struct {
     const char *path, *column;
-    size_t pattern_len, k, stride;
-    hdtw_params params;
+    size_t pattern_len, k;
+    hdtw_search_params search;
 } options;
 
 static void usage(FILE *to)
@@ -29,9 +29,10 @@ static void usage(FILE *to)
         "  -c, --column NAME|INDEX  price column (default: the last one)\n"
         "  -n, --pattern N          pattern = the last N bars (default 100)\n"
         "  -k, --top K              matches to print (default 5)\n"
-        "  -s, --stride S           window start step (default 1)\n"
-        "  -b, --band B             Sakoe-Chiba band (default: none)\n"
+        "  -b, --band B             Sakoe-Chiba band (default: 5%% of N)\n"
         "      --squared            squared cost (default: absolute)\n"
+        "      --raw                compare raw prices (default: z-normalised\n"
+        "                           pattern and windows, i.e. shape only)\n"
         "  -h, --help\n");
 }
 
@@ -51,24 +52,27 @@ static int parse_options(int argc, char **argv, options *o)
         { "column", required_argument, 0, 'c' },
         { "pattern", required_argument, 0, 'n' },
         { "top", required_argument, 0, 'k' },
-        { "stride", required_argument, 0, 's' },
         { "band", required_argument, 0, 'b' },
         { "squared", no_argument, 0, 'q' },
+        { "raw", no_argument, 0, 'r' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
-    *o = (options){ .pattern_len = 100, .k = 5, .stride = 1,
-                    .params = HDTW_PARAMS_DEFAULT };
-    int c;
-    while ((c = getopt_long(argc, argv, "c:n:k:s:b:h", longs, NULL)) != -1) {
+    *o = (options){ .pattern_len = 100, .k = 5,
+                    .search = HDTW_SEARCH_DEFAULT };
+    int c, band_given = 0;
+    while ((c = getopt_long(argc, argv, "c:n:k:b:h", longs, NULL)) != -1) {
         int bad = 0;
         switch (c) {
         case 'c': o->column = optarg; break;
         case 'n': bad = parse_size(optarg, &o->pattern_len); break;
         case 'k': bad = parse_size(optarg, &o->k); break;
-        case 's': bad = parse_size(optarg, &o->stride); break;
-        case 'b': o->params.band = strtol(optarg, NULL, 10); break;
-        case 'q': o->params.cost = HDTW_COST_SQUARED; break;
+        case 'b':
+            o->search.dtw.band = strtol(optarg, NULL, 10);
+            band_given = 1;
+            break;
+        case 'q': o->search.dtw.cost = HDTW_COST_SQUARED; break;
+        case 'r': o->search.znorm = 0; break;
         case 'h': usage(stdout); exit(EXIT_SUCCESS);
         default: return -1;
         }
@@ -79,43 +83,10 @@ static int parse_options(int argc, char **argv, options *o)
     }
     if (optind != argc - 1)
         return -1;
+    if (!band_given) /* 5%, the usual choice for subsequence search */
+        o->search.dtw.band = (long)((o->pattern_len + 10) / 20);
     o->path = argv[optind];
     return 0;
-}
-
-static const double *sort_keys;
-
-static int by_distance_then_start(const void *x, const void *y)
-{
-    size_t a = *(const size_t *)x, b = *(const size_t *)y;
-    if (sort_keys[a] != sort_keys[b])
-        return sort_keys[a] < sort_keys[b] ? -1 : 1;
-    return (a > b) - (a < b);
-}
-
-/* Window indices of the best k, skipping any whose start lies within
- * `exclusion` positions of one already chosen (trivial shifted matches). */
-static size_t top_k(const double *dist, size_t count, size_t stride,
-                    size_t exclusion, size_t k, size_t *chosen)
-{
-    size_t *order = malloc(count * sizeof *order), found = 0;
-    if (!order)
-        return 0;
-    for (size_t w = 0; w < count; w++)
-        order[w] = w;
-    sort_keys = dist;
-    qsort(order, count, sizeof *order, by_distance_then_start);
-    for (size_t r = 0; r < count && found < k; r++) {
-        size_t start = order[r] * stride, clash = 0;
-        for (size_t c = 0; c < found && !clash; c++) {
-            size_t other = chosen[c] * stride;
-            clash = (start > other ? start - other : other - start) < exclusion;
-        }
-        if (!clash)
-            chosen[found++] = order[r];
-    }
-    free(order);
-    return found;
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -125,33 +96,47 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (t1.tv_nsec - t0->tv_nsec) * 1e-9;
 }
 
+/* The alignment of each match (computed on the values the search
+ * compared: normalised unless --raw) for its similarity score. */
 static int report(hdtw_ctx *ctx, const options *o, const csv_series *s,
-                  const double *dist, size_t count)
+                  const hdtw_match *best, size_t found)
 {
-    const double *pattern = s->values + s->len - o->pattern_len;
     size_t n = o->pattern_len;
-    size_t *chosen = malloc(o->k * sizeof *chosen);
-    if (!chosen)
-        return -1;
-    size_t found = top_k(dist, count, o->stride, n / 2, o->k, chosen);
-    printf("%4s %10s  %-22s %14s %10s\n", "rank", "start", "time", "distance",
-           "similarity");
+    double *pattern = malloc(n * sizeof *pattern),
+           *window = malloc(n * sizeof *window);
+    int rc = -1;
+    if (!pattern || !window)
+        goto cleanup;
+    printf("%4s %10s  %-22s %14s %10s\n", "rank", "start", "time",
+           "distance", "similarity");
     for (size_t r = 0; r < found; r++) {
-        size_t start = chosen[r] * o->stride;
+        const double *raw_pattern = s->values + s->len - n;
+        const double *raw_window = s->values + best[r].start;
         hdtw_alignment al;
-        hdtw_status st = hdtw_align(ctx, &o->params, pattern, n,
-                                    s->values + start, n, &al);
+        hdtw_status st = HDTW_OK;
+        if (o->search.znorm) {
+            st = hdtw_znorm(raw_pattern, n, pattern);
+            if (st == HDTW_OK)
+                st = hdtw_znorm(raw_window, n, window);
+        } else {
+            memcpy(pattern, raw_pattern, n * sizeof *pattern);
+            memcpy(window, raw_window, n * sizeof *window);
+        }
+        if (st == HDTW_OK)
+            st = hdtw_align(ctx, &o->search.dtw, pattern, n, window, n, &al);
         if (st != HDTW_OK) {
             fprintf(stderr, "hdtw-match: %s\n", hdtw_strerror(st));
-            free(chosen);
-            return -1;
+            goto cleanup;
         }
-        printf("%4zu %10zu  %-22s %14.6f %10.6f\n", r + 1, start,
-               s->labels[start], al.distance, al.similarity);
+        printf("%4zu %10zu  %-22s %14.6f %10.6f\n", r + 1, best[r].start,
+               s->labels[best[r].start], best[r].distance, al.similarity);
         hdtw_alignment_free(&al);
     }
-    free(chosen);
-    return 0;
+    rc = 0;
+cleanup:
+    free(window);
+    free(pattern);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -159,7 +144,7 @@ int main(int argc, char **argv)
     options o;
     csv_series s = { 0 };
     hdtw_ctx *ctx = NULL;
-    double *dist = NULL;
+    hdtw_match *best = NULL;
     int rc = EXIT_FAILURE;
     char err[512];
 
@@ -178,16 +163,16 @@ int main(int argc, char **argv)
     }
     hdtw_status st = hdtw_create(&ctx);
     size_t history = s.len - o.pattern_len;
-    size_t count = hdtw_sliding_count(history, o.pattern_len, o.stride);
-    dist = malloc(count * sizeof *dist);
-    if (st == HDTW_OK && !dist)
+    best = malloc(o.k * sizeof *best);
+    if (st == HDTW_OK && !best)
         st = HDTW_E_NOMEM;
 
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    size_t found = 0;
     if (st == HDTW_OK)
-        st = hdtw_sliding(ctx, &o.params, s.values + history, o.pattern_len,
-                          s.values, history, o.pattern_len, o.stride, dist);
+        st = hdtw_search(ctx, &o.search, s.values + history, o.pattern_len,
+                         s.values, history, o.k, best, &found);
     double took = seconds_since(&t0);
     if (st != HDTW_OK) {
         fprintf(stderr, "hdtw-match: %s\n", hdtw_strerror(st));
@@ -196,17 +181,16 @@ int main(int argc, char **argv)
 
     printf("%s, column %s: %zu bars; pattern = last %zu bars (from %s)\n",
            o.path, s.column, s.len, o.pattern_len, s.labels[history]);
-    printf("compared with %zu earlier windows in %.3f s on %s, %s cost",
-           count, took, hdtw_backend_name(hdtw_last_backend(ctx)),
-           o.params.cost == HDTW_COST_SQUARED ? "squared" : "abs");
-    if (o.params.band < 0) /* else not every cell of the matrix is visited */
-        printf(" (%.2f GCUPS)", (double)count * (double)o.pattern_len *
-                                    (double)o.pattern_len / took * 1e-9);
-    printf("\n\n");
-    if (report(ctx, &o, &s, dist, count) == 0)
+    printf("searched %zu earlier windows in %.3f s (%s, %s cost, band %ld, "
+           "exact top %zu, exclusion %zu bars)\n\n",
+           history - o.pattern_len + 1, took,
+           o.search.znorm ? "z-normalised" : "raw prices",
+           o.search.dtw.cost == HDTW_COST_SQUARED ? "squared" : "abs",
+           o.search.dtw.band, o.k, o.pattern_len / 2);
+    if (report(ctx, &o, &s, best, found) == 0)
         rc = EXIT_SUCCESS;
 cleanup:
-    free(dist);
+    free(best);
     hdtw_destroy(ctx);
     csv_free(&s);
     return rc;

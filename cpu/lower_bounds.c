@@ -1,0 +1,78 @@
+/*
+ * lower_bounds.c — envelopes, LB_Kim and the pruning limit. The LB_Keogh
+ * loops live in cpu/search.c, fused with the normalisation of the window
+ * they read.
+ */
+#include "cpu/lower_bounds.h"
+
+#include <float.h>
+#include <math.h>
+
+double hdtw_lb_limit(double threshold, size_t m)
+{
+    double grow = 1.0 + (double)(8 * m + 16) * 0x1p-53;
+    return (threshold > DBL_MIN ? threshold : DBL_MIN) * grow;
+}
+
+static double max2(double x, double y)
+{
+    return x > y ? x : y;
+}
+
+/*
+ * p[k] = y[t0 - r + k] (+-inf outside y) for k < L = t1 - t0 + 2r, cut into
+ * blocks of W = 2r + 1. Any W consecutive points span at most two blocks:
+ * a suffix of one (h: maximum from k to its block's end) and a prefix of
+ * the next (g: maximum from its block's start to k + W - 1).
+ */
+static void envelope_side(const double *y, size_t len, size_t r, size_t t0,
+                          size_t t1, double sign, double *out, double *g,
+                          double *h)
+{
+    size_t W = 2 * r + 1, L = t1 - t0 + 2 * r;
+    for (size_t k = 0; k < L; k++) {
+        size_t at = t0 + k; /* position r to the right of the point */
+        double v = at >= r && at - r < len ? sign * y[at - r] : -INFINITY;
+        g[k] = k % W == 0 ? v : max2(g[k - 1], v);
+        h[k] = v;
+    }
+    for (size_t k = L - 1; k-- > 0;)
+        if ((k + 1) % W != 0)
+            h[k] = max2(h[k], h[k + 1]);
+    for (size_t k = 0; k < t1 - t0; k++)
+        out[k] = sign * max2(h[k], g[k + W - 1]);
+}
+
+void hdtw_envelope(const double *y, size_t len, size_t r, size_t t0,
+                   size_t t1, double *lo, double *hi, double *scratch)
+{
+    size_t L = t1 - t0 + 2 * r;
+    /* the minimum is minus the maximum of -y: negation is exact */
+    envelope_side(y, len, r, t0, t1, 1.0, hi, scratch, scratch + L);
+    envelope_side(y, len, r, t0, t1, -1.0, lo, scratch + 2 * L,
+                  scratch + 3 * L);
+}
+
+static double cheapest3(hdtw_cost cost, double a0, double b0, double a1,
+                        double b1)
+{
+    /* cells (0,1), (1,0), (1,1) of a ring: query a, window b */
+    return hdtw_min3(hdtw_cell_cost(cost, a0, b1), hdtw_cell_cost(cost, a1, b0),
+                     hdtw_cell_cost(cost, a1, b1));
+}
+
+double hdtw_lb_kim(const hdtw_lb_query *lq, const double ends[4],
+                   double limit)
+{
+    const double *q = lq->q;
+    size_t m = lq->m;
+    double lb = hdtw_cell_cost(lq->cost, q[0], ends[0]);
+    if (m == 1)
+        return lb;
+    lb += hdtw_cell_cost(lq->cost, q[m - 1], ends[3]);
+    if (m < 4 || lb > limit)
+        return lb;
+    lb += cheapest3(lq->cost, q[0], ends[0], q[1], ends[1]);
+    lb += cheapest3(lq->cost, q[m - 1], ends[3], q[m - 2], ends[2]);
+    return lb;
+}

@@ -1,0 +1,492 @@
+/*
+ * search.c — exact top-k DTW subsequence search, UCR Suite style
+ * (Rakthanmanon et al., KDD 2012), with two differences that make it exact
+ * to the bit: window statistics are summed per window, never by running
+ * sums (cpu/znorm.c), and every lower bound is compared against a
+ * threshold widened for rounding (cpu/lower_bounds.h).
+ *
+ * The series is cut into chunks of CHUNK windows, shared among OpenMP
+ * threads. For a chunk: the mean and deviation of each window, then the
+ * envelope of the raw series. For each window, cheapest test first:
+ *   1. LB_Kim: the first and last cells (4 normalised points);
+ *   2. LB_Keogh of the window against the query's envelope, in query order
+ *      by |q| descending (the big terms first), normalising the window as
+ *      it goes;
+ *   3. LB_Keogh of the query against the window's envelope (the raw
+ *      envelope normalised: normalisation is monotone, so it is the
+ *      envelope of the normalised points, widened at the window's edges);
+ *   4. DTW abandoned when a row's minimum plus the remaining columns' bound
+ *      (suffix sums of the larger of 2 and 3) exceeds the threshold.
+ * The threshold comes from cpu/topk.c. Each thread keeps its own list of
+ * computed windows; the threads publish their thresholds (any one is valid
+ * for all), and the lists are merged at the end. Which thread saw which
+ * window changes what is computed, never the result.
+ */
+#include "cpu/search.h"
+
+#include "cpu/band.h"
+#include "cpu/lower_bounds.h"
+#include "cpu/topk.h"
+#include "cpu/znorm.h"
+#include "dispatch/alloc.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* windows per chunk: the chunk's statistics and envelope stay in L2 */
+#define CHUNK 4096
+
+typedef struct {
+    const hdtw_search_job *job;
+    hdtw_lb_query lq;
+    size_t count;         /* windows */
+    size_t r;             /* envelope half width, min(band, m - 1) */
+    size_t want;          /* witnesses, see topk.c */
+    double flat_distance; /* query against a constant (all-zero) window */
+} plan;
+
+typedef struct {
+    hdtw_topk top;
+    double *mean, *sd;       /* CHUNK */
+    double *env_lo, *env_hi; /* CHUNK + m - 1 */
+    double *scratch;         /* 4 (CHUNK + m - 1 + 2r) */
+    double *x;               /* the normalised window, m */
+    double *cb_eq, *cb_ec;   /* per-index bound terms, m */
+    double *cb;              /* suffix sums, m + 1 */
+    double *rows;            /* DTW rows, 2 (m + 1) */
+    hdtw_search_stats stats;
+} worker;
+
+/* --------------------------------------------------------------- DTW */
+
+/*
+ * The DTW of the query q against x with band w, both of length m: the
+ * cells and arithmetic of cpu/scalar.c's pair_distance (so a finished
+ * value is its exact bits), plus a check after each row: the rest of any
+ * path still visits every column beyond i + w, each costing at least
+ * cb's term, so row minimum + cb[i + w + 1] > limit proves the distance
+ * exceeds the threshold. Returns +inf when abandoned.
+ */
+static double dtw_abandoning(hdtw_cost cost, size_t w, const double *q,
+                             const double *x, size_t m, const double *cb,
+                             double limit, double *rows)
+{
+    double *prev = rows, *cur = rows + m + 1;
+    for (size_t j = 0; j <= m; j++)
+        prev[j] = INFINITY;
+    prev[0] = 0.0;
+
+    for (size_t i = 0; i < m; i++) {
+        size_t lo = hdtw_row_lo(i, w), hi = hdtw_row_hi(i, w, m);
+        double row_min = INFINITY;
+        cur[lo] = INFINITY;
+        for (size_t j = lo; j <= hi; j++) {
+            double best = hdtw_min3(prev[j], prev[j + 1], cur[j]);
+            double d = hdtw_cell_cost(cost, q[i], x[j]) + best;
+            cur[j + 1] = d;
+            row_min = hdtw_min2(row_min, d);
+        }
+        if (hi + 2 <= m)
+            cur[hi + 2] = INFINITY;
+        size_t ahead = i + w + 1 < m ? i + w + 1 : m;
+        if (row_min + cb[ahead] > limit)
+            return INFINITY;
+        double *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[m];
+}
+
+/* ------------------------------------------------------ one window */
+
+enum { KEPT_ON = 0, PRUNED = 1 };
+
+static int keogh_query_envelope(const plan *p, worker *wk, const double *xs,
+                                double mean, double sd, double limit,
+                                double *total)
+{
+    const hdtw_lb_query *lq = &p->lq;
+    double lb = 0.0;
+    for (size_t k = 0; k < lq->m; k++) {
+        size_t j = lq->order[k];
+        double v = hdtw_normalise(xs[j], mean, sd);
+        double term = hdtw_lb_term(lq->cost, v, lq->lo[j], lq->hi[j]);
+        wk->x[j] = v;
+        wk->cb_eq[j] = term;
+        lb += term;
+        if (lb > limit)
+            return PRUNED;
+    }
+    *total = lb;
+    return KEPT_ON;
+}
+
+static int keogh_data_envelope(const plan *p, worker *wk, const double *elo,
+                               const double *ehi, double mean, double sd,
+                               double limit, double *total)
+{
+    const hdtw_lb_query *lq = &p->lq;
+    double lb = 0.0;
+    for (size_t k = 0; k < lq->m; k++) {
+        size_t i = lq->order[k];
+        double lo = hdtw_normalise(elo[i], mean, sd);
+        double hi = hdtw_normalise(ehi[i], mean, sd);
+        double term = hdtw_lb_term(lq->cost, lq->q[i], lo, hi);
+        wk->cb_ec[i] = term;
+        lb += term;
+        if (lb > limit)
+            return PRUNED;
+    }
+    *total = lb;
+    return KEPT_ON;
+}
+
+static void suffix_sums(const double *terms, size_t m, double *cb)
+{
+    cb[m] = 0.0;
+    for (size_t k = m; k-- > 0;)
+        cb[k] = cb[k + 1] + terms[k];
+}
+
+/* The distance of window s when it may matter, +inf when pruned. xs and
+ * the envelope point at the window's first value. */
+static double window_distance(const plan *p, worker *wk, const double *xs,
+                              const double *elo, const double *ehi,
+                              double mean, double sd, double limit)
+{
+    const hdtw_search_job *job = p->job;
+    size_t m = job->m;
+    if (job->znorm && sd == 0.0) {
+        wk->stats.flat++;
+        return p->flat_distance;
+    }
+    double ends[4] = {
+        hdtw_normalise(xs[0], mean, sd),
+        hdtw_normalise(xs[m > 1 ? 1 : 0], mean, sd),
+        hdtw_normalise(xs[m > 1 ? m - 2 : 0], mean, sd),
+        hdtw_normalise(xs[m - 1], mean, sd),
+    };
+    if (hdtw_lb_kim(&p->lq, ends, limit) > limit) {
+        wk->stats.kim++;
+        return INFINITY;
+    }
+    double eq, ec;
+    if (keogh_query_envelope(p, wk, xs, mean, sd, limit, &eq) == PRUNED) {
+        wk->stats.keogh_eq++;
+        return INFINITY;
+    }
+    if (keogh_data_envelope(p, wk, elo, ehi, mean, sd, limit, &ec) ==
+        PRUNED) {
+        wk->stats.keogh_ec++;
+        return INFINITY;
+    }
+    suffix_sums(eq >= ec ? wk->cb_eq : wk->cb_ec, m, wk->cb);
+    double d = dtw_abandoning(job->cost, job->band, p->lq.q, wk->x, m,
+                              wk->cb, limit, wk->rows);
+    if (d == INFINITY && limit != INFINITY) {
+        wk->stats.abandoned++;
+        return INFINITY;
+    }
+    wk->stats.dtw++;
+    return d;
+}
+
+/* ------------------------------------------------------------ chunks */
+
+/* The smallest threshold any thread has proved; each is valid for all. */
+static double shared_threshold(const double *shared)
+{
+    double t;
+#pragma omp atomic read
+    t = *shared;
+    return t;
+}
+
+static void publish_threshold(double *shared, double mine)
+{
+    if (!(mine < shared_threshold(shared)))
+        return;
+#pragma omp critical(hdtw_search_threshold)
+    if (mine < *shared)
+        *shared = mine;
+}
+
+static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
+                             double *shared)
+{
+    const hdtw_search_job *job = p->job;
+    const double *series = job->series;
+    size_t n = s1 - s0;
+    if (job->znorm)
+        hdtw_window_stats(series + s0, job->m, n, wk->mean, wk->sd);
+    hdtw_envelope(series, job->len, p->r, s0, s1 + job->m - 1, wk->env_lo,
+                  wk->env_hi, wk->scratch);
+
+    double threshold = INFINITY, limit = INFINITY;
+    for (size_t k = 0; k < n; k++) {
+        double now = hdtw_min2(wk->top.threshold, shared_threshold(shared));
+        if (now != threshold) {
+            threshold = now;
+            limit = hdtw_lb_limit(threshold, job->m);
+        }
+        double d = window_distance(p, wk, series + s0 + k, wk->env_lo + k,
+                                   wk->env_hi + k,
+                                   job->znorm ? wk->mean[k] : 0.0,
+                                   job->znorm ? wk->sd[k] : 1.0, limit);
+        if (d > threshold)
+            continue;
+        hdtw_status s = hdtw_topk_offer(&wk->top,
+                                        (hdtw_match){ s0 + k, d });
+        if (s != HDTW_OK)
+            return s;
+        publish_threshold(shared, wk->top.threshold);
+    }
+    return HDTW_OK;
+}
+
+/* ------------------------------------------------ setup and teardown */
+
+static void worker_free(worker *wk)
+{
+    hdtw_topk_free(&wk->top);
+    hdtw_free(wk->mean);
+    hdtw_free(wk->scratch);
+    hdtw_free(wk->x);
+}
+
+/* One block per worker, carved into its arrays. */
+static hdtw_status worker_init(const plan *p, worker *wk)
+{
+    size_t m = p->job->m, span = CHUNK + m - 1;
+    *wk = (worker){ 0 };
+    hdtw_status s = hdtw_topk_init(&wk->top, p->want, p->job->exclusion);
+    wk->mean = hdtw_malloc((2 * CHUNK + 2 * span) * sizeof(double));
+    wk->scratch = hdtw_malloc(4 * (span + 2 * p->r) * sizeof(double));
+    /* x, cb_eq, cb_ec: m each; cb: m + 1; rows: 2 (m + 1) */
+    wk->x = hdtw_malloc((6 * m + 3) * sizeof(double));
+    if (s != HDTW_OK || !wk->mean || !wk->scratch || !wk->x) {
+        worker_free(wk);
+        return HDTW_E_NOMEM;
+    }
+    wk->sd = wk->mean + CHUNK;
+    wk->env_lo = wk->sd + CHUNK;
+    wk->env_hi = wk->env_lo + span;
+    wk->cb_eq = wk->x + m;
+    wk->cb_ec = wk->cb_eq + m;
+    wk->cb = wk->cb_ec + m;
+    wk->rows = wk->cb + m + 1;
+    return HDTW_OK;
+}
+
+typedef struct {
+    double magnitude;
+    size_t index;
+} ranked;
+
+static int by_magnitude(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if (a->magnitude != b->magnitude)
+        return a->magnitude > b->magnitude ? -1 : 1;
+    return (a->index > b->index) - (a->index < b->index);
+}
+
+/* Indices of q by |q| descending (ties by index, so the order is fixed):
+ * the largest bound terms come first, so LB_Keogh abandons soonest. */
+static hdtw_status magnitude_order(const double *q, size_t m, size_t *order)
+{
+    ranked *r = hdtw_malloc(m * sizeof *r);
+    if (!r)
+        return HDTW_E_NOMEM;
+    for (size_t i = 0; i < m; i++)
+        r[i] = (ranked){ fabs(q[i]), i };
+    qsort(r, m, sizeof *r, by_magnitude);
+    for (size_t i = 0; i < m; i++)
+        order[i] = r[i].index;
+    hdtw_free(r);
+    return HDTW_OK;
+}
+
+/* Any window overflowing its sums needs |values| near 2^500 / m; below
+ * that no check is needed, above it every window is checked up front so
+ * that the status does not depend on which thread got there first. */
+static hdtw_status check_overflow(const hdtw_search_job *job, double *mean,
+                                  double *sd)
+{
+    double biggest = 0.0;
+    for (size_t i = 0; i < job->len; i++)
+        biggest = fmax(biggest, fabs(job->series[i]));
+    if (biggest <= 0x1p500 / (double)job->m)
+        return HDTW_OK;
+    size_t count = job->len - job->m + 1;
+    for (size_t s0 = 0; s0 < count; s0 += CHUNK) {
+        size_t n = count - s0 < CHUNK ? count - s0 : CHUNK;
+        hdtw_window_stats(job->series + s0, job->m, n, mean, sd);
+        for (size_t k = 0; k < n; k++)
+            if (!isfinite(mean[k]) || !isfinite(sd[k]))
+                return HDTW_E_NONFINITE;
+    }
+    return HDTW_OK;
+}
+
+/* The normalised query (or a copy), its envelope and order, and the
+ * distance of a constant window. q holds 3m doubles: q, lo, hi. */
+static hdtw_status make_plan(const hdtw_search_job *job, double *q,
+                             size_t *order, double *scratch, double *rows,
+                             plan *p)
+{
+    size_t m = job->m;
+    double mean = 0.0, sd = 1.0;
+    if (job->znorm) {
+        hdtw_window_stats(job->query, m, 1, &mean, &sd);
+        if (sd != 0.0 && (!isfinite(mean) || !isfinite(sd)))
+            return HDTW_E_NONFINITE;
+    }
+    for (size_t i = 0; i < m; i++)
+        q[i] = hdtw_normalise(job->query[i], mean, sd);
+    *p = (plan){ .job = job, .count = job->len - m + 1 };
+    p->r = job->band < m - 1 ? job->band : m - 1;
+    p->want = hdtw_topk_witnesses(job->k, p->count, job->exclusion);
+    hdtw_envelope(q, m, p->r, 0, m, q + m, q + 2 * m, scratch);
+    if (magnitude_order(q, m, order) != HDTW_OK)
+        return HDTW_E_NOMEM;
+    p->lq = (hdtw_lb_query){ .cost = job->cost, .m = m, .q = q,
+                             .lo = q + m, .hi = q + 2 * m, .order = order };
+    /* a constant window normalises to zeros: one DTW serves them all */
+    double *zeros = scratch, *no_bound = scratch + m;
+    for (size_t i = 0; i <= 2 * m; i++)
+        scratch[i] = 0.0;
+    p->flat_distance = dtw_abandoning(job->cost, job->band, q, zeros, m,
+                                      no_bound, INFINITY, rows);
+    return HDTW_OK;
+}
+
+/* ------------------------------------------------------------ search */
+
+static hdtw_status run_workers(const plan *p, worker *workers, int threads)
+{
+    size_t chunks = (p->count + CHUNK - 1) / CHUNK;
+    double shared = INFINITY;
+    int status = HDTW_OK; /* an int: read and written atomically */
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (size_t c = 0; c < chunks; c++) {
+#ifdef _OPENMP
+        worker *wk = &workers[omp_get_thread_num()];
+#else
+        worker *wk = &workers[0];
+#endif
+        int failed;
+#pragma omp atomic read
+        failed = status;
+        if (failed != HDTW_OK)
+            continue;
+        size_t s0 = c * CHUNK;
+        size_t s1 = p->count - s0 < CHUNK ? p->count : s0 + CHUNK;
+        hdtw_status s = run_chunk(p, wk, s0, s1, &shared);
+        if (s != HDTW_OK) {
+#pragma omp atomic write
+            status = (int)s;
+        }
+    }
+    return (hdtw_status)status;
+}
+
+static void add_stats(hdtw_search_stats *sum, const hdtw_search_stats *s)
+{
+    sum->flat += s->flat;
+    sum->kim += s->kim;
+    sum->keogh_eq += s->keogh_eq;
+    sum->keogh_ec += s->keogh_ec;
+    sum->abandoned += s->abandoned;
+    sum->dtw += s->dtw;
+}
+
+/* Merges the threads' lists into the result. */
+static hdtw_status finish(const plan *p, worker *workers, int threads,
+                          hdtw_match *out, size_t *found,
+                          hdtw_search_stats *stats)
+{
+    size_t total = 0, k = p->job->k;
+    for (int t = 0; t < threads; t++)
+        total += workers[t].top.len;
+    size_t keep = k < total ? k : total;
+    hdtw_match *all = hdtw_malloc((total ? total : 1) * sizeof *all);
+    size_t *kept = hdtw_malloc((keep ? keep : 1) * sizeof *kept);
+    hdtw_match *best = hdtw_malloc((keep ? keep : 1) * sizeof *best);
+    hdtw_status status = HDTW_E_NOMEM;
+    if (!all || !kept || !best)
+        goto cleanup;
+    total = 0;
+    for (int t = 0; t < threads; t++) {
+        memcpy(all + total, workers[t].top.list,
+               workers[t].top.len * sizeof *all);
+        total += workers[t].top.len;
+    }
+    size_t n = hdtw_topk_finish(all, total, p->job->exclusion, keep, kept,
+                                best);
+    memcpy(out, best, n * sizeof *best);
+    *found = n;
+    if (stats) {
+        *stats = (hdtw_search_stats){ .windows = p->count };
+        for (int t = 0; t < threads; t++)
+            add_stats(stats, &workers[t].stats);
+    }
+    status = HDTW_OK;
+cleanup:
+    hdtw_free(best);
+    hdtw_free(kept);
+    hdtw_free(all);
+    return status;
+}
+
+hdtw_status hdtw_search_run(const hdtw_search_job *job, hdtw_match *out,
+                            size_t *found, hdtw_search_stats *stats)
+{
+    size_t m = job->m, count = job->len - m + 1;
+    size_t chunks = (count + CHUNK - 1) / CHUNK;
+    int threads = job->threads < 1 ? 1 : job->threads;
+    if ((size_t)threads > chunks)
+        threads = (int)chunks;
+    plan p;
+    worker *workers = hdtw_calloc((size_t)threads, sizeof *workers);
+    double *q = hdtw_malloc((3 * m + 2 * (m + 1)) * sizeof *q);
+    double *scratch = hdtw_malloc(4 * (3 * m) * sizeof *scratch);
+    double *stats_buf = hdtw_malloc(2 * CHUNK * sizeof *stats_buf);
+    size_t *order = hdtw_malloc(m * sizeof *order);
+    int ready = 0;
+    hdtw_status status = HDTW_E_NOMEM;
+    if (!workers || !q || !scratch || !stats_buf || !order)
+        goto cleanup;
+    if (job->znorm) {
+        status = check_overflow(job, stats_buf, stats_buf + CHUNK);
+        if (status != HDTW_OK)
+            goto cleanup;
+    }
+    status = make_plan(job, q, order, scratch, q + 3 * m, &p);
+    if (status != HDTW_OK)
+        goto cleanup;
+    for (; ready < threads; ready++) {
+        status = worker_init(&p, &workers[ready]);
+        if (status != HDTW_OK)
+            goto cleanup;
+    }
+    status = run_workers(&p, workers, threads);
+    if (status == HDTW_OK)
+        status = finish(&p, workers, threads, out, found, stats);
+cleanup:
+    for (int t = 0; t < ready; t++)
+        worker_free(&workers[t]);
+    hdtw_free(order);
+    hdtw_free(stats_buf);
+    hdtw_free(scratch);
+    hdtw_free(q);
+    hdtw_free(workers);
+    return status;
+}

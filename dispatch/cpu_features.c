@@ -1,0 +1,64 @@
+/*
+ * cpu_features.c — cpuid + xgetbv. A CPU may implement AVX2 or AVX-512
+ * while the operating system does not save the wider registers on a context
+ * switch (an old kernel, a hypervisor masking them); then the instructions
+ * fault or corrupt state, so both must agree before a backend is used.
+ */
+#include "dispatch/cpu_features.h"
+
+#include "dispatch/internal.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+/* cpuid leaf 1, ecx */
+#define CPUID1_OSXSAVE (1u << 27)
+#define CPUID1_AVX (1u << 28)
+/* cpuid leaf 7 subleaf 0, ebx */
+#define CPUID7_AVX2 (1u << 5)
+#define CPUID7_AVX512F (1u << 16)
+#define CPUID7_AVX512DQ (1u << 17)
+#define CPUID7_AVX512VL (1u << 31)
+/* XCR0: state components the OS saves */
+#define XCR0_SSE_AVX 0x06u          /* XMM, YMM upper halves */
+#define XCR0_AVX512 0xe0u           /* opmask, ZMM0-15 upper, ZMM16-31 */
+
+/* XCR0 via the raw instruction: the _xgetbv intrinsic needs -mxsave,
+ * which this file must not be compiled with. */
+static unsigned long long read_xcr0(void)
+{
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((unsigned long long)hi << 32) | lo;
+}
+
+unsigned hdtw_cpu_features(void)
+{
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
+        return 0;
+    if (!(ecx & CPUID1_OSXSAVE) || !(ecx & CPUID1_AVX))
+        return 0;
+    unsigned long long xcr0 = read_xcr0();
+    if ((xcr0 & XCR0_SSE_AVX) != XCR0_SSE_AVX)
+        return 0;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx))
+        return 0;
+
+    unsigned features = 0;
+    if (ebx & CPUID7_AVX2)
+        features |= HDTW_FEATURE_AVX2;
+    const unsigned avx512 = CPUID7_AVX512F | CPUID7_AVX512DQ | CPUID7_AVX512VL;
+    if ((ebx & avx512) == avx512 && (xcr0 & XCR0_AVX512) == XCR0_AVX512)
+        features |= HDTW_FEATURE_AVX512;
+    return features;
+}
+
+#else
+
+unsigned hdtw_cpu_features(void)
+{
+    return 0;
+}
+
+#endif

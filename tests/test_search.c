@@ -1,0 +1,473 @@
+/*
+ * test_search.c — hdtw_znorm against its documented algorithm, and
+ * hdtw_search against the brute-force definition of include/hdtw.h on
+ * thousands of random cases: hdtw_znorm + hdtw_distance on every window,
+ * ranked by (distance, start), then the exclusion walk. Starts and distance
+ * bits must match exactly. Also the internal pieces the search trusts
+ * (window statistics in blocks, envelopes) and bad input.
+ */
+#include "testutil.h"
+
+#include "cpu/lower_bounds.h"
+#include "cpu/znorm.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static hdtw_ctx *ctx;
+
+static void setup(void)
+{
+    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
+}
+
+static void teardown(void)
+{
+    hdtw_destroy(ctx);
+    ctx = NULL;
+}
+
+/* ------------------------------------------------------- the definition */
+
+/* hdtw.h's algorithm for hdtw_znorm, written out literally */
+static void reference_znorm(const double *x, size_t n, double *out)
+{
+    int constant = 1;
+    for (size_t i = 1; i < n; i++)
+        constant &= x[i] == x[0];
+    double sum = 0.0, acc = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum = sum + x[i];
+    double mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++)
+        acc = acc + (x[i] - mean) * (x[i] - mean);
+    double sd = sqrt(acc / (double)n);
+    for (size_t i = 0; i < n; i++)
+        out[i] = constant || sd == 0.0 ? 0.0 : (x[i] - mean) / sd;
+}
+
+static int rank_order(const void *x, const void *y)
+{
+    const hdtw_match *a = x, *b = y;
+    if (a->distance != b->distance)
+        return a->distance < b->distance ? -1 : 1;
+    return (a->start > b->start) - (a->start < b->start);
+}
+
+/* The brute-force definition: every window, ranked, then the walk. */
+static size_t brute_force(const hdtw_search_params *sp, const double *query,
+                          size_t m, const double *series, size_t len,
+                          size_t k, hdtw_match *out)
+{
+    size_t count = len - m + 1, found = 0;
+    size_t exclusion = sp->exclusion == HDTW_EXCLUSION_AUTO ? m / 2
+                                                            : sp->exclusion;
+    double *q = test_alloc(m * sizeof *q), *w = test_alloc(m * sizeof *w);
+    hdtw_match *all = test_alloc(count * sizeof *all);
+    if (sp->znorm)
+        ck_assert_int_eq(hdtw_znorm(query, m, q), HDTW_OK);
+    else
+        memcpy(q, query, m * sizeof *q);
+    for (size_t s = 0; s < count; s++) {
+        if (sp->znorm)
+            ck_assert_int_eq(hdtw_znorm(series + s, m, w), HDTW_OK);
+        else
+            memcpy(w, series + s, m * sizeof *w);
+        all[s].start = s;
+        ck_assert_int_eq(hdtw_distance(ctx, &sp->dtw, q, m, w, m,
+                                       &all[s].distance), HDTW_OK);
+    }
+    qsort(all, count, sizeof *all, rank_order);
+    for (size_t r = 0; r < count && found < k; r++) {
+        int clash = 0;
+        for (size_t c = 0; c < found; c++) {
+            size_t a = all[r].start, b = out[c].start;
+            clash |= (a > b ? a - b : b - a) < exclusion;
+        }
+        if (!clash)
+            out[found++] = all[r];
+    }
+    free(all);
+    free(w);
+    free(q);
+    return found;
+}
+
+/* hdtw_search with each thread count in 1 .. max_threads equals the brute
+ * force, and leaves out[found ..] alone. */
+static void check_search(const hdtw_search_params *sp, const double *query,
+                         size_t m, const double *series, size_t len,
+                         size_t k, int max_threads)
+{
+    hdtw_match *want = test_alloc(k * sizeof *want);
+    hdtw_match *got = test_alloc(k * sizeof *got);
+    size_t want_n = brute_force(sp, query, m, series, len, k, want);
+    for (int threads = 1; threads <= max_threads; threads++) {
+        size_t got_n = 12345;
+        memset(got, 0xA5, k * sizeof *got);
+        ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
+        ck_assert_int_eq(hdtw_search(ctx, sp, query, m, series, len, k, got,
+                                     &got_n), HDTW_OK);
+        ck_assert_uint_eq(got_n, want_n);
+        for (size_t i = 0; i < want_n; i++) {
+            ck_assert_uint_eq(got[i].start, want[i].start);
+            ck_assert(same_bits(got[i].distance, want[i].distance));
+        }
+        for (size_t i = want_n; i < k; i++) {
+            unsigned char *bytes = (unsigned char *)&got[i];
+            for (size_t b = 0; b < sizeof got[i]; b++)
+                ck_assert_uint_eq(bytes[b], 0xA5);
+        }
+    }
+    free(got);
+    free(want);
+}
+
+/* ------------------------------------------------------------ z-norm */
+
+START_TEST(znorm_matches_its_definition)
+{
+    test_rng rng = { 1000u + (unsigned)_i };
+    for (int c = 0; c < 50; c++) {
+        size_t n = test_range(&rng, 1, 300);
+        double *x = test_alloc(n * sizeof *x), *got = test_alloc(n * sizeof *x),
+               *want = test_alloc(n * sizeof *x);
+        test_fill_series(&rng, x, n);
+        if (test_next(&rng) % 4 == 0) /* a constant input */
+            for (size_t i = 0; i < n; i++)
+                x[i] = x[0];
+        reference_znorm(x, n, want);
+        ck_assert_int_eq(hdtw_znorm(x, n, got), HDTW_OK);
+        ck_assert_mem_eq(got, want, n * sizeof *got);
+        ck_assert_int_eq(hdtw_znorm(x, n, x), HDTW_OK); /* in place */
+        ck_assert_mem_eq(x, want, n * sizeof *x);
+        free(want);
+        free(got);
+        free(x);
+    }
+}
+END_TEST
+
+START_TEST(znorm_special_inputs)
+{
+    /* 0.1 three times: the mean rounds away from 0.1, yet the output is
+       zeros (a constant input), not +-1 from rounding noise */
+    const double tenth[3] = { 0.1, 0.1, 0.1 }, mixed_zero[2] = { 0.0, -0.0 };
+    double out[3] = { 7, 7, 7 };
+    ck_assert_int_eq(hdtw_znorm(tenth, 3, out), HDTW_OK);
+    for (int i = 0; i < 3; i++)
+        ck_assert(same_bits(out[i], 0.0));
+    ck_assert_int_eq(hdtw_znorm(mixed_zero, 2, out), HDTW_OK);
+    ck_assert(same_bits(out[0], 0.0) && same_bits(out[1], 0.0));
+    /* 1, 2, 3: mean 2, sd sqrt(2/3) */
+    const double ramp[3] = { 1, 2, 3 };
+    ck_assert_int_eq(hdtw_znorm(ramp, 3, out), HDTW_OK);
+    double sd = sqrt(2.0 / 3.0);
+    ck_assert(same_bits(out[0], -1.0 / sd) && same_bits(out[1], 0.0) &&
+              same_bits(out[2], 1.0 / sd));
+    /* differences too small to square: sd computes to 0, zeros */
+    const double tiny[2] = { 1e-200, 2e-200 };
+    ck_assert_int_eq(hdtw_znorm(tiny, 2, out), HDTW_OK);
+    ck_assert(same_bits(out[0], 0.0) && same_bits(out[1], 0.0));
+}
+END_TEST
+
+START_TEST(znorm_bad_input)
+{
+    const double nan3[3] = { 1, NAN, 2 }, inf3[3] = { 1, 2, -INFINITY },
+                 huge[2] = { 1e300, -1e300 }, huge_flat[2] = { 1e300, 1e300 };
+    double out[3] = { 7, 7, 7 };
+    ck_assert_int_eq(hdtw_znorm(NULL, 3, out), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_znorm(nan3, 3, NULL), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_znorm(nan3, 0, out), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_znorm(nan3, 3, out), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_znorm(inf3, 3, out), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_znorm(huge, 2, out), HDTW_E_NONFINITE);
+    for (int i = 0; i < 3; i++)
+        ck_assert(same_bits(out[i], 7.0));
+    ck_assert_int_eq(hdtw_znorm(huge_flat, 2, out), HDTW_OK);
+    ck_assert(same_bits(out[0], 0.0));
+}
+END_TEST
+
+/* The search takes many windows' statistics in one call (8 at a time plus
+ * a tail); each must be the bits of a call on that window alone. */
+START_TEST(window_stats_independent_of_count)
+{
+    test_rng rng = { 2000u + (unsigned)_i };
+    size_t m = test_range(&rng, 1, 40), count = test_range(&rng, 1, 70);
+    double *x = test_alloc((count + m) * sizeof *x);
+    double *mean = test_alloc(count * sizeof *mean),
+           *sd = test_alloc(count * sizeof *sd);
+    test_fill_series(&rng, x, count + m);
+    hdtw_window_stats(x, m, count, mean, sd);
+    for (size_t w = 0; w < count; w++) {
+        double mean1, sd1, *z = test_alloc(m * sizeof *z);
+        hdtw_window_stats(x + w, m, 1, &mean1, &sd1);
+        ck_assert(same_bits(mean[w], mean1) && same_bits(sd[w], sd1));
+        ck_assert_int_eq(hdtw_znorm(x + w, m, z), HDTW_OK);
+        for (size_t i = 0; i < m; i++)
+            ck_assert(same_bits(z[i], hdtw_normalise(x[w + i], mean1, sd1)));
+        free(z);
+    }
+    free(sd);
+    free(mean);
+    free(x);
+}
+END_TEST
+
+START_TEST(envelope_matches_naive)
+{
+    test_rng rng = { 3000u + (unsigned)_i };
+    size_t len = test_range(&rng, 1, 200), r = test_range(&rng, 0, 30);
+    size_t t0 = test_range(&rng, 0, len - 1), t1 = test_range(&rng, t0 + 1, len);
+    double *y = test_alloc(len * sizeof *y);
+    double *lo = test_alloc(len * sizeof *lo), *hi = test_alloc(len * sizeof *hi);
+    double *scratch = test_alloc(4 * (len + 2 * r) * sizeof *scratch);
+    test_fill_series(&rng, y, len);
+    hdtw_envelope(y, len, r, t0, t1, lo, hi, scratch);
+    for (size_t t = t0; t < t1; t++) {
+        double mn = INFINITY, mx = -INFINITY;
+        for (size_t j = t > r ? t - r : 0; j <= t + r && j < len; j++) {
+            mn = fmin(mn, y[j]);
+            mx = fmax(mx, y[j]);
+        }
+        ck_assert(lo[t - t0] == mn && hi[t - t0] == mx);
+    }
+    free(scratch);
+    free(hi);
+    free(lo);
+    free(y);
+}
+END_TEST
+
+/* -------------------------------------------------------- the search */
+
+static size_t pick_exclusion(test_rng *rng, size_t m, size_t len)
+{
+    switch (test_next(rng) % 5) {
+    case 0: return 0;
+    case 1: return 1;
+    case 2: return HDTW_EXCLUSION_AUTO;
+    case 3: return test_range(rng, 0, 2 * m);
+    default: return len + test_range(rng, 0, 5); /* larger than the series */
+    }
+}
+
+static void random_params(test_rng *rng, size_t m, size_t len,
+                          hdtw_search_params *sp)
+{
+    static const long bands[] = { -1, 0, 1, 2, 5 };
+    sp->dtw.cost = test_next(rng) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
+    sp->dtw.band = test_next(rng) % 3 ? bands[test_next(rng) % 5]
+                                      : (long)test_range(rng, 0, m + 2);
+    sp->znorm = test_next(rng) % 3 != 0;
+    sp->exclusion = pick_exclusion(rng, m, len);
+}
+
+/* a random walk with flat stretches longer than the query, and sometimes
+ * a copy of the query (exact matches and ties) */
+static void random_series(test_rng *rng, double *x, size_t len,
+                          const double *query, size_t m)
+{
+    test_fill_series(rng, x, len);
+    for (int f = (int)(test_next(rng) % 3); f > 0; f--) {
+        size_t at = test_range(rng, 0, len - 1);
+        size_t run = test_range(rng, 1, 2 * m + 2);
+        for (size_t i = at; i < len && i < at + run; i++)
+            x[i] = x[at];
+    }
+    if (test_next(rng) % 3 == 0) {
+        size_t at = test_range(rng, 0, len - m);
+        memcpy(x + at, query, m * sizeof *x);
+    }
+}
+
+START_TEST(random_cases_vs_brute_force)
+{
+    test_rng rng = { 4000u + (unsigned)_i };
+    for (int c = 0; c < 100; c++) {
+        size_t len = test_range(&rng, 1, 150);
+        size_t m = test_range(&rng, 1, len < 24 ? len : 24);
+        double *query = test_alloc(m * sizeof *query);
+        double *series = test_alloc(len * sizeof *series);
+        test_fill_series(&rng, query, m);
+        if (test_next(&rng) % 8 == 0)
+            for (size_t i = 0; i < m; i++)
+                query[i] = query[0]; /* a constant query */
+        random_series(&rng, series, len, query, m);
+        hdtw_search_params sp;
+        random_params(&rng, m, len, &sp);
+        size_t k = test_range(&rng, 1, len - m + 4);
+        check_search(&sp, query, m, series, len, k,
+                     1 + (int)(test_next(&rng) % 2));
+        free(series);
+        free(query);
+    }
+}
+END_TEST
+
+/* Several chunks, several threads, heavy pruning: a long random walk. The
+ * result must not depend on the thread count either. */
+START_TEST(long_series_vs_brute_force)
+{
+    test_rng rng = { 5000u + (unsigned)_i };
+    size_t len = test_range(&rng, 8300, 10000), m = test_range(&rng, 16, 64);
+    double *query = test_alloc(m * sizeof *query);
+    double *series = test_alloc(len * sizeof *series);
+    test_fill_series(&rng, query, m);
+    random_series(&rng, series, len, query, m);
+    memcpy(query, series + test_range(&rng, 0, len - m), m * sizeof *query);
+    for (size_t i = 0; i < m; i++) /* a noisy copy of some window */
+        query[i] += 0.3 * test_unit(&rng);
+    hdtw_search_params sp = HDTW_SEARCH_DEFAULT;
+    sp.dtw.band = (long)(m / 20);
+    sp.dtw.cost = _i % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
+    sp.znorm = _i % 3 != 2;
+    static const size_t ks[] = { 1, 3, 10, 25 };
+    size_t k = ks[_i % 4];
+    check_search(&sp, query, m, series, len, k, 3);
+    sp.exclusion = _i % 2 ? 0 : 3 * m;
+    check_search(&sp, query, m, series, len, k, 2);
+    free(series);
+    free(query);
+}
+END_TEST
+
+/* A later, better window suppresses two earlier ones: "the k-th best so
+ * far" would have pruned the true second match. */
+START_TEST(exclusion_suppresses_two)
+{
+    const double query[1] = { 0 };
+    double series[24];
+    for (int i = 0; i < 24; i++)
+        series[i] = 100;
+    series[0] = 5;
+    series[6] = 6;
+    series[3] = 1;  /* better, within 4 of both */
+    series[20] = 10; /* the true second match */
+    hdtw_search_params sp = { HDTW_PARAMS_DEFAULT, 0, 4 };
+    hdtw_match got[2];
+    size_t found;
+    ck_assert_int_eq(hdtw_search(ctx, &sp, query, 1, series, 24, 2, got,
+                                 &found), HDTW_OK);
+    ck_assert_uint_eq(found, 2);
+    ck_assert_uint_eq(got[0].start, 3);
+    ck_assert(same_bits(got[0].distance, 1.0));
+    ck_assert_uint_eq(got[1].start, 20);
+    ck_assert(same_bits(got[1].distance, 10.0));
+    check_search(&sp, query, 1, series, 24, 2, 1);
+}
+END_TEST
+
+/* The same trap spread over chunks and threads, with random distances
+ * elsewhere: flanks seen first, the suppressor in another chunk. */
+START_TEST(exclusion_suppresses_across_chunks)
+{
+    test_rng rng = { 6000u + (unsigned)_i };
+    size_t len = 30000, m = 1 + _i % 3;
+    double query[3] = { 0, 1, 0 };
+    double *series = test_alloc(len * sizeof *series);
+    for (size_t i = 0; i < len; i++)
+        series[i] = 50 + 40 * test_unit(&rng);
+    size_t flank = test_range(&rng, 0, 2000);
+    for (size_t i = 0; i < m; i++) {
+        series[flank + i] = query[i] + 3;
+        series[flank + 8900 + i] = query[i] + 4;
+        series[flank + 4500 + i] = query[i] + 1;
+    }
+    hdtw_search_params sp = { { HDTW_COST_ABS, 0 }, 0, 5000 };
+    check_search(&sp, query, m, series, len, 2 + _i % 3, 3);
+    free(series);
+}
+END_TEST
+
+START_TEST(found_fewer_than_k)
+{
+    const double query[2] = { 1, 2 }, series[5] = { 1, 2, 3, 1, 2 };
+    hdtw_search_params sp = HDTW_SEARCH_DEFAULT;
+    sp.exclusion = 100;
+    check_search(&sp, query, 2, series, 5, 3, 1); /* one window at most */
+    sp.exclusion = 0;
+    check_search(&sp, query, 2, series, 5, 9, 1); /* all four, then stop */
+    check_search(&sp, query, 2, series, 2, 1, 1); /* m = len */
+}
+END_TEST
+
+START_TEST(search_bad_input)
+{
+    const double good[6] = { 1, 2, 3, 2, 1, 0 }, nan6[6] = { 1, 2, NAN, 2, 1, 0 },
+                 inf2[2] = { INFINITY, 1 };
+    hdtw_match out[2] = { { 77, 7.0 }, { 77, 7.0 } };
+    size_t found = 99;
+    hdtw_search_params sp = HDTW_SEARCH_DEFAULT, bad_cost = sp;
+    bad_cost.dtw.cost = (hdtw_cost)9;
+    ck_assert_int_eq(hdtw_search(NULL, &sp, good, 2, good, 6, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, NULL, 2, good, 6, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, NULL, 6, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, good, 6, 2, NULL, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, good, 6, 2, out, NULL), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 0, good, 6, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, good, 6, 0, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 6, good, 5, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(ctx, &bad_cost, good, 2, good, 6, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, nan6, 4, good, 6, 2, out, &found), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, nan6, 6, 2, out, &found), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, inf2, 2, 2, out, &found), HDTW_E_NONFINITE);
+    /* finite values whose normalisation overflows: query, then a window */
+    const double huge[4] = { 1e300, -1e300, 1e300, -1e300 };
+    ck_assert_int_eq(hdtw_search(ctx, &sp, huge, 2, good, 6, 2, out, &found), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, huge, 4, 2, out, &found), HDTW_E_NONFINITE);
+    ck_assert_uint_eq(found, 99);
+    for (int i = 0; i < 2; i++)
+        ck_assert(out[i].start == 77 && same_bits(out[i].distance, 7.0));
+    /* raw values that large are fine: nothing is normalised */
+    sp.znorm = 0;
+    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, huge, 4, 2, out, &found), HDTW_OK);
+    ck_assert_uint_eq(found, 2);
+    /* NULL params are the defaults */
+    ck_assert_int_eq(hdtw_search(ctx, NULL, good, 3, good, 6, 1, out, &found), HDTW_OK);
+    ck_assert_uint_eq(out[0].start, 0);
+    ck_assert(same_bits(out[0].distance, 0.0));
+    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_SCALAR);
+}
+END_TEST
+
+static Suite *search_suite(void)
+{
+    Suite *s = suite_create("search");
+    TCase *norm = tcase_create("znorm");
+    tcase_add_loop_test(norm, znorm_matches_its_definition, 0, 10);
+    tcase_add_test(norm, znorm_special_inputs);
+    tcase_add_test(norm, znorm_bad_input);
+    tcase_add_loop_test(norm, window_stats_independent_of_count, 0, 40);
+    tcase_add_loop_test(norm, envelope_matches_naive, 0, 100);
+    suite_add_tcase(s, norm);
+
+    TCase *exact = tcase_create("brute_force");
+    tcase_add_checked_fixture(exact, setup, teardown);
+    tcase_set_timeout(exact, 120);
+    tcase_add_loop_test(exact, random_cases_vs_brute_force, 0, 20);
+    tcase_add_loop_test(exact, long_series_vs_brute_force, 0, 4);
+    tcase_add_test(exact, exclusion_suppresses_two);
+    tcase_add_loop_test(exact, exclusion_suppresses_across_chunks, 0, 3);
+    tcase_add_test(exact, found_fewer_than_k);
+    suite_add_tcase(s, exact);
+
+    TCase *bad = tcase_create("bad_input");
+    tcase_add_checked_fixture(bad, setup, teardown);
+    tcase_add_test(bad, search_bad_input);
+    suite_add_tcase(s, bad);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(search_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
