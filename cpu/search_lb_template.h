@@ -33,6 +33,18 @@ static inline VEC FUNC(cheapest3)(int sq, VEC a0, VEC b0, VEC a1, VEC b1)
                 FUNC(cell)(sq, VSUB(a1, b1)));
 }
 
+/* The points LB_Kim reads: 0, 1, m - 2, m - 1 (clamped for m < 2). */
+typedef struct {
+    VEC at[4];
+} FUNC(ends);
+
+static inline FUNC(ends) FUNC(query_ends)(const hdtw_lb_query *lq)
+{
+    size_t m = lq->m, i1 = m > 1 ? 1 : 0, i2 = m > 1 ? m - 2 : 0;
+    return (FUNC(ends)){ { VSET1(lq->q[0]), VSET1(lq->q[i1]),
+                           VSET1(lq->q[i2]), VSET1(lq->q[m - 1]) } };
+}
+
 /* Lane l: window w + l. Zero deviations become DBL_MIN (a non-zero sd is
  * at least 2^-537, so no other lane changes): those lanes get a finite or
  * infinite value nobody reads, and no division by zero. */
@@ -42,9 +54,8 @@ static void FUNC(kim)(const hdtw_lb_query *lq, const double *x,
 {
     size_t m = lq->m, w = 0;
     int sq = lq->cost == HDTW_COST_SQUARED;
-    size_t i1 = m > 1 ? 1 : 0, i2 = m > 1 ? m - 2 : 0;
-    VEC q0 = VSET1(lq->q[0]), q1 = VSET1(lq->q[i1]);
-    VEC q2 = VSET1(lq->q[i2]), q3 = VSET1(lq->q[m - 1]);
+    FUNC(ends) q = FUNC(query_ends)(lq);
+    VEC q0 = q.at[0], q1 = q.at[1], q2 = q.at[2], q3 = q.at[3];
     for (; w + VEC_WIDTH <= n; w += VEC_WIDTH) {
         VEC mu = VLOADU(mean + w), s = VMAX(VLOADU(sd + w), VSET1(DBL_MIN));
         VEC e0 = VDIV(VSUB(VLOADU(x + w), mu), s);
@@ -60,6 +71,7 @@ static void FUNC(kim)(const hdtw_lb_query *lq, const double *x,
         }
         VSTOREU(lb + w, sum);
     }
+    size_t i1 = m > 1 ? 1 : 0, i2 = m > 1 ? m - 2 : 0;
     for (; w < n; w++) {
         double s = sd[w] > DBL_MIN ? sd[w] : DBL_MIN;
         const double *xs = x + w;
@@ -99,9 +111,8 @@ static void FUNC(kim_estimate)(const hdtw_lb_query *lq, const double *x,
 {
     size_t m = lq->m, w = 0;
     int sq = lq->cost == HDTW_COST_SQUARED;
-    size_t i1 = m > 1 ? 1 : 0, i2 = m > 1 ? m - 2 : 0;
-    VEC q0 = VSET1(lq->q[0]), q1 = VSET1(lq->q[i1]);
-    VEC q2 = VSET1(lq->q[i2]), q3 = VSET1(lq->q[m - 1]);
+    FUNC(ends) q = FUNC(query_ends)(lq);
+    VEC q0 = q.at[0], q1 = q.at[1], q2 = q.at[2], q3 = q.at[3];
     VEC inv_m = VSET1(est->inv_m), dvar = VSET1(est->dvar);
     VEC spread = VSET1(est->dvar + est->dmu * est->dmu);
     VEC mean_pad = VSET1(2.1 * est->dmu);
