@@ -70,12 +70,15 @@ static inline void gv8_storeu(double *p, gv8 v)
 #define VADD(x, y) ((x) + (y))
 #define VMIN(x, y) gv8_min((x), (y))
 #define VABS(x) gv8_abs(x)
+#define VSHIFT_IN(x, s)                                                       \
+    __builtin_shuffle((x), gv8_set1(s), (gv8_bits){ 8, 0, 1, 2, 3, 4, 5, 6 })
 #define FUNC(name) generic8_##name
 #define KERNEL_ENTRY generic8_run
 hdtw_status generic8_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
 
 #include "cpu/kernel_lanes.h"
 #include "cpu/kernel_diag.h"
+#include "cpu/kernel_stripes.h"
 #include "cpu/kernel_run.h"
 
 /* ----------------------------------------------------------- candidates */
