@@ -105,8 +105,7 @@ static void fill_matrix(hdtw_cost cost, size_t w, const double *a, size_t m,
 }
 
 /* Walks back from (m-1, n-1) into path (room for m + n - 1 cells), last cell
- * first; returns the number of cells. Ties prefer diagonal, up, then left;
- * the +inf of row -1 and column -1 keep the walk inside the matrix. */
+ * first; returns the number of cells. Ties prefer diagonal, up, then left. */
 static size_t walk_back(const double *P, size_t m, size_t n, size_t *path)
 {
     size_t i = m - 1, j = n - 1, len = 0, cols = n + 1;
@@ -116,6 +115,14 @@ static size_t walk_back(const double *P, size_t m, size_t n, size_t *path)
         len++;
         if (i == 0 && j == 0)
             break;
+        /* on the first row or column there is one way back: the fences
+         * alone do not keep the walk inside when D is +inf (costs that
+         * overflow), since diag <= up then holds for +inf == +inf */
+        if (i == 0 || j == 0) {
+            i -= i > 0;
+            j -= j > 0;
+            continue;
+        }
         /* D(i-1, j-1), D(i-1, j), D(i, j-1) sit at P[i][j], P[i][j+1],
          * P[i+1][j] */
         double diag = P[i * cols + j];

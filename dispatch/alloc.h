@@ -16,4 +16,16 @@ void *hdtw_calloc(size_t count, size_t size);
 void *hdtw_malloc_aligned(size_t alignment, size_t bytes);
 void hdtw_free(void *p);
 
+#ifdef HDTW_ALLOC_HOOKS
+/* Test builds only (cmake -DHDTW_ALLOC_HOOKS=ON; never in a release):
+ * after n more successful allocations, every allocation fails until the
+ * next call; n < 0 turns failures off. Also resets hdtw_alloc_count. */
+void hdtw_alloc_fail_after(long n);
+/* Allocations attempted since the last hdtw_alloc_fail_after. */
+long hdtw_alloc_count(void);
+/* Blocks allocated and not yet freed, over the whole process: a call that
+ * fails must leave it as it found it. */
+long hdtw_alloc_live(void);
+#endif
+
 #endif

@@ -23,19 +23,27 @@ static int all_finite(const double *x, size_t n)
     return finite;
 }
 
-/* Fills job with the parameters and shape; HDTW_E_ARG when m*n*count or the
- * bytes of count outputs would overflow size_t, or the cost is unknown. */
+/* The most doubles an array can hold. A longer pattern or span is a length
+ * no caller's array can have: refused before anything is read. */
+#define MAX_VALUES (SIZE_MAX / sizeof(double))
+
+/* Fills job with the parameters and shape (count >= 1); HDTW_E_ARG when
+ * m*n*count, the span the windows read or the bytes of count outputs would
+ * overflow size_t, or the cost is unknown. */
 static hdtw_status make_job(const hdtw_params *p, const double *pattern,
                             size_t m, const double *series, size_t n,
                             size_t count, size_t stride, hdtw_job *job)
 {
     hdtw_params params = p ? *p : HDTW_PARAMS_DEFAULT;
-    size_t cells, out_bytes;
+    size_t cells, out_bytes, span;
     if (params.cost != HDTW_COST_ABS && params.cost != HDTW_COST_SQUARED)
         return HDTW_E_ARG;
     if (__builtin_mul_overflow(m, n, &cells) ||
         __builtin_mul_overflow(cells, count, &cells) ||
-        __builtin_mul_overflow(count, sizeof(double), &out_bytes))
+        __builtin_mul_overflow(count, sizeof(double), &out_bytes) ||
+        __builtin_mul_overflow(count - 1, stride, &span) ||
+        __builtin_add_overflow(span, n, &span) ||
+        m > MAX_VALUES || span > MAX_VALUES)
         return HDTW_E_ARG;
     *job = (hdtw_job){
         .cost = params.cost,
@@ -108,10 +116,8 @@ hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
                        const double *windows, size_t count, size_t n,
                        double *out)
 {
-    size_t values;
     if (!ctx || !pattern || !windows || !out || m == 0 || n == 0 ||
-        count == 0 || __builtin_mul_overflow(count, n, &values) ||
-        values > SIZE_MAX / sizeof(double))
+        count == 0)
         return HDTW_E_ARG;
     hdtw_job job;
     hdtw_status s = make_job(p, pattern, m, windows, n, count, n, &job);
@@ -133,7 +139,8 @@ hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
                          size_t stride, double *out)
 {
     size_t count = hdtw_sliding_count(len, window, stride);
-    if (!ctx || !pattern || !series || !out || m == 0 || count == 0)
+    if (!ctx || !pattern || !series || !out || m == 0 || count == 0 ||
+        len > MAX_VALUES)
         return HDTW_E_ARG;
     hdtw_job job;
     hdtw_status s =

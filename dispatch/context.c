@@ -91,7 +91,8 @@ static hdtw_status parse_disable(const char *value, unsigned *out)
     return HDTW_OK;
 }
 
-static void fill_backend_table(hdtw_ctx *ctx)
+/* HDTW_E_NOMEM when an allocation fails; a missing device is no error. */
+static hdtw_status fill_backend_table(hdtw_ctx *ctx)
 {
     ctx->run[HDTW_BACKEND_SCALAR] = hdtw_scalar_run;
     unsigned usable = hdtw_cpu_features() & ~ctx->disabled;
@@ -107,9 +108,11 @@ static void fill_backend_table(hdtw_ctx *ctx)
 #ifdef HDTW_HAVE_OPENCL
     /* registers run[HDTW_BACKEND_OPENCL] when a usable device matches
      * HDTW_OPENCL_DEVICE; without one the backend is absent */
-    if (!(ctx->disabled & HDTW_FEATURE_OPENCL))
-        hdtw_opencl_open(ctx);
+    if (!(ctx->disabled & HDTW_FEATURE_OPENCL) &&
+        hdtw_opencl_open(ctx) == HDTW_E_NOMEM)
+        return HDTW_E_NOMEM;
 #endif
+    return HDTW_OK;
 }
 
 hdtw_status hdtw_create(hdtw_ctx **out)
@@ -131,7 +134,10 @@ hdtw_status hdtw_create(hdtw_ctx **out)
     ctx->disabled = disabled;
     if (device)
         strcpy(ctx->opencl_device, device);
-    fill_backend_table(ctx);
+    if (fill_backend_table(ctx) != HDTW_OK) {
+        hdtw_destroy(ctx);
+        return HDTW_E_NOMEM;
+    }
     hdtw_profile_load(&ctx->profile);
 
     if (forced != HDTW_BACKEND_AUTO && !ctx->run[forced]) {

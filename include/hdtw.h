@@ -60,6 +60,7 @@ typedef enum {
     HDTW_OK = 0,        /* success; outputs written */
     HDTW_E_ARG,         /* NULL pointer, zero length, impossible shape, a size
                            whose m*n*count or output size overflows size_t,
+                           a length over SIZE_MAX / sizeof(double) values,
                            unknown environment value */
     HDTW_E_NONFINITE,   /* an input value that is read is NaN or +-Inf */
     HDTW_E_NOMEM,       /* an allocation failed, or a matrix would not fit in

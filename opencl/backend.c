@@ -97,7 +97,10 @@ static size_t chunk_windows(const struct hdtw_opencl *cl, const hdtw_job *job,
     size_t max_doubles = (size_t)(cl->dev.max_alloc / sizeof(double));
     size_t budget = (size_t)(cl->dev.global_mem / MEMORY_SHARE / sizeof(double));
     size_t diag_doubles = p->use_local ? 0 : 3 * job->m;
-    size_t per_window = job->stride + 1 + diag_doubles;
+    /* a lone window reads no stride, and its stride may be anything:
+     * SIZE_MAX + 1 would wrap to a zero divisor below */
+    size_t step = job->count > 1 ? job->stride : 0;
+    size_t per_window = step + 1 + diag_doubles;
     size_t fixed = job->m + job->n;
     if (job->n > max_doubles || job->m > max_doubles || fixed >= budget)
         return 0;

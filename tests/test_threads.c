@@ -1,0 +1,197 @@
+/*
+ * test_threads.c — separate contexts used at the same time from 8 threads,
+ * on mixed work (every entry point, every available backend, several
+ * thread counts), give exactly the bits of the same work run sequentially.
+ * All threads read the same input arrays. CI also runs this program under
+ * ThreadSanitizer (-DHDTW_TSAN=ON), which reports any data race between
+ * the contexts or inside a backend.
+ */
+#include "testutil.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define THREADS 8
+#define JOBS 40
+#define ROUNDS 2
+#define PATH_MAX_CELLS 512 /* m + n - 1 for the largest align job */
+
+typedef enum { KIND_DISTANCE, KIND_ALIGN, KIND_BATCH, KIND_SLIDING,
+               KIND_COUNT } job_kind;
+
+/* One piece of work and the result it must give. */
+typedef struct {
+    job_kind kind;
+    hdtw_backend backend;
+    int threads;
+    hdtw_params params;
+    size_t m, n, count, stride; /* sliding: n is the window */
+    size_t pattern_at, series_at; /* offsets into the shared inputs */
+    size_t out_len;
+    double expected[2 + 2 * PATH_MAX_CELLS];
+} job;
+
+#define SHARED_LEN 4096
+static double shared[SHARED_LEN];
+static job jobs[JOBS];
+
+/* Runs j on ctx into out (out_len doubles). */
+static hdtw_status run_job(hdtw_ctx *ctx, const job *j, double *out)
+{
+    const double *pattern = shared + j->pattern_at;
+    const double *series = shared + j->series_at;
+    hdtw_status s = hdtw_set_backend(ctx, j->backend);
+    if (s == HDTW_OK)
+        s = hdtw_set_threads(ctx, j->threads);
+    if (s != HDTW_OK)
+        return s;
+    switch (j->kind) {
+    case KIND_DISTANCE:
+        return hdtw_distance(ctx, &j->params, pattern, j->m, series, j->n,
+                             out);
+    case KIND_BATCH:
+        return hdtw_batch(ctx, &j->params, pattern, j->m, series, j->count,
+                          j->n, out);
+    case KIND_SLIDING:
+        return hdtw_sliding(ctx, &j->params, pattern, j->m, series,
+                            (j->count - 1) * j->stride + j->n, j->n,
+                            j->stride, out);
+    case KIND_ALIGN: {
+        hdtw_alignment al;
+        s = hdtw_align(ctx, &j->params, pattern, j->m, series, j->n, &al);
+        if (s != HDTW_OK)
+            return s;
+        /* distance, similarity, the path, zeros up to out_len */
+        out[0] = al.distance;
+        out[1] = al.similarity;
+        for (size_t i = 2; i < j->out_len; i++)
+            out[i] = i - 2 < 2 * al.path_len ? (double)al.path[i - 2] : 0.0;
+        hdtw_alignment_free(&al);
+        return s;
+    }
+    default:
+        return HDTW_E_ARG;
+    }
+}
+
+static size_t output_length(const job *j)
+{
+    switch (j->kind) {
+    case KIND_BATCH:
+    case KIND_SLIDING:
+        return j->count;
+    case KIND_ALIGN:
+        return 2 + 2 * (j->m + j->n - 1);
+    default:
+        return 1;
+    }
+}
+
+/* Backends this machine has, AUTO first. */
+static int available_backends(hdtw_backend *list)
+{
+    hdtw_ctx *ctx;
+    int count = 0;
+    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
+    for (int b = HDTW_BACKEND_AUTO; b < HDTW_BACKEND_COUNT; b++)
+        if (hdtw_set_backend(ctx, (hdtw_backend)b) == HDTW_OK)
+            list[count++] = (hdtw_backend)b;
+    hdtw_destroy(ctx);
+    return count;
+}
+
+/* Random jobs over every kind and backend; expected results computed here,
+ * sequentially, on one context. */
+static void make_jobs(void)
+{
+    test_rng rng = { 2024 };
+    hdtw_backend backends[HDTW_BACKEND_COUNT];
+    int nb = available_backends(backends);
+    test_fill_series(&rng, shared, SHARED_LEN);
+    for (int i = 0; i < JOBS; i++) {
+        job *j = &jobs[i];
+        j->kind = (job_kind)(i % KIND_COUNT);
+        j->backend = backends[(i / KIND_COUNT) % nb];
+        j->threads = (int)test_range(&rng, 0, 3);
+        j->params = (hdtw_params){
+            test_next(&rng) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS,
+            test_next(&rng) % 3 ? -1 : (long)test_range(&rng, 0, 20) };
+        j->m = test_range(&rng, 1, 200);
+        j->n = test_range(&rng, 1, PATH_MAX_CELLS - j->m);
+        j->count = j->kind == KIND_BATCH || j->kind == KIND_SLIDING
+                       ? test_range(&rng, 1, 13) : 1;
+        j->stride = j->kind == KIND_SLIDING ? test_range(&rng, 1, 40) : j->n;
+        j->pattern_at = test_range(&rng, 0, SHARED_LEN - j->m);
+        size_t span = (j->count - 1) * j->stride + j->n;
+        j->series_at = test_range(&rng, 0, SHARED_LEN - span);
+        j->out_len = output_length(j);
+    }
+    hdtw_ctx *ctx;
+    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
+    for (int i = 0; i < JOBS; i++)
+        ck_assert_int_eq(run_job(ctx, &jobs[i], jobs[i].expected), HDTW_OK);
+    hdtw_destroy(ctx);
+}
+
+typedef struct {
+    int index;
+    int failures; /* written by the thread, read after join */
+} worker;
+
+/* Each thread: its own context, every job, starting at a different job so
+ * that different kinds and backends overlap in time. No Check assertion
+ * here: failures are counted and asserted in the main thread. */
+static void *work(void *arg)
+{
+    worker *w = arg;
+    hdtw_ctx *ctx;
+    if (hdtw_create(&ctx) != HDTW_OK) {
+        w->failures = JOBS * ROUNDS;
+        return NULL;
+    }
+    double out[2 + 2 * PATH_MAX_CELLS];
+    for (int r = 0; r < ROUNDS; r++) {
+        for (int k = 0; k < JOBS; k++) {
+            const job *j = &jobs[(k + w->index * 5) % JOBS];
+            if (run_job(ctx, j, out) != HDTW_OK ||
+                memcmp(out, j->expected, j->out_len * sizeof *out) != 0)
+                w->failures++;
+        }
+    }
+    hdtw_destroy(ctx);
+    return NULL;
+}
+
+START_TEST(concurrent_contexts_match_sequential)
+{
+    make_jobs();
+    pthread_t ids[THREADS];
+    worker workers[THREADS];
+    for (int t = 0; t < THREADS; t++) {
+        workers[t] = (worker){ t, 0 };
+        ck_assert_int_eq(pthread_create(&ids[t], NULL, work, &workers[t]), 0);
+    }
+    for (int t = 0; t < THREADS; t++)
+        ck_assert_int_eq(pthread_join(ids[t], NULL), 0);
+    for (int t = 0; t < THREADS; t++)
+        ck_assert_msg(workers[t].failures == 0,
+                      "thread %d: %d results differ from the sequential run",
+                      t, workers[t].failures);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("threads");
+    TCase *tc = tcase_create("contexts");
+    tcase_set_timeout(tc, 120); /* ThreadSanitizer is slow */
+    tcase_add_test(tc, concurrent_contexts_match_sequential);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
