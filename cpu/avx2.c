@@ -19,9 +19,12 @@
 #define VADD(x, y) _mm256_add_pd((x), (y))
 #define VMIN(x, y) _mm256_min_pd((x), (y))
 #define VABS(x) _mm256_andnot_pd(_mm256_set1_pd(-0.0), (x))
+#define VSHIFT_IN(x, s)                                                       \
+    _mm256_blend_pd(_mm256_permute4x64_pd((x), 0x90), _mm256_set1_pd(s), 1)
 #define FUNC(name) avx2_##name
 #define KERNEL_ENTRY hdtw_avx2_run
 
 #include "cpu/kernel_lanes.h"
 #include "cpu/kernel_diag.h"
+#include "cpu/kernel_stripes.h"
 #include "cpu/kernel_run.h"

@@ -20,9 +20,13 @@
 #define VADD(x, y) _mm512_add_pd((x), (y))
 #define VMIN(x, y) _mm512_min_pd((x), (y))
 #define VABS(x) _mm512_abs_pd(x)
+#define VSHIFT_IN(x, s)                                                       \
+    _mm512_castsi512_pd(_mm512_alignr_epi64(                                  \
+        _mm512_castpd_si512(x), _mm512_castpd_si512(_mm512_set1_pd(s)), 7))
 #define FUNC(name) avx512_##name
 #define KERNEL_ENTRY hdtw_avx512_run
 
 #include "cpu/kernel_lanes.h"
 #include "cpu/kernel_diag.h"
+#include "cpu/kernel_stripes.h"
 #include "cpu/kernel_run.h"

@@ -70,12 +70,15 @@ static inline void gv8_storeu(double *p, gv8 v)
 #define VADD(x, y) ((x) + (y))
 #define VMIN(x, y) gv8_min((x), (y))
 #define VABS(x) gv8_abs(x)
+#define VSHIFT_IN(x, s)                                                       \
+    __builtin_shuffle((x), gv8_set1(s), (gv8_bits){ 8, 0, 1, 2, 3, 4, 5, 6 })
 #define FUNC(name) generic8_##name
 #define KERNEL_ENTRY generic8_run
 hdtw_status generic8_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
 
 #include "cpu/kernel_lanes.h"
 #include "cpu/kernel_diag.h"
+#include "cpu/kernel_stripes.h"
 #include "cpu/kernel_run.h"
 
 /* ----------------------------------------------------------- candidates */
@@ -237,12 +240,17 @@ END_TEST
 
 /* ------------------------------------------------------------- threads */
 
-static void check_thread_counts(size_t m, size_t n, size_t count)
+/* unbanded: no band, so that the call has the cells to really use 3
+ * threads (kernel_run.h forks one per MIN_CELLS_PER_THREAD cells) */
+static void check_thread_counts(size_t m, size_t n, size_t count,
+                                int unbanded)
 {
     test_rng r = { 5000 + m + n + count };
     double *pattern, *series;
     random_series(&r, &pattern, m, &series, count * n);
     hdtw_job job = make_job(&r, pattern, m, series, n, count, n);
+    if (unbanded)
+        job.band = hdtw_effective_band(-1, m, n);
     for (int threads = 1; threads <= 3; threads++)
         check_job(&job, threads);
     free(pattern);
@@ -251,14 +259,15 @@ static void check_thread_counts(size_t m, size_t n, size_t count)
 
 START_TEST(threads_batch)
 {
-    check_thread_counts(64, 64, 1000);
-    check_thread_counts(33, 47, 37);
+    check_thread_counts(64, 64, 1000, 0);
+    check_thread_counts(33, 47, 37, 0);
+    check_thread_counts(100, 100, 3000, 1); /* 3e7 cells: 3 threads */
 }
 END_TEST
 
 START_TEST(threads_pair)
 {
-    check_thread_counts(700, 650, 1);
+    check_thread_counts(700, 650, 1, 0);
 }
 END_TEST
 
