@@ -16,6 +16,7 @@
  */
 #include "cpu/band.h"
 #include "cpu/search.h"
+#include "dispatch/cpu_features.h"
 #include "csv.h"
 #include "hdtw.h"
 
@@ -190,7 +191,7 @@ static hdtw_search_stats stage_counts(hdtw_ctx *ctx, const bench_case *c,
         .exclusion = c->sp.exclusion == HDTW_EXCLUSION_AUTO ? c->m / 2
                                                             : c->sp.exclusion,
         .query = c->query, .m = c->m, .series = c->series, .len = c->len,
-        .k = c->k, .threads = threads,
+        .k = c->k, .threads = threads, .features = hdtw_cpu_features(),
     };
     hdtw_search_stats st = { 0 };
     hdtw_match *out = malloc(c->k * sizeof *out);

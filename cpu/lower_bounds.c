@@ -1,9 +1,12 @@
 /*
- * lower_bounds.c — envelopes, LB_Kim and the pruning limit. The LB_Keogh
- * loops live in cpu/search.c, fused with the normalisation of the window
- * they read.
+ * lower_bounds.c — envelopes, LB_Kim and the pruning limit, and the
+ * portable (one double a "vector") build of the bound loops of
+ * cpu/search_lb_template.h.
  */
 #include "cpu/lower_bounds.h"
+
+#include "cpu/search_lb.h"
+#include "cpu/znorm.h"
 
 #include <float.h>
 #include <math.h>
@@ -12,6 +15,18 @@ double hdtw_lb_limit(double threshold, size_t m)
 {
     double grow = 1.0 + (double)(8 * m + 16) * 0x1p-53;
     return (threshold > DBL_MIN ? threshold : DBL_MIN) * grow;
+}
+
+hdtw_kim_estimate hdtw_kim_estimate_for(size_t m, size_t T, double M)
+{
+    double u = 0x1p-53, dm = (double)m, dt = (double)T;
+    double spread = dt * dt / dm; /* T^2 / m */
+    return (hdtw_kim_estimate){
+        .inv_m = 1.0 / dm,
+        .dmu = (3.0 * spread + 2.0 * dm + 8.0) * u * M,
+        .dvar = (12.0 * spread + 32.0) * u * M * M,
+        .zpad = (dm + 8.0) * u,
+    };
 }
 
 static double max2(double x, double y)
@@ -32,13 +47,16 @@ static void envelope_side(const double *y, size_t len, size_t r, size_t t0,
     size_t W = 2 * r + 1, L = t1 - t0 + 2 * r;
     for (size_t k = 0; k < L; k++) {
         size_t at = t0 + k; /* position r to the right of the point */
-        double v = at >= r && at - r < len ? sign * y[at - r] : -INFINITY;
-        g[k] = k % W == 0 ? v : max2(g[k - 1], v);
-        h[k] = v;
+        h[k] = at >= r && at - r < len ? sign * y[at - r] : -INFINITY;
     }
-    for (size_t k = L - 1; k-- > 0;)
-        if ((k + 1) % W != 0)
+    for (size_t b = 0; b < L; b += W) {
+        size_t end = L - b < W ? L : b + W;
+        g[b] = h[b];
+        for (size_t k = b + 1; k < end; k++)
+            g[k] = max2(g[k - 1], h[k]);
+        for (size_t k = end - 1; k-- > b;)
             h[k] = max2(h[k], h[k + 1]);
+    }
     for (size_t k = 0; k < t1 - t0; k++)
         out[k] = sign * max2(h[k], g[k + W - 1]);
 }
@@ -76,3 +94,25 @@ double hdtw_lb_kim(const hdtw_lb_query *lq, const double ends[4],
     lb += cheapest3(lq->cost, q[m - 1], ends[3], q[m - 2], ends[2]);
     return lb;
 }
+
+/* ------------------------------------------- the portable bound loops */
+
+#define VEC double
+#define VEC_WIDTH 1
+#define VLOADU(p) (*(p))
+#define VSTOREU(p, x) (*(p) = (x))
+#define VSET1(x) (x)
+#define VADD(x, y) ((x) + (y))
+#define VSUB(x, y) ((x) - (y))
+#define VMUL(x, y) ((x) * (y))
+#define VDIV(x, y) ((x) / (y))
+#define VMAX(x, y) ((x) > (y) ? (x) : (y))
+#define VMIN(x, y) ((x) < (y) ? (x) : (y))
+#define VABS(x) fabs(x)
+#define VHSUM(x) (x)
+#define VSQRT(x) sqrt(x)
+#define VKEEP_IF_GE(a, b, x) ((a) >= (b) ? (x) : 0.0)
+#define FUNC(name) portable_lb_##name
+#define LB_KERNELS hdtw_lb_portable
+
+#include "cpu/search_lb_template.h"

@@ -65,7 +65,9 @@ typedef struct {
     size_t m;
     const double *q;       /* the (normalised) query */
     const double *lo, *hi; /* its envelope, half width r */
-    const size_t *order;   /* indices by |q| descending: big terms first */
+    const size_t *order;   /* first indices of the blocks of the bound
+                              loops (cpu/search_lb.h), by the sum of |q|
+                              over the block descending: big terms first */
 } hdtw_lb_query;
 
 /* LB_Kim on the normalised window x (first and last cells, then for
@@ -74,5 +76,66 @@ typedef struct {
  * after the first/last pair when that already exceeds limit. */
 double hdtw_lb_kim(const hdtw_lb_query *lq, const double ends[4],
                    double limit);
+
+/*
+ * LB_Kim before the exact statistics: a pre-filter, so that the O(m)
+ * per-window sums of cpu/znorm.c are computed only for windows it cannot
+ * reject. It never prunes a window the exact LB_Kim would keep, because
+ * each of its terms is at most the computed cost of its cell; the proof:
+ *
+ * Setting. A chunk's span (T points, T >= m, u = 2^-53) has prefix sums
+ * P[t] = sum x[0..t-1] and PQ[t] = sum x[i]^2, summed left to right, and
+ * M >= max |x| over the span. Window w has S = P[w+m] - P[w],
+ * Q = PQ[w+m] - PQ[w], a = S / m (as S * fl(1/m)), v = Q / m - a^2, and
+ * the exact statistics mu, sd of hdtw_window_stats. R, V: the real sum
+ * and population variance of the window. gamma_n = n u / (1 - n u)
+ * <= 1.01 n u here (Higham 3.1). Recursive summation errs by at most
+ * gamma_{n-1} sum |terms| (Higham 4.2), every |x| <= M, every x^2 <= M^2.
+ *  1. |S - R| <= 2 gamma_T T M + u m M <= (2.03 T^2 + m) u M, likewise
+ *     |Q - sum x^2| <= (4.05 T^2 + 1.01 m) u M^2 (each square rounds too).
+ *  2. |mu - R/m| <= 1.01 m u M (mu's own sum and division), and
+ *     |a - R/m| <= |S - R| / m + 2.02 u M; so |mu - a| <= dmu with
+ *     dmu = (3 T^2 / m + 2 m + 8) u M.
+ *  3. Tracing the three roundings of v and the error of a through a^2:
+ *     |v - V| <= (8.2 T^2 / m + 13) u M^2 <= dvar = (12 T^2/m + 32) u M^2.
+ *  4. sd^2 = (sum over the window of (x - mu)^2 / m)(1 + t) with
+ *     |t| <= 1.01 (m + 6) u: the roundings of x - mu, its square, the
+ *     nonnegative sum, / m, sqrt. That holds without underflow when
+ *     v - dvar >= 2^-900 (required below: then every partial sum and the
+ *     quotient are normal, and a square that underflows loses less than
+ *     2^-1075, under 2^-170 of the total). The sum equals V + (R/m - mu)^2,
+ *     within [V, V + dmu^2]. Hence sd^2 / v lies in [1 - z, 1 + z] for
+ *     z = 1.01 ((dvar + dmu^2) / v + (m + 8) u), and with z <= 1/2,
+ *     sd / sqrt(v) in [1 - z, 1 + z]. (v - dvar >= 2^-900 > 0 also means
+ *     V > 0: the window is not constant, so sd is not forced to 0.)
+ *  5. An end value e = fl(fl(x - mu) / sd) against its estimate
+ *     c = fl(fl(x - a) * r), r = fl(1 / fl(sqrt(v))): writing
+ *     y = (x - a) / sqrt(v), c = y (1 + 4.02 u), e = (y + (a - mu) /
+ *     sqrt(v)) (1 + 2.01 u) / (1 + s) with |s| <= z, so
+ *     |e - c| <= |c| (2.1 z + 8 u) + 2.1 dmu r + 2^-1000 = rad
+ *     (the last term: either value may underflow, losing 2^-1075).
+ *  6. The term. With g = max(fl(fl(|fl(q - c)|) (1 - 2^-40)) - rad), 0),
+ *     g <= |fl(q - e)|: the first product is at most |q - c|(1 - 2^-41),
+ *     and |q - c| - rad <= |q - e| loses at most a factor (1 - u) to the
+ *     rounding of q - e and of the subtraction of rad, both covered by
+ *     2^-41 |q - c| >= 2 u (|q - c| - rad). So g (abs) or fl(g g)
+ *     (squared) is at most the cell's computed cost (rounding is
+ *     monotone), and sums of such terms compare with hdtw_lb_limit exactly
+ *     as LB_Kim's do.
+ * Where the conditions fail (v - dvar < 2^-900, z > 1/2, or anything
+ * non-finite) the estimate is 0: the window goes on to the exact test.
+ * Computing dmu, dvar, z and rad in floating point loses a few u each,
+ * which the rounded-up constants above (3 vs 2.03, 12 vs 8.2, 2.1 vs
+ * 2.02, 8 vs 6.1, 1.01) cover.
+ */
+typedef struct {
+    double inv_m; /* fl(1 / m) */
+    double dmu;   /* step 2 */
+    double dvar;  /* step 3 */
+    double zpad;  /* (m + 8) u, step 4 */
+} hdtw_kim_estimate;
+
+/* The constants above for a span of T points with max |x| <= M. */
+hdtw_kim_estimate hdtw_kim_estimate_for(size_t m, size_t T, double M);
 
 #endif

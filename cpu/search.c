@@ -26,9 +26,11 @@
 
 #include "cpu/band.h"
 #include "cpu/lower_bounds.h"
+#include "cpu/search_lb.h"
 #include "cpu/topk.h"
 #include "cpu/znorm.h"
 #include "dispatch/alloc.h"
+#include "dispatch/internal.h"
 
 #include <float.h>
 #include <math.h>
@@ -45,6 +47,7 @@
 typedef struct {
     const hdtw_search_job *job;
     hdtw_lb_query lq;
+    const hdtw_lb_kernels *lb; /* the bound loops for this CPU */
     size_t count;         /* windows */
     size_t r;             /* envelope half width, min(band, m - 1) */
     size_t want;          /* witnesses, see topk.c */
@@ -53,8 +56,11 @@ typedef struct {
 
 typedef struct {
     hdtw_topk top;
-    double *mean, *sd;       /* CHUNK */
+    double *mean, *sd, *kim; /* CHUNK: exact statistics, LB_Kim */
+    double *kim_est;         /* CHUNK: LB_Kim before the statistics */
     double *env_lo, *env_hi; /* CHUNK + m - 1 */
+    double *sum, *sumsq;     /* CHUNK + m: prefix sums for kim_est */
+    int estimate;            /* use kim_est in the next chunk */
     double *scratch;         /* 4 (CHUNK + m - 1 + 2r) */
     double *x;               /* the normalised window, m */
     double *cb_eq, *cb_ec;   /* per-index bound terms, m */
@@ -106,48 +112,6 @@ static double dtw_abandoning(hdtw_cost cost, size_t w, const double *q,
 
 /* ------------------------------------------------------ one window */
 
-enum { KEPT_ON = 0, PRUNED = 1 };
-
-static int keogh_query_envelope(const plan *p, worker *wk, const double *xs,
-                                double mean, double sd, double limit,
-                                double *total)
-{
-    const hdtw_lb_query *lq = &p->lq;
-    double lb = 0.0;
-    for (size_t k = 0; k < lq->m; k++) {
-        size_t j = lq->order[k];
-        double v = hdtw_normalise(xs[j], mean, sd);
-        double term = hdtw_lb_term(lq->cost, v, lq->lo[j], lq->hi[j]);
-        wk->x[j] = v;
-        wk->cb_eq[j] = term;
-        lb += term;
-        if (lb > limit)
-            return PRUNED;
-    }
-    *total = lb;
-    return KEPT_ON;
-}
-
-static int keogh_data_envelope(const plan *p, worker *wk, const double *elo,
-                               const double *ehi, double mean, double sd,
-                               double limit, double *total)
-{
-    const hdtw_lb_query *lq = &p->lq;
-    double lb = 0.0;
-    for (size_t k = 0; k < lq->m; k++) {
-        size_t i = lq->order[k];
-        double lo = hdtw_normalise(elo[i], mean, sd);
-        double hi = hdtw_normalise(ehi[i], mean, sd);
-        double term = hdtw_lb_term(lq->cost, lq->q[i], lo, hi);
-        wk->cb_ec[i] = term;
-        lb += term;
-        if (lb > limit)
-            return PRUNED;
-    }
-    *total = lb;
-    return KEPT_ON;
-}
-
 static void suffix_sums(const double *terms, size_t m, double *cb)
 {
     cb[m] = 0.0;
@@ -156,34 +120,30 @@ static void suffix_sums(const double *terms, size_t m, double *cb)
 }
 
 /* The distance of window s when it may matter, +inf when pruned. xs and
- * the envelope point at the window's first value. */
+ * the envelope point at the window's first value; kim is its LB_Kim. */
 static double window_distance(const plan *p, worker *wk, const double *xs,
                               const double *elo, const double *ehi,
-                              double mean, double sd, double limit)
+                              double mean, double sd, double kim,
+                              double limit)
 {
     const hdtw_search_job *job = p->job;
     size_t m = job->m;
-    if (job->znorm && sd == 0.0) {
+    if (sd == 0.0) {
         wk->stats.flat++;
         return p->flat_distance;
     }
-    double ends[4] = {
-        hdtw_normalise(xs[0], mean, sd),
-        hdtw_normalise(xs[m > 1 ? 1 : 0], mean, sd),
-        hdtw_normalise(xs[m > 1 ? m - 2 : 0], mean, sd),
-        hdtw_normalise(xs[m - 1], mean, sd),
-    };
-    if (hdtw_lb_kim(&p->lq, ends, limit) > limit) {
+    if (kim > limit) {
         wk->stats.kim++;
         return INFINITY;
     }
     double eq, ec;
-    if (keogh_query_envelope(p, wk, xs, mean, sd, limit, &eq) == PRUNED) {
+    if (p->lb->keogh_eq(&p->lq, xs, mean, sd, limit, wk->x, wk->cb_eq,
+                        &eq) == HDTW_LB_PRUNED) {
         wk->stats.keogh_eq++;
         return INFINITY;
     }
-    if (keogh_data_envelope(p, wk, elo, ehi, mean, sd, limit, &ec) ==
-        PRUNED) {
+    if (p->lb->keogh_ec(&p->lq, elo, ehi, mean, sd, limit, wk->cb_ec,
+                        &ec) == HDTW_LB_PRUNED) {
         wk->stats.keogh_ec++;
         return INFINITY;
     }
@@ -218,16 +178,66 @@ static void publish_threshold(double *shared, double mine)
         *shared = mine;
 }
 
+/* Exact statistics and LB_Kim for windows k .. end - 1 of the chunk at xs
+ * (n windows); returns end. A block at a time: cpu/znorm.c sums
+ * HDTW_STATS_BLOCK adjacent windows at once. */
+static size_t exact_stats(const plan *p, worker *wk, const double *xs,
+                          size_t k, size_t n)
+{
+    size_t end = n - k < HDTW_STATS_BLOCK ? n : k + HDTW_STATS_BLOCK;
+    hdtw_window_stats(xs + k, p->job->m, end - k, wk->mean + k, wk->sd + k);
+    p->lb->kim(&p->lq, xs + k, wk->mean + k, wk->sd + k, end - k,
+               wk->kim + k);
+    return end;
+}
+
+/* The estimated LB_Kim of the chunk's n windows at xs (see
+ * hdtw_kim_estimate): prefix sums of x and x^2, left to right. */
+static void estimate_kim(const plan *p, worker *wk, const double *xs,
+                         size_t n)
+{
+    size_t m = p->job->m, span = n + m - 1;
+    double sum = 0.0, sumsq = 0.0, biggest = 0.0;
+    wk->sum[0] = wk->sumsq[0] = 0.0;
+    for (size_t t = 0; t < span; t++) {
+        sum += xs[t];
+        sumsq += xs[t] * xs[t];
+        wk->sum[t + 1] = sum;
+        wk->sumsq[t + 1] = sumsq;
+        biggest = biggest > fabs(xs[t]) ? biggest : fabs(xs[t]);
+    }
+    hdtw_kim_estimate est = hdtw_kim_estimate_for(m, span, biggest);
+    p->lb->kim_estimate(&p->lq, xs, wk->sum, wk->sumsq, n, &est,
+                        wk->kim_est);
+}
+
+/* Windows s0 .. s1-1. With z-normalisation, either every window's
+ * statistics up front, or (when LB_Kim pruned a quarter of the previous
+ * chunk: the estimate costs about a sixth of the exact sums) the estimated
+ * LB_Kim first and exact statistics only for the blocks of windows it
+ * lets through. */
 static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
                              double *shared)
 {
     const hdtw_search_job *job = p->job;
-    const double *series = job->series;
-    size_t n = s1 - s0;
-    if (job->znorm)
-        hdtw_window_stats(series + s0, job->m, n, wk->mean, wk->sd);
-    hdtw_envelope(series, job->len, p->r, s0, s1 + job->m - 1, wk->env_lo,
-                  wk->env_hi, wk->scratch);
+    const double *xs = job->series + s0;
+    size_t n = s1 - s0, ready = n, kim_before = wk->stats.kim;
+    int estimating = job->znorm && wk->estimate;
+    if (estimating) {
+        estimate_kim(p, wk, xs, n);
+        ready = 0;
+    } else {
+        if (job->znorm)
+            hdtw_window_stats(xs, job->m, n, wk->mean, wk->sd);
+        else
+            for (size_t k = 0; k < n; k++) { /* raw: x = (x - 0) / 1 */
+                wk->mean[k] = 0.0;
+                wk->sd[k] = 1.0;
+            }
+        p->lb->kim(&p->lq, xs, wk->mean, wk->sd, n, wk->kim);
+    }
+    hdtw_envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
+                  wk->env_lo, wk->env_hi, wk->scratch);
 
     double threshold = INFINITY, limit = INFINITY;
     for (size_t k = 0; k < n; k++) {
@@ -236,10 +246,15 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
             threshold = now;
             limit = hdtw_lb_limit(threshold, job->m);
         }
-        double d = window_distance(p, wk, series + s0 + k, wk->env_lo + k,
-                                   wk->env_hi + k,
-                                   job->znorm ? wk->mean[k] : 0.0,
-                                   job->znorm ? wk->sd[k] : 1.0, limit);
+        if (estimating && wk->kim_est[k] > limit) {
+            wk->stats.kim++;
+            continue;
+        }
+        if (k >= ready)
+            ready = exact_stats(p, wk, xs, k, n);
+        double d = window_distance(p, wk, xs + k, wk->env_lo + k,
+                                   wk->env_hi + k, wk->mean[k], wk->sd[k],
+                                   wk->kim[k], limit);
         if (d > threshold)
             continue;
         hdtw_status s = hdtw_topk_offer(&wk->top,
@@ -248,6 +263,7 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
             return s;
         publish_threshold(shared, wk->top.threshold);
     }
+    wk->estimate = 4 * (wk->stats.kim - kim_before) >= n;
     return HDTW_OK;
 }
 
@@ -267,7 +283,7 @@ static hdtw_status worker_init(const plan *p, worker *wk)
     size_t m = p->job->m, span = CHUNK + m - 1;
     *wk = (worker){ 0 };
     hdtw_status s = hdtw_topk_init(&wk->top, p->want, p->job->exclusion);
-    wk->mean = hdtw_malloc((2 * CHUNK + 2 * span) * sizeof(double));
+    wk->mean = hdtw_malloc((4 * CHUNK + 4 * span + 2) * sizeof(double));
     wk->scratch = hdtw_malloc(4 * (span + 2 * p->r) * sizeof(double));
     /* x, cb_eq, cb_ec: m each; cb: m + 1; rows: 2 (m + 1) */
     wk->x = hdtw_malloc((6 * m + 3) * sizeof(double));
@@ -276,8 +292,13 @@ static hdtw_status worker_init(const plan *p, worker *wk)
         return HDTW_E_NOMEM;
     }
     wk->sd = wk->mean + CHUNK;
-    wk->env_lo = wk->sd + CHUNK;
+    wk->kim = wk->sd + CHUNK;
+    wk->kim_est = wk->kim + CHUNK;
+    wk->env_lo = wk->kim_est + CHUNK;
     wk->env_hi = wk->env_lo + span;
+    wk->sum = wk->env_hi + span;
+    wk->sumsq = wk->sum + span + 1;
+    wk->estimate = 1;
     wk->cb_eq = wk->x + m;
     wk->cb_ec = wk->cb_eq + m;
     wk->cb = wk->cb_ec + m;
@@ -298,20 +319,38 @@ static int by_magnitude(const void *x, const void *y)
     return (a->index > b->index) - (a->index < b->index);
 }
 
-/* Indices of q by |q| descending (ties by index, so the order is fixed):
+/* The first indices of the blocks of `width` points of q by the sum of
+ * |q| over the block descending (ties by index, so the order is fixed):
  * the largest bound terms come first, so LB_Keogh abandons soonest. */
-static hdtw_status magnitude_order(const double *q, size_t m, size_t *order)
+static hdtw_status magnitude_order(const double *q, size_t m, size_t width,
+                                   size_t *order)
 {
-    ranked *r = hdtw_malloc(m * sizeof *r);
+    size_t blocks = m / width;
+    ranked *r = hdtw_malloc((blocks ? blocks : 1) * sizeof *r);
     if (!r)
         return HDTW_E_NOMEM;
-    for (size_t i = 0; i < m; i++)
-        r[i] = (ranked){ fabs(q[i]), i };
-    qsort(r, m, sizeof *r, by_magnitude);
-    for (size_t i = 0; i < m; i++)
-        order[i] = r[i].index;
+    for (size_t b = 0; b < blocks; b++) {
+        double sum = 0.0;
+        for (size_t i = b * width; i < (b + 1) * width; i++)
+            sum += fabs(q[i]);
+        r[b] = (ranked){ sum, b * width };
+    }
+    qsort(r, blocks, sizeof *r, by_magnitude);
+    for (size_t b = 0; b < blocks; b++)
+        order[b] = r[b].index;
     hdtw_free(r);
     return HDTW_OK;
+}
+
+/* The bound loops for the instruction sets the job may use. */
+static const hdtw_lb_kernels *pick_kernels(unsigned features)
+{
+#ifdef HDTW_HAVE_AVX2
+    if (features & HDTW_FEATURE_AVX2)
+        return &hdtw_lb_avx2;
+#endif
+    (void)features;
+    return &hdtw_lb_portable;
 }
 
 /* Any window overflowing its sums needs |values| near 2^500 / m; below
@@ -322,7 +361,8 @@ static hdtw_status check_overflow(const hdtw_search_job *job, double *mean,
 {
     double biggest = 0.0;
     for (size_t i = 0; i < job->len; i++)
-        biggest = fmax(biggest, fabs(job->series[i]));
+        biggest = biggest > fabs(job->series[i]) ? biggest
+                                                  : fabs(job->series[i]);
     if (biggest <= 0x1p500 / (double)job->m)
         return HDTW_OK;
     size_t count = job->len - job->m + 1;
@@ -355,7 +395,8 @@ static hdtw_status make_plan(const hdtw_search_job *job, double *q,
     p->r = job->band < m - 1 ? job->band : m - 1;
     p->want = hdtw_topk_witnesses(job->k, p->count, job->exclusion);
     hdtw_envelope(q, m, p->r, 0, m, q + m, q + 2 * m, scratch);
-    if (magnitude_order(q, m, order) != HDTW_OK)
+    p->lb = pick_kernels(job->features);
+    if (magnitude_order(q, m, p->lb->width, order) != HDTW_OK)
         return HDTW_E_NOMEM;
     p->lq = (hdtw_lb_query){ .cost = job->cost, .m = m, .q = q,
                              .lo = q + m, .hi = q + 2 * m, .order = order };

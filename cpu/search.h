@@ -18,6 +18,7 @@ typedef struct {
     size_t len;
     size_t k;
     int threads;
+    unsigned features; /* HDTW_FEATURE_* the bound loops may use */
 } hdtw_search_job;
 
 /* What happened to the windows: every window lands in exactly one of the

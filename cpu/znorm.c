@@ -27,6 +27,7 @@ typedef double vec4 __attribute__((vector_size(32)));
  * other five chains (two adders, three cycles each on current x86). */
 #define VECS 6
 #define LANES (4 * VECS)
+_Static_assert(LANES == HDTW_STATS_BLOCK, "znorm.h promises LANES windows");
 
 /* The two sums of window x[0 .. m-1], one lane of the block below, spelt
  * out for the tail windows (fewer than LANES left). */

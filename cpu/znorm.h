@@ -17,6 +17,10 @@
 void hdtw_window_stats(const double *x, size_t m, size_t count, double *mean,
                        double *sd);
 
+/* hdtw_window_stats sums this many adjacent windows at once (vectorised);
+ * a call for fewer windows falls back to one window at a time. */
+#define HDTW_STATS_BLOCK 24
+
 /* The normalised value of one point, (x - mean) / sd, as hdtw_znorm writes
  * it; 0 when sd is 0. Subtraction and division are each monotone under
  * round-to-nearest, so normalising an envelope bound gives the bound of the

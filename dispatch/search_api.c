@@ -8,6 +8,7 @@
 #include "cpu/band.h"
 #include "cpu/search.h"
 #include "cpu/znorm.h"
+#include "dispatch/cpu_features.h"
 
 #include <math.h>
 
@@ -53,6 +54,7 @@ hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
                          ? m / 2 : params.exclusion,
         .query = query, .m = m, .series = series, .len = len, .k = k,
         .threads = hdtw_ctx_threads(ctx),
+        .features = hdtw_cpu_features() & ~ctx->disabled,
     };
     hdtw_status s = hdtw_search_run(&job, out, found, NULL);
     if (s == HDTW_OK)

@@ -10,6 +10,9 @@
 
 #include "cpu/lower_bounds.h"
 #include "cpu/znorm.h"
+#include "cpu/search_lb.h"
+#include "dispatch/cpu_features.h"
+#include "dispatch/internal.h"
 
 #include <check.h>
 #include <math.h>
@@ -95,8 +98,9 @@ static size_t brute_force(const hdtw_search_params *sp, const double *query,
     return found;
 }
 
-/* hdtw_search with each thread count in 1 .. max_threads equals the brute
- * force, and leaves out[found ..] alone. */
+/* hdtw_search with each thread count in 1 .. max_threads, with the bound
+ * loops for this CPU and with the portable ones, equals the brute force,
+ * and leaves out[found ..] alone. */
 static void check_search(const hdtw_search_params *sp, const double *query,
                          size_t m, const double *series, size_t len,
                          size_t k, int max_threads)
@@ -104,9 +108,12 @@ static void check_search(const hdtw_search_params *sp, const double *query,
     hdtw_match *want = test_alloc(k * sizeof *want);
     hdtw_match *got = test_alloc(k * sizeof *got);
     size_t want_n = brute_force(sp, query, m, series, len, k, want);
-    for (int threads = 1; threads <= max_threads; threads++) {
+    unsigned vector_isas = HDTW_FEATURE_AVX2 | HDTW_FEATURE_AVX512;
+    for (int run = 0; run < 2 * max_threads; run++) {
+        int threads = 1 + run / 2;
         size_t got_n = 12345;
         memset(got, 0xA5, k * sizeof *got);
+        ctx->disabled = run % 2 ? vector_isas : 0;
         ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
         ck_assert_int_eq(hdtw_search(ctx, sp, query, m, series, len, k, got,
                                      &got_n), HDTW_OK);
@@ -240,6 +247,119 @@ START_TEST(envelope_matches_naive)
     free(hi);
     free(lo);
     free(y);
+}
+END_TEST
+
+/* The estimated LB_Kim (cpu/lower_bounds.h) never exceeds the exact one on
+ * the windows it is meant to skip, and is 0 on constant windows. Series
+ * built to hurt it: a large offset under small steps (cancellation in the
+ * prefix sums), near-constant stretches one ulp apart, magnitudes near
+ * 1e200 and 1e-200 (overflow, underflow), one huge spike among small
+ * values, and exact copies of the query. */
+static void hostile_series(test_rng *rng, int kind, double *x, size_t len)
+{
+    test_fill_series(rng, x, len);
+    static const double offsets[] = { 1e6, 1e12, -3e15 };
+    for (size_t i = 0; i < len; i++) {
+        switch (kind) {
+        case 0: x[i] = offsets[i % 3 == 0 ? 0 : test_next(rng) % 3] +
+                       1e-3 * x[i]; break;
+        case 1: x[i] = test_next(rng) % 4 ? 1e8 : nextafter(1e8, 2e8); break;
+        case 2: x[i] *= 1e199; break;
+        case 3: x[i] *= 1e-200; break;
+        case 4: x[i] = i == len / 2 ? 1e12 : x[i]; break;
+        default: break;
+        }
+    }
+}
+
+static void check_kim_estimate(const hdtw_lb_kernels *lb, hdtw_cost cost,
+                               const double *x, size_t len, const double *q,
+                               size_t m)
+{
+    size_t n = len - m + 1;
+    double *lo = test_alloc(m * sizeof *lo), *hi = test_alloc(m * sizeof *hi);
+    double *sum = test_alloc((len + 1) * sizeof *sum);
+    double *sumsq = test_alloc((len + 1) * sizeof *sumsq);
+    double *est = test_alloc(n * sizeof *est);
+    double *mean = test_alloc(n * sizeof *mean), *sd = test_alloc(n * sizeof *sd);
+    hdtw_lb_query lq = { .cost = cost, .m = m, .q = q, .lo = lo, .hi = hi };
+    double biggest = 0.0;
+    sum[0] = sumsq[0] = 0.0;
+    for (size_t t = 0; t < len; t++) {
+        sum[t + 1] = sum[t] + x[t];
+        sumsq[t + 1] = sumsq[t] + x[t] * x[t];
+        biggest = fmax(biggest, fabs(x[t]));
+    }
+    hdtw_kim_estimate e = hdtw_kim_estimate_for(m, len, biggest);
+    lb->kim_estimate(&lq, x, sum, sumsq, n, &e, est);
+    hdtw_window_stats(x, m, n, mean, sd);
+    for (size_t w = 0; w < n; w++) {
+        if (!isfinite(mean[w]) || !isfinite(sd[w]))
+            continue; /* the search rejects such a series up front */
+        if (sd[w] == 0.0) {
+            ck_assert(est[w] == 0.0);
+            continue;
+        }
+        const double *xs = x + w;
+        double ends[4] = { hdtw_normalise(xs[0], mean[w], sd[w]),
+                           hdtw_normalise(xs[m > 1 ? 1 : 0], mean[w], sd[w]),
+                           hdtw_normalise(xs[m > 1 ? m - 2 : 0], mean[w], sd[w]),
+                           hdtw_normalise(xs[m - 1], mean[w], sd[w]) };
+        double exact = hdtw_lb_kim(&lq, ends, INFINITY);
+        ck_assert_msg(est[w] <= exact, "window %zu: estimate %a > exact %a",
+                      w, est[w], exact);
+    }
+    free(sd);
+    free(mean);
+    free(est);
+    free(sumsq);
+    free(sum);
+    free(hi);
+    free(lo);
+}
+
+START_TEST(kim_estimate_never_above_exact)
+{
+    test_rng rng = { 6000u + (unsigned)_i };
+    size_t len = test_range(&rng, 8, 600), m = test_range(&rng, 1, 40);
+    m = m < len ? m : len;
+    double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
+    hostile_series(&rng, _i % 6, x, len);
+    size_t at = test_range(&rng, 0, len - m);
+    /* a normalised window (when its sums stay finite), or a random walk */
+    if (test_next(&rng) % 2 == 0 || hdtw_znorm(x + at, m, q) != HDTW_OK)
+        test_fill_series(&rng, q, m);
+    const hdtw_lb_kernels *kernels[2] = { &hdtw_lb_portable, NULL };
+#ifdef HDTW_HAVE_AVX2
+    if (hdtw_cpu_features() & HDTW_FEATURE_AVX2)
+        kernels[1] = &hdtw_lb_avx2;
+#endif
+    for (int k = 0; k < 2 && kernels[k]; k++) {
+        check_kim_estimate(kernels[k], HDTW_COST_SQUARED, x, len, q, m);
+        check_kim_estimate(kernels[k], HDTW_COST_ABS, x, len, q, m);
+    }
+    free(q);
+    free(x);
+}
+END_TEST
+
+/* A search over the hostile series, exact against the brute force. */
+START_TEST(hostile_series_vs_brute_force)
+{
+    test_rng rng = { 7000u + (unsigned)_i };
+    size_t len = test_range(&rng, 300, 5000), m = test_range(&rng, 4, 40);
+    double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
+    hostile_series(&rng, _i % 6, x, len);
+    for (size_t i = 0; _i % 6 == 2 && i < len; i++)
+        x[i] *= 1e-60; /* squares near 1e280: the sums stay finite */
+    memcpy(q, x + test_range(&rng, 0, len - m), m * sizeof *q);
+    hdtw_search_params sp = HDTW_SEARCH_DEFAULT;
+    sp.dtw.band = (long)(m / 10);
+    sp.dtw.cost = _i % 4 < 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
+    check_search(&sp, q, m, x, len, 1 + _i % 3, 2);
+    free(q);
+    free(x);
 }
 END_TEST
 
@@ -444,6 +564,7 @@ static Suite *search_suite(void)
     tcase_add_test(norm, znorm_bad_input);
     tcase_add_loop_test(norm, window_stats_independent_of_count, 0, 40);
     tcase_add_loop_test(norm, envelope_matches_naive, 0, 100);
+    tcase_add_loop_test(norm, kim_estimate_never_above_exact, 0, 120);
     suite_add_tcase(s, norm);
 
     TCase *exact = tcase_create("brute_force");
@@ -454,6 +575,7 @@ static Suite *search_suite(void)
     tcase_add_test(exact, exclusion_suppresses_two);
     tcase_add_loop_test(exact, exclusion_suppresses_across_chunks, 0, 3);
     tcase_add_test(exact, found_fewer_than_k);
+    tcase_add_loop_test(exact, hostile_series_vs_brute_force, 0, 24);
     suite_add_tcase(s, exact);
 
     TCase *bad = tcase_create("bad_input");

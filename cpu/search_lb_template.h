@@ -1,0 +1,212 @@
+/*
+ * search_lb_template.h — the lower bounds of cpu/search_lb.h, written once
+ * for any vector width. The including file names the instructions:
+ *   VEC, VEC_WIDTH            the vector type and its lanes (doubles)
+ *   VLOADU(p), VSTOREU(p, x)  unaligned load / store
+ *   VSET1(x)                  broadcast
+ *   VADD VSUB VMUL VDIV       one IEEE operation per lane
+ *   VMAX(x, y), VMIN(x, y)    x > y ? x : y, x < y ? x : y per lane
+ *   VABS(x), VHSUM(x)         |x| per lane; the sum of the lanes
+ *   VSQRT(x)                  IEEE square root per lane
+ *   VKEEP_IF_GE(a, b, x)      x where a >= b, else 0 (NaN: 0)
+ *   FUNC(name), LB_KERNELS    the local names and the exported table
+ * Normalised values are VDIV(VSUB(x, mean), sd), the operations of
+ * hdtw_normalise for sd != 0: the same bits whatever the width.
+ */
+#include <float.h>
+
+static inline VEC FUNC(cell)(int squared, VEC d)
+{
+    return squared ? VMUL(d, d) : VABS(d);
+}
+
+/* the cost of x against the band [lo, hi], as hdtw_lb_term */
+static inline VEC FUNC(term)(int squared, VEC x, VEC lo, VEC hi)
+{
+    VEC gap = VMAX(VMAX(VSUB(x, hi), VSUB(lo, x)), VSET1(0.0));
+    return squared ? VMUL(gap, gap) : gap;
+}
+
+static inline VEC FUNC(cheapest3)(int sq, VEC a0, VEC b0, VEC a1, VEC b1)
+{
+    return VMIN(VMIN(FUNC(cell)(sq, VSUB(a0, b1)), FUNC(cell)(sq, VSUB(a1, b0))),
+                FUNC(cell)(sq, VSUB(a1, b1)));
+}
+
+/* The points LB_Kim reads: 0, 1, m - 2, m - 1 (clamped for m < 2). */
+typedef struct {
+    VEC at[4];
+} FUNC(ends);
+
+static inline FUNC(ends) FUNC(query_ends)(const hdtw_lb_query *lq)
+{
+    size_t m = lq->m, i1 = m > 1 ? 1 : 0, i2 = m > 1 ? m - 2 : 0;
+    return (FUNC(ends)){ { VSET1(lq->q[0]), VSET1(lq->q[i1]),
+                           VSET1(lq->q[i2]), VSET1(lq->q[m - 1]) } };
+}
+
+/* Lane l: window w + l. Zero deviations become DBL_MIN (a non-zero sd is
+ * at least 2^-537, so no other lane changes): those lanes get a finite or
+ * infinite value nobody reads, and no division by zero. */
+static void FUNC(kim)(const hdtw_lb_query *lq, const double *x,
+                      const double *mean, const double *sd, size_t n,
+                      double *lb)
+{
+    size_t m = lq->m, w = 0;
+    int sq = lq->cost == HDTW_COST_SQUARED;
+    FUNC(ends) q = FUNC(query_ends)(lq);
+    VEC q0 = q.at[0], q1 = q.at[1], q2 = q.at[2], q3 = q.at[3];
+    for (; w + VEC_WIDTH <= n; w += VEC_WIDTH) {
+        VEC mu = VLOADU(mean + w), s = VMAX(VLOADU(sd + w), VSET1(DBL_MIN));
+        VEC e0 = VDIV(VSUB(VLOADU(x + w), mu), s);
+        VEC e3 = VDIV(VSUB(VLOADU(x + w + m - 1), mu), s);
+        VEC sum = FUNC(cell)(sq, VSUB(q0, e0));
+        if (m > 1)
+            sum = VADD(sum, FUNC(cell)(sq, VSUB(q3, e3)));
+        if (m >= 4) {
+            VEC e1 = VDIV(VSUB(VLOADU(x + w + 1), mu), s);
+            VEC e2 = VDIV(VSUB(VLOADU(x + w + m - 2), mu), s);
+            sum = VADD(sum, FUNC(cheapest3)(sq, q0, e0, q1, e1));
+            sum = VADD(sum, FUNC(cheapest3)(sq, q3, e3, q2, e2));
+        }
+        VSTOREU(lb + w, sum);
+    }
+    size_t i1 = m > 1 ? 1 : 0, i2 = m > 1 ? m - 2 : 0;
+    for (; w < n; w++) {
+        double s = sd[w] > DBL_MIN ? sd[w] : DBL_MIN;
+        const double *xs = x + w;
+        double ends[4] = { hdtw_normalise(xs[0], mean[w], s),
+                           hdtw_normalise(xs[i1], mean[w], s),
+                           hdtw_normalise(xs[i2], mean[w], s),
+                           hdtw_normalise(xs[m - 1], mean[w], s) };
+        lb[w] = hdtw_lb_kim(lq, ends, INFINITY);
+    }
+}
+
+/* A term of the estimated LB_Kim, step 6 of hdtw_kim_estimate. */
+static inline VEC FUNC(estimated_term)(int sq, VEC q, VEC c, VEC rad)
+{
+    VEC shrunk = VMUL(VABS(VSUB(q, c)), VSET1(1.0 - 0x1p-40));
+    VEC gap = VMAX(VSUB(shrunk, rad), VSET1(0.0));
+    return sq ? VMUL(gap, gap) : gap;
+}
+
+static inline VEC FUNC(estimated_min3)(int sq, VEC qa, VEC ca, VEC ra,
+                                       VEC qb, VEC cb, VEC rb)
+{
+    /* the ring cells (a, b), (b, a), (b, b): query first, window second */
+    return VMIN(VMIN(FUNC(estimated_term)(sq, qa, cb, rb),
+                     FUNC(estimated_term)(sq, qb, ca, ra)),
+                FUNC(estimated_term)(sq, qb, cb, rb));
+}
+
+/* LB_Kim of windows w = 0 .. n-1 from the chunk's prefix sums (window w:
+ * sum[w + m] - sum[w]), never above the exact one (cpu/lower_bounds.h).
+ * Lane l: window w + l. The last n % VEC_WIDTH windows, and windows where
+ * the estimate's conditions fail, get 0. */
+static void FUNC(kim_estimate)(const hdtw_lb_query *lq, const double *x,
+                               const double *sum, const double *sumsq,
+                               size_t n, const hdtw_kim_estimate *est,
+                               double *lb)
+{
+    size_t m = lq->m, w = 0;
+    int sq = lq->cost == HDTW_COST_SQUARED;
+    FUNC(ends) q = FUNC(query_ends)(lq);
+    VEC q0 = q.at[0], q1 = q.at[1], q2 = q.at[2], q3 = q.at[3];
+    VEC inv_m = VSET1(est->inv_m), dvar = VSET1(est->dvar);
+    VEC spread = VSET1(est->dvar + est->dmu * est->dmu);
+    VEC mean_pad = VSET1(2.1 * est->dmu);
+    for (; w + VEC_WIDTH <= n; w += VEC_WIDTH) {
+        VEC a = VMUL(VSUB(VLOADU(sum + w + m), VLOADU(sum + w)), inv_m);
+        VEC v = VSUB(VMUL(VSUB(VLOADU(sumsq + w + m), VLOADU(sumsq + w)),
+                          inv_m), VMUL(a, a));
+        VEC v_pos = VMAX(v, VSET1(DBL_MIN));
+        VEC z = VMUL(VSET1(1.01), VADD(VDIV(spread, v_pos),
+                                       VSET1(est->zpad)));
+        VEC r = VDIV(VSET1(1.0), VSQRT(v_pos));
+        VEC rel = VADD(VMUL(VSET1(2.1), z), VSET1(8 * 0x1p-53));
+        VEC abs_pad = VADD(VMUL(mean_pad, r), VSET1(0x1p-1000));
+        VEC c0 = VMUL(VSUB(VLOADU(x + w), a), r);
+        VEC c3 = VMUL(VSUB(VLOADU(x + w + m - 1), a), r);
+        VEC r0 = VADD(VMUL(VABS(c0), rel), abs_pad);
+        VEC r3 = VADD(VMUL(VABS(c3), rel), abs_pad);
+        VEC total = FUNC(estimated_term)(sq, q0, c0, r0);
+        if (m > 1)
+            total = VADD(total, FUNC(estimated_term)(sq, q3, c3, r3));
+        if (m >= 4) {
+            VEC c1 = VMUL(VSUB(VLOADU(x + w + 1), a), r);
+            VEC c2 = VMUL(VSUB(VLOADU(x + w + m - 2), a), r);
+            VEC r1 = VADD(VMUL(VABS(c1), rel), abs_pad);
+            VEC r2 = VADD(VMUL(VABS(c2), rel), abs_pad);
+            total = VADD(total,
+                         FUNC(estimated_min3)(sq, q0, c0, r0, q1, c1, r1));
+            total = VADD(total,
+                         FUNC(estimated_min3)(sq, q3, c3, r3, q2, c2, r2));
+        }
+        total = VKEEP_IF_GE(VSET1(0.5), z, total);
+        VSTOREU(lb + w, VKEEP_IF_GE(VSUB(v, dvar), VSET1(0x1p-900), total));
+    }
+    for (; w < n; w++)
+        lb[w] = 0.0;
+}
+
+/* Blocks in lq->order, then the tail in index order; the partial sum is
+ * checked after each block. */
+static int FUNC(keogh_eq)(const hdtw_lb_query *lq, const double *xs,
+                          double mean, double sd, double limit, double *x,
+                          double *terms, double *total)
+{
+    size_t m = lq->m, blocks = m / VEC_WIDTH;
+    int sq = lq->cost == HDTW_COST_SQUARED;
+    VEC mu = VSET1(mean), s = VSET1(sd);
+    double lb = 0.0;
+    for (size_t b = 0; b < blocks; b++) {
+        size_t j = lq->order[b];
+        VEC v = VDIV(VSUB(VLOADU(xs + j), mu), s);
+        VEC t = FUNC(term)(sq, v, VLOADU(lq->lo + j), VLOADU(lq->hi + j));
+        VSTOREU(x + j, v);
+        VSTOREU(terms + j, t);
+        lb += VHSUM(t);
+        if (lb > limit)
+            return HDTW_LB_PRUNED;
+    }
+    for (size_t j = blocks * VEC_WIDTH; j < m; j++) {
+        x[j] = hdtw_normalise(xs[j], mean, sd);
+        terms[j] = hdtw_lb_term(lq->cost, x[j], lq->lo[j], lq->hi[j]);
+        lb += terms[j];
+    }
+    *total = lb;
+    return lb > limit ? HDTW_LB_PRUNED : HDTW_LB_KEPT;
+}
+
+static int FUNC(keogh_ec)(const hdtw_lb_query *lq, const double *elo,
+                          const double *ehi, double mean, double sd,
+                          double limit, double *terms, double *total)
+{
+    size_t m = lq->m, blocks = m / VEC_WIDTH;
+    int sq = lq->cost == HDTW_COST_SQUARED;
+    VEC mu = VSET1(mean), s = VSET1(sd);
+    double lb = 0.0;
+    for (size_t b = 0; b < blocks; b++) {
+        size_t i = lq->order[b];
+        VEC lo = VDIV(VSUB(VLOADU(elo + i), mu), s);
+        VEC hi = VDIV(VSUB(VLOADU(ehi + i), mu), s);
+        VEC t = FUNC(term)(sq, VLOADU(lq->q + i), lo, hi);
+        VSTOREU(terms + i, t);
+        lb += VHSUM(t);
+        if (lb > limit)
+            return HDTW_LB_PRUNED;
+    }
+    for (size_t i = blocks * VEC_WIDTH; i < m; i++) {
+        terms[i] = hdtw_lb_term(lq->cost, lq->q[i],
+                                hdtw_normalise(elo[i], mean, sd),
+                                hdtw_normalise(ehi[i], mean, sd));
+        lb += terms[i];
+    }
+    *total = lb;
+    return lb > limit ? HDTW_LB_PRUNED : HDTW_LB_KEPT;
+}
+
+const hdtw_lb_kernels LB_KERNELS = { VEC_WIDTH, FUNC(kim),
+                                     FUNC(kim_estimate), FUNC(keogh_eq),
+                                     FUNC(keogh_ec) };
