@@ -115,6 +115,16 @@ static hdtw_status fill_backend_table(hdtw_ctx *ctx)
     return HDTW_OK;
 }
 
+static int count_cores(void)
+{
+#ifdef _OPENMP
+    return omp_get_num_procs();
+#else
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return cores > 0 ? (int)cores : 1;
+#endif
+}
+
 hdtw_status hdtw_create(hdtw_ctx **out)
 {
     if (!out)
@@ -132,6 +142,7 @@ hdtw_status hdtw_create(hdtw_ctx **out)
     if (!ctx)
         return HDTW_E_NOMEM;
     ctx->disabled = disabled;
+    ctx->cores = count_cores();
     if (device)
         strcpy(ctx->opencl_device, device);
     if (fill_backend_table(ctx) != HDTW_OK) {
@@ -178,14 +189,7 @@ hdtw_status hdtw_set_threads(hdtw_ctx *ctx, int n)
 
 int hdtw_ctx_threads(const hdtw_ctx *ctx)
 {
-    if (ctx->threads > 0)
-        return ctx->threads;
-#ifdef _OPENMP
-    return omp_get_num_procs();
-#else
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    return cores > 0 ? (int)cores : 1;
-#endif
+    return ctx->threads > 0 ? ctx->threads : ctx->cores;
 }
 
 hdtw_backend hdtw_last_backend(const hdtw_ctx *ctx)

@@ -48,12 +48,25 @@ enum {
 
 struct hdtw_opencl; /* opencl/runtime.h: the OpenCL backend's state */
 
+/* The router's last AUTO decision and the shape it was made for: a loop of
+ * same-shaped calls (the common case) skips the cost model, whose ~40 ns
+ * would be a sixth of a 10 x 10 pair. */
+typedef struct {
+    size_t m, n, count, stride, band;
+    int threads;
+    hdtw_backend backend; /* HDTW_BACKEND_AUTO: nothing remembered */
+} hdtw_route_memo;
+
 struct hdtw_ctx {
     hdtw_run_fn run[HDTW_BACKEND_COUNT]; /* NULL: absent or disabled;
                                             run[HDTW_BACKEND_AUTO] unused */
     hdtw_backend forced;                  /* HDTW_BACKEND_AUTO: route */
     hdtw_backend last;                    /* who served the last call */
     int threads;                          /* 0: all cores */
+    int cores;                            /* counted once at hdtw_create:
+                                             omp_get_num_procs is a system
+                                             call (~0.5 us), too dear per call */
+    hdtw_route_memo memo;                 /* the router's last AUTO choice */
     unsigned disabled;                    /* HDTW_FEATURE_* */
     char opencl_device[HDTW_DEVICE_NAME_MAX]; /* HDTW_OPENCL_DEVICE or "" */
     hdtw_profile profile;                 /* the router's numbers */

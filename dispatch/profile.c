@@ -19,15 +19,18 @@
 #include <unistd.h>
 
 /*
- * Built-in defaults, measured on the development machine (2-core AMD EPYC
- * Zen 5 VM, shared with other jobs) on 2025-11-25, when main had the scalar
- * backend only: throughput from hdtw-match on the USD/CHF data on a quiet
- * machine (0.82 GCUPS; `dtwbench --calibrate` under a load average of 7 gave
- * 0.31-0.37), overhead from `dtwbench --calibrate` (0.17 us per pair call;
- * a many-window call fitted none). A backend missing here borrows scalar's
- * numbers (router.c), so a kernel added later is still preferred over
- * scalar until a calibration says otherwise. OpenCL devices have no default:
- * AUTO uses a device only once it has been measured on the machine.
+ * Built-in defaults: the medians of three `dtwbench --calibrate` runs on the
+ * development machine (2-vCPU KVM guest, AMD EPYC Zen 3 "Milan" ~3.05 GHz,
+ * AVX2, no AVX-512), idle, on 2026-11-25, with the AVX2 and OpenCL
+ * backends built. What they decide here: one pair below ~220 cells (15 x 15)
+ * runs on scalar, whose call costs 0.06 us against AVX2's 0.3 us; anything
+ * larger runs on the widest vector backend.
+ *
+ * AVX-512 could not be measured (the machine lacks it); it runs the same
+ * templates at twice the width, so it is given AVX2's numbers and wins the
+ * tie (router.c orders the widest first) until a calibration on an AVX-512
+ * machine says otherwise. OpenCL devices have no default: AUTO uses a device
+ * only once it has been measured on the machine (`dtwbench --calibrate`).
  */
 static const struct {
     hdtw_backend backend;
@@ -35,8 +38,16 @@ static const struct {
     int threads;
     double overhead_us, gcups;
 } default_rates[] = {
-    { HDTW_BACKEND_SCALAR, HDTW_KIND_PAIR, 1, 0.17, 0.80 },
-    { HDTW_BACKEND_SCALAR, HDTW_KIND_MANY, 1, 0.0, 0.80 },
+    { HDTW_BACKEND_SCALAR, HDTW_KIND_PAIR, 1, 0.055, 0.73 },
+    { HDTW_BACKEND_SCALAR, HDTW_KIND_MANY, 1, 0.0, 0.73 },
+    { HDTW_BACKEND_AVX2, HDTW_KIND_PAIR, 1, 0.30, 3.78 },
+    { HDTW_BACKEND_AVX2, HDTW_KIND_PAIR, 2, 0.30, 3.65 },
+    { HDTW_BACKEND_AVX2, HDTW_KIND_MANY, 1, 0.81, 3.94 },
+    { HDTW_BACKEND_AVX2, HDTW_KIND_MANY, 2, 0.88, 4.67 },
+    { HDTW_BACKEND_AVX512, HDTW_KIND_PAIR, 1, 0.30, 3.78 },
+    { HDTW_BACKEND_AVX512, HDTW_KIND_PAIR, 2, 0.30, 3.65 },
+    { HDTW_BACKEND_AVX512, HDTW_KIND_MANY, 1, 0.81, 3.94 },
+    { HDTW_BACKEND_AVX512, HDTW_KIND_MANY, 2, 0.88, 4.67 },
 };
 
 void hdtw_profile_defaults(hdtw_profile *p)

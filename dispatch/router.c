@@ -113,22 +113,45 @@ hdtw_backend hdtw_cost_pick(const hdtw_cost_model *cm, const hdtw_job *job)
     return best;
 }
 
-hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job)
+/* The cost model over the backends present in ctx (and its OpenCL
+ * device's measured numbers, if any). */
+static hdtw_backend pick_by_cost(const hdtw_ctx *ctx, const hdtw_job *job,
+                                 int threads)
 {
-    if (ctx->forced != HDTW_BACKEND_AUTO)
-        return ctx->forced;
     hdtw_cost_model cm = { .profile = &ctx->profile };
     for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++)
         if (ctx->run[b])
             cm.present |= 1u << b;
     if (cm.present == 1u << HDTW_BACKEND_SCALAR)
         return HDTW_BACKEND_SCALAR; /* nothing to choose from */
-    cm.threads = hdtw_ctx_threads(ctx);
+    cm.threads = threads;
     if (ctx->run[HDTW_BACKEND_OPENCL] && ctx->profile.devices > 0) {
         const char *name = hdtw_opencl_device_name(ctx);
         cm.device = name ? hdtw_profile_device(&ctx->profile, name) : NULL;
     }
     return hdtw_cost_pick(&cm, job);
+}
+
+static int same_shape(const hdtw_route_memo *x, const hdtw_route_memo *y)
+{
+    return x->m == y->m && x->n == y->n && x->count == y->count &&
+           x->stride == y->stride && x->band == y->band &&
+           x->threads == y->threads;
+}
+
+hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job)
+{
+    if (ctx->forced != HDTW_BACKEND_AUTO)
+        return ctx->forced;
+    hdtw_route_memo shape = { job->m, job->n, job->count, job->stride,
+                              job->band, hdtw_ctx_threads(ctx),
+                              HDTW_BACKEND_AUTO };
+    if (ctx->memo.backend != HDTW_BACKEND_AUTO &&
+        same_shape(&ctx->memo, &shape))
+        return ctx->memo.backend;
+    shape.backend = pick_by_cost(ctx, job, shape.threads);
+    ctx->memo = shape;
+    return shape.backend;
 }
 
 hdtw_status hdtw_route(hdtw_ctx *ctx, const hdtw_job *job, double *out)

@@ -281,7 +281,11 @@ hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index)
         return HDTW_E_UNSUPPORTED;
     hdtw_cl_device dev;
     hdtw_status status = hdtw_cl_device_at(index, &dev);
-    return status != HDTW_OK ? status : hdtw_cl_attach(ctx, &dev);
+    if (status == HDTW_OK)
+        status = hdtw_cl_attach(ctx, &dev);
+    if (status == HDTW_OK)
+        ctx->memo.backend = HDTW_BACKEND_AUTO; /* decided for another device */
+    return status;
 }
 
 const char *hdtw_opencl_device_name(const hdtw_ctx *ctx)

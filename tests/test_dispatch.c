@@ -525,6 +525,33 @@ static hdtw_status failing_device(hdtw_ctx *ctx, const hdtw_job *job,
     return HDTW_E_DEVICE;
 }
 
+/* The router remembers its last decision per shape: a change of shape or
+ * of thread count must never reuse a decision made for another. */
+START_TEST(remembered_decisions_follow_the_shape)
+{
+    hdtw_ctx *ctx;
+    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
+    ctx->profile = synthetic(crossover_text);
+    ctx->run[HDTW_BACKEND_AVX2] = hdtw_scalar_run; /* present, whatever the CPU */
+    ctx->run[HDTW_BACKEND_AVX512] = hdtw_scalar_run;
+    ctx->run[HDTW_BACKEND_OPENCL] = NULL;
+    ck_assert_int_eq(hdtw_set_threads(ctx, 1), HDTW_OK);
+    hdtw_job small = pair_job(10, 10, -1), large = pair_job(3000, 3000, -1);
+    for (int round = 0; round < 2; round++) {
+        ck_assert_int_eq(hdtw_route_pick(ctx, &small), HDTW_BACKEND_SCALAR);
+        ck_assert_int_eq(hdtw_route_pick(ctx, &small), HDTW_BACKEND_SCALAR);
+        ck_assert_int_eq(hdtw_route_pick(ctx, &large), HDTW_BACKEND_AVX512);
+    }
+    hdtw_job banded = pair_job(3000, 3000, 0); /* 3000 cells: middling */
+    ck_assert_int_eq(hdtw_route_pick(ctx, &banded), HDTW_BACKEND_AVX2);
+    hdtw_job many = many_job(1000, 3, 3);
+    ck_assert_int_eq(hdtw_route_pick(ctx, &many), HDTW_BACKEND_AVX2);
+    many.count = 100000;
+    ck_assert_int_eq(hdtw_route_pick(ctx, &many), HDTW_BACKEND_AVX512);
+    hdtw_destroy(ctx);
+}
+END_TEST
+
 START_TEST(device_failure_completes_on_the_cpu)
 {
     hdtw_ctx *ctx;
@@ -558,6 +585,7 @@ static Suite *dispatch_suite(void)
     tcase_add_test(model, threads_change_the_choice);
     tcase_add_test(model, few_windows_use_few_threads);
     tcase_add_test(model, curve_interpolates_between_thread_counts);
+    tcase_add_test(model, remembered_decisions_follow_the_shape);
     tcase_add_test(model, large_batches_go_to_a_measured_gpu);
     tcase_add_test(model, slow_or_unmeasured_devices_are_never_picked);
     suite_add_tcase(s, model);
