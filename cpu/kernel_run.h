@@ -67,13 +67,14 @@ static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
     return HDTW_OK;
 }
 
-/* Cells a thread must get before a call forks one more. Measured with AVX2
- * on the 2-vCPU Zen 3 machine while the other vCPU was busy (dtwbench,
- * medians of 15, 1 vs 2 threads): 250 x 100 windows 0.7 vs 5.5 ms,
- * 1000 x 100 3.5 vs 7.2 ms, 4000 x 100 15.8 vs 11.5 ms, 16000 x 100 40 vs
- * 35 ms: waking a second thread costs milliseconds when its core is taken,
- * so a thread gets at least ~2 ms of work (1e7 cells at ~5 GCUPS). */
-#define MIN_CELLS_PER_THREAD 10000000.0
+/* Cells a thread must get before a call forks one more: about 60 us of
+ * AVX2 work. Measured on the 2-vCPU Zen 3 machine, dtwbench medians of 9,
+ * 1 vs 2 threads: idle, 100 x 100 windows 0.23 vs 0.13 ms and 1000 x 100
+ * 2.4 vs 1.4 ms with this value, where 1e7 cells per thread (the value
+ * chosen under load) kept both on one thread; with the other vCPU busy,
+ * though, a second thread costs milliseconds (1000 x 100: 3.5 vs 7.2 ms),
+ * so on a loaded machine hdtw_set_threads(ctx, 1) is the better choice. */
+#define MIN_CELLS_PER_THREAD 250000.0
 
 /* Threads for a lanes call: the context's, but no more than lane groups
  * and no more than the work pays for. */
