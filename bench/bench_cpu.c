@@ -24,6 +24,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/walk.h"
+
 #define MAX_TIMINGS 8
 #define MAX_FILES 4
 
@@ -56,24 +58,12 @@ typedef struct {
 
 /* ------------------------------------------------------------ inputs */
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-/* baseline.js randomWalk(n, seed): x[i] = x[i-1] + uniform[-1, 1) */
+/* baseline.js randomWalk(n, seed) */
 static double *random_walk(size_t n, uint64_t seed)
 {
-    double *x = malloc(n * sizeof *x), level = 0.0;
-    if (!x)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        level += (double)(splitmix64(&seed) >> 11) * 0x1.0p-52 - 1.0;
-        x[i] = level;
-    }
+    double *x = malloc(n * sizeof *x);
+    if (x)
+        walk_fill(x, n, seed);
     return x;
 }
 

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/walk.h"
+
 #define MAX_REPEATS 31
 
 typedef struct {
@@ -33,24 +35,6 @@ typedef struct {
     double scalar_s, opencl_s; /* medians */
     int identical;
 } result;
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
-/* a random walk with steps in [-1, 1) */
-static void random_walk(uint64_t *state, double *x, size_t n)
-{
-    double level = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        level += (double)(splitmix64(state) >> 11) * 0x1.0p-52 - 1.0;
-        x[i] = level;
-    }
-}
 
 static double now(void)
 {
@@ -95,8 +79,8 @@ static int run_case(hdtw_ctx *ctx, const bench_case *c, int repeats,
     int ok = 0;
     if (!pattern || !windows || !want || !got)
         goto cleanup;
-    random_walk(&seed, pattern, c->m);
-    random_walk(&seed, windows, c->count * c->n);
+    walk_fill(pattern, c->m, seed);
+    walk_fill(windows, c->count * c->n, seed + 1);
 
     /* warm-up: builds the OpenCL program (seconds on PoCL) */
     if (hdtw_set_backend(ctx, HDTW_BACKEND_OPENCL) != HDTW_OK ||

@@ -27,6 +27,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/walk.h"
+
 typedef struct {
     const char *data_dir, *json, *peer_dir;
     int threads, repeats, brute_repeats;
@@ -49,22 +51,12 @@ typedef struct {
 
 /* ---------------------------------------------------------------- data */
 
-static uint64_t splitmix(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 /* cumulative sum of uniform steps in [-1, 1) */
 static double *random_walk(size_t n, uint64_t seed)
 {
-    double *x = malloc(n * sizeof *x), level = 0.0;
-    for (size_t i = 0; x && i < n; i++) {
-        level += (double)(splitmix(&seed) >> 11) * 0x1p-52 - 1.0;
-        x[i] = level;
-    }
+    double *x = malloc(n * sizeof *x);
+    if (x)
+        walk_fill(x, n, seed);
     return x;
 }
 

@@ -3,6 +3,7 @@
  */
 #include "bench.h"
 
+#include "bench/walk.h"
 #include "cpu/band.h"
 
 #include <math.h>
@@ -131,21 +132,9 @@ void bench_free_targets(bench_target *targets, int count)
 
 /* --------------------------------------------------------------- inputs */
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 void bench_random_walk(double *x, size_t n, uint64_t seed)
 {
-    double level = 0;
-    for (size_t i = 0; i < n; i++) {
-        level += (double)(splitmix64(&seed) >> 11) * 0x1.0p-52 - 1.0;
-        x[i] = level;
-    }
+    walk_fill(x, n, seed);
 }
 
 double bench_case_cells(const bench_case *c)
