@@ -58,15 +58,6 @@ typedef struct {
 
 /* ------------------------------------------------------------ inputs */
 
-/* baseline.js randomWalk(n, seed) */
-static double *random_walk(size_t n, uint64_t seed)
-{
-    double *x = malloc(n * sizeof *x);
-    if (x)
-        walk_fill(x, n, seed);
-    return x;
-}
-
 static double now(void)
 {
     struct timespec t;
@@ -169,8 +160,8 @@ static int make_case(bench_case *c, const char *js_name, hdtw_cost cost,
         snprintf(c->name + strlen(c->name), sizeof c->name - strlen(c->name),
                  " %ld", band);
     c->cells = band_cells(n, n, band) * count;
-    c->pattern = random_walk(n, 1);
-    c->series = random_walk(count * n, count == 1 ? 2 : 3);
+    c->pattern = walk_alloc(n, 1);
+    c->series = walk_alloc(count * n, count == 1 ? 2 : 3);
     return c->pattern && c->series ? 0 : -1;
 }
 

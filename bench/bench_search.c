@@ -51,15 +51,6 @@ typedef struct {
 
 /* ---------------------------------------------------------------- data */
 
-/* cumulative sum of uniform steps in [-1, 1) */
-static double *random_walk(size_t n, uint64_t seed)
-{
-    double *x = malloc(n * sizeof *x);
-    if (x)
-        walk_fill(x, n, seed);
-    return x;
-}
-
 static int write_doubles(const char *dir, const char *name, const double *x,
                          size_t n)
 {
@@ -324,7 +315,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_search: %s\n", err);
         return 1;
     }
-    double *walk = random_walk(RW_LEN, 20120812), *wq = random_walk(RW_QUERY, 7);
+    double *walk = walk_alloc(RW_LEN, 20120812), *wq = walk_alloc(RW_QUERY, 7);
     hdtw_ctx *ctx = NULL;
     if (!walk || !wq || hdtw_create(&ctx) != HDTW_OK ||
         hdtw_set_threads(ctx, o.threads) != HDTW_OK) {

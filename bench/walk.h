@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 static inline uint64_t walk_splitmix64(uint64_t *state)
 {
@@ -25,6 +26,15 @@ static inline void walk_fill(double *x, size_t n, uint64_t seed)
         level += (double)(walk_splitmix64(&seed) >> 11) * 0x1.0p-52 - 1.0;
         x[i] = level;
     }
+}
+
+/* a freshly allocated walk (free() it), or NULL when malloc fails */
+static inline double *walk_alloc(size_t n, uint64_t seed)
+{
+    double *x = malloc(n * sizeof *x);
+    if (x)
+        walk_fill(x, n, seed);
+    return x;
 }
 
 #endif

@@ -301,10 +301,6 @@ int main(void)
     tcase_add_loop_test(tc, entry_points_on_each_backend, HDTW_BACKEND_AUTO,
                         HDTW_BACKEND_COUNT);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK); /* LSan checks this process */
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    /* not forked: LSan checks this process */
+    return test_run_suite(s, CK_NOFORK);
 }

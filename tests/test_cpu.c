@@ -358,9 +358,5 @@ int main(void)
     printf("test_cpu: CPU reports%s%s\n",
            cpu & HDTW_FEATURE_AVX2 ? " avx2" : "",
            cpu & HDTW_FEATURE_AVX512 ? " avx512" : " (no avx512)");
-    SRunner *sr = srunner_create(cpu_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(cpu_suite(), CK_FORK_GETENV);
 }

@@ -611,9 +611,5 @@ static Suite *dispatch_suite(void)
 
 int main(void)
 {
-    SRunner *runner = srunner_create(dispatch_suite());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(dispatch_suite(), CK_FORK_GETENV);
 }

@@ -229,9 +229,5 @@ int main(void)
                         2 * (int)(sizeof bands / sizeof *bands));
     tcase_add_test(tc, hundred_million_point_series);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(s, CK_FORK_GETENV);
 }

@@ -327,9 +327,5 @@ static Suite *scalar_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(scalar_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(scalar_suite(), CK_FORK_GETENV);
 }

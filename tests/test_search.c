@@ -587,9 +587,5 @@ static Suite *search_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(search_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(search_suite(), CK_FORK_GETENV);
 }

@@ -189,9 +189,5 @@ int main(void)
     tcase_set_timeout(tc, 120); /* ThreadSanitizer is slow */
     tcase_add_test(tc, concurrent_contexts_match_sequential);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(s, CK_FORK_GETENV);
 }

@@ -94,3 +94,13 @@ int same_bits(double x, double y)
 {
     return memcmp(&x, &y, sizeof x) == 0;
 }
+
+int test_run_suite(Suite *s, enum fork_status fork_mode)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, fork_mode);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

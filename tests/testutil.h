@@ -8,6 +8,8 @@
 
 #include "hdtw.h"
 
+#include <check.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +33,11 @@ void *test_alloc(size_t bytes);
  * |i - j| <= max(band, |m - n|) (band < 0: always). */
 double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
                  const double *b, size_t n);
+
+/* Runs every test of s (fork: CK_FORK_GETENV for Check's default, which
+ * CK_FORK=no overrides; CK_NOFORK where LeakSanitizer must see the tests)
+ * and returns the process exit status: EXIT_SUCCESS when none failed. */
+int test_run_suite(Suite *s, enum fork_status fork_mode);
 
 /* memcmp of two doubles: the only equality the suites use */
 int same_bits(double x, double y);

@@ -3,7 +3,6 @@
  */
 #include "bench.h"
 
-#include "bench/walk.h"
 #include "cpu/band.h"
 
 #include <math.h>
@@ -131,11 +130,6 @@ void bench_free_targets(bench_target *targets, int count)
 }
 
 /* --------------------------------------------------------------- inputs */
-
-void bench_random_walk(double *x, size_t n, uint64_t seed)
-{
-    walk_fill(x, n, seed);
-}
 
 double bench_case_cells(const bench_case *c)
 {

@@ -67,10 +67,6 @@ int bench_make_targets(const char *backends, const int *threads,
                        bench_target *targets, int cap);
 void bench_free_targets(bench_target *targets, int count);
 
-/* A random walk with steps uniform in [-1, 1), from splitmix64(seed): the
- * inputs bench/js/baseline.js uses, so the same cases are timed there. */
-void bench_random_walk(double *x, size_t n, uint64_t seed);
-
 /* Cells a case computes (band cells summed over its windows). */
 double bench_case_cells(const bench_case *c);
 

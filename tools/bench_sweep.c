@@ -9,6 +9,7 @@
  */
 #include "bench_sweep.h"
 
+#include "bench/walk.h"
 #include "bench_report.h"
 #include "dispatch/profile.h"
 
@@ -55,8 +56,8 @@ static int make_case(bench_case *c, const char *name, size_t m, size_t n,
         fprintf(stderr, "dtwbench: out of memory for %s\n", name);
         return -1;
     }
-    bench_random_walk(*pattern, m, 1);
-    bench_random_walk(*series, n * count, count == 1 ? 2 : 3);
+    walk_fill(*pattern, m, 1);
+    walk_fill(*series, n * count, count == 1 ? 2 : 3);
     *c = (bench_case){ .params = HDTW_PARAMS_DEFAULT, .pattern = *pattern,
                        .m = m, .series = *series, .n = n, .count = count,
                        .stride = n, .length = n };

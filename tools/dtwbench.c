@@ -10,6 +10,7 @@
  * Exit status: 0 all identical, 1 a mismatch or a failed call, 2 usage.
  */
 #include "bench.h"
+#include "bench/walk.h"
 #include "bench_js.h"
 #include "bench_report.h"
 #include "bench_sweep.h"
@@ -225,7 +226,7 @@ static double *walk(case_set *set, size_t n, uint64_t seed)
     double *x = malloc(n * sizeof *x);
     if (!x)
         return NULL;
-    bench_random_walk(x, n, seed);
+    walk_fill(x, n, seed);
     set->buffers[set->nbuffers++] = x;
     return x;
 }
