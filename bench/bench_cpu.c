@@ -24,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bench/walk.h"
+#include "walk.h"
 
 #define MAX_TIMINGS 8
 #define MAX_FILES 4

@@ -13,7 +13,7 @@
  */
 #include "hdtw.h"
 
-#include "dispatch/internal.h"
+#include "core/internal.h"
 #include "opencl/opencl.h"
 
 #include <stdint.h>
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bench/walk.h"
+#include "walk.h"
 
 #define MAX_REPEATS 31
 

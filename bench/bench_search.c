@@ -14,9 +14,9 @@
  * usage: bench_search [--data DIR] [--threads T] [--repeats N]
  *                     [--brute-repeats N] [--json FILE] [--peer-dir DIR]
  */
-#include "cpu/band.h"
+#include "cpu/cell.h"
 #include "cpu/search.h"
-#include "dispatch/cpu_features.h"
+#include "core/cpu_features.h"
 #include "csv.h"
 #include "hdtw.h"
 
@@ -27,7 +27,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bench/walk.h"
+#include "walk.h"
 
 typedef struct {
     const char *data_dir, *json, *peer_dir;

@@ -3,7 +3,7 @@
  * (HDTW_ALLOC_HOOKS) adds failure injection and a count of live blocks;
  * a normal build compiles the hooks away entirely.
  */
-#include "dispatch/alloc.h"
+#include "core/alloc.h"
 
 #include <stdlib.h>
 

@@ -4,11 +4,11 @@
  * read (HDTW_E_NONFINITE). Only a fully validated hdtw_job reaches the
  * router, and no output is written unless the whole call succeeds.
  */
-#include "dispatch/internal.h"
+#include "core/internal.h"
 
-#include "cpu/band.h"
+#include "cpu/cell.h"
 #include "cpu/scalar.h"
-#include "dispatch/alloc.h"
+#include "core/alloc.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -2,12 +2,12 @@
  * context.c — the context: creation from the environment, the backend
  * table, thread count and the small lookups (names, status texts).
  */
-#include "dispatch/internal.h"
+#include "core/internal.h"
 
 #include "cpu/cpu.h"
 #include "cpu/scalar.h"
-#include "dispatch/alloc.h"
-#include "dispatch/cpu_features.h"
+#include "core/alloc.h"
+#include "core/cpu_features.h"
 #ifdef HDTW_HAVE_OPENCL
 #include "opencl/opencl.h"
 #endif

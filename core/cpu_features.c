@@ -4,9 +4,9 @@
  * switch (an old kernel, a hypervisor masking them); then the instructions
  * fault or corrupt state, so both must agree before a backend is used.
  */
-#include "dispatch/cpu_features.h"
+#include "core/cpu_features.h"
 
-#include "dispatch/internal.h"
+#include "core/internal.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>

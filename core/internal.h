@@ -11,7 +11,7 @@
 #define HDTW_INTERNAL_H
 
 #include "hdtw.h"
-#include "dispatch/profile.h"
+#include "core/profile.h"
 
 #include <stddef.h>
 

@@ -7,7 +7,7 @@
  * the application's locale cannot change how "0.5" reads); anything wrong
  * leaves the built-in defaults in place.
  */
-#include "dispatch/profile.h"
+#include "core/profile.h"
 
 #include <fcntl.h>
 #include <math.h>

@@ -12,9 +12,9 @@
  * and the bytes term (pattern, windows, results over the bus) applies to an
  * OpenCL device only. AUTO runs the backend with the smallest estimate.
  */
-#include "dispatch/internal.h"
+#include "core/internal.h"
 
-#include "cpu/band.h"
+#include "cpu/cell.h"
 
 #include <math.h>
 

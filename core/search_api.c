@@ -1,14 +1,14 @@
 /*
  * search_api.c — the public entry points of z-normalisation and
  * subsequence search: arguments checked here, once (shapes first, then
- * values), as dispatch/api.c does for the distance calls.
+ * values), as core/api.c does for the distance calls.
  */
-#include "dispatch/internal.h"
+#include "core/internal.h"
 
-#include "cpu/band.h"
+#include "cpu/cell.h"
 #include "cpu/search.h"
 #include "cpu/znorm.h"
-#include "dispatch/cpu_features.h"
+#include "core/cpu_features.h"
 
 #include <math.h>
 

@@ -1,5 +1,5 @@
 /*
- * band.h — the cell arithmetic and band geometry every backend shares.
+ * cell.h — the cell arithmetic and band geometry every backend shares.
  *
  * Bit identity across backends rests on each cell being evaluated as
  *     cost = c(a_i, b_j)                 one rounded sub, then abs or one mul
@@ -8,8 +8,8 @@
  * it and all values are >= +0, so min is exact and order-free), but must
  * add the cost to the minimum, never pre-add or fuse.
  */
-#ifndef HDTW_CPU_BAND_H
-#define HDTW_CPU_BAND_H
+#ifndef HDTW_CPU_CELL_H
+#define HDTW_CPU_CELL_H
 
 #include "hdtw.h"
 
@@ -76,4 +76,4 @@ static inline size_t hdtw_band_cells(size_t m, size_t n, size_t w)
     return cells;
 }
 
-#endif /* HDTW_CPU_BAND_H */
+#endif /* HDTW_CPU_CELL_H */

@@ -5,7 +5,7 @@
 #ifndef HDTW_CPU_CPU_H
 #define HDTW_CPU_CPU_H
 
-#include "dispatch/internal.h"
+#include "core/internal.h"
 
 hdtw_status hdtw_avx2_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
 hdtw_status hdtw_avx512_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);

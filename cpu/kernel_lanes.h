@@ -2,7 +2,7 @@
  * kernel_lanes.h — inter-sequence lanes, included once per ISA (cpu/avx2.c,
  * cpu/avx512.c). VEC_WIDTH windows ride in the lanes of one vector and share
  * the pattern value a[i], broadcast; every lane is an independent DTW with
- * exactly the scalar reference's cell arithmetic (cpu/band.h).
+ * exactly the scalar reference's cell arithmetic (cpu/cell.h).
  *
  * The including file defines:
  *   VEC, VEC_WIDTH           vector type of VEC_WIDTH doubles
@@ -25,7 +25,7 @@
  * and its bottom row stored, in place (row[j + 1] is read as "up" before
  * the block's last row overwrites it).
  */
-#include "cpu/band.h"
+#include "cpu/cell.h"
 
 #include <math.h>
 #include <stddef.h>

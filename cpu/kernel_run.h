@@ -11,7 +11,7 @@
  * enough for the vectors to fill (DIAG_MIN_BAND), else one lane group whose
  * spare lanes repeat the pair.
  */
-#include "dispatch/alloc.h"
+#include "core/alloc.h"
 
 #include <stddef.h>
 #include <stdint.h>

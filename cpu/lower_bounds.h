@@ -26,7 +26,7 @@
 #ifndef HDTW_CPU_LOWER_BOUNDS_H
 #define HDTW_CPU_LOWER_BOUNDS_H
 
-#include "cpu/band.h"
+#include "cpu/cell.h"
 
 #include <stddef.h>
 

@@ -8,8 +8,8 @@
  */
 #include "cpu/scalar.h"
 
-#include "cpu/band.h"
-#include "dispatch/alloc.h"
+#include "cpu/cell.h"
+#include "core/alloc.h"
 
 #include <math.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
 #ifndef HDTW_CPU_SCALAR_H
 #define HDTW_CPU_SCALAR_H
 
-#include "dispatch/internal.h"
+#include "core/internal.h"
 
 /* hdtw_run_fn of the scalar backend: one window after another. */
 hdtw_status hdtw_scalar_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);

@@ -24,13 +24,13 @@
  */
 #include "cpu/search.h"
 
-#include "cpu/band.h"
+#include "cpu/cell.h"
 #include "cpu/lower_bounds.h"
 #include "cpu/search_lb.h"
 #include "cpu/topk.h"
 #include "cpu/znorm.h"
-#include "dispatch/alloc.h"
-#include "dispatch/internal.h"
+#include "core/alloc.h"
+#include "core/internal.h"
 
 #include <float.h>
 #include <math.h>

@@ -26,7 +26,7 @@
  */
 #include "cpu/topk.h"
 
-#include "dispatch/alloc.h"
+#include "core/alloc.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  */
 #include "opencl/runtime.h"
 
-#include "dispatch/alloc.h"
+#include "core/alloc.h"
 
 #include <limits.h>
 #include <string.h>

@@ -6,7 +6,7 @@
  */
 #include "opencl/runtime.h"
 
-#include "dispatch/alloc.h"
+#include "core/alloc.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #ifndef HDTW_OPENCL_H
 #define HDTW_OPENCL_H
 
-#include "dispatch/internal.h"
+#include "core/internal.h"
 
 /* Finds the device ctx->opencl_device names (or the default: the first GPU
  * with cl_khr_fp64, else the first other fp64 device) and attaches the

@@ -7,7 +7,7 @@
  */
 #include "opencl/runtime.h"
 
-#include "dispatch/alloc.h"
+#include "core/alloc.h"
 #include "opencl/kernels.h"
 
 #include <stdio.h>

@@ -14,7 +14,7 @@
  */
 #include "testutil.h"
 
-#include "dispatch/alloc.h"
+#include "core/alloc.h"
 
 #include <check.h>
 #include <math.h>

@@ -12,10 +12,10 @@
  */
 #include "testutil.h"
 
-#include "cpu/band.h"
+#include "cpu/cell.h"
 #include "cpu/scalar.h"
-#include "dispatch/cpu_features.h"
-#include "dispatch/internal.h"
+#include "core/cpu_features.h"
+#include "core/internal.h"
 
 #include <check.h>
 #include <stdio.h>

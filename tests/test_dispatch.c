@@ -6,10 +6,10 @@
  */
 #include "testutil.h"
 
-#include "cpu/band.h"
+#include "cpu/cell.h"
 #include "cpu/scalar.h"
-#include "dispatch/internal.h"
-#include "dispatch/profile.h"
+#include "core/internal.h"
+#include "core/profile.h"
 
 #include <check.h>
 #include <math.h>

@@ -12,8 +12,8 @@
  */
 #include "testutil.h"
 
-#include "cpu/band.h"
-#include "dispatch/internal.h"
+#include "cpu/cell.h"
+#include "core/internal.h"
 #include "opencl/opencl.h"
 
 #include <check.h>

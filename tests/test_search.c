@@ -11,8 +11,8 @@
 #include "cpu/lower_bounds.h"
 #include "cpu/znorm.h"
 #include "cpu/search_lb.h"
-#include "dispatch/cpu_features.h"
-#include "dispatch/internal.h"
+#include "core/cpu_features.h"
+#include "core/internal.h"
 
 #include <check.h>
 #include <math.h>

@@ -3,7 +3,7 @@
  */
 #include "bench.h"
 
-#include "cpu/band.h"
+#include "cpu/cell.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -5,13 +5,13 @@
  * (one pair; many windows) and fits  t = overhead + cells * s [+ bytes * b]
  * by least squares on relative errors (so a 1 us call weighs as much as a
  * 1 s call: the router must be right at every size). The fitted numbers are
- * written in the profile format of dispatch/profile.h.
+ * written in the profile format of core/profile.h.
  */
 #include "bench_sweep.h"
 
-#include "bench/walk.h"
+#include "walk.h"
 #include "bench_report.h"
-#include "dispatch/profile.h"
+#include "core/profile.h"
 
 #include <errno.h>
 #include <math.h>

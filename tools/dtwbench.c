@@ -10,7 +10,7 @@
  * Exit status: 0 all identical, 1 a mismatch or a failed call, 2 usage.
  */
 #include "bench.h"
-#include "bench/walk.h"
+#include "walk.h"
 #include "bench_js.h"
 #include "bench_report.h"
 #include "bench_sweep.h"

@@ -8,7 +8,7 @@
 /* without this the compiler may fuse d * d + best into an fma */
 #pragma OPENCL FP_CONTRACT OFF
 
-/* Exactly cpu/band.h: the built-in min() is undefined for infinities, and
+/* Exactly cpu/cell.h: the built-in min() is undefined for infinities, and
  * every value here is >= +0 or +inf, so this order-free form is exact. */
 inline double dtw_min2(double x, double y)
 {

@@ -4,8 +4,8 @@
  * [-1, 1)), so the C programs and JavaScript time the same numbers and can
  * compare their results bit for bit.
  */
-#ifndef HDTW_BENCH_WALK_H
-#define HDTW_BENCH_WALK_H
+#ifndef HDTW_TOOLS_COMMON_WALK_H
+#define HDTW_TOOLS_COMMON_WALK_H
 
 #include <stddef.h>
 #include <stdint.h>
