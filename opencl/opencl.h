@@ -33,14 +33,15 @@ hdtw_status hdtw_opencl_current_device(const hdtw_ctx *ctx,
  * batches. */
 void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows);
 
-/* Test hook: which kernel the next jobs use. */
+/* Test hook: which kernel the next jobs use, and its shape. */
 typedef enum {
-    HDTW_OPENCL_KERNEL_AUTO = 0,   /* local-memory wavefront when it fits */
-    HDTW_OPENCL_KERNEL_GPU_SHAPE,  /* the same, shaped as on a GPU (a
-                                      work-item per diagonal cell) even
-                                      on a CPU device */
-    HDTW_OPENCL_KERNEL_GLOBAL      /* always the global-memory wavefront */
+    HDTW_OPENCL_KERNEL_AUTO = 0,   /* chosen by device and job */
+    HDTW_OPENCL_KERNEL_ROWS,       /* one work-item per window (dtw_rows) */
+    HDTW_OPENCL_KERNEL_TEAM        /* a team per window (dtw_rows_team) */
 } hdtw_opencl_kernel;
-void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel);
+/* team: work-items per window for the team kernel; group: work-items per
+ * work-group (a multiple of team); 0 = as the backend would choose. */
+void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel,
+                              size_t team, size_t group);
 
 #endif

@@ -62,19 +62,95 @@ static hdtw_fault fault_from_env(void)
     return HDTW_FAULT_NONE; /* a test aid: unknown values inject nothing */
 }
 
+static void release_buffer(hdtw_cl_buffer *buf)
+{
+    if (buf->mem)
+        clReleaseMemObject(buf->mem);
+    *buf = (hdtw_cl_buffer){ 0 };
+}
+
+static void release_pinned(cl_command_queue queue, hdtw_cl_pinned *buf)
+{
+    if (buf->host)
+        clEnqueueUnmapMemObject(queue, buf->mem, buf->host, 0, NULL, NULL);
+    if (buf->mem) {
+        clFinish(queue);
+        clReleaseMemObject(buf->mem);
+    }
+    *buf = (hdtw_cl_pinned){ 0 };
+}
+
+static void release_buffers(struct hdtw_opencl *cl)
+{
+    hdtw_cl_buffer *device[] = { &cl->pattern, &cl->series, &cl->out,
+                                 &cl->slots };
+    for (size_t b = 0; b < sizeof device / sizeof *device; b++)
+        release_buffer(device[b]);
+    for (size_t s = 0; s < HDTW_CL_STAGES; s++)
+        release_pinned(cl->queue, &cl->stage[s]);
+    release_pinned(cl->queue, &cl->results);
+}
+
+static cl_int create_buffer(struct hdtw_opencl *cl, cl_mem_flags flags,
+                            size_t bytes, cl_mem *mem)
+{
+    cl_int err = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+    if (cl->fault != HDTW_FAULT_ALLOC)
+        *mem = clCreateBuffer(cl->context, flags, bytes, NULL, &err);
+    return err;
+}
+
+hdtw_status hdtw_cl_buffer_fit(hdtw_ctx *ctx, hdtw_cl_buffer *buf,
+                               cl_mem_flags flags, size_t bytes)
+{
+    if (buf->bytes >= bytes)
+        return HDTW_OK;
+    release_buffer(buf);
+    cl_int err = create_buffer(ctx->opencl, flags, bytes, &buf->mem);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, "clCreateBuffer", err);
+    buf->bytes = bytes;
+    return HDTW_OK;
+}
+
+hdtw_status hdtw_cl_pinned_fit(hdtw_ctx *ctx, hdtw_cl_pinned *buf,
+                               size_t bytes)
+{
+    struct hdtw_opencl *cl = ctx->opencl;
+    if (buf->bytes >= bytes)
+        return HDTW_OK;
+    release_pinned(cl->queue, buf);
+    cl_int err = create_buffer(cl, CL_MEM_ALLOC_HOST_PTR | CL_MEM_READ_WRITE,
+                               bytes, &buf->mem);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, "clCreateBuffer (pinned)", err);
+    buf->host = clEnqueueMapBuffer(cl->queue, buf->mem, CL_TRUE,
+                                   CL_MAP_READ | CL_MAP_WRITE, 0, bytes, 0,
+                                   NULL, NULL, &err);
+    if (err != CL_SUCCESS) {
+        buf->host = NULL;
+        release_pinned(cl->queue, buf);
+        return hdtw_cl_fail(ctx, "clEnqueueMapBuffer", err);
+    }
+    buf->bytes = bytes;
+    return HDTW_OK;
+}
+
 static void release_objects(struct hdtw_opencl *cl)
 {
-    if (cl->global_kernel)
-        clReleaseKernel(cl->global_kernel);
-    if (cl->local_kernel)
-        clReleaseKernel(cl->local_kernel);
+    if (cl->queue)
+        release_buffers(cl);
+    if (cl->team_kernel)
+        clReleaseKernel(cl->team_kernel);
+    if (cl->rows_kernel)
+        clReleaseKernel(cl->rows_kernel);
     if (cl->program)
         clReleaseProgram(cl->program);
     if (cl->queue)
         clReleaseCommandQueue(cl->queue);
     if (cl->context)
         clReleaseContext(cl->context);
-    cl->global_kernel = cl->local_kernel = NULL;
+    cl->team_kernel = cl->rows_kernel = NULL;
     cl->program = NULL;
     cl->queue = NULL;
     cl->context = NULL;
@@ -176,11 +252,11 @@ static hdtw_status build_objects(hdtw_ctx *ctx)
         return hdtw_cl_fail(ctx, "clCreateCommandQueue", err);
     hdtw_status status = build_program(ctx);
     if (status == HDTW_OK)
-        status = make_kernel(ctx, HDTW_KERNEL_LOCAL, &cl->local_kernel,
-                             &cl->local_kernel_group);
+        status = make_kernel(ctx, HDTW_KERNEL_ROWS, &cl->rows_kernel,
+                             &cl->rows_kernel_group);
     if (status == HDTW_OK)
-        status = make_kernel(ctx, HDTW_KERNEL_GLOBAL, &cl->global_kernel,
-                             &cl->global_kernel_group);
+        status = make_kernel(ctx, HDTW_KERNEL_TEAM, &cl->team_kernel,
+                             &cl->team_kernel_group);
     return status;
 }
 
@@ -189,7 +265,7 @@ hdtw_status hdtw_cl_prepare(hdtw_ctx *ctx)
     struct hdtw_opencl *cl = ctx->opencl;
     if (cl->broken)
         return HDTW_E_DEVICE; /* the reason is still in the last error */
-    if (cl->global_kernel)
+    if (cl->team_kernel)
         return HDTW_OK;
     hdtw_status status = build_objects(ctx);
     if (status != HDTW_OK) {
@@ -207,8 +283,12 @@ void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows)
         ctx->opencl->chunk_limit = windows;
 }
 
-void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel)
+void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel,
+                              size_t team, size_t group)
 {
-    if (ctx->opencl)
+    if (ctx->opencl) {
         ctx->opencl->kernel = kernel;
+        ctx->opencl->forced_team = team;
+        ctx->opencl->forced_group = group;
+    }
 }

@@ -1,7 +1,7 @@
 /*
  * test_opencl.c — the OpenCL backend against cpu/scalar, bit for bit
  * (memcmp), over randomized batches, sliding windows and long pairs, both
- * kernels, chunked runs; every injected fault falls back to the CPU with
+ * kernels at two work-group sizes, chunked runs; every injected fault falls back to the CPU with
  * the same bits; device selection. Needs an OpenCL device with fp64 (PoCL
  * in CI: scripts/install-deps installs pocl-opencl-icd).
  *
@@ -115,12 +115,23 @@ static shape random_batch_shape(test_rng *r, size_t budget)
     return s;
 }
 
+/* Kernel shapes the batch test runs: the device's own choice, then both
+ * kernels at two work-group sizes each (no result may depend on them). */
+static const struct {
+    hdtw_opencl_kernel kernel;
+    size_t team, group;
+} shapes[] = {
+    { HDTW_OPENCL_KERNEL_AUTO, 0, 0 },  { HDTW_OPENCL_KERNEL_ROWS, 0, 5 },
+    { HDTW_OPENCL_KERNEL_ROWS, 0, 64 }, { HDTW_OPENCL_KERNEL_TEAM, 3, 12 },
+    { HDTW_OPENCL_KERNEL_TEAM, 8, 64 },
+};
+
 START_TEST(batch_matches_scalar)
 {
     test_rng r = { 0x0c1b47c4u + (uint64_t)_i };
     hdtw_ctx *ctx = create_ctx();
-    if (_i == 2) /* a GPU's work-group shape, on whatever device this is */
-        hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_GPU_SHAPE);
+    hdtw_opencl_force_kernel(ctx, shapes[_i].kernel, shapes[_i].team,
+                             shapes[_i].group);
     for (size_t used = 0, job = 0; used < CELL_BUDGET && job < 60; job++) {
         shape s = random_batch_shape(&r, CELL_BUDGET / 8);
         check_random_data(ctx, &r, &s);
@@ -143,12 +154,13 @@ START_TEST(sliding_matches_scalar)
 }
 END_TEST
 
-/* The global-memory wavefront (long windows and pairs) on batch shapes. */
-START_TEST(global_kernel_matches_scalar)
+/* The team kernel (few windows, long pairs) on batch shapes, with one
+ * lane and with lanes that outnumber the rows' chunks. */
+START_TEST(team_kernel_matches_scalar)
 {
     test_rng r = { 0x910ba1u + (uint64_t)_i };
     hdtw_ctx *ctx = create_ctx();
-    hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_GLOBAL);
+    hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_TEAM, _i ? 13 : 1, 0);
     for (int job = 0; job < 25; job++) {
         shape s = random_batch_shape(&r, CELL_BUDGET / 60);
         s.count = s.count > 64 ? 64 : s.count;
@@ -176,10 +188,10 @@ START_TEST(long_pairs_match_scalar)
         shape s = { { pairs[p].cost, pairs[p].band }, pairs[p].m, pairs[p].n,
                     1, pairs[p].n };
         check_random_data(ctx, &r, &s);
-        if (p < 2) { /* the same pairs through the global kernel */
-            hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_GLOBAL);
+        if (p < 2) { /* the same pairs through a team of 64 lanes */
+            hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_TEAM, 64, 64);
             check_random_data(ctx, &r, &s);
-            hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_AUTO);
+            hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_AUTO, 0, 0);
         }
     }
     hdtw_destroy(ctx);
@@ -211,7 +223,7 @@ START_TEST(chunked_batches_match_scalar)
     hdtw_ctx *ctx = create_ctx();
     hdtw_opencl_set_chunk_limit(ctx, 1 + (size_t)_i * 6);
     if (_i % 2)
-        hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_GLOBAL);
+        hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_TEAM, 4, 0);
     for (int job = 0; job < 6; job++) {
         shape s = { random_params(&r, 40, 50), 40, 50, test_range(&r, 1, 90),
                     test_range(&r, 1, 60) };
@@ -326,9 +338,10 @@ static Suite *opencl_suite(void)
     Suite *s = suite_create("opencl");
     TCase *exact = tcase_create("bit-identical");
     tcase_set_timeout(exact, 300);
-    tcase_add_loop_test(exact, batch_matches_scalar, 0, 3);
+    tcase_add_loop_test(exact, batch_matches_scalar, 0,
+                        sizeof shapes / sizeof *shapes);
     tcase_add_loop_test(exact, sliding_matches_scalar, 0, 2);
-    tcase_add_loop_test(exact, global_kernel_matches_scalar, 0, 2);
+    tcase_add_loop_test(exact, team_kernel_matches_scalar, 0, 2);
     tcase_add_test(exact, long_pairs_match_scalar);
     tcase_add_test(exact, degenerate_lengths_match_scalar);
     tcase_add_loop_test(exact, chunked_batches_match_scalar, 0, 2);

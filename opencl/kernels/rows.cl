@@ -1,0 +1,250 @@
+/*
+ * rows.cl -- every job (batches, sliding windows, long pairs) as a
+ * register-tiled sweep: the columns of a window are cut into blocks of
+ * DTW_R columns; a work-item holds one block's window values and the
+ * block's cells of the current pattern row in private registers, and walks
+ * down the rows of the band, DTW_R cells per row. What crosses from one
+ * block to the next is the block's last column, one value per row, kept in
+ * a "slot" in global memory laid out [row][window] so that neighbouring
+ * windows' work-items touch neighbouring addresses.
+ *
+ * dtw_rows: a work-item sweeps its window alone, block after block (many
+ * windows: one work-item each, windows on NDRange dimension 0).
+ * dtw_rows_team: a team of `team` work-items per window (few windows, long
+ * pairs). Lane t takes blocks t, t + team, ...; the rows are cut into
+ * chunks of DTW_C and the team runs as a skewed pipeline, lane t working
+ * on chunk x of its block at step (round * period + t + x), with one
+ * barrier per step: lane t reads the chunk its left neighbour finished the
+ * step before. One launch per job.
+ *
+ * Cells outside the band are +inf; the band is handled per row span (rows
+ * whose DTW_R cells are all in the band take the plain path), never per
+ * cell in the plain path.
+ */
+#ifndef DTW_R
+#define DTW_R 8   /* columns per block: registers per work-item */
+#endif
+#ifndef DTW_C
+#define DTW_C 16  /* rows per pipeline step of a team */
+#endif
+
+/* One row i of a block: col holds D(i-1, j0..j0+R-1) and becomes
+ * D(i, j0..); left = D(i, j0-1), diag = D(i-1, j0-1). Returns D(i, j0+R-1).
+ * `masked`: cells outside the band |i - j| <= w become +inf. */
+inline double dtw_block_row(double col[DTW_R], const double y[DTW_R],
+                            double x, double left, double diag, int squared,
+                            int masked, int i, int j0, int w)
+{
+#pragma unroll
+    for (int r = 0; r < DTW_R; r++) {
+        double up = col[r];
+        double v = dtw_cell(x, y[r], dtw_min2(dtw_min2(up, left), diag),
+                            squared);
+        if (masked)
+            v = (j0 + r >= i - w && j0 + r <= i + w) ? v : INFINITY;
+        diag = up;
+        col[r] = v;
+        left = v;
+    }
+    return left;
+}
+
+/* Rows [ra, rb) of the block at column j0; slot[i * pitch] holds
+ * D(i, j0-1) on entry (+inf where never written) and D(i, j0+R-1) on
+ * return. *diag is D(ra-1, j0-1) on entry, D(rb-1, j0-1) on return. The
+ * rows split into those whose cells leave the band on the right, those
+ * wholly inside, and those leaving it on the left. One definition per
+ * address space of the pattern (OpenCL C 1.2 has no generic pointers). */
+#define DTW_DEFINE_ROW_SPAN(NAME, SPACE)                                      \
+inline void NAME(double col[DTW_R], const double y[DTW_R],                    \
+                 SPACE const double *pattern, __global double *in,            \
+                 __global double *out, ulong pitch, int ra, int rb, int j0,   \
+                 int w, int squared, double *diag)                            \
+{                                                                             \
+    int plain_from = clamp(j0 + DTW_R - 1 - w, ra, rb);                       \
+    int plain_to = clamp(j0 + w + 1, plain_from, rb);                         \
+    double d = *diag;                                                         \
+    for (int i = ra; i < rb; i++) {                                           \
+        int masked = i < plain_from || i >= plain_to;                         \
+        double left = in[i * pitch];                                          \
+        double last = masked                                                  \
+            ? dtw_block_row(col, y, pattern[i], left, d, squared, 1, i, j0, w)\
+            : dtw_block_row(col, y, pattern[i], left, d, squared, 0, i, j0, w);\
+        out[i * pitch] = last;                                                \
+        d = left;                                                             \
+    }                                                                         \
+    *diag = d;                                                                \
+}
+DTW_DEFINE_ROW_SPAN(dtw_row_span_local, __local)
+DTW_DEFINE_ROW_SPAN(dtw_row_span_global, __global)
+
+/* Rows of the band that meet columns j0 .. j0+R-1. */
+inline int dtw_block_first_row(int j0, int w)
+{
+    return max(0, j0 - w);
+}
+
+inline int dtw_block_last_row(int j0, int m, int w)
+{
+    return min(m - 1, j0 + DTW_R - 1 + w);
+}
+
+/* Loads the block's window values (the last column repeated past n: those
+ * cells are computed but never read) and sets the row above to +inf. */
+inline void dtw_block_start(double col[DTW_R], double y[DTW_R],
+                            __global const double *window, int j0, int n)
+{
+#pragma unroll
+    for (int r = 0; r < DTW_R; r++) {
+        y[r] = window[min(j0 + r, n - 1)];
+        col[r] = INFINITY;
+    }
+}
+
+/* D(first - 1, j0 - 1): the slot's row, or the origin's predecessor 0. */
+inline double dtw_block_diag(__global const double *in, ulong pitch,
+                             int first, int j0)
+{
+    if (first > 0)
+        return in[(first - 1) * pitch];
+    return j0 == 0 ? 0.0 : INFINITY;
+}
+
+/* D(m-1, n-1) from the registers of the block holding column n-1, after
+ * its last row: a select per register, no indexed private array. */
+inline double dtw_block_result(const double col[DTW_R], int j0, int n)
+{
+    double result = INFINITY;
+#pragma unroll
+    for (int r = 0; r < DTW_R; r++)
+        result = j0 + r == n - 1 ? col[r] : result;
+    return result;
+}
+
+inline void dtw_fill_inf(__global double *slot, ulong pitch, int m)
+{
+    for (int i = 0; i < m; i++)
+        slot[i * pitch] = INFINITY;
+}
+
+/* One work-item sweeps its window block by block; its slot is updated in
+ * place (each row is read before it is written). */
+inline double dtw_sweep(__local const double *pattern, int m,
+                        __global const double *window, int n, int w,
+                        int squared, __global double *slot, ulong pitch)
+{
+    double col[DTW_R], y[DTW_R];
+    int j0 = 0;
+    for (; j0 < n; j0 += DTW_R) {
+        int first = dtw_block_first_row(j0, w);
+        int last = dtw_block_last_row(j0, m, w);
+        double diag = dtw_block_diag(slot, pitch, first, j0);
+        dtw_block_start(col, y, window, j0, n);
+        dtw_row_span_local(col, y, pattern, slot, slot, pitch, first,
+                           last + 1, j0, w, squared, &diag);
+    }
+    return dtw_block_result(col, j0 - DTW_R, n);
+}
+
+/* Global arguments 0..8 are those of every hdtw kernel; slots holds m
+ * doubles per window, [row][window]; lpattern m doubles. */
+__kernel void dtw_rows(__global const double *pattern, int m,
+                       __global const double *series, int n, ulong stride,
+                       int count, int band, int squared,
+                       __global double *out, __global double *slots,
+                       __local double *lpattern)
+{
+    for (int i = get_local_id(0); i < m; i += get_local_size(0))
+        lpattern[i] = pattern[i];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    int k = get_global_id(0);
+    if (k >= count)
+        return;
+    __global const double *window = series + (ulong)k * stride;
+    __global double *slot = slots + k;
+    ulong pitch = (ulong)count;
+    dtw_fill_inf(slot, pitch, m);
+    /* two copies of the sweep, each with the cost fixed */
+    out[k] = squared ? dtw_sweep(lpattern, m, window, n, band, 1, slot, pitch)
+                     : dtw_sweep(lpattern, m, window, n, band, 0, slot, pitch);
+}
+
+/* The state of one lane of a team between pipeline steps. */
+typedef struct {
+    double col[DTW_R], y[DTW_R];
+    double diag;
+} dtw_lane;
+
+/* Chunk x of block c for one lane: starts the block on its first chunk,
+ * then runs the chunk's rows of the band. */
+inline void dtw_team_chunk(dtw_lane *s, __global const double *pattern, int m,
+                           __global const double *window, int n, int w,
+                           int squared, __global double *in,
+                           __global double *out, ulong pitch, int c, int x)
+{
+    int j0 = c * DTW_R;
+    int first = dtw_block_first_row(j0, w);
+    int last = dtw_block_last_row(j0, m, w);
+    int ra = max(first, x * DTW_C), rb = min(last + 1, (x + 1) * DTW_C);
+    if (x == 0)
+        dtw_block_start(s->col, s->y, window, j0, n);
+    if (ra >= rb)
+        return;
+    if (ra == first)
+        s->diag = dtw_block_diag(in, pitch, first, j0);
+    dtw_row_span_global(s->col, s->y, pattern, in, out, pitch, ra, rb, j0, w,
+                        squared, &s->diag);
+}
+
+/* Work-item g is lane g % team of window g / team; a work-group holds
+ * whole teams. slots: 2 * team slots of m doubles per window (a lane's
+ * slot alternates between rounds, so a lane never overwrites what its
+ * right neighbour has yet to read), [slot][row][window]. */
+__kernel void dtw_rows_team(__global const double *pattern, int m,
+                            __global const double *series, int n,
+                            ulong stride, int count, int band, int squared,
+                            __global double *out, __global double *slots,
+                            int team)
+{
+    int g = get_global_id(0);
+    int lane = g % team, k = g / team;
+    int active = k < count;
+    ulong pitch = (ulong)count;
+    __global double *base = slots + (active ? k : 0);
+    if (active) {
+        dtw_fill_inf(base + (ulong)(2 * lane) * m * pitch, pitch, m);
+        dtw_fill_inf(base + (ulong)(2 * lane + 1) * m * pitch, pitch, m);
+    }
+    barrier(CLK_GLOBAL_MEM_FENCE);
+
+    __global const double *window = series + (active ? (ulong)k * stride : 0);
+    int chunks = (m + DTW_C - 1) / DTW_C;
+    int period = max(chunks, team);
+    int blocks = (n + DTW_R - 1) / DTW_R;
+    int last_block = blocks - 1;
+    int steps = (last_block / team) * period + last_block % team + chunks;
+    dtw_lane s;
+    for (int step = 0; step < steps; step++) {
+        int rel = step - lane;
+        int round = rel / period, x = rel % period;
+        int c = lane + round * team;
+        if (active && rel >= 0 && x < chunks && c < blocks) {
+            /* lane t reads lane t-1's slot of this round; lane 0 reads the
+             * last lane's slot of the round before */
+            int from = lane > 0 ? 2 * (lane - 1) + (round & 1)
+                                : 2 * (team - 1) + ((round + 1) & 1);
+            __global double *in = base + (ulong)from * m * pitch;
+            __global double *out_slot =
+                base + (ulong)(2 * lane + (round & 1)) * m * pitch;
+            if (squared) /* a copy of the chunk per cost */
+                dtw_team_chunk(&s, pattern, m, window, n, band, 1, in,
+                               out_slot, pitch, c, x);
+            else
+                dtw_team_chunk(&s, pattern, m, window, n, band, 0, in,
+                               out_slot, pitch, c, x);
+            if (c == last_block && x == chunks - 1)
+                out[k] = dtw_block_result(s.col, c * DTW_R, n);
+        }
+        barrier(CLK_GLOBAL_MEM_FENCE);
+    }
+}
