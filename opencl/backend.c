@@ -102,7 +102,7 @@ static size_t chunk_windows(const struct hdtw_opencl *cl, const hdtw_job *job,
      * SIZE_MAX + 1 would wrap to a zero divisor below */
     size_t step = job->count > 1 ? job->stride : 1;
     size_t per_window = step + 1 + p->slot_doubles;
-    size_t fixed = job->m + job->n;
+    size_t fixed = job->m + job->n + cl->lanes * p->slot_doubles;
     if (job->n > max_doubles || p->slot_doubles > max_doubles ||
         fixed >= budget)
         return 0;
@@ -135,7 +135,8 @@ static hdtw_status fit_buffers(hdtw_ctx *ctx, const hdtw_job *job,
         s = hdtw_cl_buffer_fit(ctx, &cl->out, CL_MEM_WRITE_ONLY, p->chunk * d);
     if (s == HDTW_OK)
         s = hdtw_cl_buffer_fit(ctx, &cl->slots, CL_MEM_READ_WRITE,
-                               p->slot_doubles * p->chunk * d);
+                               p->slot_doubles *
+                                   round_up(p->chunk, cl->lanes) * d);
     for (size_t h = 0; h < HDTW_CL_STAGES && s == HDTW_OK; h++)
         s = hdtw_cl_pinned_fit(ctx, &cl->stage[h], span * d);
     if (s == HDTW_OK)
@@ -179,7 +180,8 @@ static hdtw_status launch(hdtw_ctx *ctx, const hdtw_job *job, const plan *p,
     if (err != CL_SUCCESS)
         return hdtw_cl_fail(ctx, "clSetKernelArg", err);
     size_t local = p->group;
-    size_t global = round_up(count * p->team, local);
+    size_t items = (count + cl->lanes - 1) / cl->lanes * p->team;
+    size_t global = round_up(items, local);
     err = cl->fault == HDTW_FAULT_ENQUEUE
               ? CL_OUT_OF_RESOURCES
               : clEnqueueNDRangeKernel(cl->queue, k, 1, NULL, &global, &local,

@@ -204,9 +204,29 @@ static hdtw_status build_failed(hdtw_ctx *ctx, cl_int err)
     return HDTW_E_DEVICE;
 }
 
+/* Windows per work-item (DTW_LANES of opencl/kernels/cell.cl): 1 on GPUs;
+ * on CPU devices the native double vector width, since their compilers
+ * vectorise across work-items only for kernels without loops. */
+static size_t lanes_for(const hdtw_cl_device *dev)
+{
+    cl_uint width = 1;
+    if (!dev->is_cpu ||
+        clGetDeviceInfo(dev->device, CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE,
+                        sizeof width, &width, NULL) != CL_SUCCESS)
+        return 1;
+    size_t lanes = 1;
+    while (lanes * 2 <= width && lanes < 8)
+        lanes *= 2;
+    return lanes;
+}
+
 static hdtw_status build_program(hdtw_ctx *ctx)
 {
     struct hdtw_opencl *cl = ctx->opencl;
+    char options[sizeof build_options + 32];
+    cl->lanes = lanes_for(&cl->dev);
+    snprintf(options, sizeof options, "%s -DDTW_LANES=%zu", build_options,
+             cl->lanes);
     const char *sources[] = { hdtw_opencl_source, build_fault_source };
     cl_uint nsources = cl->fault == HDTW_FAULT_BUILD ? 2 : 1;
     cl_int err;
@@ -214,8 +234,8 @@ static hdtw_status build_program(hdtw_ctx *ctx)
                                             NULL, &err);
     if (err != CL_SUCCESS)
         return hdtw_cl_fail(ctx, "clCreateProgramWithSource", err);
-    err = clBuildProgram(cl->program, 1, &cl->dev.device, build_options,
-                         NULL, NULL);
+    err = clBuildProgram(cl->program, 1, &cl->dev.device, options, NULL,
+                         NULL);
     if (err != CL_SUCCESS)
         return build_failed(ctx, err);
     return HDTW_OK;

@@ -65,6 +65,7 @@ struct hdtw_opencl {
     cl_kernel rows_kernel, team_kernel;
     size_t rows_kernel_group;      /* CL_KERNEL_WORK_GROUP_SIZE */
     size_t team_kernel_group;
+    size_t lanes;                  /* windows per work-item (DTW_LANES) */
     int broken;                    /* the build failed: do not retry */
     /* grown on demand, kept until the context is destroyed */
     hdtw_cl_buffer pattern, series, out, slots;

@@ -7,18 +7,47 @@
 /* without this the compiler may fuse d * d + best into an fma */
 #pragma OPENCL FP_CONTRACT OFF
 
-/* Exactly cpu/cell.h: the built-in min() is undefined for infinities, and
- * every value here is >= +0 or +inf, so this order-free form is exact. */
-inline double dtw_min2(double x, double y)
+/* A work-item may run DTW_LANES windows side by side in the lanes of a
+ * vector (the host sets it: 1 on GPUs, where the hardware vectorises
+ * across work-items; the native double vector width on CPU devices, whose
+ * compilers do not vectorise kernels with loops). */
+#ifndef DTW_LANES
+#define DTW_LANES 1
+#endif
+#if DTW_LANES == 1
+typedef double dvec;
+#define dtw_vload(p) (*(p))
+#define dtw_vstore(v, p) (*(p) = (v))
+#elif DTW_LANES == 2
+typedef double2 dvec;
+#define dtw_vload(p) vload2(0, (p))
+#define dtw_vstore(v, p) vstore2((v), 0, (p))
+#elif DTW_LANES == 4
+typedef double4 dvec;
+#define dtw_vload(p) vload4(0, (p))
+#define dtw_vstore(v, p) vstore4((v), 0, (p))
+#elif DTW_LANES == 8
+typedef double8 dvec;
+#define dtw_vload(p) vload8(0, (p))
+#define dtw_vstore(v, p) vstore8((v), 0, (p))
+#else
+#error DTW_LANES must be 1, 2, 4 or 8
+#endif
+#define DTW_INF ((dvec)(INFINITY))
+
+/* Exactly cpu/cell.h, lane by lane: the built-in min() is undefined for
+ * infinities, and every value here is >= +0 or +inf, so this order-free
+ * form is exact. */
+inline dvec dtw_min2(dvec x, dvec y)
 {
     return y < x ? y : x;
 }
 
 /* One rounded subtraction, then fabs or one multiply, then one rounded
  * addition of the best predecessor: the cell of DESIGN.md section 1. */
-inline double dtw_cell(double x, double y, double best, int squared)
+inline dvec dtw_cell(double x, dvec y, dvec best, int squared)
 {
-    double d = x - y;
-    double cost = squared ? d * d : fabs(d);
+    dvec d = x - y;
+    dvec cost = squared ? d * d : fabs(d);
     return cost + best;
 }

@@ -31,17 +31,17 @@
 /* One row i of a block: col holds D(i-1, j0..j0+R-1) and becomes
  * D(i, j0..); left = D(i, j0-1), diag = D(i-1, j0-1). Returns D(i, j0+R-1).
  * `masked`: cells outside the band |i - j| <= w become +inf. */
-inline double dtw_block_row(double col[DTW_R], const double y[DTW_R],
-                            double x, double left, double diag, int squared,
-                            int masked, int i, int j0, int w)
+inline dvec dtw_block_row(dvec col[DTW_R], const dvec y[DTW_R], double x,
+                          dvec left, dvec diag, int squared, int masked,
+                          int i, int j0, int w)
 {
 #pragma unroll
     for (int r = 0; r < DTW_R; r++) {
-        double up = col[r];
-        double v = dtw_cell(x, y[r], dtw_min2(dtw_min2(up, left), diag),
-                            squared);
-        if (masked)
-            v = (j0 + r >= i - w && j0 + r <= i + w) ? v : INFINITY;
+        dvec up = col[r];
+        dvec v = dtw_cell(x, y[r], dtw_min2(dtw_min2(up, left), diag),
+                          squared);
+        if (masked && (j0 + r < i - w || j0 + r > i + w))
+            v = DTW_INF;
         diag = up;
         col[r] = v;
         left = v;
@@ -56,21 +56,21 @@ inline double dtw_block_row(double col[DTW_R], const double y[DTW_R],
  * wholly inside, and those leaving it on the left. One definition per
  * address space of the pattern (OpenCL C 1.2 has no generic pointers). */
 #define DTW_DEFINE_ROW_SPAN(NAME, SPACE)                                      \
-inline void NAME(double col[DTW_R], const double y[DTW_R],                    \
+inline void NAME(dvec col[DTW_R], const dvec y[DTW_R],                        \
                  SPACE const double *pattern, __global double *in,            \
                  __global double *out, ulong pitch, int ra, int rb, int j0,   \
-                 int w, int squared, double *diag)                            \
+                 int w, int squared, dvec *diag)                              \
 {                                                                             \
     int plain_from = clamp(j0 + DTW_R - 1 - w, ra, rb);                       \
     int plain_to = clamp(j0 + w + 1, plain_from, rb);                         \
-    double d = *diag;                                                         \
+    dvec d = *diag;                                                           \
     for (int i = ra; i < rb; i++) {                                           \
         int masked = i < plain_from || i >= plain_to;                         \
-        double left = in[i * pitch];                                          \
-        double last = masked                                                  \
+        dvec left = dtw_vload(in + i * pitch);                                \
+        dvec last = masked                                                    \
             ? dtw_block_row(col, y, pattern[i], left, d, squared, 1, i, j0, w)\
             : dtw_block_row(col, y, pattern[i], left, d, squared, 0, i, j0, w);\
-        out[i * pitch] = last;                                                \
+        dtw_vstore(last, out + i * pitch);                                    \
         d = left;                                                             \
     }                                                                         \
     *diag = d;                                                                \
@@ -89,32 +89,68 @@ inline int dtw_block_last_row(int j0, int m, int w)
     return min(m - 1, j0 + DTW_R - 1 + w);
 }
 
+/* The work-item's windows: DTW_LANES consecutive ones from k0, the last
+ * real one repeated past count (computed, never stored). */
+typedef struct {
+    __global const double *series;
+    ulong stride, k0;
+    int count;
+} dtw_windows;
+
+/* Column j of every lane's window. */
+inline dvec dtw_column(dtw_windows w, int j)
+{
+#if DTW_LANES == 1
+    return w.series[w.k0 * w.stride + j];
+#else
+    double v[DTW_LANES];
+    for (int l = 0; l < DTW_LANES; l++)
+        v[l] = w.series[min(w.k0 + l, (ulong)w.count - 1) * w.stride + j];
+    return dtw_vload(v);
+#endif
+}
+
 /* Loads the block's window values (the last column repeated past n: those
  * cells are computed but never read) and sets the row above to +inf. */
-inline void dtw_block_start(double col[DTW_R], double y[DTW_R],
-                            __global const double *window, int j0, int n)
+inline void dtw_block_start(dvec col[DTW_R], dvec y[DTW_R], dtw_windows win,
+                            int j0, int n)
 {
 #pragma unroll
     for (int r = 0; r < DTW_R; r++) {
-        y[r] = window[min(j0 + r, n - 1)];
-        col[r] = INFINITY;
+        y[r] = dtw_column(win, min(j0 + r, n - 1));
+        col[r] = DTW_INF;
     }
 }
 
+/* Each lane's distance into out, for the lanes that are real windows. */
+inline void dtw_store_result(__global double *out, dtw_windows win,
+                             dvec result)
+{
+#if DTW_LANES == 1
+    out[win.k0] = result;
+#else
+    double v[DTW_LANES];
+    dtw_vstore(result, v);
+    for (int l = 0; l < DTW_LANES; l++)
+        if (win.k0 + l < (ulong)win.count)
+            out[win.k0 + l] = v[l];
+#endif
+}
+
 /* D(first - 1, j0 - 1): the slot's row, or the origin's predecessor 0. */
-inline double dtw_block_diag(__global const double *in, ulong pitch,
-                             int first, int j0)
+inline dvec dtw_block_diag(__global const double *in, ulong pitch,
+                           int first, int j0)
 {
     if (first > 0)
-        return in[(first - 1) * pitch];
-    return j0 == 0 ? 0.0 : INFINITY;
+        return dtw_vload(in + (first - 1) * pitch);
+    return (dvec)(j0 == 0 ? 0.0 : INFINITY);
 }
 
 /* D(m-1, n-1) from the registers of the block holding column n-1, after
  * its last row: a select per register, no indexed private array. */
-inline double dtw_block_result(const double col[DTW_R], int j0, int n)
+inline dvec dtw_block_result(const dvec col[DTW_R], int j0, int n)
 {
-    double result = INFINITY;
+    dvec result = DTW_INF;
 #pragma unroll
     for (int r = 0; r < DTW_R; r++)
         result = j0 + r == n - 1 ? col[r] : result;
@@ -124,30 +160,37 @@ inline double dtw_block_result(const double col[DTW_R], int j0, int n)
 inline void dtw_fill_inf(__global double *slot, ulong pitch, int m)
 {
     for (int i = 0; i < m; i++)
-        slot[i * pitch] = INFINITY;
+        dtw_vstore(DTW_INF, slot + i * pitch);
 }
 
 /* One work-item sweeps its window block by block; its slot is updated in
  * place (each row is read before it is written). */
-inline double dtw_sweep(__local const double *pattern, int m,
-                        __global const double *window, int n, int w,
-                        int squared, __global double *slot, ulong pitch)
+inline dvec dtw_sweep(__local const double *pattern, int m, dtw_windows win,
+                      int n, int w, int squared, __global double *slot,
+                      ulong pitch)
 {
-    double col[DTW_R], y[DTW_R];
+    dvec col[DTW_R], y[DTW_R];
     int j0 = 0;
     for (; j0 < n; j0 += DTW_R) {
         int first = dtw_block_first_row(j0, w);
         int last = dtw_block_last_row(j0, m, w);
-        double diag = dtw_block_diag(slot, pitch, first, j0);
-        dtw_block_start(col, y, window, j0, n);
+        dvec diag = dtw_block_diag(slot, pitch, first, j0);
+        dtw_block_start(col, y, win, j0, n);
         dtw_row_span_local(col, y, pattern, slot, slot, pitch, first,
                            last + 1, j0, w, squared, &diag);
     }
     return dtw_block_result(col, j0 - DTW_R, n);
 }
 
-/* Global arguments 0..8 are those of every hdtw kernel; slots holds m
- * doubles per window, [row][window]; lpattern m doubles. */
+/* The slots' pitch: windows rounded up to whole work-items. */
+inline ulong dtw_pitch(int count)
+{
+    return (ulong)((count + DTW_LANES - 1) / DTW_LANES) * DTW_LANES;
+}
+
+/* Global arguments 0..8 are those of every hdtw kernel; work-item g runs
+ * windows g * DTW_LANES ..; slots holds m doubles per window, [row][window];
+ * lpattern m doubles. */
 __kernel void dtw_rows(__global const double *pattern, int m,
                        __global const double *series, int n, ulong stride,
                        int count, int band, int squared,
@@ -157,37 +200,40 @@ __kernel void dtw_rows(__global const double *pattern, int m,
     for (int i = get_local_id(0); i < m; i += get_local_size(0))
         lpattern[i] = pattern[i];
     barrier(CLK_LOCAL_MEM_FENCE);
-    int k = get_global_id(0);
-    if (k >= count)
+    dtw_windows win = { series, stride, (ulong)get_global_id(0) * DTW_LANES,
+                        count };
+    if (win.k0 >= (ulong)count)
         return;
-    __global const double *window = series + (ulong)k * stride;
-    __global double *slot = slots + k;
-    ulong pitch = (ulong)count;
+    __global double *slot = slots + win.k0;
+    ulong pitch = dtw_pitch(count);
     dtw_fill_inf(slot, pitch, m);
     /* two copies of the sweep, each with the cost fixed */
-    out[k] = squared ? dtw_sweep(lpattern, m, window, n, band, 1, slot, pitch)
-                     : dtw_sweep(lpattern, m, window, n, band, 0, slot, pitch);
+    dtw_store_result(out, win,
+                     squared ? dtw_sweep(lpattern, m, win, n, band, 1, slot,
+                                         pitch)
+                             : dtw_sweep(lpattern, m, win, n, band, 0, slot,
+                                         pitch));
 }
 
 /* The state of one lane of a team between pipeline steps. */
 typedef struct {
-    double col[DTW_R], y[DTW_R];
-    double diag;
+    dvec col[DTW_R], y[DTW_R];
+    dvec diag;
 } dtw_lane;
 
 /* Chunk x of block c for one lane: starts the block on its first chunk,
  * then runs the chunk's rows of the band. */
 inline void dtw_team_chunk(dtw_lane *s, __global const double *pattern, int m,
-                           __global const double *window, int n, int w,
-                           int squared, __global double *in,
-                           __global double *out, ulong pitch, int c, int x)
+                           dtw_windows win, int n, int w, int squared,
+                           __global double *in, __global double *out,
+                           ulong pitch, int c, int x)
 {
     int j0 = c * DTW_R;
     int first = dtw_block_first_row(j0, w);
     int last = dtw_block_last_row(j0, m, w);
     int ra = max(first, x * DTW_C), rb = min(last + 1, (x + 1) * DTW_C);
     if (x == 0)
-        dtw_block_start(s->col, s->y, window, j0, n);
+        dtw_block_start(s->col, s->y, win, j0, n);
     if (ra >= rb)
         return;
     if (ra == first)
@@ -196,10 +242,11 @@ inline void dtw_team_chunk(dtw_lane *s, __global const double *pattern, int m,
                         squared, &s->diag);
 }
 
-/* Work-item g is lane g % team of window g / team; a work-group holds
- * whole teams. slots: 2 * team slots of m doubles per window (a lane's
- * slot alternates between rounds, so a lane never overwrites what its
- * right neighbour has yet to read), [slot][row][window]. */
+/* Work-item g is lane g % team of the windows (g / team) * DTW_LANES ..; a
+ * work-group holds whole teams. slots: 2 * team slots of m doubles per
+ * window (a lane's slot alternates between rounds, so a lane never
+ * overwrites what its right neighbour has yet to read),
+ * [slot][row][window]. */
 __kernel void dtw_rows_team(__global const double *pattern, int m,
                             __global const double *series, int n,
                             ulong stride, int count, int band, int squared,
@@ -207,17 +254,17 @@ __kernel void dtw_rows_team(__global const double *pattern, int m,
                             int team)
 {
     int g = get_global_id(0);
-    int lane = g % team, k = g / team;
-    int active = k < count;
-    ulong pitch = (ulong)count;
-    __global double *base = slots + (active ? k : 0);
+    int lane = g % team;
+    dtw_windows win = { series, stride, (ulong)(g / team) * DTW_LANES, count };
+    int active = win.k0 < (ulong)count;
+    ulong pitch = dtw_pitch(count);
+    __global double *base = slots + (active ? win.k0 : 0);
     if (active) {
         dtw_fill_inf(base + (ulong)(2 * lane) * m * pitch, pitch, m);
         dtw_fill_inf(base + (ulong)(2 * lane + 1) * m * pitch, pitch, m);
     }
     barrier(CLK_GLOBAL_MEM_FENCE);
 
-    __global const double *window = series + (active ? (ulong)k * stride : 0);
     int chunks = (m + DTW_C - 1) / DTW_C;
     int period = max(chunks, team);
     int blocks = (n + DTW_R - 1) / DTW_R;
@@ -237,13 +284,14 @@ __kernel void dtw_rows_team(__global const double *pattern, int m,
             __global double *out_slot =
                 base + (ulong)(2 * lane + (round & 1)) * m * pitch;
             if (squared) /* a copy of the chunk per cost */
-                dtw_team_chunk(&s, pattern, m, window, n, band, 1, in,
-                               out_slot, pitch, c, x);
+                dtw_team_chunk(&s, pattern, m, win, n, band, 1, in, out_slot,
+                               pitch, c, x);
             else
-                dtw_team_chunk(&s, pattern, m, window, n, band, 0, in,
-                               out_slot, pitch, c, x);
+                dtw_team_chunk(&s, pattern, m, win, n, band, 0, in, out_slot,
+                               pitch, c, x);
             if (c == last_block && x == chunks - 1)
-                out[k] = dtw_block_result(s.col, c * DTW_R, n);
+                dtw_store_result(out, win,
+                                 dtw_block_result(s.col, c * DTW_R, n));
         }
         barrier(CLK_GLOBAL_MEM_FENCE);
     }
