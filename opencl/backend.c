@@ -15,10 +15,8 @@
 #include <limits.h>
 #include <string.h>
 
-/* Must match DTW_R and DTW_C of opencl/kernels/rows.cl: columns per block
- * (a work-item's registers) and rows per pipeline step of a team. */
-#define BLOCK_COLUMNS 8
-#define CHUNK_ROWS 16
+/* DTW_R of opencl/kernels/rows.cl: columns per block. */
+#define BLOCK_COLUMNS 6
 /* Work-items per work-group on a GPU: four warps or two wavefronts. */
 #define GPU_GROUP 128
 /* CPU devices (PoCL) run a work-group as a loop over its work-items and

@@ -33,6 +33,10 @@ hdtw_status hdtw_opencl_current_device(const hdtw_ctx *ctx,
  * batches. */
 void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows);
 
+/* Test hook, before the first job: build the program with the options a
+ * GPU gets (one window per work-item, fmin) whatever the device. */
+void hdtw_opencl_build_as_gpu(hdtw_ctx *ctx);
+
 /* Test hook: which kernel the next jobs use, and its shape. */
 typedef enum {
     HDTW_OPENCL_KERNEL_AUTO = 0,   /* chosen by device and job */

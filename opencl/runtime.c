@@ -207,10 +207,10 @@ static hdtw_status build_failed(hdtw_ctx *ctx, cl_int err)
 /* Windows per work-item (DTW_LANES of opencl/kernels/cell.cl): 1 on GPUs;
  * on CPU devices the native double vector width, since their compilers
  * vectorise across work-items only for kernels without loops. */
-static size_t lanes_for(const hdtw_cl_device *dev)
+static size_t lanes_for(const hdtw_cl_device *dev, int as_gpu)
 {
     cl_uint width = 1;
-    if (!dev->is_cpu ||
+    if (!dev->is_cpu || as_gpu ||
         clGetDeviceInfo(dev->device, CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE,
                         sizeof width, &width, NULL) != CL_SUCCESS)
         return 1;
@@ -223,10 +223,11 @@ static size_t lanes_for(const hdtw_cl_device *dev)
 static hdtw_status build_program(hdtw_ctx *ctx)
 {
     struct hdtw_opencl *cl = ctx->opencl;
-    char options[sizeof build_options + 32];
-    cl->lanes = lanes_for(&cl->dev);
-    snprintf(options, sizeof options, "%s -DDTW_LANES=%zu", build_options,
-             cl->lanes);
+    char options[sizeof build_options + 64];
+    int gpu = !cl->dev.is_cpu || cl->build_as_gpu;
+    cl->lanes = lanes_for(&cl->dev, cl->build_as_gpu);
+    snprintf(options, sizeof options, "%s -DDTW_LANES=%zu%s", build_options,
+             cl->lanes, gpu ? " -DDTW_HW_MIN" : "");
     const char *sources[] = { hdtw_opencl_source, build_fault_source };
     cl_uint nsources = cl->fault == HDTW_FAULT_BUILD ? 2 : 1;
     cl_int err;
@@ -301,6 +302,12 @@ void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows)
 {
     if (ctx->opencl)
         ctx->opencl->chunk_limit = windows;
+}
+
+void hdtw_opencl_build_as_gpu(hdtw_ctx *ctx)
+{
+    if (ctx->opencl)
+        ctx->opencl->build_as_gpu = 1;
 }
 
 void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel,

@@ -66,6 +66,7 @@ struct hdtw_opencl {
     size_t rows_kernel_group;      /* CL_KERNEL_WORK_GROUP_SIZE */
     size_t team_kernel_group;
     size_t lanes;                  /* windows per work-item (DTW_LANES) */
+    int build_as_gpu;              /* test hook */
     int broken;                    /* the build failed: do not retry */
     /* grown on demand, kept until the context is destroyed */
     hdtw_cl_buffer pattern, series, out, slots;

@@ -116,20 +116,25 @@ static shape random_batch_shape(test_rng *r, size_t budget)
 }
 
 /* Kernel shapes the batch test runs: the device's own choice, then both
- * kernels at two work-group sizes each (no result may depend on them). */
+ * kernels at two work-group sizes each (no result may depend on them),
+ * then the program a GPU gets, on whatever device this is. */
 static const struct {
     hdtw_opencl_kernel kernel;
     size_t team, group;
+    int as_gpu;
 } shapes[] = {
-    { HDTW_OPENCL_KERNEL_AUTO, 0, 0 },  { HDTW_OPENCL_KERNEL_ROWS, 0, 5 },
-    { HDTW_OPENCL_KERNEL_ROWS, 0, 64 }, { HDTW_OPENCL_KERNEL_TEAM, 3, 12 },
-    { HDTW_OPENCL_KERNEL_TEAM, 8, 64 },
+    { HDTW_OPENCL_KERNEL_AUTO, 0, 0, 0 },  { HDTW_OPENCL_KERNEL_ROWS, 0, 5, 0 },
+    { HDTW_OPENCL_KERNEL_ROWS, 0, 64, 0 }, { HDTW_OPENCL_KERNEL_TEAM, 3, 12, 0 },
+    { HDTW_OPENCL_KERNEL_TEAM, 8, 64, 0 }, { HDTW_OPENCL_KERNEL_AUTO, 0, 0, 1 },
+    { HDTW_OPENCL_KERNEL_TEAM, 5, 20, 1 },
 };
 
 START_TEST(batch_matches_scalar)
 {
     test_rng r = { 0x0c1b47c4u + (uint64_t)_i };
     hdtw_ctx *ctx = create_ctx();
+    if (shapes[_i].as_gpu)
+        hdtw_opencl_build_as_gpu(ctx);
     hdtw_opencl_force_kernel(ctx, shapes[_i].kernel, shapes[_i].team,
                              shapes[_i].group);
     for (size_t used = 0, job = 0; used < CELL_BUDGET && job < 60; job++) {

@@ -35,17 +35,28 @@ typedef double8 dvec;
 #endif
 #define DTW_INF ((dvec)(INFINITY))
 
+/* Every helper is inlined: the row cells must end up in one unrolled
+ * straight line in registers, and a CPU device vectorises no calls. */
+#define DTW_INLINE static inline __attribute__((always_inline))
+
 /* Exactly cpu/cell.h, lane by lane: the built-in min() is undefined for
- * infinities, and every value here is >= +0 or +inf, so this order-free
- * form is exact. */
-inline dvec dtw_min2(dvec x, dvec y)
+ * infinities; every value here is >= +0 (never -0: costs are fabs or
+ * squares of finite differences) or +inf, never NaN, so the compare-select
+ * and IEEE fmin give the same bits. DTW_HW_MIN (set for GPUs) takes fmin,
+ * one min.f64 on NVIDIA instead of a compare and a select; CPU devices
+ * keep the compare-select, one vminpd on x86 where fmin costs three. */
+DTW_INLINE dvec dtw_min2(dvec x, dvec y)
 {
+#ifdef DTW_HW_MIN
+    return fmin(x, y);
+#else
     return y < x ? y : x;
+#endif
 }
 
 /* One rounded subtraction, then fabs or one multiply, then one rounded
  * addition of the best predecessor: the cell of DESIGN.md section 1. */
-inline dvec dtw_cell(double x, dvec y, dvec best, int squared)
+DTW_INLINE dvec dtw_cell(double x, dvec y, dvec best, int squared)
 {
     dvec d = x - y;
     dvec cost = squared ? d * d : fabs(d);

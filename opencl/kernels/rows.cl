@@ -17,12 +17,14 @@
  * barrier per step: lane t reads the chunk its left neighbour finished the
  * step before. One launch per job.
  *
- * Cells outside the band are +inf; the band is handled per row span (rows
- * whose DTW_R cells are all in the band take the plain path), never per
- * cell in the plain path.
+ * Cells outside the band are +inf. The band is handled per row, never per
+ * cell: every row runs the same plain cells; a row that leaves the band on
+ * the left first sets the window values of the columns outside it to +inf
+ * (their cells become +inf), a row that leaves it on the right sets its
+ * cells outside it to +inf afterwards.
  */
 #ifndef DTW_R
-#define DTW_R 8   /* columns per block: registers per work-item */
+#define DTW_R 6   /* columns per block: registers per work-item */
 #endif
 #ifndef DTW_C
 #define DTW_C 16  /* rows per pipeline step of a team */
@@ -30,18 +32,15 @@
 
 /* One row i of a block: col holds D(i-1, j0..j0+R-1) and becomes
  * D(i, j0..); left = D(i, j0-1), diag = D(i-1, j0-1). Returns D(i, j0+R-1).
- * `masked`: cells outside the band |i - j| <= w become +inf. */
-inline dvec dtw_block_row(dvec col[DTW_R], const dvec y[DTW_R], double x,
-                          dvec left, dvec diag, int squared, int masked,
-                          int i, int j0, int w)
+ * The plain cell everywhere: the band edges are handled around it. */
+DTW_INLINE dvec dtw_block_row(dvec col[DTW_R], const dvec y[DTW_R], double x,
+                          dvec left, dvec diag, int squared)
 {
 #pragma unroll
     for (int r = 0; r < DTW_R; r++) {
         dvec up = col[r];
         dvec v = dtw_cell(x, y[r], dtw_min2(dtw_min2(up, left), diag),
                           squared);
-        if (masked && (j0 + r < i - w || j0 + r > i + w))
-            v = DTW_INF;
         diag = up;
         col[r] = v;
         left = v;
@@ -49,42 +48,79 @@ inline dvec dtw_block_row(dvec col[DTW_R], const dvec y[DTW_R], double x,
     return left;
 }
 
-/* Rows [ra, rb) of the block at column j0; slot[i * pitch] holds
- * D(i, j0-1) on entry (+inf where never written) and D(i, j0+R-1) on
- * return. *diag is D(ra-1, j0-1) on entry, D(rb-1, j0-1) on return. The
- * rows split into those whose cells leave the band on the right, those
- * wholly inside, and those leaving it on the left. One definition per
+/* Columns r < out of the block are left of the band from this row on:
+ * their window value becomes +inf, so their cost and cell are +inf
+ * (inf + anything here is inf) and the first cell in the band sees +inf
+ * on its left. Once left of the band, a column stays so for later rows. */
+DTW_INLINE void dtw_band_left(dvec y[DTW_R], int out)
+{
+#pragma unroll
+    for (int r = 0; r < DTW_R; r++)
+        if (r < out)
+            y[r] = DTW_INF;
+}
+
+/* Columns r > in of the block are right of the band in this row: computed
+ * from real values (they feed only each other), then set to +inf for the
+ * rows below. Returns the block's last column. */
+DTW_INLINE dvec dtw_band_right(dvec col[DTW_R], int in)
+{
+#pragma unroll
+    for (int r = 0; r < DTW_R; r++)
+        if (r > in)
+            col[r] = DTW_INF;
+    return col[DTW_R - 1];
+}
+
+/* Row i of the block at column j0: slot in[i * pitch] = D(i, j0-1) is read,
+ * out[i * pitch] = D(i, j0+R-1) written; *diag goes from D(i-1, j0-1) to
+ * D(i, j0-1). `edges`: the row may leave the band (a constant at each
+ * call, so the plain rows' loop has no band code). */
+#define DTW_DEFINE_ROW_STEP(NAME, SPACE)                                      \
+DTW_INLINE void NAME(dvec col[DTW_R], dvec y[DTW_R], SPACE const double *pattern, \
+                 __global double *in, __global double *out, ulong pitch,      \
+                 int i, int j0, int w, int squared, int edges, dvec *diag)    \
+{                                                                             \
+    if (edges && i > j0 + w)                                                  \
+        dtw_band_left(y, i - w - j0);                                         \
+    dvec left = dtw_vload(in + i * pitch);                                    \
+    dvec last = dtw_block_row(col, y, pattern[i], left, *diag, squared);      \
+    if (edges && i + w - j0 < DTW_R - 1)                                      \
+        last = dtw_band_right(col, i + w - j0);                               \
+    dtw_vstore(last, out + i * pitch);                                        \
+    *diag = left;                                                             \
+}
+
+/* Rows [ra, rb) of the block at column j0; the slot holds +inf where never
+ * written. Rows before j0 + R - 1 - w leave the band on the right, rows
+ * after j0 + w on the left; those between are plain. One definition per
  * address space of the pattern (OpenCL C 1.2 has no generic pointers). */
-#define DTW_DEFINE_ROW_SPAN(NAME, SPACE)                                      \
-inline void NAME(dvec col[DTW_R], const dvec y[DTW_R],                        \
-                 SPACE const double *pattern, __global double *in,            \
-                 __global double *out, ulong pitch, int ra, int rb, int j0,   \
-                 int w, int squared, dvec *diag)                              \
+#define DTW_DEFINE_ROW_SPAN(NAME, STEP, SPACE)                                \
+DTW_DEFINE_ROW_STEP(STEP, SPACE)                                              \
+DTW_INLINE void NAME(dvec col[DTW_R], dvec y[DTW_R], SPACE const double *pattern, \
+                 __global double *in, __global double *out, ulong pitch,      \
+                 int ra, int rb, int j0, int w, int squared, dvec *diag)      \
 {                                                                             \
     int plain_from = clamp(j0 + DTW_R - 1 - w, ra, rb);                       \
     int plain_to = clamp(j0 + w + 1, plain_from, rb);                         \
-    dvec d = *diag;                                                           \
-    for (int i = ra; i < rb; i++) {                                           \
-        int masked = i < plain_from || i >= plain_to;                         \
-        dvec left = dtw_vload(in + i * pitch);                                \
-        dvec last = masked                                                    \
-            ? dtw_block_row(col, y, pattern[i], left, d, squared, 1, i, j0, w)\
-            : dtw_block_row(col, y, pattern[i], left, d, squared, 0, i, j0, w);\
-        dtw_vstore(last, out + i * pitch);                                    \
-        d = left;                                                             \
-    }                                                                         \
-    *diag = d;                                                                \
+    int i = ra;                                                               \
+    for (; i < plain_from; i++)                                               \
+        STEP(col, y, pattern, in, out, pitch, i, j0, w, squared, 1, diag);    \
+    for (; i < plain_to; i++)                                                 \
+        STEP(col, y, pattern, in, out, pitch, i, j0, w, squared, 0, diag);    \
+    for (; i < rb; i++)                                                       \
+        STEP(col, y, pattern, in, out, pitch, i, j0, w, squared, 1, diag);    \
 }
-DTW_DEFINE_ROW_SPAN(dtw_row_span_local, __local)
-DTW_DEFINE_ROW_SPAN(dtw_row_span_global, __global)
+DTW_DEFINE_ROW_SPAN(dtw_row_span_local, dtw_row_step_local, __local)
+DTW_DEFINE_ROW_SPAN(dtw_row_span_global, dtw_row_step_global, __global)
 
 /* Rows of the band that meet columns j0 .. j0+R-1. */
-inline int dtw_block_first_row(int j0, int w)
+DTW_INLINE int dtw_block_first_row(int j0, int w)
 {
     return max(0, j0 - w);
 }
 
-inline int dtw_block_last_row(int j0, int m, int w)
+DTW_INLINE int dtw_block_last_row(int j0, int m, int w)
 {
     return min(m - 1, j0 + DTW_R - 1 + w);
 }
@@ -98,7 +134,7 @@ typedef struct {
 } dtw_windows;
 
 /* Column j of every lane's window. */
-inline dvec dtw_column(dtw_windows w, int j)
+DTW_INLINE dvec dtw_column(dtw_windows w, int j)
 {
 #if DTW_LANES == 1
     return w.series[w.k0 * w.stride + j];
@@ -112,7 +148,7 @@ inline dvec dtw_column(dtw_windows w, int j)
 
 /* Loads the block's window values (the last column repeated past n: those
  * cells are computed but never read) and sets the row above to +inf. */
-inline void dtw_block_start(dvec col[DTW_R], dvec y[DTW_R], dtw_windows win,
+DTW_INLINE void dtw_block_start(dvec col[DTW_R], dvec y[DTW_R], dtw_windows win,
                             int j0, int n)
 {
 #pragma unroll
@@ -123,7 +159,7 @@ inline void dtw_block_start(dvec col[DTW_R], dvec y[DTW_R], dtw_windows win,
 }
 
 /* Each lane's distance into out, for the lanes that are real windows. */
-inline void dtw_store_result(__global double *out, dtw_windows win,
+DTW_INLINE void dtw_store_result(__global double *out, dtw_windows win,
                              dvec result)
 {
 #if DTW_LANES == 1
@@ -138,7 +174,7 @@ inline void dtw_store_result(__global double *out, dtw_windows win,
 }
 
 /* D(first - 1, j0 - 1): the slot's row, or the origin's predecessor 0. */
-inline dvec dtw_block_diag(__global const double *in, ulong pitch,
+DTW_INLINE dvec dtw_block_diag(__global const double *in, ulong pitch,
                            int first, int j0)
 {
     if (first > 0)
@@ -148,7 +184,7 @@ inline dvec dtw_block_diag(__global const double *in, ulong pitch,
 
 /* D(m-1, n-1) from the registers of the block holding column n-1, after
  * its last row: a select per register, no indexed private array. */
-inline dvec dtw_block_result(const dvec col[DTW_R], int j0, int n)
+DTW_INLINE dvec dtw_block_result(const dvec col[DTW_R], int j0, int n)
 {
     dvec result = DTW_INF;
 #pragma unroll
@@ -157,7 +193,7 @@ inline dvec dtw_block_result(const dvec col[DTW_R], int j0, int n)
     return result;
 }
 
-inline void dtw_fill_inf(__global double *slot, ulong pitch, int m)
+DTW_INLINE void dtw_fill_inf(__global double *slot, ulong pitch, int m)
 {
     for (int i = 0; i < m; i++)
         dtw_vstore(DTW_INF, slot + i * pitch);
@@ -165,7 +201,7 @@ inline void dtw_fill_inf(__global double *slot, ulong pitch, int m)
 
 /* One work-item sweeps its window block by block; its slot is updated in
  * place (each row is read before it is written). */
-inline dvec dtw_sweep(__local const double *pattern, int m, dtw_windows win,
+DTW_INLINE dvec dtw_sweep(__local const double *pattern, int m, dtw_windows win,
                       int n, int w, int squared, __global double *slot,
                       ulong pitch)
 {
@@ -183,7 +219,7 @@ inline dvec dtw_sweep(__local const double *pattern, int m, dtw_windows win,
 }
 
 /* The slots' pitch: windows rounded up to whole work-items. */
-inline ulong dtw_pitch(int count)
+DTW_INLINE ulong dtw_pitch(int count)
 {
     return (ulong)((count + DTW_LANES - 1) / DTW_LANES) * DTW_LANES;
 }
@@ -223,7 +259,7 @@ typedef struct {
 
 /* Chunk x of block c for one lane: starts the block on its first chunk,
  * then runs the chunk's rows of the band. */
-inline void dtw_team_chunk(dtw_lane *s, __global const double *pattern, int m,
+DTW_INLINE void dtw_team_chunk(dtw_lane *s, __global const double *pattern, int m,
                            dtw_windows win, int n, int w, int squared,
                            __global double *in, __global double *out,
                            ulong pitch, int c, int x)
