@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* Cells (m * n * count) one randomized test may ask of both backends: the
  * suite runs again under ASan, where the scalar reference is slow. */
@@ -38,6 +40,26 @@ static hdtw_ctx *create_ctx(void)
     ck_assert_msg(ctx->run[HDTW_BACKEND_OPENCL] != NULL,
                   "no OpenCL device with fp64 (install pocl-opencl-icd)");
     return ctx;
+}
+
+/* Scalar's bits against OpenCL's for one call of an entry point. */
+typedef hdtw_status (*entry_fn)(hdtw_ctx *ctx, const void *args, double *out);
+
+static void check_entry(hdtw_ctx *ctx, entry_fn call, const void *args,
+                        size_t count)
+{
+    double *want = test_alloc(count * sizeof *want);
+    double *got = test_alloc(count * sizeof *got);
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(call(ctx, args, want), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_OPENCL), HDTW_OK);
+    ck_assert_int_eq(call(ctx, args, got), HDTW_OK);
+    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_OPENCL);
+    ck_assert_msg(memcmp(want, got, count * sizeof *got) == 0,
+                  "count %zu: OpenCL differs from scalar (%s)", count,
+                  hdtw_last_error(ctx));
+    free(want);
+    free(got);
 }
 
 static long random_band(test_rng *r, size_t m, size_t n)
@@ -238,6 +260,52 @@ START_TEST(chunked_batches_match_scalar)
 }
 END_TEST
 
+/* hdtw_batch and hdtw_distance reach the device too, not only
+ * hdtw_sliding: batches in chunks of 7 (the last one partial) and single
+ * pairs of unequal lengths, both costs, with and without a band. */
+typedef struct {
+    hdtw_params params;
+    const double *pattern, *series;
+    size_t m, n, count;
+} entry_args;
+
+static hdtw_status call_batch(hdtw_ctx *ctx, const void *args, double *out)
+{
+    const entry_args *a = args;
+    return hdtw_batch(ctx, &a->params, a->pattern, a->m, a->series, a->count,
+                      a->n, out);
+}
+
+static hdtw_status call_distance(hdtw_ctx *ctx, const void *args, double *out)
+{
+    const entry_args *a = args;
+    return hdtw_distance(ctx, &a->params, a->pattern, a->m, a->series, a->n,
+                         out);
+}
+
+START_TEST(batch_and_distance_reach_the_device)
+{
+    test_rng r = { 0xba7c4u };
+    hdtw_ctx *ctx = create_ctx();
+    hdtw_opencl_set_chunk_limit(ctx, 7);
+    for (int job = 0; job < 12; job++) {
+        size_t m = test_range(&r, 1, 200), n = test_range(&r, 1, 200);
+        size_t count = test_range(&r, 1, 60);
+        double *pattern = test_alloc(m * sizeof *pattern);
+        double *series = test_alloc(count * n * sizeof *series);
+        test_fill_series(&r, pattern, m);
+        test_fill_series(&r, series, count * n);
+        entry_args a = { random_params(&r, m, n), pattern, series, m, n,
+                         count };
+        check_entry(ctx, call_batch, &a, count);
+        check_entry(ctx, call_distance, &a, 1);
+        free(pattern);
+        free(series);
+    }
+    hdtw_destroy(ctx);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ faults */
 
 static const char *const faults[] = { "build", "alloc", "enqueue", "read" };
@@ -274,6 +342,26 @@ START_TEST(fault_falls_back_to_cpu)
         check_shape(ctx, &s, pattern, series, hdtw_best_cpu_backend(ctx));
     hdtw_destroy(ctx);
     unsetenv("HDTW_OPENCL_FAULT"); /* for CK_FORK=no runs */
+}
+END_TEST
+
+/* An HDTW_OPENCL_FAULT value that names no fault injects nothing: the
+ * device serves the call with scalar's bits. */
+START_TEST(unknown_fault_injects_nothing)
+{
+    static const char *const values[] = { "", "Build", "alloc ", "bogus" };
+    test_rng r = { 0xf00u };
+    double pattern[20], series[9 * 30];
+    test_fill_series(&r, pattern, 20);
+    test_fill_series(&r, series, 9 * 30);
+    shape s = { { HDTW_COST_ABS, 3 }, 20, 30, 9, 30 };
+    for (size_t v = 0; v < sizeof values / sizeof *values; v++) {
+        ck_assert_int_eq(setenv("HDTW_OPENCL_FAULT", values[v], 1), 0);
+        hdtw_ctx *ctx = create_ctx();
+        check_shape(ctx, &s, pattern, series, HDTW_BACKEND_OPENCL);
+        hdtw_destroy(ctx);
+    }
+    unsetenv("HDTW_OPENCL_FAULT");
 }
 END_TEST
 
@@ -331,10 +419,95 @@ START_TEST(device_selection)
         ck_assert_int_eq(setenv("HDTW_OPENCL_DEVICE", wanted[w], 1), 0);
         ck_assert_int_eq(setenv("HDTW_BACKEND", "opencl", 1), 0);
         ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
+        /* the device in use is the one asked for, not merely a device */
+        hdtw_device_info now;
+        ck_assert_int_eq(hdtw_opencl_current_device(ctx, &now), HDTW_OK);
+        ck_assert_str_eq(now.name, info[usable].name);
+        ck_assert_str_eq(now.platform, info[usable].platform);
         hdtw_destroy(ctx);
     }
     unsetenv("HDTW_OPENCL_DEVICE");
     unsetenv("HDTW_BACKEND");
+}
+END_TEST
+
+/* A cap smaller than the device count: the count is still the whole
+ * list, only cap entries are written, the rest of out is untouched. */
+START_TEST(devices_with_small_cap)
+{
+    hdtw_ctx *ctx = create_ctx();
+    size_t count = 0, again = 0;
+    ck_assert_int_eq(hdtw_opencl_devices(ctx, NULL, 0, &count), HDTW_OK);
+    ck_assert_uint_ge(count, 1);
+    hdtw_device_info *info = test_alloc((count + 1) * sizeof *info);
+    hdtw_device_info untouched;
+    memset(&untouched, 0xa5, sizeof untouched);
+    for (size_t cap = 0; cap < count; cap++) {
+        for (size_t d = 0; d <= count; d++)
+            info[d] = untouched;
+        ck_assert_int_eq(hdtw_opencl_devices(ctx, info, cap, &again), HDTW_OK);
+        ck_assert_uint_eq(again, count);
+        for (size_t d = 0; d < cap; d++)
+            ck_assert_msg(info[d].name[0] != (char)0xa5, "entry %zu", d);
+        for (size_t d = cap; d <= count; d++)
+            ck_assert_msg(memcmp(&info[d], &untouched, sizeof untouched) == 0,
+                          "cap %zu wrote entry %zu", cap, d);
+    }
+    free(info);
+    hdtw_destroy(ctx);
+}
+END_TEST
+
+/* AUTO end to end: a profile (HDTW_PROFILE) that lists this device as fast
+ * and the CPU backends as slow routes batches and pairs to OpenCL, with
+ * scalar's bits. */
+START_TEST(auto_routes_to_listed_device)
+{
+    hdtw_ctx *probe = create_ctx();
+    char name[HDTW_DEVICE_NAME_MAX];
+    snprintf(name, sizeof name, "%s", hdtw_opencl_device_name(probe));
+    hdtw_destroy(probe);
+
+    char path[] = "/tmp/hdtw-test-profile.XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "hdtw-profile 1\n");
+    static const char *const cpus[] = { "scalar", "avx2", "avx512" };
+    static const char *const kinds[] = { "pair", "many" };
+    for (size_t b = 0; b < 3; b++)
+        for (size_t k = 0; k < 2; k++)
+            for (int threads = 1; threads <= 2; threads++)
+                fprintf(f, "rate %s %s %d 1000000 0.000001\n", cpus[b],
+                        kinds[k], threads);
+    for (size_t k = 0; k < 2; k++)
+        fprintf(f, "device %s 0 1000 1000 %s\n", kinds[k], name);
+    fclose(f);
+    ck_assert_int_eq(setenv("HDTW_PROFILE", path, 1), 0);
+
+    test_rng r = { 0xa070u };
+    hdtw_ctx *ctx = create_ctx();
+    size_t m = 50, n = 70, count = 30;
+    double pattern[50], series[30 * 70], want[30], got[30];
+    test_fill_series(&r, pattern, m);
+    test_fill_series(&r, series, count * n);
+    hdtw_params params = { HDTW_COST_SQUARED, 10 };
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_batch(ctx, &params, pattern, m, series, count, n,
+                                want), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    ck_assert_int_eq(hdtw_batch(ctx, &params, pattern, m, series, count, n,
+                                got), HDTW_OK);
+    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_OPENCL);
+    ck_assert(memcmp(want, got, sizeof got) == 0);
+    ck_assert_int_eq(hdtw_distance(ctx, &params, pattern, m, series, n, got),
+                     HDTW_OK);
+    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_OPENCL);
+    ck_assert(same_bits(want[0], got[0]));
+    hdtw_destroy(ctx);
+    unsetenv("HDTW_PROFILE");
+    remove(path);
 }
 END_TEST
 
@@ -350,6 +523,7 @@ static Suite *opencl_suite(void)
     tcase_add_test(exact, long_pairs_match_scalar);
     tcase_add_test(exact, degenerate_lengths_match_scalar);
     tcase_add_loop_test(exact, chunked_batches_match_scalar, 0, 2);
+    tcase_add_test(exact, batch_and_distance_reach_the_device);
     suite_add_tcase(s, exact);
 
     TCase *fallback = tcase_create("fallback");
@@ -358,11 +532,38 @@ static Suite *opencl_suite(void)
                         sizeof faults / sizeof *faults);
     tcase_add_test(fallback, forced_opencl_without_device_is_unsupported);
     tcase_add_test(fallback, device_selection);
+    tcase_add_test(fallback, devices_with_small_cap);
+    tcase_add_test(fallback, unknown_fault_injects_nothing);
+    tcase_add_test(fallback, auto_routes_to_listed_device);
     suite_add_tcase(s, fallback);
     return s;
 }
 
+/* No usable device (no ICD, or none with fp64) is a skip, exit 77, which
+ * ctest reports as skipped; HDTW_TEST_REQUIRE_OPENCL=1 (CI, where PoCL is
+ * installed) makes it a failure. Probed in a child: OpenCL must not be
+ * initialised before Check forks. */
+static int device_present(void)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        hdtw_ctx *ctx = NULL;
+        int present = hdtw_create(&ctx) == HDTW_OK &&
+                      ctx->run[HDTW_BACKEND_OPENCL] != NULL;
+        hdtw_destroy(ctx);
+        _exit(present ? 0 : 1);
+    }
+    int status = 0;
+    return child > 0 && waitpid(child, &status, 0) == child &&
+           WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int main(void)
 {
+    const char *required = getenv("HDTW_TEST_REQUIRE_OPENCL");
+    if (!device_present() && !(required && strcmp(required, "1") == 0)) {
+        printf("test_opencl: skipped, no OpenCL device with fp64\n");
+        return 77;
+    }
     return test_run_suite(opencl_suite(), CK_FORK_GETENV);
 }
