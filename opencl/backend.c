@@ -50,6 +50,13 @@ static size_t max_size(size_t a, size_t b)
     return a > b ? a : b;
 }
 
+/* A GPU, or a device a test has asked to treat as one: a GPU's program,
+ * kernel shapes and pinned staging. */
+static int as_gpu(const struct hdtw_opencl *cl)
+{
+    return !cl->dev.is_cpu || cl->build_as_gpu;
+}
+
 static size_t round_up(size_t x, size_t to)
 {
     return (x + to - 1) / to * to;
@@ -72,7 +79,7 @@ static void plan_shape(const struct hdtw_opencl *cl, const hdtw_job *job,
 {
     size_t local_doubles = (size_t)(cl->dev.local_mem / sizeof(double));
     int pattern_fits = local_doubles >= job->m;
-    size_t team = cl->dev.is_cpu ? 1 : gpu_team(cl, job);
+    size_t team = as_gpu(cl) ? gpu_team(cl, job) : 1;
     p->team_kernel = !pattern_fits || team > 1;
     if (cl->kernel != HDTW_OPENCL_KERNEL_AUTO)
         p->team_kernel = cl->kernel == HDTW_OPENCL_KERNEL_TEAM || !pattern_fits;
@@ -82,7 +89,7 @@ static void plan_shape(const struct hdtw_opencl *cl, const hdtw_job *job,
     size_t kernel_group = p->team_kernel ? cl->team_kernel_group
                                          : cl->rows_kernel_group;
     size_t group = cl->forced_group ? cl->forced_group
-                   : cl->dev.is_cpu ? CPU_GROUP : GPU_GROUP;
+                   : as_gpu(cl) ? GPU_GROUP : CPU_GROUP;
     group = min_size(max_size(group, p->team), kernel_group);
     p->team = min_size(p->team, group);
     p->group = group / p->team * p->team;
@@ -118,8 +125,10 @@ static size_t chunk_span(const hdtw_job *job, size_t count)
     return (count - 1) * job->stride + job->n;
 }
 
-/* Device buffers for chunks of p->chunk windows, staging for the series
- * and for every result; all kept in the context for later calls. */
+/* Device buffers for chunks of p->chunk windows and, for a GPU, pinned
+ * staging for the series; all kept in the context for later calls. A CPU
+ * device reads host memory anyway: there the staging copy would only cost
+ * time, and the series is uploaded from the caller's memory. */
 static hdtw_status fit_buffers(hdtw_ctx *ctx, const hdtw_job *job,
                                const plan *p)
 {
@@ -135,10 +144,8 @@ static hdtw_status fit_buffers(hdtw_ctx *ctx, const hdtw_job *job,
         s = hdtw_cl_buffer_fit(ctx, &cl->slots, CL_MEM_READ_WRITE,
                                p->slot_doubles *
                                    round_up(p->chunk, cl->lanes) * d);
-    for (size_t h = 0; h < HDTW_CL_STAGES && s == HDTW_OK; h++)
+    for (size_t h = 0; h < HDTW_CL_STAGES && s == HDTW_OK && as_gpu(cl); h++)
         s = hdtw_cl_pinned_fit(ctx, &cl->stage[h], span * d);
-    if (s == HDTW_OK)
-        s = hdtw_cl_pinned_fit(ctx, &cl->results, job->count * d);
     return s;
 }
 
@@ -188,45 +195,64 @@ static hdtw_status launch(hdtw_ctx *ctx, const hdtw_job *job, const plan *p,
                              : hdtw_cl_fail(ctx, "clEnqueueNDRangeKernel", err);
 }
 
-/* Windows first .. first + count - 1: stage their span in pinned memory
- * (once the upload that last used this stage is done), upload it without
- * blocking, run, and queue the read of the distances into the pinned
- * results. The in-order queue orders upload, kernel and read; the host
- * fills the other stage meanwhile. */
-static hdtw_status run_chunk(hdtw_ctx *ctx, const hdtw_job *job,
-                             const plan *p, size_t first, size_t count,
-                             cl_event *stage_done)
+/* The chunk's span of the series, ready to upload: copied into a pinned
+ * stage on a GPU (once the upload that last used the stage is done), the
+ * caller's memory on a CPU device. */
+static hdtw_status stage_span(hdtw_ctx *ctx, const hdtw_job *job,
+                              const plan *p, size_t first, size_t span,
+                              cl_event *stage_done, const double **src)
 {
     struct hdtw_opencl *cl = ctx->opencl;
-    size_t span = chunk_span(job, count), d = sizeof(double);
-    cl_int err = CL_SUCCESS;
+    *src = job->series + first * job->stride;
+    if (!as_gpu(cl))
+        return HDTW_OK;
     if (*stage_done) {
-        err = clWaitForEvents(1, stage_done);
+        cl_int err = clWaitForEvents(1, stage_done);
         clReleaseEvent(*stage_done);
         *stage_done = NULL;
         if (err != CL_SUCCESS)
             return hdtw_cl_fail(ctx, "clWaitForEvents", err);
     }
     double *stage = cl->stage[(first / p->chunk) % HDTW_CL_STAGES].host;
-    memcpy(stage, job->series + first * job->stride, span * d);
-    err = clEnqueueWriteBuffer(cl->queue, cl->series.mem, CL_FALSE, 0,
-                               span * d, stage, 0, NULL, stage_done);
+    memcpy(stage, *src, span * sizeof *stage);
+    *src = stage;
+    return HDTW_OK;
+}
+
+/* Windows first .. first + count - 1: stage their span, upload it without
+ * blocking, run, and queue the read of the distances into results. The
+ * in-order queue orders upload, kernel and read; meanwhile the host fills
+ * the other stage for the next chunk. */
+static hdtw_status run_chunk(hdtw_ctx *ctx, const hdtw_job *job,
+                             const plan *p, size_t first, size_t count,
+                             cl_event *stage_done, double *results)
+{
+    struct hdtw_opencl *cl = ctx->opencl;
+    size_t span = chunk_span(job, count), d = sizeof(double);
+    const double *src;
+    hdtw_status s = stage_span(ctx, job, p, first, span, stage_done, &src);
+    if (s != HDTW_OK)
+        return s;
+    cl_int err = clEnqueueWriteBuffer(cl->queue, cl->series.mem, CL_FALSE, 0,
+                                      span * d, src, 0, NULL,
+                                      as_gpu(cl) ? stage_done : NULL);
     if (err != CL_SUCCESS)
         return hdtw_cl_fail(ctx, "clEnqueueWriteBuffer", err);
-    hdtw_status s = launch(ctx, job, p, count);
+    s = launch(ctx, job, p, count);
     if (s != HDTW_OK)
         return s;
     err = cl->fault == HDTW_FAULT_READ
               ? CL_OUT_OF_RESOURCES
               : clEnqueueReadBuffer(cl->queue, cl->out.mem, CL_FALSE, 0,
-                                    count * d, cl->results.host + first, 0,
-                                    NULL, NULL);
+                                    count * d, results + first, 0, NULL,
+                                    NULL);
     return err == CL_SUCCESS ? HDTW_OK
                              : hdtw_cl_fail(ctx, "clEnqueueReadBuffer", err);
 }
 
+/* Every chunk into results; returns once the device is idle. */
 static hdtw_status run_chunks(hdtw_ctx *ctx, const hdtw_job *job,
-                              const plan *p)
+                              const plan *p, double *results)
 {
     struct hdtw_opencl *cl = ctx->opencl;
     cl_event stage_done[HDTW_CL_STAGES] = { NULL };
@@ -242,8 +268,9 @@ static hdtw_status run_chunks(hdtw_ctx *ctx, const hdtw_job *job,
          first += p->chunk, c++)
         s = run_chunk(ctx, job, p, first,
                       min_size(p->chunk, job->count - first),
-                      &stage_done[c % HDTW_CL_STAGES]);
-    /* the caller's pattern and every stage must be idle before we return */
+                      &stage_done[c % HDTW_CL_STAGES], results);
+    /* the caller's memory, every stage and results must be idle before we
+     * return */
     err = clFinish(cl->queue);
     if (s == HDTW_OK && err != CL_SUCCESS)
         s = hdtw_cl_fail(ctx, "clFinish", err);
@@ -269,8 +296,13 @@ hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
     if (p.chunk == 0)
         return hdtw_cl_fail(ctx, "a window does not fit in device memory",
                             CL_INVALID_BUFFER_SIZE);
-    s = run_chunks(ctx, job, &p);
+    /* out is written only once every chunk has succeeded */
+    double *results = hdtw_malloc(job->count * sizeof *results);
+    if (!results)
+        return HDTW_E_NOMEM;
+    s = run_chunks(ctx, job, &p, results);
     if (s == HDTW_OK)
-        memcpy(out, cl->results.host, job->count * sizeof *out);
+        memcpy(out, results, job->count * sizeof *out);
+    hdtw_free(results);
     return s;
 }

@@ -88,7 +88,6 @@ static void release_buffers(struct hdtw_opencl *cl)
         release_buffer(device[b]);
     for (size_t s = 0; s < HDTW_CL_STAGES; s++)
         release_pinned(cl->queue, &cl->stage[s]);
-    release_pinned(cl->queue, &cl->results);
 }
 
 static cl_int create_buffer(struct hdtw_opencl *cl, cl_mem_flags flags,

@@ -70,7 +70,7 @@ struct hdtw_opencl {
     int broken;                    /* the build failed: do not retry */
     /* grown on demand, kept until the context is destroyed */
     hdtw_cl_buffer pattern, series, out, slots;
-    hdtw_cl_pinned stage[HDTW_CL_STAGES], results;
+    hdtw_cl_pinned stage[HDTW_CL_STAGES];
 };
 
 /* devices.c: the device at `index` of hdtw_opencl_devices' order (all
