@@ -8,6 +8,8 @@
 
 #include "core/internal.h"
 
+#include <stdio.h>
+
 /* Finds the device ctx->opencl_device names (or the default: the first GPU
  * with cl_khr_fp64, else the first other fp64 device) and attaches the
  * backend's state to ctx->opencl. Cheap: nothing is built until the first
@@ -27,6 +29,11 @@ hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
  * HDTW_E_UNSUPPORTED when the backend is absent. */
 hdtw_status hdtw_opencl_current_device(const hdtw_ctx *ctx,
                                        hdtw_device_info *out);
+
+/* Writes the device's compiled program (CL_PROGRAM_BINARIES: PTX text on
+ * NVIDIA) to `to`, for bench/gpu/run.sh to check for fma.rn.f64. Only
+ * after a job has built it: HDTW_E_UNSUPPORTED before. */
+hdtw_status hdtw_opencl_write_binary(const hdtw_ctx *ctx, FILE *to);
 
 /* Test hook: at most `windows` windows per device chunk (0 = only the
  * device's memory limits), so tests reach the chunking path with small

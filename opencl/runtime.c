@@ -303,6 +303,26 @@ void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows)
         ctx->opencl->chunk_limit = windows;
 }
 
+hdtw_status hdtw_opencl_write_binary(const hdtw_ctx *ctx, FILE *to)
+{
+    const struct hdtw_opencl *cl = ctx->opencl;
+    size_t bytes = 0;
+    if (!cl || !cl->program ||
+        clGetProgramInfo(cl->program, CL_PROGRAM_BINARY_SIZES, sizeof bytes,
+                         &bytes, NULL) != CL_SUCCESS || bytes == 0)
+        return HDTW_E_UNSUPPORTED;
+    unsigned char *binary = hdtw_malloc(bytes);
+    if (!binary)
+        return HDTW_E_NOMEM;
+    hdtw_status s = HDTW_E_DEVICE;
+    if (clGetProgramInfo(cl->program, CL_PROGRAM_BINARIES, sizeof binary,
+                         &binary, NULL) == CL_SUCCESS &&
+        fwrite(binary, 1, bytes, to) == bytes)
+        s = HDTW_OK;
+    hdtw_free(binary);
+    return s;
+}
+
 void hdtw_opencl_build_as_gpu(hdtw_ctx *ctx)
 {
     if (ctx->opencl)

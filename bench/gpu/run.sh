@@ -111,8 +111,15 @@ device() {
   step build 150 cmake --build build-gpu -j"$(nproc)" || return 1
   step test_opencl 120 build-gpu/tests/test_opencl || status=1
   step bench 120 build-gpu/bench/bench_opencl --repeats 5 \
-    --json "$out/bench_opencl_gpu.json" || status=1
+    --json "$out/bench_opencl_gpu.json" --binary "$out/program.ptx" || status=1
   cat "$out/gpu_bench.txt"
+  # NVIDIA's own compile of the kernels: any fused multiply-add would break
+  # bit identity (count with grep -c, never grep -q under pipefail)
+  local fma=0
+  [ -s "$out/program.ptx" ] && fma=$(grep -c 'fma.rn.f64' "$out/program.ptx" || true)
+  steps+=("\"fma_rn_f64\": ${fma:-0}")
+  echo "run.sh: fma.rn.f64 in the device's program: ${fma:-0}"
+  [ "${fma:-0}" = 0 ] || status=1
   return $status
 }
 
