@@ -5,8 +5,10 @@
  * median seconds over repeats, GCUPS (10^9 cells/s, fp64) and the ratio
  * OpenCL / scalar, checks the outputs are bit-identical, and writes JSON.
  *
- *   bench_opencl [--repeats R] [--json OUT] [--quick]
+ *   bench_opencl [--repeats R] [--json OUT] [--quick] [--binary OUT]
  *
+ * --binary writes the device's compiled program (PTX text on NVIDIA) after
+ * the first case, so a script can look for fused multiply-adds in it.
  * The OpenCL device is the library's default or HDTW_OPENCL_DEVICE. The
  * first OpenCL call (program build) is a warm-up and is not timed. Scalar
  * runs on one thread; --quick shrinks the big batch to 10,000 windows.
@@ -130,10 +132,25 @@ static void write_json(FILE *f, const hdtw_device_info *dev,
     fprintf(f, "  ]\n}\n");
 }
 
+/* The compiled program into path; 0 on success. */
+static int write_binary(const hdtw_ctx *ctx, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        return 1;
+    }
+    int failed = hdtw_opencl_write_binary(ctx, f) != HDTW_OK;
+    failed |= fclose(f) != 0;
+    if (failed)
+        fprintf(stderr, "bench_opencl: cannot write the program binary\n");
+    return failed;
+}
+
 int main(int argc, char **argv)
 {
     int repeats = 5, quick = 0;
-    const char *json_path = NULL;
+    const char *json_path = NULL, *binary_path = NULL;
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--repeats") == 0 && a + 1 < argc)
             repeats = atoi(argv[++a]);
@@ -141,8 +158,12 @@ int main(int argc, char **argv)
             json_path = argv[++a];
         else if (strcmp(argv[a], "--quick") == 0)
             quick = 1;
+        else if (strcmp(argv[a], "--binary") == 0 && a + 1 < argc)
+            binary_path = argv[++a];
         else {
-            fprintf(stderr, "usage: %s [--repeats R] [--json OUT] [--quick]\n",
+            fprintf(stderr,
+                    "usage: %s [--repeats R] [--json OUT] [--quick] "
+                    "[--binary OUT]\n",
                     argv[0]);
             return 2;
         }
@@ -187,6 +208,8 @@ int main(int argc, char **argv)
                res[i].scalar_s / res[i].opencl_s,
                res[i].identical ? "yes" : "NO");
         status |= !res[i].identical;
+        if (i == 0 && binary_path)
+            status |= write_binary(ctx, binary_path);
     }
     hdtw_destroy(ctx);
 

@@ -1,8 +1,10 @@
 /*
- * backend.c — one hdtw_job on the OpenCL device: choose the kernel and its
+ * backend.c — one hdtw_job on the OpenCL device: choose the kernel (a
+ * work-item per window, or a team per window when windows are few) and its
  * work-group shape, split the windows into chunks that fit the device,
- * upload each chunk's span of the series once (windows are read by offset),
- * run the wavefront, and read the distances into a host staging buffer.
+ * upload each chunk's span of the series once (windows are read by offset)
+ * through pinned staging, run one launch per chunk, and read the distances
+ * into pinned host memory. Buffers stay in the context for the next call.
  * `out` is written only after every chunk succeeded, so a failure anywhere
  * leaves it untouched and the router completes the call on the CPU.
  */
@@ -13,39 +15,46 @@
 #include <limits.h>
 #include <string.h>
 
-/* Work-items per work-group the local kernel aims for: 128 keeps four
- * warps of an NVIDIA SM busy per window of length >= 128 and packs several
- * short windows into one group; PoCL runs any size. */
-#define LOCAL_GROUP_TARGET 128
-/* CPU devices (PoCL) run a work-group as a loop over its work-items, so
- * every barrier costs a pass over the group: there one work-item walks a
- * whole window (PoCL vectorises across the group's windows, like the AVX
- * lanes) and a group holds this many windows. Measured with bench_opencl
- * on PoCL 3.1, 2-core EPYC, batch 10,000 x 128: 128 lanes per window 0.03
- * GCUPS, 8 lanes 0.12, 1 lane with 16/32/64/128 windows 0.33/0.30/0.24/0.19
- * (noisy shared machine; 32 was best on the 1000 x 100 batch). */
-#define CPU_WINDOWS_PER_GROUP 32
-/* Work-items per group of the global kernel (one row each). */
-#define GLOBAL_GROUP_TARGET 64
-/* The kernels index rows and diagonals with int: m + n + band < INT_MAX. */
+/* DTW_R of opencl/kernels/rows.cl: columns per block. */
+#define BLOCK_COLUMNS 6
+/* Work-items per work-group on a GPU: four warps or two wavefronts. */
+#define GPU_GROUP 128
+/* CPU devices (PoCL) run a work-group as a loop over its work-items and
+ * vectorise across them: one work-item per window, this many per group. */
+#define CPU_GROUP 16
+/* A GPU wants at least this many work-items in flight; fewer windows get
+ * a team each (up to MAX_TEAM lanes, or a whole group for a lone pair). */
+#define GPU_ITEMS 65536
+#define MAX_TEAM 32
+#define PAIR_WINDOWS 4
+/* The kernels index rows and columns with int: m + n + band < INT_MAX. */
 #define MAX_LENGTH (INT_MAX / 4)
 /* Share of the device's global memory one call may hold. */
 #define MEMORY_SHARE 2
 
 typedef struct {
-    int use_local;
-    size_t lanes;       /* work-items per window (dimension 0) */
-    size_t per_group;   /* windows per work-group (local kernel) */
+    int team_kernel;    /* dtw_rows_team, else dtw_rows */
+    size_t team;        /* work-items per window */
+    size_t group;       /* work-items per work-group, a multiple of team */
+    size_t slot_doubles; /* boundary memory per window */
     size_t chunk;       /* windows per device chunk */
 } plan;
-
-typedef struct {
-    cl_mem pattern, series, out, diags;
-} buffers;
 
 static size_t min_size(size_t a, size_t b)
 {
     return a < b ? a : b;
+}
+
+static size_t max_size(size_t a, size_t b)
+{
+    return a > b ? a : b;
+}
+
+/* A GPU, or a device a test has asked to treat as one: a GPU's program,
+ * kernel shapes and pinned staging. */
+static int as_gpu(const struct hdtw_opencl *cl)
+{
+    return !cl->dev.is_cpu || cl->build_as_gpu;
 }
 
 static size_t round_up(size_t x, size_t to)
@@ -53,40 +62,38 @@ static size_t round_up(size_t x, size_t to)
     return (x + to - 1) / to * to;
 }
 
-static size_t pow2_at_least(size_t x)
+/* Lanes per window for the team kernel on a GPU: enough windows x lanes
+ * to fill the device, never more lanes than column blocks. */
+static size_t gpu_team(const struct hdtw_opencl *cl, const hdtw_job *job)
 {
-    size_t p = 1;
-    while (p < x)
-        p *= 2;
-    return p;
+    size_t blocks = (job->n + BLOCK_COLUMNS - 1) / BLOCK_COLUMNS;
+    size_t most = job->count <= PAIR_WINDOWS
+                      ? min_size(cl->team_kernel_group, GPU_GROUP)
+                      : MAX_TEAM;
+    return max_size(1, min_size(min_size(blocks, most),
+                                GPU_ITEMS / job->count));
 }
 
-/* The most cells one anti-diagonal of the band holds. */
-static size_t diagonal_cells(const hdtw_job *job)
-{
-    return min_size(min_size(job->m, job->n), job->band + 1);
-}
-
-/* The local kernel: pattern + three diagonals per window in local memory. */
-static void plan_local(const struct hdtw_opencl *cl, const hdtw_job *job,
+static void plan_shape(const struct hdtw_opencl *cl, const hdtw_job *job,
                        plan *p)
 {
-    size_t group_max = min_size(cl->local_kernel_group, LOCAL_GROUP_TARGET);
     size_t local_doubles = (size_t)(cl->dev.local_mem / sizeof(double));
-    p->use_local = cl->kernel != HDTW_OPENCL_KERNEL_GLOBAL &&
-                   local_doubles >= 4 * job->m && group_max > 0;
-    if (!p->use_local)
-        return;
-    p->lanes = min_size(pow2_at_least(diagonal_cells(job)), group_max);
-    if (cl->dev.is_cpu && cl->kernel == HDTW_OPENCL_KERNEL_AUTO &&
-        job->count >= CPU_WINDOWS_PER_GROUP) {
-        p->lanes = 1;
-        group_max = min_size(cl->local_kernel_group, CPU_WINDOWS_PER_GROUP);
-    }
-    size_t fit = (local_doubles - job->m) / (3 * job->m);
-    p->per_group = min_size(min_size(group_max / p->lanes, fit), job->count);
-    if (p->per_group == 0)
-        p->per_group = 1;
+    int pattern_fits = local_doubles >= job->m;
+    size_t team = as_gpu(cl) ? gpu_team(cl, job) : 1;
+    p->team_kernel = !pattern_fits || team > 1;
+    if (cl->kernel != HDTW_OPENCL_KERNEL_AUTO)
+        p->team_kernel = cl->kernel == HDTW_OPENCL_KERNEL_TEAM || !pattern_fits;
+    if (cl->forced_team)
+        team = cl->forced_team;
+    p->team = p->team_kernel ? team : 1;
+    size_t kernel_group = p->team_kernel ? cl->team_kernel_group
+                                         : cl->rows_kernel_group;
+    size_t group = cl->forced_group ? cl->forced_group
+                   : as_gpu(cl) ? GPU_GROUP : CPU_GROUP;
+    group = min_size(max_size(group, p->team), kernel_group);
+    p->team = min_size(p->team, group);
+    p->group = group / p->team * p->team;
+    p->slot_doubles = (p->team_kernel ? 2 * p->team : 1) * job->m;
 }
 
 /* Windows per chunk: every buffer within the device's largest allocation,
@@ -96,184 +103,180 @@ static size_t chunk_windows(const struct hdtw_opencl *cl, const hdtw_job *job,
 {
     size_t max_doubles = (size_t)(cl->dev.max_alloc / sizeof(double));
     size_t budget = (size_t)(cl->dev.global_mem / MEMORY_SHARE / sizeof(double));
-    size_t diag_doubles = p->use_local ? 0 : 3 * job->m;
     /* a lone window reads no stride, and its stride may be anything:
      * SIZE_MAX + 1 would wrap to a zero divisor below */
-    size_t step = job->count > 1 ? job->stride : 0;
-    size_t per_window = step + 1 + diag_doubles;
-    size_t fixed = job->m + job->n;
-    if (job->n > max_doubles || job->m > max_doubles || fixed >= budget)
+    size_t step = job->count > 1 ? job->stride : 1;
+    size_t per_window = step + 1 + p->slot_doubles;
+    size_t fixed = job->m + job->n + cl->lanes * p->slot_doubles;
+    if (job->n > max_doubles || p->slot_doubles > max_doubles ||
+        fixed >= budget)
         return 0;
-    size_t chunk = min_size(job->count, (size_t)INT_MAX);
-    chunk = min_size(chunk, (max_doubles - job->n) / job->stride + 1);
-    chunk = min_size(chunk, max_doubles);
-    if (diag_doubles)
-        chunk = min_size(chunk, max_doubles / diag_doubles);
+    size_t chunk = min_size(job->count, (size_t)INT_MAX / p->team);
+    chunk = min_size(chunk, (max_doubles - job->n) / step + 1);
+    chunk = min_size(chunk, max_doubles / p->slot_doubles);
     chunk = min_size(chunk, (budget - fixed) / per_window);
     if (cl->chunk_limit)
         chunk = min_size(chunk, cl->chunk_limit);
     return chunk;
 }
 
-static hdtw_status make_buffer(hdtw_ctx *ctx, cl_mem_flags flags,
-                               size_t doubles, cl_mem *buf)
+static size_t chunk_span(const hdtw_job *job, size_t count)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
-    cl_int err = CL_MEM_OBJECT_ALLOCATION_FAILURE;
-    if (cl->fault != HDTW_FAULT_ALLOC)
-        *buf = clCreateBuffer(cl->context, flags, doubles * sizeof(double),
-                              NULL, &err);
-    return err == CL_SUCCESS ? HDTW_OK : hdtw_cl_fail(ctx, "clCreateBuffer", err);
+    return (count - 1) * job->stride + job->n;
 }
 
-static hdtw_status make_buffers(hdtw_ctx *ctx, const hdtw_job *job,
-                                const plan *p, buffers *b)
+/* Device buffers for chunks of p->chunk windows and, for a GPU, pinned
+ * staging for the series; all kept in the context for later calls. A CPU
+ * device reads host memory anyway: there the staging copy would only cost
+ * time, and the series is uploaded from the caller's memory. */
+static hdtw_status fit_buffers(hdtw_ctx *ctx, const hdtw_job *job,
+                               const plan *p)
 {
-    size_t span = (p->chunk - 1) * job->stride + job->n;
-    hdtw_status s = make_buffer(ctx, CL_MEM_READ_ONLY, job->m, &b->pattern);
+    struct hdtw_opencl *cl = ctx->opencl;
+    size_t d = sizeof(double), span = chunk_span(job, p->chunk);
+    hdtw_status s = hdtw_cl_buffer_fit(ctx, &cl->pattern, CL_MEM_READ_ONLY,
+                                       job->m * d);
     if (s == HDTW_OK)
-        s = make_buffer(ctx, CL_MEM_READ_ONLY, span, &b->series);
+        s = hdtw_cl_buffer_fit(ctx, &cl->series, CL_MEM_READ_ONLY, span * d);
     if (s == HDTW_OK)
-        s = make_buffer(ctx, CL_MEM_WRITE_ONLY, p->chunk, &b->out);
-    if (s == HDTW_OK && !p->use_local)
-        s = make_buffer(ctx, CL_MEM_READ_WRITE, 3 * job->m * p->chunk,
-                        &b->diags);
+        s = hdtw_cl_buffer_fit(ctx, &cl->out, CL_MEM_WRITE_ONLY, p->chunk * d);
+    if (s == HDTW_OK)
+        s = hdtw_cl_buffer_fit(ctx, &cl->slots, CL_MEM_READ_WRITE,
+                               p->slot_doubles *
+                                   round_up(p->chunk, cl->lanes) * d);
+    for (size_t h = 0; h < HDTW_CL_STAGES && s == HDTW_OK && as_gpu(cl); h++)
+        s = hdtw_cl_pinned_fit(ctx, &cl->stage[h], span * d);
     return s;
 }
 
-static void release_buffers(buffers *b)
-{
-    cl_mem *all[] = { &b->diags, &b->out, &b->series, &b->pattern };
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        if (*all[i])
-            clReleaseMemObject(*all[i]);
-}
-
-/* Arguments 0..8, the same for both kernels. */
+/* Arguments 0..9, the same for both kernels. */
 static cl_int set_common_args(cl_kernel k, const hdtw_job *job,
-                              const buffers *b, size_t count)
+                              const struct hdtw_opencl *cl, size_t count)
 {
     cl_int m = (cl_int)job->m, n = (cl_int)job->n, cnt = (cl_int)count;
     cl_int band = (cl_int)min_size(job->band, (size_t)MAX_LENGTH);
     cl_int squared = job->cost == HDTW_COST_SQUARED;
     cl_ulong stride = job->stride;
-    cl_int err = clSetKernelArg(k, 0, sizeof(cl_mem), &b->pattern);
+    cl_int err = clSetKernelArg(k, 0, sizeof(cl_mem), &cl->pattern.mem);
     err |= clSetKernelArg(k, 1, sizeof m, &m);
-    err |= clSetKernelArg(k, 2, sizeof(cl_mem), &b->series);
+    err |= clSetKernelArg(k, 2, sizeof(cl_mem), &cl->series.mem);
     err |= clSetKernelArg(k, 3, sizeof n, &n);
     err |= clSetKernelArg(k, 4, sizeof stride, &stride);
     err |= clSetKernelArg(k, 5, sizeof cnt, &cnt);
     err |= clSetKernelArg(k, 6, sizeof band, &band);
     err |= clSetKernelArg(k, 7, sizeof squared, &squared);
-    err |= clSetKernelArg(k, 8, sizeof(cl_mem), &b->out);
+    err |= clSetKernelArg(k, 8, sizeof(cl_mem), &cl->out.mem);
+    err |= clSetKernelArg(k, 9, sizeof(cl_mem), &cl->slots.mem);
     return err; /* CL_SUCCESS is 0: any failure leaves bits set */
 }
 
-static cl_int enqueue(const struct hdtw_opencl *cl, cl_kernel k,
-                      const size_t global[2], const size_t local[2])
-{
-    if (cl->fault == HDTW_FAULT_ENQUEUE)
-        return CL_OUT_OF_RESOURCES;
-    return clEnqueueNDRangeKernel(cl->queue, k, 2, NULL, global, local, 0,
-                                  NULL, NULL);
-}
-
-static hdtw_status run_local(hdtw_ctx *ctx, const hdtw_job *job,
-                             const plan *p, const buffers *b, size_t count)
+/* One launch for the chunk's windows, whatever their length. */
+static hdtw_status launch(hdtw_ctx *ctx, const hdtw_job *job, const plan *p,
+                          size_t count)
 {
     struct hdtw_opencl *cl = ctx->opencl;
-    cl_kernel k = cl->local_kernel;
-    cl_int err = set_common_args(k, job, b, count);
-    err |= clSetKernelArg(k, 9, job->m * sizeof(double), NULL);
-    err |= clSetKernelArg(k, 10, p->per_group * 3 * job->m * sizeof(double),
-                          NULL);
+    cl_kernel k = p->team_kernel ? cl->team_kernel : cl->rows_kernel;
+    cl_int err = set_common_args(k, job, cl, count);
+    cl_int team = (cl_int)p->team;
+    if (p->team_kernel)
+        err |= clSetKernelArg(k, 10, sizeof team, &team);
+    else
+        err |= clSetKernelArg(k, 10, job->m * sizeof(double), NULL);
     if (err != CL_SUCCESS)
         return hdtw_cl_fail(ctx, "clSetKernelArg", err);
-    size_t local[2] = { p->lanes, p->per_group };
-    size_t global[2] = { p->lanes, round_up(count, p->per_group) };
-    err = enqueue(cl, k, global, local);
+    size_t local = p->group;
+    size_t items = (count + cl->lanes - 1) / cl->lanes * p->team;
+    size_t global = round_up(items, local);
+    err = cl->fault == HDTW_FAULT_ENQUEUE
+              ? CL_OUT_OF_RESOURCES
+              : clEnqueueNDRangeKernel(cl->queue, k, 1, NULL, &global, &local,
+                                       0, NULL, NULL);
     return err == CL_SUCCESS ? HDTW_OK
                              : hdtw_cl_fail(ctx, "clEnqueueNDRangeKernel", err);
 }
 
-/* One launch per anti-diagonal; the in-order queue orders them. */
-static hdtw_status run_global(hdtw_ctx *ctx, const hdtw_job *job,
-                              const buffers *b, size_t count)
+/* The chunk's span of the series, ready to upload: copied into a pinned
+ * stage on a GPU (once the upload that last used the stage is done), the
+ * caller's memory on a CPU device. */
+static hdtw_status stage_span(hdtw_ctx *ctx, const hdtw_job *job,
+                              const plan *p, size_t first, size_t span,
+                              cl_event *stage_done, const double **src)
 {
     struct hdtw_opencl *cl = ctx->opencl;
-    cl_kernel k = cl->global_kernel;
-    cl_int err = set_common_args(k, job, b, count);
-    err |= clSetKernelArg(k, 9, sizeof(cl_mem), &b->diags);
-    if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clSetKernelArg", err);
-    size_t lanes = min_size(cl->global_kernel_group, GLOBAL_GROUP_TARGET);
-    size_t local[2] = { lanes, 1 };
-    size_t global[2] = { round_up(diagonal_cells(job), lanes), count };
-    cl_int last = (cl_int)(job->m + job->n - 2);
-    for (cl_int d = 0; d <= last; d++) {
-        err = clSetKernelArg(k, 10, sizeof d, &d);
-        if (err == CL_SUCCESS)
-            err = enqueue(cl, k, global, local);
+    *src = job->series + first * job->stride;
+    if (!as_gpu(cl))
+        return HDTW_OK;
+    if (*stage_done) {
+        cl_int err = clWaitForEvents(1, stage_done);
+        clReleaseEvent(*stage_done);
+        *stage_done = NULL;
         if (err != CL_SUCCESS)
-            return hdtw_cl_fail(ctx, "clEnqueueNDRangeKernel", err);
+            return hdtw_cl_fail(ctx, "clWaitForEvents", err);
     }
+    double *stage = cl->stage[(first / p->chunk) % HDTW_CL_STAGES].host;
+    memcpy(stage, *src, span * sizeof *stage);
+    *src = stage;
     return HDTW_OK;
 }
 
-static hdtw_status read_results(hdtw_ctx *ctx, const buffers *b,
-                                size_t count, double *dst)
+/* Windows first .. first + count - 1: stage their span, upload it without
+ * blocking, run, and queue the read of the distances into results. The
+ * in-order queue orders upload, kernel and read; meanwhile the host fills
+ * the other stage for the next chunk. */
+static hdtw_status run_chunk(hdtw_ctx *ctx, const hdtw_job *job,
+                             const plan *p, size_t first, size_t count,
+                             cl_event *stage_done, double *results)
 {
     struct hdtw_opencl *cl = ctx->opencl;
-    cl_int err = CL_OUT_OF_RESOURCES;
-    if (cl->fault != HDTW_FAULT_READ)
-        err = clEnqueueReadBuffer(cl->queue, b->out, CL_TRUE, 0,
-                                  count * sizeof(double), dst, 0, NULL, NULL);
+    size_t span = chunk_span(job, count), d = sizeof(double);
+    const double *src;
+    hdtw_status s = stage_span(ctx, job, p, first, span, stage_done, &src);
+    if (s != HDTW_OK)
+        return s;
+    cl_int err = clEnqueueWriteBuffer(cl->queue, cl->series.mem, CL_FALSE, 0,
+                                      span * d, src, 0, NULL,
+                                      as_gpu(cl) ? stage_done : NULL);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, "clEnqueueWriteBuffer", err);
+    s = launch(ctx, job, p, count);
+    if (s != HDTW_OK)
+        return s;
+    err = cl->fault == HDTW_FAULT_READ
+              ? CL_OUT_OF_RESOURCES
+              : clEnqueueReadBuffer(cl->queue, cl->out.mem, CL_FALSE, 0,
+                                    count * d, results + first, 0, NULL,
+                                    NULL);
     return err == CL_SUCCESS ? HDTW_OK
                              : hdtw_cl_fail(ctx, "clEnqueueReadBuffer", err);
 }
 
-/* Windows first .. first + count - 1: upload their span, run, read back. */
-static hdtw_status run_chunk(hdtw_ctx *ctx, const hdtw_job *job,
-                             const plan *p, const buffers *b, size_t first,
-                             size_t count, double *stage)
-{
-    struct hdtw_opencl *cl = ctx->opencl;
-    size_t span = (count - 1) * job->stride + job->n;
-    /* blocking: the caller's series may be freed as soon as we return */
-    cl_int err = clEnqueueWriteBuffer(cl->queue, b->series, CL_TRUE, 0,
-                                      span * sizeof(double),
-                                      job->series + first * job->stride, 0,
-                                      NULL, NULL);
-    if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clEnqueueWriteBuffer", err);
-    hdtw_status s = p->use_local ? run_local(ctx, job, p, b, count)
-                                 : run_global(ctx, job, b, count);
-    return s != HDTW_OK ? s : read_results(ctx, b, count, stage + first);
-}
-
+/* Every chunk into results; returns once the device is idle. */
 static hdtw_status run_chunks(hdtw_ctx *ctx, const hdtw_job *job,
-                              const plan *p, double *stage)
+                              const plan *p, double *results)
 {
     struct hdtw_opencl *cl = ctx->opencl;
-    buffers b = { 0 };
-    hdtw_status s = make_buffers(ctx, job, p, &b);
-    if (s != HDTW_OK)
-        goto cleanup;
-    cl_int err = clEnqueueWriteBuffer(cl->queue, b.pattern, CL_TRUE, 0,
-                                      job->m * sizeof(double), job->pattern,
-                                      0, NULL, NULL);
-    if (err != CL_SUCCESS) {
+    cl_event stage_done[HDTW_CL_STAGES] = { NULL };
+    hdtw_status s = fit_buffers(ctx, job, p);
+    cl_int err = CL_SUCCESS;
+    if (s == HDTW_OK)
+        err = clEnqueueWriteBuffer(cl->queue, cl->pattern.mem, CL_FALSE, 0,
+                                   job->m * sizeof(double), job->pattern, 0,
+                                   NULL, NULL);
+    if (err != CL_SUCCESS)
         s = hdtw_cl_fail(ctx, "clEnqueueWriteBuffer", err);
-        goto cleanup;
-    }
-    for (size_t first = 0; first < job->count && s == HDTW_OK;
-         first += p->chunk)
-        s = run_chunk(ctx, job, p, &b, first,
-                      min_size(p->chunk, job->count - first), stage);
-cleanup:
-    if (s != HDTW_OK)
-        clFinish(cl->queue); /* nothing of this call still runs */
-    release_buffers(&b);
+    for (size_t first = 0, c = 0; first < job->count && s == HDTW_OK;
+         first += p->chunk, c++)
+        s = run_chunk(ctx, job, p, first,
+                      min_size(p->chunk, job->count - first),
+                      &stage_done[c % HDTW_CL_STAGES], results);
+    /* the caller's memory, every stage and results must be idle before we
+     * return */
+    err = clFinish(cl->queue);
+    if (s == HDTW_OK && err != CL_SUCCESS)
+        s = hdtw_cl_fail(ctx, "clFinish", err);
+    for (size_t h = 0; h < HDTW_CL_STAGES; h++)
+        if (stage_done[h])
+            clReleaseEvent(stage_done[h]);
     return s;
 }
 
@@ -288,17 +291,18 @@ hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
         return s;
 
     plan p = { 0 };
-    plan_local(cl, job, &p);
+    plan_shape(cl, job, &p);
     p.chunk = chunk_windows(cl, job, &p);
     if (p.chunk == 0)
         return hdtw_cl_fail(ctx, "a window does not fit in device memory",
                             CL_INVALID_BUFFER_SIZE);
-    double *stage = hdtw_malloc(job->count * sizeof *stage);
-    if (!stage)
+    /* out is written only once every chunk has succeeded */
+    double *results = hdtw_malloc(job->count * sizeof *results);
+    if (!results)
         return HDTW_E_NOMEM;
-    s = run_chunks(ctx, job, &p, stage);
+    s = run_chunks(ctx, job, &p, results);
     if (s == HDTW_OK)
-        memcpy(out, stage, job->count * sizeof *out);
-    hdtw_free(stage);
+        memcpy(out, results, job->count * sizeof *out);
+    hdtw_free(results);
     return s;
 }

@@ -8,7 +8,7 @@
 
 extern const char hdtw_opencl_source[];
 
-#define HDTW_KERNEL_LOCAL "dtw_wavefront_local"
-#define HDTW_KERNEL_GLOBAL "dtw_wavefront_global"
+#define HDTW_KERNEL_ROWS "dtw_rows"
+#define HDTW_KERNEL_TEAM "dtw_rows_team"
 
 #endif

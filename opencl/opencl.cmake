@@ -18,8 +18,7 @@ if(HDTW_HAVE_OPENCL)
   # concatenated in this order: cell.cl defines what the others use
   set(HDTW_KERNELS
     ${PROJECT_SOURCE_DIR}/opencl/kernels/cell.cl
-    ${PROJECT_SOURCE_DIR}/opencl/kernels/wavefront_local.cl
-    ${PROJECT_SOURCE_DIR}/opencl/kernels/wavefront_global.cl)
+    ${PROJECT_SOURCE_DIR}/opencl/kernels/rows.cl)
   set(HDTW_KERNELS_C ${PROJECT_BINARY_DIR}/opencl/kernels.c)
   add_custom_command(OUTPUT ${HDTW_KERNELS_C}
     COMMAND ${CMAKE_COMMAND} -DOUTPUT=${HDTW_KERNELS_C}

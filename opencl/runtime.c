@@ -62,19 +62,94 @@ static hdtw_fault fault_from_env(void)
     return HDTW_FAULT_NONE; /* a test aid: unknown values inject nothing */
 }
 
+static void release_buffer(hdtw_cl_buffer *buf)
+{
+    if (buf->mem)
+        clReleaseMemObject(buf->mem);
+    *buf = (hdtw_cl_buffer){ 0 };
+}
+
+static void release_pinned(cl_command_queue queue, hdtw_cl_pinned *buf)
+{
+    if (buf->host)
+        clEnqueueUnmapMemObject(queue, buf->mem, buf->host, 0, NULL, NULL);
+    if (buf->mem) {
+        clFinish(queue);
+        clReleaseMemObject(buf->mem);
+    }
+    *buf = (hdtw_cl_pinned){ 0 };
+}
+
+static void release_buffers(struct hdtw_opencl *cl)
+{
+    hdtw_cl_buffer *device[] = { &cl->pattern, &cl->series, &cl->out,
+                                 &cl->slots };
+    for (size_t b = 0; b < sizeof device / sizeof *device; b++)
+        release_buffer(device[b]);
+    for (size_t s = 0; s < HDTW_CL_STAGES; s++)
+        release_pinned(cl->queue, &cl->stage[s]);
+}
+
+static cl_int create_buffer(struct hdtw_opencl *cl, cl_mem_flags flags,
+                            size_t bytes, cl_mem *mem)
+{
+    cl_int err = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+    if (cl->fault != HDTW_FAULT_ALLOC)
+        *mem = clCreateBuffer(cl->context, flags, bytes, NULL, &err);
+    return err;
+}
+
+hdtw_status hdtw_cl_buffer_fit(hdtw_ctx *ctx, hdtw_cl_buffer *buf,
+                               cl_mem_flags flags, size_t bytes)
+{
+    if (buf->bytes >= bytes)
+        return HDTW_OK;
+    release_buffer(buf);
+    cl_int err = create_buffer(ctx->opencl, flags, bytes, &buf->mem);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, "clCreateBuffer", err);
+    buf->bytes = bytes;
+    return HDTW_OK;
+}
+
+hdtw_status hdtw_cl_pinned_fit(hdtw_ctx *ctx, hdtw_cl_pinned *buf,
+                               size_t bytes)
+{
+    struct hdtw_opencl *cl = ctx->opencl;
+    if (buf->bytes >= bytes)
+        return HDTW_OK;
+    release_pinned(cl->queue, buf);
+    cl_int err = create_buffer(cl, CL_MEM_ALLOC_HOST_PTR | CL_MEM_READ_WRITE,
+                               bytes, &buf->mem);
+    if (err != CL_SUCCESS)
+        return hdtw_cl_fail(ctx, "clCreateBuffer (pinned)", err);
+    buf->host = clEnqueueMapBuffer(cl->queue, buf->mem, CL_TRUE,
+                                   CL_MAP_READ | CL_MAP_WRITE, 0, bytes, 0,
+                                   NULL, NULL, &err);
+    if (err != CL_SUCCESS) {
+        buf->host = NULL;
+        release_pinned(cl->queue, buf);
+        return hdtw_cl_fail(ctx, "clEnqueueMapBuffer", err);
+    }
+    buf->bytes = bytes;
+    return HDTW_OK;
+}
+
 static void release_objects(struct hdtw_opencl *cl)
 {
-    if (cl->global_kernel)
-        clReleaseKernel(cl->global_kernel);
-    if (cl->local_kernel)
-        clReleaseKernel(cl->local_kernel);
+    if (cl->queue)
+        release_buffers(cl);
+    if (cl->team_kernel)
+        clReleaseKernel(cl->team_kernel);
+    if (cl->rows_kernel)
+        clReleaseKernel(cl->rows_kernel);
     if (cl->program)
         clReleaseProgram(cl->program);
     if (cl->queue)
         clReleaseCommandQueue(cl->queue);
     if (cl->context)
         clReleaseContext(cl->context);
-    cl->global_kernel = cl->local_kernel = NULL;
+    cl->team_kernel = cl->rows_kernel = NULL;
     cl->program = NULL;
     cl->queue = NULL;
     cl->context = NULL;
@@ -128,9 +203,30 @@ static hdtw_status build_failed(hdtw_ctx *ctx, cl_int err)
     return HDTW_E_DEVICE;
 }
 
+/* Windows per work-item (DTW_LANES of opencl/kernels/cell.cl): 1 on GPUs;
+ * on CPU devices the native double vector width, since their compilers
+ * vectorise across work-items only for kernels without loops. */
+static size_t lanes_for(const hdtw_cl_device *dev, int as_gpu)
+{
+    cl_uint width = 1;
+    if (!dev->is_cpu || as_gpu ||
+        clGetDeviceInfo(dev->device, CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE,
+                        sizeof width, &width, NULL) != CL_SUCCESS)
+        return 1;
+    size_t lanes = 1;
+    while (lanes * 2 <= width && lanes < 8)
+        lanes *= 2;
+    return lanes;
+}
+
 static hdtw_status build_program(hdtw_ctx *ctx)
 {
     struct hdtw_opencl *cl = ctx->opencl;
+    char options[sizeof build_options + 64];
+    int gpu = !cl->dev.is_cpu || cl->build_as_gpu;
+    cl->lanes = lanes_for(&cl->dev, cl->build_as_gpu);
+    snprintf(options, sizeof options, "%s -DDTW_LANES=%zu%s", build_options,
+             cl->lanes, gpu ? " -DDTW_HW_MIN" : "");
     const char *sources[] = { hdtw_opencl_source, build_fault_source };
     cl_uint nsources = cl->fault == HDTW_FAULT_BUILD ? 2 : 1;
     cl_int err;
@@ -138,8 +234,8 @@ static hdtw_status build_program(hdtw_ctx *ctx)
                                             NULL, &err);
     if (err != CL_SUCCESS)
         return hdtw_cl_fail(ctx, "clCreateProgramWithSource", err);
-    err = clBuildProgram(cl->program, 1, &cl->dev.device, build_options,
-                         NULL, NULL);
+    err = clBuildProgram(cl->program, 1, &cl->dev.device, options, NULL,
+                         NULL);
     if (err != CL_SUCCESS)
         return build_failed(ctx, err);
     return HDTW_OK;
@@ -176,11 +272,11 @@ static hdtw_status build_objects(hdtw_ctx *ctx)
         return hdtw_cl_fail(ctx, "clCreateCommandQueue", err);
     hdtw_status status = build_program(ctx);
     if (status == HDTW_OK)
-        status = make_kernel(ctx, HDTW_KERNEL_LOCAL, &cl->local_kernel,
-                             &cl->local_kernel_group);
+        status = make_kernel(ctx, HDTW_KERNEL_ROWS, &cl->rows_kernel,
+                             &cl->rows_kernel_group);
     if (status == HDTW_OK)
-        status = make_kernel(ctx, HDTW_KERNEL_GLOBAL, &cl->global_kernel,
-                             &cl->global_kernel_group);
+        status = make_kernel(ctx, HDTW_KERNEL_TEAM, &cl->team_kernel,
+                             &cl->team_kernel_group);
     return status;
 }
 
@@ -189,7 +285,7 @@ hdtw_status hdtw_cl_prepare(hdtw_ctx *ctx)
     struct hdtw_opencl *cl = ctx->opencl;
     if (cl->broken)
         return HDTW_E_DEVICE; /* the reason is still in the last error */
-    if (cl->global_kernel)
+    if (cl->team_kernel)
         return HDTW_OK;
     hdtw_status status = build_objects(ctx);
     if (status != HDTW_OK) {
@@ -207,8 +303,38 @@ void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows)
         ctx->opencl->chunk_limit = windows;
 }
 
-void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel)
+hdtw_status hdtw_opencl_write_binary(const hdtw_ctx *ctx, FILE *to)
+{
+    const struct hdtw_opencl *cl = ctx->opencl;
+    size_t bytes = 0;
+    if (!cl || !cl->program ||
+        clGetProgramInfo(cl->program, CL_PROGRAM_BINARY_SIZES, sizeof bytes,
+                         &bytes, NULL) != CL_SUCCESS || bytes == 0)
+        return HDTW_E_UNSUPPORTED;
+    unsigned char *binary = hdtw_malloc(bytes);
+    if (!binary)
+        return HDTW_E_NOMEM;
+    hdtw_status s = HDTW_E_DEVICE;
+    if (clGetProgramInfo(cl->program, CL_PROGRAM_BINARIES, sizeof binary,
+                         &binary, NULL) == CL_SUCCESS &&
+        fwrite(binary, 1, bytes, to) == bytes)
+        s = HDTW_OK;
+    hdtw_free(binary);
+    return s;
+}
+
+void hdtw_opencl_build_as_gpu(hdtw_ctx *ctx)
 {
     if (ctx->opencl)
+        ctx->opencl->build_as_gpu = 1;
+}
+
+void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel,
+                              size_t team, size_t group)
+{
+    if (ctx->opencl) {
         ctx->opencl->kernel = kernel;
+        ctx->opencl->forced_team = team;
+        ctx->opencl->forced_group = group;
+    }
 }

@@ -1,7 +1,7 @@
 /*
  * runtime.h — the OpenCL backend's state inside a context, shared by the
- * files of opencl/ (devices.c: discovery; runtime.c: context, queue and
- * program; backend.c: jobs).
+ * files of opencl/ (devices.c: discovery; runtime.c: context, queue,
+ * program and the buffers kept between calls; backend.c: jobs).
  */
 #ifndef HDTW_OPENCL_RUNTIME_H
 #define HDTW_OPENCL_RUNTIME_H
@@ -33,19 +33,44 @@ typedef struct {
                              looks the device's profile up by it */
 } hdtw_cl_device;
 
+/* A device buffer kept between calls and grown on demand. */
+typedef struct {
+    cl_mem mem;
+    size_t bytes;
+} hdtw_cl_buffer;
+
+/* Host memory the device can reach directly (CL_MEM_ALLOC_HOST_PTR, pinned
+ * by GPU drivers), mapped once for the buffer's life: transfers from and
+ * to it run asynchronously at full speed. */
+typedef struct {
+    cl_mem mem;
+    double *host;
+    size_t bytes;
+} hdtw_cl_pinned;
+
+/* The series upload alternates between two staging halves, so the host
+ * fills one while the device still reads the other. */
+#define HDTW_CL_STAGES 2
+
 struct hdtw_opencl {
     hdtw_cl_device dev;
     hdtw_fault fault;
     size_t chunk_limit;            /* test hook, 0 = none */
-    hdtw_opencl_kernel kernel;     /* test hook */
+    hdtw_opencl_kernel kernel;     /* test hooks: kernel and shape */
+    size_t forced_team, forced_group;
     /* built on first use, kept until the context is destroyed */
     cl_context context;
     cl_command_queue queue;
     cl_program program;
-    cl_kernel local_kernel, global_kernel;
-    size_t local_kernel_group;     /* CL_KERNEL_WORK_GROUP_SIZE */
-    size_t global_kernel_group;
+    cl_kernel rows_kernel, team_kernel;
+    size_t rows_kernel_group;      /* CL_KERNEL_WORK_GROUP_SIZE */
+    size_t team_kernel_group;
+    size_t lanes;                  /* windows per work-item (DTW_LANES) */
+    int build_as_gpu;              /* test hook */
     int broken;                    /* the build failed: do not retry */
+    /* grown on demand, kept until the context is destroyed */
+    hdtw_cl_buffer pattern, series, out, slots;
+    hdtw_cl_pinned stage[HDTW_CL_STAGES];
 };
 
 /* devices.c: the device at `index` of hdtw_opencl_devices' order (all
@@ -60,6 +85,13 @@ hdtw_status hdtw_cl_prepare(hdtw_ctx *ctx);
 /* runtime.c: records "what: OpenCL error N (name)" as ctx's last error and
  * returns HDTW_E_DEVICE. */
 hdtw_status hdtw_cl_fail(hdtw_ctx *ctx, const char *what, cl_int err);
+/* runtime.c: makes buf hold at least `bytes` (a new buffer, contents
+ * lost, when it is smaller). */
+hdtw_status hdtw_cl_buffer_fit(hdtw_ctx *ctx, hdtw_cl_buffer *buf,
+                               cl_mem_flags flags, size_t bytes);
+/* runtime.c: the same for a pinned, mapped host buffer. */
+hdtw_status hdtw_cl_pinned_fit(hdtw_ctx *ctx, hdtw_cl_pinned *buf,
+                               size_t bytes);
 /* runtime.c: the state for a freshly chosen device (fault read from the
  * environment). */
 hdtw_status hdtw_cl_attach(hdtw_ctx *ctx, const hdtw_cl_device *dev);

@@ -1,7 +1,7 @@
 /*
  * test_opencl.c — the OpenCL backend against cpu/scalar, bit for bit
  * (memcmp), over randomized batches, sliding windows and long pairs, both
- * kernels, chunked runs; every injected fault falls back to the CPU with
+ * kernels at two work-group sizes, chunked runs; every injected fault falls back to the CPU with
  * the same bits; device selection. Needs an OpenCL device with fp64 (PoCL
  * in CI: scripts/install-deps installs pocl-opencl-icd).
  *
@@ -21,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* Cells (m * n * count) one randomized test may ask of both backends: the
  * suite runs again under ASan, where the scalar reference is slow. */
@@ -38,6 +40,26 @@ static hdtw_ctx *create_ctx(void)
     ck_assert_msg(ctx->run[HDTW_BACKEND_OPENCL] != NULL,
                   "no OpenCL device with fp64 (install pocl-opencl-icd)");
     return ctx;
+}
+
+/* Scalar's bits against OpenCL's for one call of an entry point. */
+typedef hdtw_status (*entry_fn)(hdtw_ctx *ctx, const void *args, double *out);
+
+static void check_entry(hdtw_ctx *ctx, entry_fn call, const void *args,
+                        size_t count)
+{
+    double *want = test_alloc(count * sizeof *want);
+    double *got = test_alloc(count * sizeof *got);
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(call(ctx, args, want), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_OPENCL), HDTW_OK);
+    ck_assert_int_eq(call(ctx, args, got), HDTW_OK);
+    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_OPENCL);
+    ck_assert_msg(memcmp(want, got, count * sizeof *got) == 0,
+                  "count %zu: OpenCL differs from scalar (%s)", count,
+                  hdtw_last_error(ctx));
+    free(want);
+    free(got);
 }
 
 static long random_band(test_rng *r, size_t m, size_t n)
@@ -115,12 +137,28 @@ static shape random_batch_shape(test_rng *r, size_t budget)
     return s;
 }
 
+/* Kernel shapes the batch test runs: the device's own choice, then both
+ * kernels at two work-group sizes each (no result may depend on them),
+ * then the program a GPU gets, on whatever device this is. */
+static const struct {
+    hdtw_opencl_kernel kernel;
+    size_t team, group;
+    int as_gpu;
+} shapes[] = {
+    { HDTW_OPENCL_KERNEL_AUTO, 0, 0, 0 },  { HDTW_OPENCL_KERNEL_ROWS, 0, 5, 0 },
+    { HDTW_OPENCL_KERNEL_ROWS, 0, 64, 0 }, { HDTW_OPENCL_KERNEL_TEAM, 3, 12, 0 },
+    { HDTW_OPENCL_KERNEL_TEAM, 8, 64, 0 }, { HDTW_OPENCL_KERNEL_AUTO, 0, 0, 1 },
+    { HDTW_OPENCL_KERNEL_TEAM, 5, 20, 1 },
+};
+
 START_TEST(batch_matches_scalar)
 {
     test_rng r = { 0x0c1b47c4u + (uint64_t)_i };
     hdtw_ctx *ctx = create_ctx();
-    if (_i == 2) /* a GPU's work-group shape, on whatever device this is */
-        hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_GPU_SHAPE);
+    if (shapes[_i].as_gpu)
+        hdtw_opencl_build_as_gpu(ctx);
+    hdtw_opencl_force_kernel(ctx, shapes[_i].kernel, shapes[_i].team,
+                             shapes[_i].group);
     for (size_t used = 0, job = 0; used < CELL_BUDGET && job < 60; job++) {
         shape s = random_batch_shape(&r, CELL_BUDGET / 8);
         check_random_data(ctx, &r, &s);
@@ -143,12 +181,13 @@ START_TEST(sliding_matches_scalar)
 }
 END_TEST
 
-/* The global-memory wavefront (long windows and pairs) on batch shapes. */
-START_TEST(global_kernel_matches_scalar)
+/* The team kernel (few windows, long pairs) on batch shapes, with one
+ * lane and with lanes that outnumber the rows' chunks. */
+START_TEST(team_kernel_matches_scalar)
 {
     test_rng r = { 0x910ba1u + (uint64_t)_i };
     hdtw_ctx *ctx = create_ctx();
-    hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_GLOBAL);
+    hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_TEAM, _i ? 13 : 1, 0);
     for (int job = 0; job < 25; job++) {
         shape s = random_batch_shape(&r, CELL_BUDGET / 60);
         s.count = s.count > 64 ? 64 : s.count;
@@ -176,10 +215,10 @@ START_TEST(long_pairs_match_scalar)
         shape s = { { pairs[p].cost, pairs[p].band }, pairs[p].m, pairs[p].n,
                     1, pairs[p].n };
         check_random_data(ctx, &r, &s);
-        if (p < 2) { /* the same pairs through the global kernel */
-            hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_GLOBAL);
+        if (p < 2) { /* the same pairs through a team of 64 lanes */
+            hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_TEAM, 64, 64);
             check_random_data(ctx, &r, &s);
-            hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_AUTO);
+            hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_AUTO, 0, 0);
         }
     }
     hdtw_destroy(ctx);
@@ -204,18 +243,67 @@ START_TEST(degenerate_lengths_match_scalar)
 }
 END_TEST
 
-/* Batches split into chunks give the same bits, in the right places. */
+/* Batches split into chunks give the same bits, in the right places; the
+ * last chunk is mostly partial (1..90 windows in chunks of 1, 7, 13, 19). */
 START_TEST(chunked_batches_match_scalar)
 {
     test_rng r = { 0xc4u + (uint64_t)_i };
     hdtw_ctx *ctx = create_ctx();
     hdtw_opencl_set_chunk_limit(ctx, 1 + (size_t)_i * 6);
+    if (_i >= 2) /* a GPU's program and its pinned, double-buffered stages */
+        hdtw_opencl_build_as_gpu(ctx);
     if (_i % 2)
-        hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_GLOBAL);
+        hdtw_opencl_force_kernel(ctx, HDTW_OPENCL_KERNEL_TEAM, 4, 0);
     for (int job = 0; job < 6; job++) {
         shape s = { random_params(&r, 40, 50), 40, 50, test_range(&r, 1, 90),
                     test_range(&r, 1, 60) };
         check_random_data(ctx, &r, &s);
+    }
+    hdtw_destroy(ctx);
+}
+END_TEST
+
+/* hdtw_batch and hdtw_distance reach the device too, not only
+ * hdtw_sliding: batches in chunks of 7 (the last one partial) and single
+ * pairs of unequal lengths, both costs, with and without a band. */
+typedef struct {
+    hdtw_params params;
+    const double *pattern, *series;
+    size_t m, n, count;
+} entry_args;
+
+static hdtw_status call_batch(hdtw_ctx *ctx, const void *args, double *out)
+{
+    const entry_args *a = args;
+    return hdtw_batch(ctx, &a->params, a->pattern, a->m, a->series, a->count,
+                      a->n, out);
+}
+
+static hdtw_status call_distance(hdtw_ctx *ctx, const void *args, double *out)
+{
+    const entry_args *a = args;
+    return hdtw_distance(ctx, &a->params, a->pattern, a->m, a->series, a->n,
+                         out);
+}
+
+START_TEST(batch_and_distance_reach_the_device)
+{
+    test_rng r = { 0xba7c4u };
+    hdtw_ctx *ctx = create_ctx();
+    hdtw_opencl_set_chunk_limit(ctx, 7);
+    for (int job = 0; job < 12; job++) {
+        size_t m = test_range(&r, 1, 200), n = test_range(&r, 1, 200);
+        size_t count = test_range(&r, 1, 60);
+        double *pattern = test_alloc(m * sizeof *pattern);
+        double *series = test_alloc(count * n * sizeof *series);
+        test_fill_series(&r, pattern, m);
+        test_fill_series(&r, series, count * n);
+        entry_args a = { random_params(&r, m, n), pattern, series, m, n,
+                         count };
+        check_entry(ctx, call_batch, &a, count);
+        check_entry(ctx, call_distance, &a, 1);
+        free(pattern);
+        free(series);
     }
     hdtw_destroy(ctx);
 }
@@ -257,6 +345,26 @@ START_TEST(fault_falls_back_to_cpu)
         check_shape(ctx, &s, pattern, series, hdtw_best_cpu_backend(ctx));
     hdtw_destroy(ctx);
     unsetenv("HDTW_OPENCL_FAULT"); /* for CK_FORK=no runs */
+}
+END_TEST
+
+/* An HDTW_OPENCL_FAULT value that names no fault injects nothing: the
+ * device serves the call with scalar's bits. */
+START_TEST(unknown_fault_injects_nothing)
+{
+    static const char *const values[] = { "", "Build", "alloc ", "bogus" };
+    test_rng r = { 0xf00u };
+    double pattern[20], series[9 * 30];
+    test_fill_series(&r, pattern, 20);
+    test_fill_series(&r, series, 9 * 30);
+    shape s = { { HDTW_COST_ABS, 3 }, 20, 30, 9, 30 };
+    for (size_t v = 0; v < sizeof values / sizeof *values; v++) {
+        ck_assert_int_eq(setenv("HDTW_OPENCL_FAULT", values[v], 1), 0);
+        hdtw_ctx *ctx = create_ctx();
+        check_shape(ctx, &s, pattern, series, HDTW_BACKEND_OPENCL);
+        hdtw_destroy(ctx);
+    }
+    unsetenv("HDTW_OPENCL_FAULT");
 }
 END_TEST
 
@@ -314,10 +422,95 @@ START_TEST(device_selection)
         ck_assert_int_eq(setenv("HDTW_OPENCL_DEVICE", wanted[w], 1), 0);
         ck_assert_int_eq(setenv("HDTW_BACKEND", "opencl", 1), 0);
         ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
+        /* the device in use is the one asked for, not merely a device */
+        hdtw_device_info now;
+        ck_assert_int_eq(hdtw_opencl_current_device(ctx, &now), HDTW_OK);
+        ck_assert_str_eq(now.name, info[usable].name);
+        ck_assert_str_eq(now.platform, info[usable].platform);
         hdtw_destroy(ctx);
     }
     unsetenv("HDTW_OPENCL_DEVICE");
     unsetenv("HDTW_BACKEND");
+}
+END_TEST
+
+/* A cap smaller than the device count: the count is still the whole
+ * list, only cap entries are written, the rest of out is untouched. */
+START_TEST(devices_with_small_cap)
+{
+    hdtw_ctx *ctx = create_ctx();
+    size_t count = 0, again = 0;
+    ck_assert_int_eq(hdtw_opencl_devices(ctx, NULL, 0, &count), HDTW_OK);
+    ck_assert_uint_ge(count, 1);
+    hdtw_device_info *info = test_alloc((count + 1) * sizeof *info);
+    hdtw_device_info untouched;
+    memset(&untouched, 0xa5, sizeof untouched);
+    for (size_t cap = 0; cap < count; cap++) {
+        for (size_t d = 0; d <= count; d++)
+            info[d] = untouched;
+        ck_assert_int_eq(hdtw_opencl_devices(ctx, info, cap, &again), HDTW_OK);
+        ck_assert_uint_eq(again, count);
+        for (size_t d = 0; d < cap; d++)
+            ck_assert_msg(info[d].name[0] != (char)0xa5, "entry %zu", d);
+        for (size_t d = cap; d <= count; d++)
+            ck_assert_msg(memcmp(&info[d], &untouched, sizeof untouched) == 0,
+                          "cap %zu wrote entry %zu", cap, d);
+    }
+    free(info);
+    hdtw_destroy(ctx);
+}
+END_TEST
+
+/* AUTO end to end: a profile (HDTW_PROFILE) that lists this device as fast
+ * and the CPU backends as slow routes batches and pairs to OpenCL, with
+ * scalar's bits. */
+START_TEST(auto_routes_to_listed_device)
+{
+    hdtw_ctx *probe = create_ctx();
+    char name[HDTW_DEVICE_NAME_MAX];
+    snprintf(name, sizeof name, "%s", hdtw_opencl_device_name(probe));
+    hdtw_destroy(probe);
+
+    char path[] = "/tmp/hdtw-test-profile.XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "hdtw-profile 1\n");
+    static const char *const cpus[] = { "scalar", "avx2", "avx512" };
+    static const char *const kinds[] = { "pair", "many" };
+    for (size_t b = 0; b < 3; b++)
+        for (size_t k = 0; k < 2; k++)
+            for (int threads = 1; threads <= 2; threads++)
+                fprintf(f, "rate %s %s %d 1000000 0.000001\n", cpus[b],
+                        kinds[k], threads);
+    for (size_t k = 0; k < 2; k++)
+        fprintf(f, "device %s 0 1000 1000 %s\n", kinds[k], name);
+    fclose(f);
+    ck_assert_int_eq(setenv("HDTW_PROFILE", path, 1), 0);
+
+    test_rng r = { 0xa070u };
+    hdtw_ctx *ctx = create_ctx();
+    size_t m = 50, n = 70, count = 30;
+    double pattern[50], series[30 * 70], want[30], got[30];
+    test_fill_series(&r, pattern, m);
+    test_fill_series(&r, series, count * n);
+    hdtw_params params = { HDTW_COST_SQUARED, 10 };
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_batch(ctx, &params, pattern, m, series, count, n,
+                                want), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    ck_assert_int_eq(hdtw_batch(ctx, &params, pattern, m, series, count, n,
+                                got), HDTW_OK);
+    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_OPENCL);
+    ck_assert(memcmp(want, got, sizeof got) == 0);
+    ck_assert_int_eq(hdtw_distance(ctx, &params, pattern, m, series, n, got),
+                     HDTW_OK);
+    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_OPENCL);
+    ck_assert(same_bits(want[0], got[0]));
+    hdtw_destroy(ctx);
+    unsetenv("HDTW_PROFILE");
+    remove(path);
 }
 END_TEST
 
@@ -326,12 +519,14 @@ static Suite *opencl_suite(void)
     Suite *s = suite_create("opencl");
     TCase *exact = tcase_create("bit-identical");
     tcase_set_timeout(exact, 300);
-    tcase_add_loop_test(exact, batch_matches_scalar, 0, 3);
+    tcase_add_loop_test(exact, batch_matches_scalar, 0,
+                        sizeof shapes / sizeof *shapes);
     tcase_add_loop_test(exact, sliding_matches_scalar, 0, 2);
-    tcase_add_loop_test(exact, global_kernel_matches_scalar, 0, 2);
+    tcase_add_loop_test(exact, team_kernel_matches_scalar, 0, 2);
     tcase_add_test(exact, long_pairs_match_scalar);
     tcase_add_test(exact, degenerate_lengths_match_scalar);
-    tcase_add_loop_test(exact, chunked_batches_match_scalar, 0, 2);
+    tcase_add_loop_test(exact, chunked_batches_match_scalar, 0, 4);
+    tcase_add_test(exact, batch_and_distance_reach_the_device);
     suite_add_tcase(s, exact);
 
     TCase *fallback = tcase_create("fallback");
@@ -340,11 +535,38 @@ static Suite *opencl_suite(void)
                         sizeof faults / sizeof *faults);
     tcase_add_test(fallback, forced_opencl_without_device_is_unsupported);
     tcase_add_test(fallback, device_selection);
+    tcase_add_test(fallback, devices_with_small_cap);
+    tcase_add_test(fallback, unknown_fault_injects_nothing);
+    tcase_add_test(fallback, auto_routes_to_listed_device);
     suite_add_tcase(s, fallback);
     return s;
 }
 
+/* No usable device (no ICD, or none with fp64) is a skip, exit 77, which
+ * ctest reports as skipped; HDTW_TEST_REQUIRE_OPENCL=1 (CI, where PoCL is
+ * installed) makes it a failure. Probed in a child: OpenCL must not be
+ * initialised before Check forks. */
+static int device_present(void)
+{
+    pid_t child = fork();
+    if (child == 0) {
+        hdtw_ctx *ctx = NULL;
+        int present = hdtw_create(&ctx) == HDTW_OK &&
+                      ctx->run[HDTW_BACKEND_OPENCL] != NULL;
+        hdtw_destroy(ctx);
+        _exit(present ? 0 : 1);
+    }
+    int status = 0;
+    return child > 0 && waitpid(child, &status, 0) == child &&
+           WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int main(void)
 {
+    const char *required = getenv("HDTW_TEST_REQUIRE_OPENCL");
+    if (!device_present() && !(required && strcmp(required, "1") == 0)) {
+        printf("test_opencl: skipped, no OpenCL device with fp64\n");
+        return 77;
+    }
     return test_run_suite(opencl_suite(), CK_FORK_GETENV);
 }

@@ -7,10 +7,12 @@
 #   bench/gpu/run.sh device    on the GPU machine, from the repository root:
 #                              unpacks them into .carry/gpu-root (never /),
 #                              points the ICD loader at libnvidia-opencl,
-#                              builds, runs test_opencl and the whole ctest
-#                              suite, then bench_opencl; logs and JSON go to
+#                              builds, runs test_opencl, then bench_opencl;
+#                              logs, bench_opencl_gpu.json and
+#                              gpu_summary.json (every step's status) go to
 #                              $OUT (the device tool's folder) or
-#                              bench/gpu/out.
+#                              bench/gpu/out. Each step has a time limit, the
+#                              whole run stays under 8 minutes.
 #
 # HDTW_OPENCL_DEVICE (default NVIDIA) picks the device; the results to
 # record in bench/RESULTS.md are device, fp64 GCUPS, identical yes/no.
@@ -40,41 +42,84 @@ setup_icd() {
     cp "$HDTW_GPU_ICD" "$vendors/"
   elif [ -f /etc/OpenCL/vendors/nvidia.icd ]; then
     cp /etc/OpenCL/vendors/nvidia.icd "$vendors/"
-  elif ldconfig -p | grep -q 'libnvidia-opencl.so.1'; then
-    echo libnvidia-opencl.so.1 >"$vendors/nvidia.icd"
   else
-    local lib
-    lib=$(find / -name 'libnvidia-opencl.so*' -not -path '/proc/*' 2>/dev/null | head -n1)
-    [ -n "$lib" ] || { echo "run.sh: libnvidia-opencl not found" >&2; exit 1; }
-    echo "$lib" >"$vendors/nvidia.icd"
+    # never end a pipe in grep -q or head under pipefail: the writer can die
+    # of SIGPIPE; read whole outputs, "not found" is a normal answer
+    local cache lib
+    cache=$(/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null || true)
+    if [[ $cache == *libnvidia-opencl.so.1* ]]; then
+      echo libnvidia-opencl.so.1 >"$vendors/nvidia.icd"
+    else
+      lib=$(find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o \
+              -name 'libnvidia-opencl.so*' -print 2>/dev/null || true)
+      lib=${lib%%$'\n'*}
+      [ -n "$lib" ] || { echo "run.sh: libnvidia-opencl not found" >&2; return 1; }
+      echo "$lib" >"$vendors/nvidia.icd"
+    fi
   fi
   export OCL_ICD_VENDORS=$vendors
 }
 
+# step NAME LIMIT_S COMMAND...: runs it with a time limit, output to
+# $out/gpu_NAME.txt, and records its exit status for gpu_summary.json
+step() {
+  local name=$1 limit=$2 rc=0
+  shift 2
+  timeout "$limit" "$@" >"$out/gpu_$name.txt" 2>&1 || rc=$?
+  steps+=("\"$name\": $rc")
+  echo "run.sh: $name exit $rc"
+  return "$rc"
+}
+
+write_summary() {
+  local IFS=,
+  printf '{"device": "%s", "steps": {%s}}\n' "$HDTW_OPENCL_DEVICE" \
+    "${steps[*]}" >"$out/gpu_summary.json"
+}
+
 device() {
-  local out=${OUT:-bench/gpu/out}
+  out=${OUT:-bench/gpu/out}
+  steps=()
   mkdir -p "$out" "$root"
-  for f in "$debs"/*.deb; do dpkg -x "$f" "$root"; done
+  trap write_summary EXIT
+  local tool missing=()
+  for tool in cmake make cc dpkg timeout; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "run.sh: missing on this machine: ${missing[*]}" >&2
+    steps+=("\"tools\": 1")
+    return 1
+  fi
+  local f
+  for f in "$debs"/*.deb; do [ -e "$f" ] && dpkg -x "$f" "$root"; done
   local multiarch=usr/lib/x86_64-linux-gnu
   export PATH=$root/usr/bin:$PATH
   export LD_LIBRARY_PATH=$root/$multiarch${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   export PKG_CONFIG_PATH=$root/$multiarch/pkgconfig
   export PKG_CONFIG_SYSROOT_DIR=$root   # the .pc files say prefix=/usr
-  setup_icd
+  setup_icd || { steps+=("\"icd\": 1"); return 1; }
   export HDTW_OPENCL_DEVICE=${HDTW_OPENCL_DEVICE:-NVIDIA}
 
-  { nvidia-smi || true; clinfo -l; clinfo | grep -iE 'name|version|fp64|local mem|max mem alloc'; } \
-    >"$out/gpu_device.txt" 2>&1 || true
-  cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release -DHDTW_OPENCL=ON \
-        -DOpenCL_INCLUDE_DIR="$root/usr/include" \
-        -DOpenCL_LIBRARY="$root/$multiarch/libOpenCL.so" >"$out/gpu_build.txt" 2>&1
-  cmake --build build-gpu -j"$(nproc)" >>"$out/gpu_build.txt" 2>&1
+  { nvidia-smi || true; clinfo -l || true; clinfo || true; } \
+    >"$out/gpu_device.txt" 2>&1
   local status=0
-  build-gpu/tests/test_opencl >"$out/gpu_test_opencl.txt" 2>&1 || status=1
-  ctest --test-dir build-gpu --output-on-failure -j4 >"$out/gpu_ctest.txt" 2>&1 || status=1
-  build-gpu/bench/bench_opencl --repeats 5 --json "$out/bench_opencl_gpu.json" \
-    | tee "$out/gpu_bench.txt" || status=1
-  tail -n 3 "$out/gpu_test_opencl.txt" "$out/gpu_ctest.txt"
+  step configure 60 cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release \
+    -DHDTW_OPENCL=ON -DHDTW_NODE=OFF \
+    -DOpenCL_INCLUDE_DIR="$root/usr/include" \
+    -DOpenCL_LIBRARY="$root/$multiarch/libOpenCL.so" || return 1
+  step build 150 cmake --build build-gpu -j"$(nproc)" || return 1
+  step test_opencl 120 build-gpu/tests/test_opencl || status=1
+  step bench 120 build-gpu/bench/bench_opencl --repeats 5 \
+    --json "$out/bench_opencl_gpu.json" --binary "$out/program.ptx" || status=1
+  cat "$out/gpu_bench.txt"
+  # NVIDIA's own compile of the kernels: any fused multiply-add would break
+  # bit identity (count with grep -c, never grep -q under pipefail)
+  local fma=0
+  [ -s "$out/program.ptx" ] && fma=$(grep -c 'fma.rn.f64' "$out/program.ptx" || true)
+  steps+=("\"fma_rn_f64\": ${fma:-0}")
+  echo "run.sh: fma.rn.f64 in the device's program: ${fma:-0}"
+  [ "${fma:-0}" = 0 ] || status=1
   return $status
 }
 

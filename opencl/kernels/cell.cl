@@ -1,64 +1,64 @@
 /*
  * cell.cl -- what every hdtw kernel shares: the pragmas that keep each cell
- * bit-identical to cpu/scalar, the cell itself, and the geometry of one
- * anti-diagonal inside the matrix and the band. OpenCL C 1.2 (the level
+ * bit-identical to cpu/scalar, and the cell itself. OpenCL C 1.2 (the level
  * NVIDIA's compiler accepts): no generic address space, no sub-groups.
  */
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 /* without this the compiler may fuse d * d + best into an fma */
 #pragma OPENCL FP_CONTRACT OFF
 
-/* Exactly cpu/cell.h: the built-in min() is undefined for infinities, and
- * every value here is >= +0 or +inf, so this order-free form is exact. */
-inline double dtw_min2(double x, double y)
+/* A work-item may run DTW_LANES windows side by side in the lanes of a
+ * vector (the host sets it: 1 on GPUs, where the hardware vectorises
+ * across work-items; the native double vector width on CPU devices, whose
+ * compilers do not vectorise kernels with loops). */
+#ifndef DTW_LANES
+#define DTW_LANES 1
+#endif
+#if DTW_LANES == 1
+typedef double dvec;
+#define dtw_vload(p) (*(p))
+#define dtw_vstore(v, p) (*(p) = (v))
+#elif DTW_LANES == 2
+typedef double2 dvec;
+#define dtw_vload(p) vload2(0, (p))
+#define dtw_vstore(v, p) vstore2((v), 0, (p))
+#elif DTW_LANES == 4
+typedef double4 dvec;
+#define dtw_vload(p) vload4(0, (p))
+#define dtw_vstore(v, p) vstore4((v), 0, (p))
+#elif DTW_LANES == 8
+typedef double8 dvec;
+#define dtw_vload(p) vload8(0, (p))
+#define dtw_vstore(v, p) vstore8((v), 0, (p))
+#else
+#error DTW_LANES must be 1, 2, 4 or 8
+#endif
+#define DTW_INF ((dvec)(INFINITY))
+
+/* Every helper is inlined: the row cells must end up in one unrolled
+ * straight line in registers, and a CPU device vectorises no calls. */
+#define DTW_INLINE static inline __attribute__((always_inline))
+
+/* Exactly cpu/cell.h, lane by lane: the built-in min() is undefined for
+ * infinities; every value here is >= +0 (never -0: costs are fabs or
+ * squares of finite differences) or +inf, never NaN, so the compare-select
+ * and IEEE fmin give the same bits. DTW_HW_MIN (set for GPUs) takes fmin,
+ * one min.f64 on NVIDIA instead of a compare and a select; CPU devices
+ * keep the compare-select, one vminpd on x86 where fmin costs three. */
+DTW_INLINE dvec dtw_min2(dvec x, dvec y)
 {
+#ifdef DTW_HW_MIN
+    return fmin(x, y);
+#else
     return y < x ? y : x;
+#endif
 }
 
 /* One rounded subtraction, then fabs or one multiply, then one rounded
  * addition of the best predecessor: the cell of DESIGN.md section 1. */
-inline double dtw_cell(double x, double y, double best, int squared)
+DTW_INLINE dvec dtw_cell(double x, dvec y, dvec best, int squared)
 {
-    double d = x - y;
-    double cost = squared ? d * d : fabs(d);
+    dvec d = x - y;
+    dvec cost = squared ? d * d : fabs(d);
     return cost + best;
 }
-
-/* Rows i of anti-diagonal d = i + j that exist: 0 <= i < m, 0 <= j < n and
- * |i - j| <= w (the effective band). Empty (lo > hi) for d < 0. */
-typedef struct {
-    int lo, hi;
-} dtw_rows;
-
-inline dtw_rows dtw_diag_rows(int d, int m, int n, int w)
-{
-    dtw_rows r;
-    r.lo = max(0, d - (n - 1));
-    if (d > w)
-        r.lo = max(r.lo, (d - w + 1) / 2); /* i - j >= -w, j = d - i */
-    r.hi = min(d, m - 1);
-    if (d + w >= 0)
-        r.hi = min(r.hi, (d + w) / 2);     /* i - j <= w */
-    return r;
-}
-
-inline int dtw_has_row(dtw_rows r, int i)
-{
-    return i >= r.lo && i <= r.hi;
-}
-
-/* D(i, j) on diagonal d from the two diagonals before it, each indexed by
- * row: up = D(i-1, j) and left = D(i, j-1) on d - 1, diag = D(i-1, j-1) on
- * d - 2; a cell outside the matrix or the band reads as +inf, and the
- * origin's diagonal predecessor is 0 so that D(0,0) = cost. A macro because
- * OpenCL C 1.2 functions cannot take pointers of either address space. */
-#define DTW_CELL_AT(prev1, rows1, prev2, rows2, i, d, x, y, squared)          \
-    dtw_cell((x), (y),                                                      \
-             dtw_min2(dtw_min2(dtw_has_row((rows1), (i) - 1)                \
-                                   ? (prev1)[(i) - 1] : INFINITY,           \
-                               dtw_has_row((rows1), (i))                    \
-                                   ? (prev1)[(i)] : INFINITY),              \
-                      (d) == 0 ? 0.0                                        \
-                      : dtw_has_row((rows2), (i) - 1) ? (prev2)[(i) - 1]    \
-                                                      : INFINITY),          \
-             (squared))
