@@ -184,6 +184,27 @@ function ceilingLines(result) {
   return lines;
 }
 
+// With an fp64 GPU present, the batch and the long pairs again on OpenCL:
+// rows of their own, outside the CPU's ceiling and the verdict.
+function gpuCases(o) {
+  const gpus = hdtw.openclDevices().filter((d) => d.isGpu && d.fp64);
+  if (gpus.length === 0 || o.backend === 'opencl') return { gpus: [], cases: [] };
+  const og = { ...o, backend: 'opencl' };
+  const cases = [...o.pairs.filter((n) => n >= LONG_PAIR_BARS).map((n) => pairCase(n, og)), batchCase(o.batch, og)]
+    .map((c) => ({ ...c, case: `${c.case} on opencl`, verdict: verdict(c.speedup) }));
+  return { gpus: gpus.map((d) => d.name), cases };
+}
+
+function gpuLines(result) {
+  if (result.gpu_cases.length === 0) return [];
+  const lines = ['', `GPU rows (OpenCL; GPUs here: ${result.gpus.join(', ')}):`,
+                 '| case | pure JS ms | addon ms | speedup | identical | backend | verdict |', '|---|---|---|---|---|---|---|'];
+  for (const c of result.gpu_cases)
+    lines.push(`| ${c.case} | ${ms(c.js.mean)} | ${ms(c.addon.mean)} | ${c.speedup.toFixed(1)}× | ` +
+               `${c.identical ? 'yes' : 'NO'} | ${c.backend} | ${c.verdict} |`);
+  return lines;
+}
+
 function table(result) {
   const lines = [
     `hdtw addon vs pure JS — ${result.runtime}, ${result.cpu} (${result.cores} cores), ` +
@@ -203,7 +224,7 @@ function table(result) {
   lines.push('', `per-call overhead, 50-bar pair: ${ov.overhead_us.toFixed(2)} µs ` +
              `(call ${ov.pair50_call_us.toFixed(2)} µs, hdtw_distance on the same pair in C ` +
              `${ov.pair50_in_c_us.toFixed(2)} µs; a 1-bar call ${ov.one_bar_call_us.toFixed(2)} µs)`);
-  lines.push(...ceilingLines(result));
+  lines.push(...ceilingLines(result), ...gpuLines(result));
   for (const [what, t] of Object.entries(result.targets))
     lines.push(`target ${what}: ${t.text} ${t.met === null ? 'unknown' : t.met ? 'met' : 'MISSED'}`);
   lines.push(`verdict (${result.verdict_case}, thresholds ≥ ${GO}× GO, ${CONDITIONAL}–${GO}× CONDITIONAL): ${result.verdict}`);
@@ -230,7 +251,7 @@ function main() {
   const cores = o.threads > 0 ? o.threads : os.availableParallelism?.() ?? os.cpus().length;
   const cases = [...o.pairs.map((n) => pairCase(n, o)), batchCase(o.batch, o)]
     .map((c) => withCeiling({ ...c, verdict: verdict(c.speedup) }, o, cores, limit));
-  const batch = cases.at(-1);
+  const batch = cases.at(-1), gpu = gpuCases(o);
   const result = {
     runtime: `node ${process.version}`, cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.availableParallelism?.() ?? os.cpus().length, cost: o.cost, band: o.band,
@@ -241,7 +262,8 @@ function main() {
     cases, overhead: overhead(o), targets: targets(cases),
     verdict_case: batch.case, verdict: verdict(batch.speedup),
     machine_ceiling: batch.ceiling, machine_share: batch.share,
-    all_identical: cases.every((c) => c.identical),
+    gpus: gpu.gpus, gpu_cases: gpu.cases,
+    all_identical: [...cases, ...gpu.cases].every((c) => c.identical),
   };
   process.stderr.write(table(result));
   const text = JSON.stringify(result, null, 1) + '\n';

@@ -551,6 +551,75 @@ static napi_value distance_loop(napi_env env, napi_callback_info info)
     return result;
 }
 
+static bool set_string(napi_env env, napi_value obj, const char *name,
+                       const char *text)
+{
+    napi_value v;
+    return napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &v) == napi_ok &&
+           napi_set_named_property(env, obj, name, v) == napi_ok;
+}
+
+static bool set_bool(napi_env env, napi_value obj, const char *name, bool x)
+{
+    napi_value v;
+    return napi_get_boolean(env, x, &v) == napi_ok &&
+           napi_set_named_property(env, obj, name, v) == napi_ok;
+}
+
+static bool device_object(napi_env env, const hdtw_device_info *d,
+                          napi_value *obj)
+{
+    return napi_create_object(env, obj) == napi_ok &&
+           set_string(env, *obj, "name", d->name) &&
+           set_string(env, *obj, "vendor", d->vendor) &&
+           set_string(env, *obj, "platform", d->platform) &&
+           set_double(env, *obj, "computeUnits", d->compute_units) &&
+           set_double(env, *obj, "globalMemBytes", (double)d->global_mem_bytes) &&
+           set_bool(env, *obj, "isGpu", d->is_gpu) &&
+           set_bool(env, *obj, "fp64", d->fp64);
+}
+
+/* The OpenCL devices in hdtw_opencl_devices order; [] without OpenCL. */
+static bool list_devices(napi_env env, hdtw_ctx *ctx, napi_value *array,
+                         addon_error *err)
+{
+    size_t total = 0;
+    hdtw_status s = hdtw_opencl_devices(ctx, NULL, 0, &total);
+    hdtw_device_info *info = total ? calloc(total, sizeof *info) : NULL;
+    if (s == HDTW_OK && total && !info)
+        s = HDTW_E_NOMEM;
+    if (s == HDTW_OK && total)
+        s = hdtw_opencl_devices(ctx, info, total, &total);
+    bool ok = s == HDTW_OK || fail_hdtw(err, s, "openclDevices");
+    ok = ok && (napi_create_array_with_length(env, total, array) == napi_ok ||
+                fail_js(err));
+    for (size_t k = 0; ok && k < total; k++) {
+        napi_value d;
+        ok = (device_object(env, &info[k], &d) &&
+              napi_set_element(env, *array, (uint32_t)k, d) == napi_ok) ||
+             fail_js(err);
+    }
+    free(info);
+    return ok;
+}
+
+static napi_value opencl_devices(napi_env env, napi_callback_info info)
+{
+    static const entry fn = { "openclDevices", JOB_PAIR, false };
+    addon_state *st;
+    job j = { .fn = &fn };
+    addon_error err = { 0 };
+    napi_value result = NULL;
+    (void)info;
+    bool ok = (napi_get_instance_data(env, (void **)&st) == napi_ok ||
+               fail_js(&err)) &&
+              pool_acquire(st, &j, &err) && list_devices(env, j.ctx, &result, &err);
+    pool_release(st, &j);
+    if (!ok)
+        throw_error(env, &err);
+    return result;
+}
+
 static napi_value last_backend(napi_env env, napi_callback_info info)
 {
     addon_state *st;
@@ -586,7 +655,7 @@ NAPI_MODULE_INIT()
         napi_throw_error(env, NULL, "hdtw: cannot initialise the addon");
         return NULL;
     }
-    napi_property_descriptor props[ENTRY_COUNT + 2];
+    napi_property_descriptor props[ENTRY_COUNT + 3];
     for (size_t k = 0; k < ENTRY_COUNT; k++)
         props[k] = (napi_property_descriptor){
             .utf8name = entries[k].name, .method = call,
@@ -596,7 +665,10 @@ NAPI_MODULE_INIT()
         .attributes = napi_enumerable };
     props[ENTRY_COUNT + 1] = (napi_property_descriptor){
         .utf8name = "distanceLoop", .method = distance_loop };
-    if (napi_define_properties(env, exports, ENTRY_COUNT + 2, props) != napi_ok)
+    props[ENTRY_COUNT + 2] = (napi_property_descriptor){
+        .utf8name = "openclDevices", .method = opencl_devices,
+        .attributes = napi_enumerable };
+    if (napi_define_properties(env, exports, ENTRY_COUNT + 3, props) != napi_ok)
         return NULL;
     return exports;
 }

@@ -87,3 +87,17 @@ export function znormAsync(x: Series): Promise<Float64Array>;
 
 /** The backend ('scalar', 'avx2', ...) that served the last successful call. */
 export function lastBackend(): string;
+
+export interface OpenclDevice {
+  name: string;
+  vendor: string;
+  platform: string;
+  computeUnits: number;
+  globalMemBytes: number;
+  isGpu: boolean;
+  /** cl_khr_fp64; devices without it are never used. */
+  fp64: boolean;
+}
+
+/** hdtw_opencl_devices: every OpenCL device, in HDTW_OPENCL_DEVICE's index order; [] without OpenCL. */
+export function openclDevices(): OpenclDevice[];

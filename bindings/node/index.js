@@ -197,11 +197,12 @@ async function znormAsync(x) {
 }
 
 const lastBackend = () => native.lastBackend();
+const openclDevices = () => native.openclDevices();
 
 module.exports = {
   dtwDistance, dtwBatch, dtwSliding, dtwSearch, znorm,
   dtwDistanceAsync, dtwBatchAsync, dtwSlidingAsync, dtwSearchAsync, znormAsync,
-  lastBackend,
+  lastBackend, openclDevices,
 };
 // Not part of the API: hdtw_distance run `reps` times in C, so that
 // bench/js/seed_bench.js can time one call's DTW work without the binding.

@@ -135,6 +135,27 @@ test('every backend that exists here gives the same bits; the others say so', ()
   assert.ok(['scalar', 'avx2', 'avx512', 'opencl'].includes(hdtw.lastBackend()));
 });
 
+test('openclDevices lists devices with their fields, and opencl runs where one has fp64', () => {
+  const devices = hdtw.openclDevices();
+  assert.ok(Array.isArray(devices));
+  for (const d of devices) {
+    assert.deepEqual(Object.keys(d), ['name', 'vendor', 'platform', 'computeUnits', 'globalMemBytes', 'isGpu', 'fp64']);
+    for (const k of ['name', 'vendor', 'platform']) assert.equal(typeof d[k], 'string');
+    assert.ok(Number.isInteger(d.computeUnits) && Number.isInteger(d.globalMemBytes));
+    assert.equal(typeof d.isGpu, 'boolean');
+    assert.equal(typeof d.fp64, 'boolean');
+  }
+  const p = new Float64Array([1, 2, 3]), h = new Float64Array([1, 2, 3, 3, 2, 1]);
+  let ran = true;
+  try { hdtw.dtwBatch(p, h, 3, { backend: 'opencl' }); } catch (e) {
+    assert.equal(e.code, 'HDTW_E_UNSUPPORTED');
+    ran = false;
+  }
+  // HDTW_DISABLE=opencl (a test variant) hides devices from the backend only
+  if (!/opencl/.test(process.env.HDTW_DISABLE ?? ''))
+    assert.equal(ran, devices.some((d) => d.fp64), 'opencl runs exactly when a device has fp64');
+});
+
 test('results do not alias the inputs and are fresh each call', () => {
   const pattern = new Float64Array([1, 2, 3]), historical = new Float64Array([1, 2, 3, 3, 2, 1]);
   const first = hdtw.dtwBatch(pattern, historical, 3), second = hdtw.dtwBatch(pattern, historical, 3);
