@@ -62,12 +62,13 @@ typedef struct {
     f64_view a, b;            /* pair: a, b; batch/sliding: pattern, windows/series;
                                  search: query, series; znorm: x */
     size_t window, stride;    /* batch: window = patternLength */
-    size_t count;             /* results: batch, sliding, znorm; search: k */
+    size_t count;             /* results: batch, sliding, znorm; search: k,
+                                 capped at the number of windows */
     double *out;              /* count doubles inside the returned ArrayBuffer */
     hdtw_match *matches;      /* search: count matches (malloc) */
     size_t found;             /* search: matches written */
     double distance;          /* pair, opts.flag (alignment) false */
-    hdtw_alignment alignment; /* pair, opts.alignment true */
+    hdtw_alignment alignment; /* pair, opts.flag (alignment) true */
     hdtw_ctx *ctx;
     hdtw_status status;
     /* ...Async only */
