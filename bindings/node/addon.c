@@ -1,6 +1,10 @@
 /*
- * addon.c — hdtw for Node.js: dtwDistance, dtwBatch, dtwSliding and their
- * ...Async variants (README, "Node.js").
+ * addon.c — hdtw for Node.js: the native halves of dtwDistance, dtwBatch,
+ * dtwSliding, dtwSearch, znorm and their ...Async variants (docs/NODE.md).
+ * index.js wraps them: it turns number[] into Float64Array, parses the
+ * options object into packed numbers (args.h, ADDON_OPT_...) and shapes the
+ * distance-only result, so that the per-call path here makes as few
+ * Node-API calls as it can.
  *
  * Zero copy: inputs are read in place through napi_get_typedarray_info (any
  * Float64Array view, the data pointer already includes its offset); batch
@@ -41,7 +45,7 @@ typedef struct {
     hdtw_backend last_backend; /* who served the last successful call */
 } addon_state;
 
-typedef enum { JOB_PAIR, JOB_BATCH, JOB_SLIDING } job_kind;
+typedef enum { JOB_PAIR, JOB_BATCH, JOB_SLIDING, JOB_SEARCH, JOB_ZNORM } job_kind;
 
 /* One exported function: its JS name, what it computes, sync or async. */
 typedef struct {
@@ -55,12 +59,16 @@ typedef struct {
 typedef struct {
     const entry *fn;
     addon_opts opts;
-    f64_view a, b;            /* pair: a, b; batch/sliding: pattern, windows/series */
+    f64_view a, b;            /* pair: a, b; batch/sliding: pattern, windows/series;
+                                 search: query, series; znorm: x */
     size_t window, stride;    /* batch: window = patternLength */
-    size_t count;             /* number of results (batch, sliding) */
+    size_t count;             /* results: batch, sliding, znorm; search: k,
+                                 capped at the number of windows */
     double *out;              /* count doubles inside the returned ArrayBuffer */
-    double distance;          /* pair, opts.alignment false */
-    hdtw_alignment alignment; /* pair, opts.alignment true */
+    hdtw_match *matches;      /* search: count matches (malloc) */
+    size_t found;             /* search: matches written */
+    double distance;          /* pair, opts.flag (alignment) false */
+    hdtw_alignment alignment; /* pair, opts.flag (alignment) true */
     hdtw_ctx *ctx;
     hdtw_status status;
     /* ...Async only */
@@ -75,6 +83,8 @@ typedef struct {
 
 static bool pool_acquire(addon_state *st, job *j, addon_error *err)
 {
+    if (j->fn->kind == JOB_ZNORM) /* hdtw_znorm takes no context */
+        return true;
     ctx_pool *pool = &st->pools[j->opts.backend_key];
     hdtw_ctx *ctx = NULL;
     if (pool->count > 0) {
@@ -127,13 +137,15 @@ static void free_state(napi_env env, void *data, void *hint)
 
 /* ------------------------------------------------------------------ a job */
 
+/* Native arguments: (x, y, n1, n2, packed options); see index.js. */
+#define ARG_OPTS 4
+
 static bool parse_pair(napi_env env, napi_value *argv, job *j, addon_error *err)
 {
     if (!arg_f64(env, argv[0], "a", &j->a, err) ||
-        !arg_f64(env, argv[1], "b", &j->b, err) ||
-        !arg_opts(env, argv[2], &j->opts, err))
+        !arg_f64(env, argv[1], "b", &j->b, err))
         return false;
-    if (j->opts.alignment && (j->a.length > UINT32_MAX || j->b.length > UINT32_MAX))
+    if (j->opts.flag && (j->a.length > UINT32_MAX || j->b.length > UINT32_MAX))
         return fail_range(err, "alignment indices must fit a Uint32Array; "
                           "use { alignment: false } for longer series");
     return true;
@@ -143,12 +155,17 @@ static bool parse_batch(napi_env env, napi_value *argv, job *j, addon_error *err
 {
     if (!arg_f64(env, argv[0], "pattern", &j->a, err) ||
         !arg_f64(env, argv[1], "historical", &j->b, err) ||
-        !arg_count(env, argv[2], "patternLength", &j->window, err) ||
-        !arg_opts(env, argv[3], &j->opts, err))
+        !arg_count(env, argv[2], "patternLength", &j->window, err))
         return false;
     if (j->b.length % j->window != 0)
         return fail_range(err, "historical.length (%zu) must be a multiple of "
                           "patternLength (%zu)", j->b.length, j->window);
+    /* the seed's callers pass equal lengths: another one is almost surely
+     * a bug, so it takes { allowUnequalLengths: true } */
+    if (j->a.length != j->window && !j->opts.flag)
+        return fail_range(err, "pattern.length (%zu) differs from patternLength "
+                          "(%zu); pass { allowUnequalLengths: true } if that "
+                          "is meant", j->a.length, j->window);
     j->count = j->b.length / j->window;
     return true;
 }
@@ -159,8 +176,7 @@ static bool parse_sliding(napi_env env, napi_value *argv, job *j,
     if (!arg_f64(env, argv[0], "pattern", &j->a, err) ||
         !arg_f64(env, argv[1], "series", &j->b, err) ||
         !arg_count(env, argv[2], "window", &j->window, err) ||
-        !arg_count(env, argv[3], "stride", &j->stride, err) ||
-        !arg_opts(env, argv[4], &j->opts, err))
+        !arg_count(env, argv[3], "stride", &j->stride, err))
         return false;
     if (j->window > j->b.length)
         return fail_range(err, "window (%zu) must not exceed series.length (%zu)",
@@ -169,17 +185,46 @@ static bool parse_sliding(napi_env env, napi_value *argv, job *j,
     return true;
 }
 
+static bool parse_search(napi_env env, napi_value *argv, job *j,
+                         addon_error *err)
+{
+    size_t k;
+    if (!arg_f64(env, argv[0], "query", &j->a, err) ||
+        !arg_f64(env, argv[1], "series", &j->b, err) ||
+        !arg_count(env, argv[2], "k", &k, err))
+        return false;
+    if (j->a.length > j->b.length)
+        return fail_range(err, "query.length (%zu) must not exceed "
+                          "series.length (%zu)", j->a.length, j->b.length);
+    /* no more matches than windows, so a large k allocates nothing more */
+    size_t windows = j->b.length - j->a.length + 1;
+    j->count = k < windows ? k : windows;
+    return true;
+}
+
 static bool parse_job(napi_env env, napi_value *argv, job *j, addon_error *err)
 {
+    if (j->fn->kind == JOB_ZNORM) {
+        j->opts = (addon_opts){ .params = HDTW_PARAMS_DEFAULT };
+        if (!arg_f64(env, argv[0], "x", &j->a, err))
+            return false;
+        j->count = j->a.length;
+        return true;
+    }
+    if (!arg_opts(env, argv[ARG_OPTS], &j->opts, err))
+        return false;
     switch (j->fn->kind) {
     case JOB_PAIR: return parse_pair(env, argv, j, err);
     case JOB_BATCH: return parse_batch(env, argv, j, err);
     case JOB_SLIDING: return parse_sliding(env, argv, j, err);
+    case JOB_SEARCH: return parse_search(env, argv, j, err);
+    case JOB_ZNORM: break;
     }
     return false;
 }
 
-/* The ArrayBuffer the results are written into (none for a pair). */
+/* Where the results go: the ArrayBuffer of the returned Float64Array
+ * (batch, sliding, znorm), or a match list (search); nothing for a pair. */
 static bool alloc_output(napi_env env, job *j, napi_value *buffer,
                          addon_error *err)
 {
@@ -187,6 +232,10 @@ static bool alloc_output(napi_env env, job *j, napi_value *buffer,
     *buffer = NULL;
     if (j->fn->kind == JOB_PAIR)
         return true;
+    if (j->fn->kind == JOB_SEARCH) {
+        j->matches = malloc(j->count * sizeof *j->matches);
+        return j->matches || fail_hdtw(err, HDTW_E_NOMEM, j->fn->name);
+    }
     if (napi_create_arraybuffer(env, j->count * sizeof(double), &data, buffer) !=
         napi_ok)
         return fail_js(err);
@@ -194,12 +243,19 @@ static bool alloc_output(napi_env env, job *j, napi_value *buffer,
     return true;
 }
 
+static void run_search(job *j)
+{
+    hdtw_search_params sp = { j->opts.params, j->opts.flag, j->opts.exclusion };
+    j->status = hdtw_search(j->ctx, &sp, j->a.data, j->a.length, j->b.data,
+                            j->b.length, j->count, j->matches, &j->found);
+}
+
 static void run_job(job *j)
 {
     const hdtw_params *p = &j->opts.params;
     switch (j->fn->kind) {
     case JOB_PAIR:
-        j->status = j->opts.alignment
+        j->status = j->opts.flag
             ? hdtw_align(j->ctx, p, j->a.data, j->a.length, j->b.data,
                          j->b.length, &j->alignment)
             : hdtw_distance(j->ctx, p, j->a.data, j->a.length, j->b.data,
@@ -213,13 +269,19 @@ static void run_job(job *j)
         j->status = hdtw_sliding(j->ctx, p, j->a.data, j->a.length, j->b.data,
                                  j->b.length, j->window, j->stride, j->out);
         break;
+    case JOB_SEARCH:
+        run_search(j);
+        break;
+    case JOB_ZNORM:
+        j->status = hdtw_znorm(j->a.data, j->a.length, j->out);
+        break;
     }
 }
 
 /* Gives the context back and turns the status into an error. */
 static bool finish_job(addon_state *st, job *j, addon_error *err)
 {
-    if (j->status == HDTW_OK)
+    if (j->status == HDTW_OK && j->ctx)
         st->last_backend = hdtw_last_backend(j->ctx);
     pool_release(st, j);
     return j->status == HDTW_OK || fail_hdtw(err, j->status, j->fn->name);
@@ -249,19 +311,65 @@ static bool set_path(napi_env env, napi_value obj, const hdtw_alignment *al)
            napi_set_named_property(env, obj, "alignment", array) == napi_ok;
 }
 
+/* A new Float64Array of `length` doubles; *data is where to write them. */
+static bool new_f64_array(napi_env env, size_t length, double **data,
+                          napi_value *array)
+{
+    napi_value buffer;
+    void *bytes;
+    if (napi_create_arraybuffer(env, length * sizeof(double), &bytes, &buffer) !=
+            napi_ok ||
+        napi_create_typedarray(env, napi_float64_array, length, buffer, 0,
+                               array) != napi_ok)
+        return false;
+    *data = bytes;
+    return true;
+}
+
+/* { starts, distances }: two Float64Arrays of the matches found. Starts
+ * are Float64Array because a double holds every index below 2^53 exactly
+ * and indexes JS arrays as it is (a Uint32Array would cap the series at
+ * 2^32 values, a BigUint64Array would need BigInt arithmetic). */
+static bool make_matches(napi_env env, const job *j, napi_value *result)
+{
+    napi_value starts, distances;
+    double *start, *distance;
+    if (napi_create_object(env, result) != napi_ok ||
+        !new_f64_array(env, j->found, &start, &starts) ||
+        !new_f64_array(env, j->found, &distance, &distances))
+        return false;
+    for (size_t k = 0; k < j->found; k++) {
+        start[k] = (double)j->matches[k].start;
+        distance[k] = j->matches[k].distance;
+    }
+    return napi_set_named_property(env, *result, "starts", starts) == napi_ok &&
+           napi_set_named_property(env, *result, "distances", distances) ==
+               napi_ok;
+}
+
+/* A pair without alignment gives a bare number (index.js wraps it in
+ * { distance }, a cheaper allocation in JS than through Node-API). */
 static bool make_result(napi_env env, const job *j, napi_value buffer,
                         napi_value *result, addon_error *err)
 {
-    if (j->fn->kind != JOB_PAIR)
-        return napi_create_typedarray(env, napi_float64_array, j->count, buffer,
-                                      0, result) == napi_ok ||
-               fail_js(err);
-    bool ok = napi_create_object(env, result) == napi_ok;
-    if (ok && !j->opts.alignment)
-        return set_double(env, *result, "distance", j->distance) || fail_js(err);
-    ok = ok && set_double(env, *result, "distance", j->alignment.distance) &&
-         set_double(env, *result, "similarity", j->alignment.similarity) &&
-         set_path(env, *result, &j->alignment);
+    bool ok;
+    switch (j->fn->kind) {
+    case JOB_PAIR:
+        if (!j->opts.flag)
+            return napi_create_double(env, j->distance, result) == napi_ok ||
+                   fail_js(err);
+        ok = napi_create_object(env, result) == napi_ok &&
+             set_double(env, *result, "distance", j->alignment.distance) &&
+             set_double(env, *result, "similarity", j->alignment.similarity) &&
+             set_path(env, *result, &j->alignment);
+        break;
+    case JOB_SEARCH:
+        ok = make_matches(env, j, result);
+        break;
+    default:
+        ok = napi_create_typedarray(env, napi_float64_array, j->count, buffer, 0,
+                                    result) == napi_ok;
+    }
     return ok || fail_js(err);
 }
 
@@ -282,6 +390,7 @@ static napi_value run_sync(napi_env env, const entry *fn, napi_value *argv,
              make_result(env, &j, buffer, &result, &err);
     }
     hdtw_alignment_free(&j.alignment);
+    free(j.matches);
     if (!ok)
         throw_error(env, &err);
     return ok ? result : NULL;
@@ -298,6 +407,7 @@ static void free_job(napi_env env, addon_state *st, job *j)
     if (j->work)
         napi_delete_async_work(env, j->work);
     hdtw_alignment_free(&j->alignment);
+    free(j->matches);
     free(j);
 }
 
@@ -342,8 +452,10 @@ static void complete(napi_env env, napi_status status, void *data)
 static bool keep_alive(napi_env env, job *j, napi_value *argv, napi_value buffer,
                        addon_error *err)
 {
+    bool two_inputs = j->fn->kind != JOB_ZNORM;
     if (napi_create_reference(env, argv[0], 1, &j->keep[0]) != napi_ok ||
-        napi_create_reference(env, argv[1], 1, &j->keep[1]) != napi_ok ||
+        (two_inputs &&
+         napi_create_reference(env, argv[1], 1, &j->keep[1]) != napi_ok) ||
         (buffer && napi_create_reference(env, buffer, 1, &j->keep[2]) != napi_ok))
         return fail_js(err);
     return true;
@@ -408,6 +520,107 @@ static napi_value call(napi_env env, napi_callback_info info)
     return fn->async ? run_async(env, fn, argv, st) : run_sync(env, fn, argv, st);
 }
 
+/* distanceLoop(a, b, reps, _, packed): hdtw_distance on one context reps
+ * times, returning the distance. Not part of the API: bench/js/seed_bench.js
+ * times it to tell one call's DTW work from the binding's own cost. */
+static napi_value distance_loop(napi_env env, napi_callback_info info)
+{
+    static const entry fn = { "distanceLoop", JOB_PAIR, false };
+    size_t argc = MAX_ARGS, reps = 0;
+    napi_value argv[MAX_ARGS], result = NULL;
+    addon_state *st;
+    job j = { .fn = &fn };
+    addon_error err = { 0 };
+    bool ok = (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) == napi_ok &&
+               napi_get_instance_data(env, (void **)&st) == napi_ok) ||
+              fail_js(&err);
+    ok = ok && arg_opts(env, argv[ARG_OPTS], &j.opts, &err) &&
+         arg_f64(env, argv[0], "a", &j.a, &err) &&
+         arg_f64(env, argv[1], "b", &j.b, &err) &&
+         arg_count(env, argv[2], "reps", &reps, &err) &&
+         pool_acquire(st, &j, &err);
+    if (ok) {
+        j.opts.flag = false; /* distance only */
+        for (size_t r = 0; r < reps && j.status == HDTW_OK; r++)
+            run_job(&j);
+        ok = finish_job(st, &j, &err) &&
+             (napi_create_double(env, j.distance, &result) == napi_ok ||
+              fail_js(&err));
+    }
+    if (!ok)
+        throw_error(env, &err);
+    return result;
+}
+
+static bool set_string(napi_env env, napi_value obj, const char *name,
+                       const char *text)
+{
+    napi_value v;
+    return napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &v) == napi_ok &&
+           napi_set_named_property(env, obj, name, v) == napi_ok;
+}
+
+static bool set_bool(napi_env env, napi_value obj, const char *name, bool x)
+{
+    napi_value v;
+    return napi_get_boolean(env, x, &v) == napi_ok &&
+           napi_set_named_property(env, obj, name, v) == napi_ok;
+}
+
+static bool device_object(napi_env env, const hdtw_device_info *d,
+                          napi_value *obj)
+{
+    return napi_create_object(env, obj) == napi_ok &&
+           set_string(env, *obj, "name", d->name) &&
+           set_string(env, *obj, "vendor", d->vendor) &&
+           set_string(env, *obj, "platform", d->platform) &&
+           set_double(env, *obj, "computeUnits", d->compute_units) &&
+           set_double(env, *obj, "globalMemBytes", (double)d->global_mem_bytes) &&
+           set_bool(env, *obj, "isGpu", d->is_gpu) &&
+           set_bool(env, *obj, "fp64", d->fp64);
+}
+
+/* The OpenCL devices in hdtw_opencl_devices order; [] without OpenCL. */
+static bool list_devices(napi_env env, hdtw_ctx *ctx, napi_value *array,
+                         addon_error *err)
+{
+    size_t total = 0;
+    hdtw_status s = hdtw_opencl_devices(ctx, NULL, 0, &total);
+    hdtw_device_info *info = total ? calloc(total, sizeof *info) : NULL;
+    if (s == HDTW_OK && total && !info)
+        s = HDTW_E_NOMEM;
+    if (s == HDTW_OK && total)
+        s = hdtw_opencl_devices(ctx, info, total, &total);
+    bool ok = s == HDTW_OK || fail_hdtw(err, s, "openclDevices");
+    ok = ok && (napi_create_array_with_length(env, total, array) == napi_ok ||
+                fail_js(err));
+    for (size_t k = 0; ok && k < total; k++) {
+        napi_value d;
+        ok = (device_object(env, &info[k], &d) &&
+              napi_set_element(env, *array, (uint32_t)k, d) == napi_ok) ||
+             fail_js(err);
+    }
+    free(info);
+    return ok;
+}
+
+static napi_value opencl_devices(napi_env env, napi_callback_info info)
+{
+    static const entry fn = { "openclDevices", JOB_PAIR, false };
+    addon_state *st;
+    job j = { .fn = &fn };
+    addon_error err = { 0 };
+    napi_value result = NULL;
+    (void)info;
+    bool ok = (napi_get_instance_data(env, (void **)&st) == napi_ok ||
+               fail_js(&err)) &&
+              pool_acquire(st, &j, &err) && list_devices(env, j.ctx, &result, &err);
+    pool_release(st, &j);
+    if (!ok)
+        throw_error(env, &err);
+    return result;
+}
+
 static napi_value last_backend(napi_env env, napi_callback_info info)
 {
     addon_state *st;
@@ -424,9 +637,13 @@ static const entry entries[] = {
     { "dtwDistance", JOB_PAIR, false },
     { "dtwBatch", JOB_BATCH, false },
     { "dtwSliding", JOB_SLIDING, false },
+    { "dtwSearch", JOB_SEARCH, false },
+    { "znorm", JOB_ZNORM, false },
     { "dtwDistanceAsync", JOB_PAIR, true },
     { "dtwBatchAsync", JOB_BATCH, true },
     { "dtwSlidingAsync", JOB_SLIDING, true },
+    { "dtwSearchAsync", JOB_SEARCH, true },
+    { "znormAsync", JOB_ZNORM, true },
 };
 
 #define ENTRY_COUNT (sizeof entries / sizeof *entries)
@@ -439,7 +656,7 @@ NAPI_MODULE_INIT()
         napi_throw_error(env, NULL, "hdtw: cannot initialise the addon");
         return NULL;
     }
-    napi_property_descriptor props[ENTRY_COUNT + 1];
+    napi_property_descriptor props[ENTRY_COUNT + 3];
     for (size_t k = 0; k < ENTRY_COUNT; k++)
         props[k] = (napi_property_descriptor){
             .utf8name = entries[k].name, .method = call,
@@ -447,7 +664,12 @@ NAPI_MODULE_INIT()
     props[ENTRY_COUNT] = (napi_property_descriptor){
         .utf8name = "lastBackend", .method = last_backend,
         .attributes = napi_enumerable };
-    if (napi_define_properties(env, exports, ENTRY_COUNT + 1, props) != napi_ok)
+    props[ENTRY_COUNT + 1] = (napi_property_descriptor){
+        .utf8name = "distanceLoop", .method = distance_loop };
+    props[ENTRY_COUNT + 2] = (napi_property_descriptor){
+        .utf8name = "openclDevices", .method = opencl_devices,
+        .attributes = napi_enumerable };
+    if (napi_define_properties(env, exports, ENTRY_COUNT + 3, props) != napi_ok)
         return NULL;
     return exports;
 }

@@ -1,12 +1,14 @@
 /*
  * args.c — JavaScript arguments to C values, and errors back to JavaScript.
  *
- * The rules (README, "Node.js"): a value of the wrong JS type is a TypeError;
+ * The rules (docs/NODE.md): a value of the wrong JS type is a TypeError;
+ * an array whose buffer was detached is a TypeError with its own message;
  * the right type with an impossible value (empty array, length 0, a window
- * longer than the series, an unknown cost name) is a RangeError; a status
- * from hdtw itself (NaN or Infinity in the data, a backend absent here) is an
- * Error whose code is the status name ("HDTW_E_NONFINITE") and whose
- * message is hdtw_strerror's text.
+ * longer than the series) is a RangeError; a status from hdtw itself (NaN or
+ * Infinity in the data, a backend absent here) is an Error whose code is the
+ * status name ("HDTW_E_NONFINITE") and whose message is hdtw_strerror's
+ * text. The options object is parsed by index.js (option names, types and
+ * values); here only its packed numbers are checked.
  */
 #include "args.h"
 
@@ -64,24 +66,64 @@ bool fail_js(addon_error *err)
     return false;
 }
 
+static const char *typed_array_name(napi_typedarray_type type)
+{
+    switch (type) {
+    case napi_int8_array: return "Int8Array";
+    case napi_uint8_array: return "Uint8Array";
+    case napi_uint8_clamped_array: return "Uint8ClampedArray";
+    case napi_int16_array: return "Int16Array";
+    case napi_uint16_array: return "Uint16Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_uint32_array: return "Uint32Array";
+    case napi_float32_array: return "Float32Array";
+    case napi_float64_array: return "Float64Array";
+    case napi_bigint64_array: return "BigInt64Array";
+    case napi_biguint64_array: return "BigUint64Array";
+    }
+    return "typed array";
+}
+
+/* A view of length 0: an empty array, or one whose buffer was transferred
+ * away (a detached buffer also reads as length 0). */
+static bool fail_empty(napi_env env, napi_value buffer, const char *name,
+                       addon_error *err)
+{
+    bool detached = false;
+    if (napi_is_detached_arraybuffer(env, buffer, &detached) != napi_ok)
+        return fail_js(err);
+    if (!detached)
+        return fail_range(err, "%s must not be empty", name);
+    err->kind = ADDON_DETACHED;
+    snprintf(err->message, sizeof err->message,
+             "%s: its ArrayBuffer is detached (transferred to a worker or "
+             "with structuredClone); pass a Float64Array that still owns its "
+             "memory", name);
+    return false;
+}
+
+/* One Node-API call on the fast path: napi_get_typedarray_info itself
+ * refuses (napi_invalid_arg, no exception) a value that is no typed array. */
 bool arg_f64(napi_env env, napi_value value, const char *name, f64_view *out,
              addon_error *err)
 {
-    bool is_typed_array;
-    if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok)
+    napi_typedarray_type type;
+    size_t length;
+    void *data;
+    napi_value buffer;
+    napi_status s = napi_get_typedarray_info(env, value, &type, &length, &data,
+                                             &buffer, NULL);
+    if (s == napi_invalid_arg)
+        return fail_type(err, "%s must be a Float64Array or an array of "
+                         "numbers", name);
+    if (s != napi_ok)
         return fail_js(err);
-    napi_typedarray_type type = napi_int8_array;
-    size_t length = 0;
-    void *data = NULL;
-    if (is_typed_array &&
-        napi_get_typedarray_info(env, value, &type, &length, &data, NULL,
-                                 NULL) != napi_ok)
-        return fail_js(err);
-    if (!is_typed_array || type != napi_float64_array)
-        return fail_type(err, "%s must be a Float64Array", name);
-    /* a detached buffer reads as length 0 and data NULL */
+    if (type != napi_float64_array)
+        return fail_type(err, "%s must be a Float64Array or an array of "
+                         "numbers, not a %s (convert it once with "
+                         "Float64Array.from)", name, typed_array_name(type));
     if (length == 0 || !data)
-        return fail_range(err, "%s must not be empty", name);
+        return fail_empty(env, buffer, name, err);
     out->data = data;
     out->length = length;
     return true;
@@ -116,122 +158,44 @@ bool arg_count(napi_env env, napi_value value, const char *name, size_t *out,
     return true;
 }
 
-/* obj[name] and its type. */
-static bool get_property(napi_env env, napi_value obj, const char *name,
-                         napi_value *value, napi_valuetype *type,
-                         addon_error *err)
+/* o[k] as an integer in [lo, hi]; false when it is not one. */
+static bool packed_int(const double *o, int k, double lo, double hi)
 {
-    if (napi_get_named_property(env, obj, name, value) != napi_ok ||
-        napi_typeof(env, *value, type) != napi_ok)
-        return fail_js(err);
-    return true;
-}
-
-/* A short string option. Longer strings are cut, and a string holding a NUL
- * ("abs\0x") is cut to "" here, so that neither matches a name. */
-static bool get_word(napi_env env, napi_value value, napi_valuetype type,
-                     const char *name, char *word, size_t size,
-                     addon_error *err)
-{
-    size_t copied;
-    if (type != napi_string)
-        return fail_type(err, "%s must be a string", name);
-    if (napi_get_value_string_utf8(env, value, word, size, &copied) != napi_ok)
-        return fail_js(err);
-    if (strlen(word) != copied)
-        word[0] = '\0';
-    return true;
-}
-
-static bool opt_cost(napi_env env, napi_value value, napi_valuetype type,
-                     hdtw_cost *out, addon_error *err)
-{
-    char word[16];
-    if (!get_word(env, value, type, "opts.cost", word, sizeof word, err))
-        return false;
-    if (strcmp(word, "abs") == 0)
-        *out = HDTW_COST_ABS;
-    else if (strcmp(word, "squared") == 0)
-        *out = HDTW_COST_SQUARED;
-    else
-        return fail_range(err, "opts.cost must be 'abs' or 'squared', not '%s'",
-                          word);
-    return true;
-}
-
-static bool opt_backend(napi_env env, napi_value value, napi_valuetype type,
-                        int *key, addon_error *err)
-{
-    char word[16];
-    if (!get_word(env, value, type, "opts.backend", word, sizeof word, err))
-        return false;
-    for (int b = 0; b < HDTW_BACKEND_COUNT; b++) {
-        if (strcmp(word, hdtw_backend_name((hdtw_backend)b)) == 0) {
-            *key = 1 + b;
-            return true;
-        }
-    }
-    return fail_range(err, "opts.backend must be 'auto', 'scalar', 'avx2', "
-                      "'avx512' or 'opencl', not '%s'", word);
-}
-
-/* Any negative band means "no band"; a band wider than the series is the
- * same as none, so the bound only keeps the value exact. */
-static bool opt_band(napi_env env, napi_value value, long *out,
-                     addon_error *err)
-{
-    double x = 0;
-    if (!get_integer(env, value, "opts.band", -MAX_SAFE_INTEGER,
-                     MAX_SAFE_INTEGER, &x, err))
-        return false;
-    *out = x < 0 ? -1 : (long)x;
-    return true;
-}
-
-static bool opt_threads(napi_env env, napi_value value, int *out,
-                        addon_error *err)
-{
-    double x = 0;
-    if (!get_integer(env, value, "opts.threads", 0, INT_MAX, &x, err))
-        return false;
-    *out = (int)x;
-    return true;
-}
-
-static bool opt_alignment(napi_env env, napi_value value, napi_valuetype type,
-                          bool *out, addon_error *err)
-{
-    if (type != napi_boolean)
-        return fail_type(err, "opts.alignment must be a boolean");
-    return napi_get_value_bool(env, value, out) == napi_ok || fail_js(err);
+    return o[k] >= lo && o[k] <= hi && floor(o[k]) == o[k];
 }
 
 bool arg_opts(napi_env env, napi_value value, addon_opts *out,
               addon_error *err)
 {
-    *out = (addon_opts){ HDTW_PARAMS_DEFAULT, ADDON_BACKEND_ENV, 0, true };
-    napi_valuetype type;
-    if (napi_typeof(env, value, &type) != napi_ok)
+    napi_typedarray_type type = napi_int8_array;
+    size_t length = 0;
+    void *data = NULL;
+    napi_status s = napi_get_typedarray_info(env, value, &type, &length, &data,
+                                             NULL, NULL);
+    if (s != napi_ok && s != napi_invalid_arg)
         return fail_js(err);
-    if (type == napi_undefined || type == napi_null)
-        return true;
-    if (type != napi_object)
-        return fail_type(err, "opts must be an object");
-
-    napi_value v;
-    napi_valuetype t;
-    bool ok =
-        get_property(env, value, "cost", &v, &t, err) &&
-        (t == napi_undefined || opt_cost(env, v, t, &out->params.cost, err)) &&
-        get_property(env, value, "band", &v, &t, err) &&
-        (t == napi_undefined || opt_band(env, v, &out->params.band, err)) &&
-        get_property(env, value, "backend", &v, &t, err) &&
-        (t == napi_undefined || opt_backend(env, v, t, &out->backend_key, err)) &&
-        get_property(env, value, "threads", &v, &t, err) &&
-        (t == napi_undefined || opt_threads(env, v, &out->threads, err)) &&
-        get_property(env, value, "alignment", &v, &t, err) &&
-        (t == napi_undefined || opt_alignment(env, v, t, &out->alignment, err));
-    return ok;
+    const double *o = data;
+    if (s != napi_ok || type != napi_float64_array ||
+        length != ADDON_OPT_COUNT ||
+        !packed_int(o, ADDON_OPT_COST, HDTW_COST_ABS, HDTW_COST_SQUARED) ||
+        !packed_int(o, ADDON_OPT_BAND, -MAX_SAFE_INTEGER, MAX_SAFE_INTEGER) ||
+        !packed_int(o, ADDON_OPT_BACKEND, 0, ADDON_BACKEND_KEYS - 1) ||
+        !packed_int(o, ADDON_OPT_THREADS, 0, INT_MAX) ||
+        !packed_int(o, ADDON_OPT_FLAG, 0, 1) ||
+        !packed_int(o, ADDON_OPT_EXCLUSION, -1, MAX_SAFE_INTEGER))
+        return fail_type(err, "the native hdtw functions take options packed "
+                         "by index.js: require('hdtw'), not hdtw.node");
+    /* any negative band means "no band"; one wider than the series is the
+     * same as none, so the bound above only keeps the value exact */
+    double band = o[ADDON_OPT_BAND], exclusion = o[ADDON_OPT_EXCLUSION];
+    *out = (addon_opts){
+        .params = { (hdtw_cost)o[ADDON_OPT_COST], band < 0 ? -1 : (long)band },
+        .backend_key = (int)o[ADDON_OPT_BACKEND],
+        .threads = (int)o[ADDON_OPT_THREADS],
+        .flag = o[ADDON_OPT_FLAG] != 0,
+        .exclusion = exclusion < 0 ? HDTW_EXCLUSION_AUTO : (size_t)exclusion,
+    };
+    return true;
 }
 
 static const char *status_code(hdtw_status status)
@@ -257,13 +221,15 @@ napi_value error_value(napi_env env, const addon_error *err)
         return result;
 
     const char *code_text = err->kind == ADDON_TYPE_ERROR ? "ERR_INVALID_ARG_TYPE"
+                          : err->kind == ADDON_DETACHED ? "ERR_INVALID_STATE"
                           : err->kind == ADDON_RANGE_ERROR ? "ERR_OUT_OF_RANGE"
                           : err->kind == ADDON_HDTW_ERROR ? status_code(err->status)
                           : "ERR_HDTW_NODE_API";
     if (napi_create_string_utf8(env, code_text, NAPI_AUTO_LENGTH, &code) != napi_ok ||
         napi_create_string_utf8(env, err->message, NAPI_AUTO_LENGTH, &message) != napi_ok)
         return NULL;
-    napi_status s = err->kind == ADDON_TYPE_ERROR
+    bool is_type_error = err->kind == ADDON_TYPE_ERROR || err->kind == ADDON_DETACHED;
+    napi_status s = is_type_error
                         ? napi_create_type_error(env, code, message, &result)
                   : err->kind == ADDON_RANGE_ERROR
                         ? napi_create_range_error(env, code, message, &result)

@@ -21,6 +21,8 @@ typedef enum {
     ADDON_OK = 0,
     ADDON_TYPE_ERROR,  /* a JS value of the wrong type: TypeError */
     ADDON_RANGE_ERROR, /* right type, impossible value or size: RangeError */
+    ADDON_DETACHED,    /* an input whose ArrayBuffer was detached
+                          (transferred): TypeError, code ERR_INVALID_STATE */
     ADDON_HDTW_ERROR,  /* a status from hdtw: Error with code HDTW_E_... */
     ADDON_JS_ERROR     /* a JS exception is pending (a throwing getter, a
                           failed allocation in the engine) */
@@ -38,14 +40,30 @@ typedef struct {
 #define ADDON_BACKEND_ENV 0
 #define ADDON_BACKEND_KEYS (1 + HDTW_BACKEND_COUNT)
 
+/* The options, parsed and checked by index.js and handed over as one
+ * Float64Array of ADDON_OPT_COUNT numbers, so that a call reads them with a
+ * single Node-API call instead of one property lookup per key. */
+enum {
+    ADDON_OPT_COST,      /* 0 abs, 1 squared */
+    ADDON_OPT_BAND,      /* an integer; negative: no band */
+    ADDON_OPT_BACKEND,   /* ADDON_BACKEND_ENV or 1 + hdtw_backend */
+    ADDON_OPT_THREADS,   /* 0: all cores */
+    ADDON_OPT_FLAG,      /* 0 or 1: dtwDistance alignment, dtwBatch
+                            allowUnequalLengths, dtwSearch znorm */
+    ADDON_OPT_EXCLUSION, /* dtwSearch; negative: HDTW_EXCLUSION_AUTO */
+    ADDON_OPT_COUNT
+};
+
 typedef struct {
     hdtw_params params;
-    int backend_key; /* ADDON_BACKEND_ENV or 1 + hdtw_backend */
-    int threads;     /* 0: all cores */
-    bool alignment;  /* dtwDistance: compute the path and similarity */
+    int backend_key;  /* ADDON_BACKEND_ENV or 1 + hdtw_backend */
+    int threads;      /* 0: all cores */
+    bool flag;        /* see ADDON_OPT_FLAG */
+    size_t exclusion; /* dtwSearch */
 } addon_opts;
 
-/* A Float64Array read in place (data already includes the view's offset). */
+/* A Float64Array read in place (data already includes the view's offset).
+ * index.js has already turned a number[] into a Float64Array. */
 typedef struct {
     const double *data;
     size_t length;
@@ -56,6 +74,9 @@ bool arg_f64(napi_env env, napi_value value, const char *name, f64_view *out,
              addon_error *err);
 bool arg_count(napi_env env, napi_value value, const char *name, size_t *out,
                addon_error *err);
+/* The packed options of index.js (see ADDON_OPT_...), checked again so that
+ * a direct call of the native function cannot reach the library with
+ * values it would misread. */
 bool arg_opts(napi_env env, napi_value value, addon_opts *out,
               addon_error *err);
 

@@ -1,4 +1,12 @@
-// Types for hdtw's Node.js addon (README, "Node.js").
+// Types for hdtw's Node.js addon (docs/NODE.md).
+
+/**
+ * An input series. A Float64Array (any view, at any offset) is read in
+ * place; a number[] is copied once into a new Float64Array per call. Other
+ * typed arrays are refused (TypeError): convert them once with
+ * Float64Array.from.
+ */
+export type Series = Float64Array | number[];
 
 export interface DtwOptions {
   /** 'abs': |x - y| (default); 'squared': (x - y)^2, the distance not rooted. */
@@ -16,6 +24,18 @@ export interface DistanceOptions extends DtwOptions {
   alignment?: boolean;
 }
 
+export interface BatchOptions extends DtwOptions {
+  /** true: allow pattern.length != patternLength (refused by default). */
+  allowUnequalLengths?: boolean;
+}
+
+export interface SearchOptions extends DtwOptions {
+  /** z-normalise the query and every window first (default true). */
+  znorm?: boolean;
+  /** minimum distance between the starts of two matches; absent: query.length / 2 rounded down. */
+  exclusion?: number;
+}
+
 export interface Alignment {
   distance: number;
   /** 1 / (1 + distance / pathLength), in (0, 1]. */
@@ -24,29 +44,60 @@ export interface Alignment {
   alignment: Uint32Array;
 }
 
-export function dtwDistance(a: Float64Array, b: Float64Array,
+export interface Matches {
+  /** Window starts, best first; whole numbers, exact below 2^53. */
+  starts: Float64Array;
+  /** DTW distance of each window to the query, as hdtw_search gives it. */
+  distances: Float64Array;
+}
+
+export function dtwDistance(a: Series, b: Series,
                             opts?: DistanceOptions & { alignment?: true }): Alignment;
-export function dtwDistance(a: Float64Array, b: Float64Array,
+export function dtwDistance(a: Series, b: Series,
                             opts: DistanceOptions & { alignment: false }): { distance: number };
 
 /** historical: windows of patternLength values stored back to back. */
-export function dtwBatch(pattern: Float64Array, historical: Float64Array,
-                         patternLength: number, opts?: DtwOptions): Float64Array;
+export function dtwBatch(pattern: Series, historical: Series,
+                         patternLength: number, opts?: BatchOptions): Float64Array;
 
 /** One result per window start 0, stride, 2*stride, ... (windows read in place). */
-export function dtwSliding(pattern: Float64Array, series: Float64Array,
+export function dtwSliding(pattern: Series, series: Series,
                            window: number, stride: number, opts?: DtwOptions): Float64Array;
 
+/** The k windows of series (length query.length) most like the query (hdtw_search). */
+export function dtwSearch(query: Series, series: Series, k: number,
+                          opts?: SearchOptions): Matches;
+
+/** x z-normalised (hdtw_znorm): a new Float64Array. */
+export function znorm(x: Series): Float64Array;
+
 /** The same on the libuv thread pool; inputs must not change until settled. */
-export function dtwDistanceAsync(a: Float64Array, b: Float64Array,
+export function dtwDistanceAsync(a: Series, b: Series,
                                  opts?: DistanceOptions & { alignment?: true }): Promise<Alignment>;
-export function dtwDistanceAsync(a: Float64Array, b: Float64Array,
+export function dtwDistanceAsync(a: Series, b: Series,
                                  opts: DistanceOptions & { alignment: false }): Promise<{ distance: number }>;
-export function dtwBatchAsync(pattern: Float64Array, historical: Float64Array,
-                              patternLength: number, opts?: DtwOptions): Promise<Float64Array>;
-export function dtwSlidingAsync(pattern: Float64Array, series: Float64Array,
+export function dtwBatchAsync(pattern: Series, historical: Series,
+                              patternLength: number, opts?: BatchOptions): Promise<Float64Array>;
+export function dtwSlidingAsync(pattern: Series, series: Series,
                                 window: number, stride: number,
                                 opts?: DtwOptions): Promise<Float64Array>;
+export function dtwSearchAsync(query: Series, series: Series, k: number,
+                               opts?: SearchOptions): Promise<Matches>;
+export function znormAsync(x: Series): Promise<Float64Array>;
 
 /** The backend ('scalar', 'avx2', ...) that served the last successful call. */
 export function lastBackend(): string;
+
+export interface OpenclDevice {
+  name: string;
+  vendor: string;
+  platform: string;
+  computeUnits: number;
+  globalMemBytes: number;
+  isGpu: boolean;
+  /** cl_khr_fp64; devices without it are never used. */
+  fp64: boolean;
+}
+
+/** hdtw_opencl_devices: every OpenCL device, in HDTW_OPENCL_DEVICE's index order; [] without OpenCL. */
+export function openclDevices(): OpenclDevice[];

@@ -1,8 +1,9 @@
 'use strict';
 // Bad input from JavaScript becomes an exception (sync) or a rejected
-// promise (async), never a crash: TypeError for a wrong type, RangeError for
-// an impossible value or size, Error with code HDTW_E_* for a status from
-// the library (NaN or Infinity in the data, a backend absent here).
+// promise (async), never a crash: TypeError for a wrong type (and for a
+// detached buffer, with its own message and code), RangeError for an
+// impossible value or size, Error with code HDTW_E_* for a status from the
+// library (NaN or Infinity in the data, a backend absent here).
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { hdtw } = require('./helpers.js');
@@ -12,7 +13,7 @@ const P = f(1, 2, 3), H = f(1, 2, 3, 4, 5, 6), S = f(1, 2, 3, 4, 5, 6, 7);
 
 // [description, function name, arguments, expected error class, code]
 const cases = [];
-const wrongArrays = [[1, 2, 3], new Float32Array(3), new Int32Array(3), new DataView(new ArrayBuffer(24)),
+const wrongArrays = [[1, '2', 3], [1, undefined], new Float32Array(3), new Int32Array(3), new DataView(new ArrayBuffer(24)),
                      Buffer.alloc(24), 'abc', 3, null, undefined, {}];
 for (const bad of wrongArrays) {
   const name = bad?.constructor?.name ?? String(bad);
@@ -21,6 +22,9 @@ for (const bad of wrongArrays) {
   cases.push([`pattern = ${name}`, 'dtwBatch', [bad, H, 3], TypeError, 'ERR_INVALID_ARG_TYPE']);
   cases.push([`historical = ${name}`, 'dtwBatch', [P, bad, 3], TypeError, 'ERR_INVALID_ARG_TYPE']);
   cases.push([`series = ${name}`, 'dtwSliding', [P, bad, 3, 1], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`query = ${name}`, 'dtwSearch', [bad, S, 1], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`search series = ${name}`, 'dtwSearch', [P, bad, 1], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`x = ${name}`, 'znorm', [bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
 }
 const empty = new Float64Array(0);
 cases.push(['empty a', 'dtwDistance', [empty, P], RangeError, 'ERR_OUT_OF_RANGE']);
@@ -28,17 +32,24 @@ cases.push(['empty b', 'dtwDistance', [P, empty], RangeError, 'ERR_OUT_OF_RANGE'
 cases.push(['empty pattern', 'dtwBatch', [empty, H, 3], RangeError, 'ERR_OUT_OF_RANGE']);
 cases.push(['empty historical', 'dtwBatch', [P, empty, 3], RangeError, 'ERR_OUT_OF_RANGE']);
 cases.push(['empty series', 'dtwSliding', [P, empty, 1, 1], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty query', 'dtwSearch', [empty, S, 1], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty x', 'znorm', [empty], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty number[]', 'dtwDistance', [[], P], RangeError, 'ERR_OUT_OF_RANGE']);
 cases.push(['empty view of a long buffer', 'dtwBatch', [P, H.subarray(3, 3), 3], RangeError, 'ERR_OUT_OF_RANGE']);
 for (const bad of [0, -3, 2.5, NaN, Infinity, 2 ** 53]) {
   cases.push([`patternLength = ${bad}`, 'dtwBatch', [P, H, bad], RangeError, 'ERR_OUT_OF_RANGE']);
   cases.push([`window = ${bad}`, 'dtwSliding', [P, S, bad, 1], RangeError, 'ERR_OUT_OF_RANGE']);
   cases.push([`stride = ${bad}`, 'dtwSliding', [P, S, 3, bad], RangeError, 'ERR_OUT_OF_RANGE']);
+  cases.push([`k = ${bad}`, 'dtwSearch', [P, S, bad], RangeError, 'ERR_OUT_OF_RANGE']);
 }
 for (const bad of ['3', undefined, null, 3n, [3]]) {
+  cases.push([`k = ${typeof bad}`, 'dtwSearch', [P, S, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
   cases.push([`patternLength = ${typeof bad}`, 'dtwBatch', [P, H, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
   cases.push([`stride = ${typeof bad}`, 'dtwSliding', [P, S, 3, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
 }
 cases.push(['historical.length not a multiple', 'dtwBatch', [P, H, 4], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['pattern.length != patternLength', 'dtwBatch', [f(1, 2), H, 3], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['query longer than the series', 'dtwSearch', [S, P, 1], RangeError, 'ERR_OUT_OF_RANGE']);
 cases.push(['window > series.length', 'dtwSliding', [P, S, 8, 1], RangeError, 'ERR_OUT_OF_RANGE']);
 const badOpts = [
   ['opts = 5', 5, TypeError], ['opts = "abs"', 'abs', TypeError],
@@ -48,14 +59,24 @@ const badOpts = [
   ['band: Infinity', { band: Infinity }, RangeError], ['band: "3"', { band: '3' }, TypeError],
   ['backend: "gpu"', { backend: 'gpu' }, RangeError], ['backend: 0', { backend: 0 }, TypeError],
   ['threads: -1', { threads: -1 }, RangeError], ['threads: 0.5', { threads: 0.5 }, RangeError],
-  ['threads: "2"', { threads: '2' }, TypeError], ['alignment: "no"', { alignment: 'no' }, TypeError],
+  ['threads: "2"', { threads: '2' }, TypeError], ['misspelled key bandd', { bandd: 3 }, TypeError],
+  ['unknown key', { unknown: 1 }, TypeError],
 ];
 for (const [what, opts, cls] of badOpts) {
   const code = cls === TypeError ? 'ERR_INVALID_ARG_TYPE' : 'ERR_OUT_OF_RANGE';
   cases.push([what, 'dtwDistance', [P, P, opts], cls, code]);
   cases.push([what, 'dtwBatch', [P, H, 3, opts], cls, code]);
   cases.push([what, 'dtwSliding', [P, S, 3, 2, opts], cls, code]);
+  cases.push([what, 'dtwSearch', [P, S, 2, opts], cls, code]);
 }
+// each function's own boolean, and keys that belong to another function
+cases.push(['alignment: "no"', 'dtwDistance', [P, P, { alignment: 'no' }], TypeError, 'ERR_INVALID_ARG_TYPE']);
+cases.push(['allowUnequalLengths: 1', 'dtwBatch', [P, H, 3, { allowUnequalLengths: 1 }], TypeError, 'ERR_INVALID_ARG_TYPE']);
+cases.push(['znorm: 0', 'dtwSearch', [P, S, 1, { znorm: 0 }], TypeError, 'ERR_INVALID_ARG_TYPE']);
+cases.push(['exclusion: -1', 'dtwSearch', [P, S, 1, { exclusion: -1 }], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['exclusion: "auto"', 'dtwSearch', [P, S, 1, { exclusion: 'auto' }], TypeError, 'ERR_INVALID_ARG_TYPE']);
+cases.push(['alignment for dtwBatch', 'dtwBatch', [P, H, 3, { alignment: false }], TypeError, 'ERR_INVALID_ARG_TYPE']);
+cases.push(['znorm for dtwSliding', 'dtwSliding', [P, S, 3, 1, { znorm: true }], TypeError, 'ERR_INVALID_ARG_TYPE']);
 for (const bad of [NaN, Infinity, -Infinity]) {
   const nonfinite = (x, k) => { const y = Float64Array.from(x); y[k] = bad; return y; };
   cases.push([`${bad} in a`, 'dtwDistance', [nonfinite(P, 2), P], Error, 'HDTW_E_NONFINITE']);
@@ -63,6 +84,10 @@ for (const bad of [NaN, Infinity, -Infinity]) {
   cases.push([`${bad} in pattern`, 'dtwBatch', [nonfinite(P, 1), H, 3], Error, 'HDTW_E_NONFINITE']);
   cases.push([`${bad} in historical`, 'dtwBatch', [P, nonfinite(H, 5), 3], Error, 'HDTW_E_NONFINITE']);
   cases.push([`${bad} in series`, 'dtwSliding', [P, nonfinite(S, 3), 3, 1], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in query`, 'dtwSearch', [nonfinite(P, 1), S, 2], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in search series`, 'dtwSearch', [P, nonfinite(S, 6), 2], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in x`, 'znorm', [nonfinite(S, 0)], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in a number[]`, 'dtwDistance', [[1, bad], P], Error, 'HDTW_E_NONFINITE']);
 }
 
 function check(error, cls, code, what) {
@@ -100,16 +125,40 @@ test('an exception thrown by an opts getter propagates unchanged', async () => {
   await assert.rejects(hdtw.dtwBatchAsync(P, H, 3, opts), (e) => e === boom);
 });
 
-test('a transferred (detached) buffer is refused, not read', () => {
+test('a transferred (detached) buffer is refused with its own message', async () => {
   const data = f(1, 2, 3, 4, 5, 6);
   structuredClone(data.buffer, { transfer: [data.buffer] });
   assert.equal(data.length, 0);
-  assert.throws(() => hdtw.dtwBatch(P, data, 3), RangeError);
+  const detached = (e) => e instanceof TypeError && e.code === 'ERR_INVALID_STATE' &&
+                          /historical: its ArrayBuffer is detached/.test(e.message);
+  assert.throws(() => hdtw.dtwBatch(P, data, 3), detached);
+  await assert.rejects(hdtw.dtwBatchAsync(P, data, 3), detached);
+  assert.throws(() => hdtw.dtwBatch(P, new Float64Array(0), 3),
+                (e) => e instanceof RangeError && /must not be empty/.test(e.message), 'empty, not detached');
+});
+
+test('messages say what to pass', () => {
+  assert.throws(() => hdtw.dtwDistance(new Float32Array(3), P),
+                { name: 'TypeError', message: /a must be a Float64Array or an array of numbers, not a Float32Array/ });
+  assert.throws(() => hdtw.dtwDistance(P, P, { bandd: 3 }),
+                { message: 'opts.bandd is not an option of dtwDistance; its options are: ' +
+                           'cost, band, backend, threads, alignment' });
+  assert.throws(() => hdtw.dtwSearch(P, S, 1, { excl: 3 }),
+                { message: /its options are: cost, band, backend, threads, znorm, exclusion$/ });
+  assert.throws(() => hdtw.dtwBatch(f(1, 2), H, 3), { message: /allowUnequalLengths/ });
+  assert.throws(() => hdtw.dtwDistance([1, 'x'], P), { message: 'a[1] must be a number, not string' });
 });
 
 test('extra arguments are ignored and opts may be null', () => {
   assert.deepEqual(hdtw.dtwBatch(P, H, 3, null, 'extra'), hdtw.dtwBatch(P, H, 3));
-  assert.deepEqual(hdtw.dtwBatch(P, H, 3, { unknown: 1 }), hdtw.dtwBatch(P, H, 3));
+  assert.deepEqual(hdtw.dtwBatch(P, H, 3, { band: undefined }), hdtw.dtwBatch(P, H, 3));
+});
+
+test('the native functions refuse options not packed by index.js', () => {
+  const native = require(require('node:path').resolve(process.env.HDTW_NODE_ADDON ?? `${__dirname}/../hdtw.node`));
+  for (const bad of [undefined, { cost: 'abs' }, new Float64Array(6).fill(7), new Float64Array(2),
+                     new Float32Array(6)])
+    assert.throws(() => native.dtwBatch(P, H, 3, undefined, bad), TypeError);
 });
 
 test('a failed call leaves the addon usable', () => {

@@ -1,7 +1,7 @@
 'use strict';
 // The addon gives exactly the doubles of the pure-JavaScript reference, on
-// random shapes, both costs and a range of bands, through plain arrays and
-// through views with offsets.
+// random shapes, both costs and a range of bands, through Float64Arrays,
+// views with offsets and number[].
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { hdtw, js, rng, series, randomInt, jsAlign, jsSliding,
@@ -53,7 +53,7 @@ test('dtwBatch equals pure JS dtwBatch', () => {
     // the pattern may be shorter or longer than the windows
     const m = random() < 0.7 ? n : randomInt(random, 1, 60);
     const pattern = series(random, m), historical = series(random, n * count);
-    const opts = randomOpts(random);
+    const opts = { ...randomOpts(random), allowUnequalLengths: m !== n || random() < 0.5 };
     const got = hdtw.dtwBatch(pattern, historical, n, opts);
     assert.ok(got instanceof Float64Array);
     assertSameDoubles(got, js.dtwBatch(pattern, historical, n, opts),
@@ -97,6 +97,24 @@ test('views with offsets are read in place', () => {
   assertSameDoubles(hdtw.dtwBatch(view.subarray(0, 10), view, 10), js.dtwBatch(view.subarray(0, 10), view, 10), 'Buffer');
 });
 
+test('number[] gives the same bits as the Float64Array it converts to', () => {
+  const random = rng(7);
+  for (let t = 0; t < 50; t++) {
+    const n = randomInt(random, 1, 40), count = randomInt(random, 1, 10);
+    const pattern = series(random, n), historical = series(random, n * count), opts = randomOpts(random);
+    const p = Array.from(pattern), h = Array.from(historical);
+    assertSameDoubles(hdtw.dtwBatch(p, h, n, opts), js.dtwBatch(pattern, historical, n, opts), `batch ${t}`);
+    assertSameDoubles(hdtw.dtwSliding(p, h, n, 2, opts), jsSliding(pattern, historical, n, 2, opts), `sliding ${t}`);
+    const pair = hdtw.dtwDistance(p, h.slice(0, n + 3), opts), expected = jsAlign(pattern, historical.subarray(0, n + 3), opts);
+    assert.ok(Object.is(pair.distance, expected.distance), `pair ${t}`);
+    assert.deepEqual(pair.alignment, expected.alignment, `pair path ${t}`);
+  }
+  assert.deepEqual(hdtw.dtwBatch([1, 2, 3], [1, 2, 3, 3, 2, 1], 3), js.dtwBatch(new Float64Array([1, 2, 3]), new Float64Array([1, 2, 3, 3, 2, 1]), 3));
+  const h = [1, 2, 3];
+  hdtw.dtwBatch(h, h, 3);
+  assert.deepEqual(h, [1, 2, 3], 'the array is left as it was');
+});
+
 test('every backend that exists here gives the same bits; the others say so', () => {
   const random = rng(6);
   const pattern = series(random, 37), historical = series(random, 37 * 21);
@@ -115,6 +133,27 @@ test('every backend that exists here gives the same bits; the others say so', ()
     }
   }
   assert.ok(['scalar', 'avx2', 'avx512', 'opencl'].includes(hdtw.lastBackend()));
+});
+
+test('openclDevices lists devices with their fields, and opencl runs where one has fp64', () => {
+  const devices = hdtw.openclDevices();
+  assert.ok(Array.isArray(devices));
+  for (const d of devices) {
+    assert.deepEqual(Object.keys(d), ['name', 'vendor', 'platform', 'computeUnits', 'globalMemBytes', 'isGpu', 'fp64']);
+    for (const k of ['name', 'vendor', 'platform']) assert.equal(typeof d[k], 'string');
+    assert.ok(Number.isInteger(d.computeUnits) && Number.isInteger(d.globalMemBytes));
+    assert.equal(typeof d.isGpu, 'boolean');
+    assert.equal(typeof d.fp64, 'boolean');
+  }
+  const p = new Float64Array([1, 2, 3]), h = new Float64Array([1, 2, 3, 3, 2, 1]);
+  let ran = true;
+  try { hdtw.dtwBatch(p, h, 3, { backend: 'opencl' }); } catch (e) {
+    assert.equal(e.code, 'HDTW_E_UNSUPPORTED');
+    ran = false;
+  }
+  // HDTW_DISABLE=opencl (a test variant) hides devices from the backend only
+  if (!/opencl/.test(process.env.HDTW_DISABLE ?? ''))
+    assert.equal(ran, devices.some((d) => d.fp64), 'opencl runs exactly when a device has fp64');
 });
 
 test('results do not alias the inputs and are fresh each call', () => {
