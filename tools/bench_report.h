@@ -38,6 +38,11 @@ int report_json(const char *path, const bench_report_case *cases, int ncases,
  * message (gnuplot missing included). */
 int report_plot(const char *path, const bench_report_case *cases, int ncases);
 
+/* 0 when report_plot can draw into path (a .png or .svg name without a
+ * quote or line break, gnuplot installed), else -1 and a message in err:
+ * dtwbench asks before the run, not after it. */
+int report_plot_check(const char *path, char *err, size_t err_len);
+
 /* "AMD EPYC ..." from /proc/cpuinfo, or "unknown CPU". */
 void report_cpu_model(char *buf, size_t cap);
 
