@@ -149,25 +149,28 @@ int bench_parse_options(int argc, char **argv, int cores, options *o,
                     .params = HDTW_PARAMS_DEFAULT, .sweep_max = 1e8,
                     .settings = { .repeats = 0, .min_sample_s = 0.02 } };
     int c;
+    char shown[72];
     optind = 0; /* glibc: a full reset, for a second call in one process */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longs, NULL)) != -1) {
         if (c == ':' || c == '?') {
-            snprintf(err, err_len, c == ':' ? "%.64s needs a value"
-                                            : "unknown option %.64s",
-                     argv[optind - 1]);
+            snprintf(err, err_len, c == ':' ? "%s needs a value"
+                                            : "unknown option %s",
+                     tool_excerpt(argv[optind - 1], shown, sizeof shown));
             return -1;
         }
         if (take_flag(c, o) == 0)
             continue;
         if (take_value(c, optarg, o) != 0) {
-            snprintf(err, err_len, "bad value for --%s: '%.64s'",
-                     longs[c - O_PAIRS].name, optarg);
+            snprintf(err, err_len, "bad value for --%s: '%s'",
+                     longs[c - O_PAIRS].name,
+                     tool_excerpt(optarg, shown, sizeof shown));
             return -1;
         }
     }
     if (optind != argc) {
-        snprintf(err, err_len, "unexpected argument '%.64s'", argv[optind]);
+        snprintf(err, err_len, "unexpected argument '%s'",
+                 tool_excerpt(argv[optind], shown, sizeof shown));
         return -1;
     }
     if (o->settings.repeats == 0) /* the sweep compares close times */

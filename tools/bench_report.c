@@ -3,6 +3,8 @@
  */
 #include "bench_report.h"
 
+#include "tool_util.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,9 +258,10 @@ static int has_suffix(const char *s, const char *suffix)
 
 int report_plot_check(const char *path, char *err, size_t err_len)
 {
+    char shown[72];
     if (!has_suffix(path, ".svg") && !has_suffix(path, ".png"))
-        snprintf(err, err_len, "--plot %.64s: the name must end in .png or "
-                 ".svg", path);
+        snprintf(err, err_len, "--plot %s: the name must end in .png or "
+                 ".svg", tool_excerpt(path, shown, sizeof shown));
     else if (strpbrk(path, "'\r\n")) /* it goes into gnuplot's script */
         snprintf(err, err_len, "--plot: the file name cannot hold a quote or "
                  "a line break");

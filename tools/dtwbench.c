@@ -330,15 +330,15 @@ static int check_run(const options *o, char *err, size_t err_len)
     hdtw_opencl_devices(ctx, NULL, 0, &total);
     hdtw_destroy(ctx);
     for (const char *p = o->devices; p; p++) {
-        char item[24];
+        char item[24], shown[72];
         size_t len = strcspn(p, ","), index;
         snprintf(item, sizeof item, "%.*s", (int)(len < 23 ? len : 23), p);
         if (len >= sizeof item ||
             tool_parse_size(item, 0, total ? total - 1 : 0, &index) != 0 ||
             total == 0) {
-            snprintf(err, err_len, "--devices %.64s: this machine has %zu "
+            snprintf(err, err_len, "--devices %s: this machine has %zu "
                      "OpenCL devices (dtwbench --list), counted from 0",
-                     o->devices, total);
+                     tool_excerpt(o->devices, shown, sizeof shown), total);
             return -1;
         }
         p += len;

@@ -33,6 +33,7 @@ static int take_value(int c, const char *value, match_options *o,
                       char *err, size_t err_len)
 {
     int bad = 0;
+    char shown[72];
     const char *want = "a positive integer";
     switch (c) {
     case 'c': o->column = value; break;
@@ -51,7 +52,8 @@ static int take_value(int c, const char *value, match_options *o,
         break;
     }
     if (bad)
-        snprintf(err, err_len, "-%c needs %s, not '%.64s'", c, want, value);
+        snprintf(err, err_len, "-%c needs %s, not '%s'", c, want,
+                 tool_excerpt(value, shown, sizeof shown));
     return bad ? -1 : 0;
 }
 
@@ -73,6 +75,7 @@ int match_parse_options(int argc, char **argv, match_options *o, char *err,
     *o = (match_options){ .sep = ',', .pattern_len = 100, .k = 5,
                           .search = HDTW_SEARCH_DEFAULT };
     int c, band_given = 0;
+    char shown[72];
     optind = 0; /* glibc: a full reset, for a second call in one process */
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":c:n:k:b:a:s:h", longs, NULL)) != -1) {
@@ -81,10 +84,12 @@ int match_parse_options(int argc, char **argv, match_options *o, char *err,
         case 'r': o->search.znorm = 0; break;
         case 'h': o->help = 1; return 0;
         case ':':
-            snprintf(err, err_len, "%.64s needs a value", argv[optind - 1]);
+            snprintf(err, err_len, "%s needs a value",
+                     tool_excerpt(argv[optind - 1], shown, sizeof shown));
             return -1;
         case '?':
-            snprintf(err, err_len, "unknown option %.64s", argv[optind - 1]);
+            snprintf(err, err_len, "unknown option %s",
+                     tool_excerpt(argv[optind - 1], shown, sizeof shown));
             return -1;
         default:
             band_given |= c == 'b';

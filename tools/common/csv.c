@@ -4,6 +4,8 @@
  * place, which never needs more room than the quoted text had. */
 #include "csv.h"
 
+#include "tool_util.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -51,18 +53,6 @@ static int fail(reader *r, size_t line, size_t col, const char *fmt, ...)
         snprintf(r->err + used, r->err_len - used, "%s", r->hint);
     }
     return -1;
-}
-
-/* A printable excerpt of text for messages: at most cap - 4 bytes, control
- * bytes as '?', "..." when cut. */
-static const char *excerpt(const char *text, char *buf, size_t cap)
-{
-    size_t k = 0;
-    for (; text[k] && k + 4 < cap; k++)
-        buf[k] = (unsigned char)text[k] < 0x20 || text[k] == 0x7f ? '?'
-                                                                  : text[k];
-    strcpy(buf + k, text[k] ? "..." : "");
-    return buf;
 }
 
 /* Reads a quoted field from r->p (at its opening quote); *w = its end. */
@@ -228,7 +218,7 @@ static int pick_column(reader *r, const char *column, size_t *idx)
             return 0;
         }
         return fail(r, line, 0, "no column %s: the header has %zu columns, "
-                    "counted from 0", excerpt(column, shown, sizeof shown), n);
+                    "counted from 0", tool_excerpt(column, shown, sizeof shown), n);
     }
     for (size_t k = 0; k < n; k++)
         if (strcmp(r->cells[k].text, column) == 0) {
@@ -236,7 +226,7 @@ static int pick_column(reader *r, const char *column, size_t *idx)
             return 0;
         }
     return fail(r, line, 0, "no column '%s' in the header",
-                excerpt(column, shown, sizeof shown));
+                tool_excerpt(column, shown, sizeof shown));
 }
 
 static int append(csv_series *s, size_t *cap, double value, const char *label)
@@ -278,7 +268,7 @@ static int read_rows(reader *r, size_t idx, size_t nfields, csv_series *s)
         if (parse_decimal(c->text, &v) != 0)
             return fail(r, c->line, c->col, "column %s: '%s' is not a "
                         "decimal number", s->column,
-                        excerpt(c->text, shown, sizeof shown));
+                        tool_excerpt(c->text, shown, sizeof shown));
         if (append(s, &cap, v, r->cells[0].text) != 0)
             return fail(r, c->line, 0, "out of memory");
     }
@@ -331,7 +321,7 @@ int csv_parse_column(char *text, size_t len, const char *name,
     r.hint = separator_hint(&r);
     if (pick_column(&r, column, &idx) != 0)
         goto cleanup;
-    excerpt(r.cells[idx].text, s.column, sizeof s.column);
+    tool_excerpt(r.cells[idx].text, s.column, sizeof s.column);
     if (read_rows(&r, idx, r.ncells, &s) != 0)
         goto cleanup;
     *out = s;

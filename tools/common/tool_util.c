@@ -32,6 +32,16 @@ int tool_parse_size(const char *text, size_t min, size_t max, size_t *out)
     return 0;
 }
 
+const char *tool_excerpt(const char *text, char *buf, size_t cap)
+{
+    size_t k = 0;
+    for (; text[k] && k + 4 < cap; k++)
+        buf[k] = (unsigned char)text[k] < 0x20 || text[k] == 0x7f ? '?'
+                                                                  : text[k];
+    strcpy(buf + k, text[k] ? "..." : "");
+    return buf;
+}
+
 /* The first name in names (a NULL-ended list) equal to the item
  * value[0..len), or NULL. */
 static int known(const char *value, size_t len, const char *const *names)
@@ -62,16 +72,19 @@ static void explain_env(hdtw_status st, char *err, size_t err_len)
                                             NULL };
     const char *backend = getenv("HDTW_BACKEND");
     const char *disable = getenv("HDTW_DISABLE");
+    char shown[72];
     if (backend && *backend && !known(backend, strlen(backend), backends))
-        snprintf(err, err_len, "HDTW_BACKEND=%.64s is not a backend: use "
-                 "auto, scalar, avx2, avx512 or opencl", backend);
+        snprintf(err, err_len, "HDTW_BACKEND=%s is not a backend: use "
+                 "auto, scalar, avx2, avx512 or opencl",
+                 tool_excerpt(backend, shown, sizeof shown));
     else if (st == HDTW_E_UNSUPPORTED && backend)
         snprintf(err, err_len, "HDTW_BACKEND=%s: that backend is not "
                  "available on this machine (or HDTW_DISABLE turns it off)",
                  backend);
     else if (disable && check_list(disable, features) != 0)
-        snprintf(err, err_len, "HDTW_DISABLE=%.64s: use a comma-separated "
-                 "list of avx512, avx2 and opencl", disable);
+        snprintf(err, err_len, "HDTW_DISABLE=%s: use a comma-separated "
+                 "list of avx512, avx2 and opencl",
+                 tool_excerpt(disable, shown, sizeof shown));
     else if (st == HDTW_E_ARG && getenv("HDTW_OPENCL_DEVICE"))
         snprintf(err, err_len, "HDTW_OPENCL_DEVICE is too long: give a device "
                  "index or a part of its name");

@@ -15,6 +15,10 @@ int tool_parse_long(const char *text, long min, long max, long *out);
 /* The same for sizes in [min, max]. */
 int tool_parse_size(const char *text, size_t min, size_t max, size_t *out);
 
+/* A printable excerpt of text for one-line messages: at most cap - 4
+ * bytes of it, control bytes as '?', "..." when cut. Returns buf. */
+const char *tool_excerpt(const char *text, char *buf, size_t cap);
+
 /* hdtw_create with a one-line message in err when it fails: for an
  * environment variable that it refused, the variable, its value and the
  * values it accepts. */
