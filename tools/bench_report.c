@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_report.c — table, CSV, JSON and gnuplot output of dtwbench.
  */

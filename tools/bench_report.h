@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_report.h — dtwbench's outputs: the comparison table, CSV, JSON and
  * the gnuplot chart, from the measured cases.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dtwbench — compares every backend and device on the same DTW work and
  * checks every result against scalar with memcmp.
