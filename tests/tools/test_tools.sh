@@ -107,5 +107,12 @@ refuse 2 '^dtwbench: bad value for --band' "$bench" --band 1.5
 refuse 2 '^dtwbench: unknown option --bogus' "$bench" --bogus
 refuse 2 'HDTW_BACKEND=cuda is not a backend' env HDTW_BACKEND=cuda "$bench"
 
+# the README's C example is examples/quickstart.c (ctest example_quickstart
+# runs it), verbatim
+readme=$data/../README.md
+sed -n '/^### C$/,/^```$/p' "$readme" | sed -n '/^```c$/,/^```$/p' | sed '1d;$d' >"$work/readme.c"
+cmp -s "$work/readme.c" "$data/../examples/quickstart.c" ||
+  fail "README's C example differs from examples/quickstart.c"
+
 [ "$failures" -eq 0 ] && echo "test_tools: all passed"
 exit $((failures > 0))
