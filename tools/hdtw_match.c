@@ -221,12 +221,38 @@ static int report(hdtw_ctx *ctx, const match_options *o, const csv_series *s,
     return rc;
 }
 
+/* The search, timed; *best is allocated (no more entries than windows, so
+ * a huge -k costs no memory). A message on stderr when it fails. */
+static int search(hdtw_ctx *ctx, const match_options *o, const csv_series *s,
+                  hdtw_match **best, size_t *k, size_t *found, double *took)
+{
+    size_t history = s->len - o->pattern_len;
+    size_t windows = history - o->pattern_len + 1;
+    struct timespec t0;
+    *k = o->k < windows ? o->k : windows;
+    *best = malloc(*k * sizeof **best);
+    hdtw_status st = *best ? HDTW_OK : HDTW_E_NOMEM;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (st == HDTW_OK)
+        st = hdtw_search(ctx, &o->search, s->values + history, o->pattern_len,
+                         s->values, history, *k, *best, found);
+    *took = seconds_since(&t0);
+    if (st == HDTW_E_NONFINITE) /* the CSV reader let only finite values in */
+        fprintf(stderr, "hdtw-match: values too large to z-normalise (beyond "
+                "about 1e154 in magnitude); try --raw\n");
+    else if (st != HDTW_OK)
+        fprintf(stderr, "hdtw-match: %s\n", hdtw_strerror(st));
+    return st == HDTW_OK ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
     match_options o;
     csv_series s = { 0 };
     hdtw_ctx *ctx = NULL;
     hdtw_match *best = NULL;
+    size_t k, found = 0;
+    double took;
     int rc = EXIT_FAILURE;
     char err[512];
 
@@ -242,47 +268,25 @@ int main(int argc, char **argv)
         fprintf(stderr, "hdtw-match: %s\n", err);
         return EXIT_FAILURE;
     }
-    if (s.len / 2 < o.pattern_len) {
+    if (s.len / 2 < o.pattern_len)
         fprintf(stderr, "hdtw-match: %zu rows is too short for a %zu-bar "
                 "pattern and any earlier window\n", s.len, o.pattern_len);
-        goto cleanup;
-    }
-    hdtw_status st = tool_create(&ctx, err, sizeof err);
-    size_t history = s.len - o.pattern_len;
-    if (st != HDTW_OK) {
+    else if (tool_create(&ctx, err, sizeof err) != HDTW_OK)
         fprintf(stderr, "hdtw-match: %s\n", err);
-        goto cleanup;
+    else if (search(ctx, &o, &s, &best, &k, &found, &took) == 0) {
+        size_t history = s.len - o.pattern_len;
+        printf("%s, column %s: %zu bars; pattern = last %zu bars (from %s)\n",
+               o.path, s.column, s.len, o.pattern_len, s.labels[history]);
+        printf("searched %zu earlier windows in %.3f s (%s, %s cost, band "
+               "%ld, exact top %zu, exclusion %zu bars)\n\n",
+               history - o.pattern_len + 1, took,
+               o.search.znorm ? "z-normalised" : "raw prices",
+               o.search.dtw.cost == HDTW_COST_SQUARED ? "squared" : "abs",
+               o.search.dtw.band, k, o.pattern_len / 2);
+        warn_flat(&o, &s, best, found);
+        if (report(ctx, &o, &s, best, found) == 0)
+            rc = EXIT_SUCCESS;
     }
-    /* no more matches than windows: a huge -k costs no memory */
-    size_t windows = history - o.pattern_len + 1, found = 0;
-    size_t k = o.k < windows ? o.k : windows;
-    best = malloc(k * sizeof *best);
-    if (!best)
-        st = HDTW_E_NOMEM;
-
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (st == HDTW_OK)
-        st = hdtw_search(ctx, &o.search, s.values + history, o.pattern_len,
-                         s.values, history, k, best, &found);
-    double took = seconds_since(&t0);
-    if (st != HDTW_OK) {
-        fprintf(stderr, "hdtw-match: %s\n", hdtw_strerror(st));
-        goto cleanup;
-    }
-
-    printf("%s, column %s: %zu bars; pattern = last %zu bars (from %s)\n",
-           o.path, s.column, s.len, o.pattern_len, s.labels[history]);
-    printf("searched %zu earlier windows in %.3f s (%s, %s cost, band %ld, "
-           "exact top %zu, exclusion %zu bars)\n\n",
-           windows, took,
-           o.search.znorm ? "z-normalised" : "raw prices",
-           o.search.dtw.cost == HDTW_COST_SQUARED ? "squared" : "abs",
-           o.search.dtw.band, o.k, o.pattern_len / 2);
-    warn_flat(&o, &s, best, found);
-    if (report(ctx, &o, &s, best, found) == 0)
-        rc = EXIT_SUCCESS;
-cleanup:
     free(best);
     hdtw_destroy(ctx);
     csv_free(&s);

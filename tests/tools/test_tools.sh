@@ -80,6 +80,9 @@ refuse 1 'HDTW_BACKEND=cuda is not a backend: use auto, scalar, avx2, avx512 or 
   env HDTW_BACKEND=cuda "$match" "$small"
 refuse 1 'HDTW_DISABLE=sse: use a comma-separated list' env HDTW_DISABLE=sse "$match" "$small"
 
+{ echo "t,v"; for k in $(seq 1 50); do echo "$k,${k}e200"; done; } >"$work/big.csv"
+refuse 1 'values too large to z-normalise .*try --raw' "$match" -n 10 "$work/big.csv"
+
 # item 5: flat windows get a warning, the results still come
 for n in 1 2; do
   "$match" -n $n "$small" 2>"$work/err" >/dev/null || fail "-n $n refused"
