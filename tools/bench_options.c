@@ -16,8 +16,10 @@ void bench_usage(FILE *to)
 "       dtwbench --calibrate      measure and write the router's profile\n"
 "       dtwbench --sweep          AUTO vs every backend, 10^2..10^8 cells\n"
 "cases (default: all three)\n"
-"  --pairs LIST        pair lengths (default 50,100,200,500,1000,2000; none)\n"
-"  --batch CxN         batch of C windows of N bars (default 1000x100; none)\n"
+"  --pairs LIST        pair lengths (default 50,100,200,500,1000,2000; none;\n"
+"                      at most 32 lengths of at most 100000)\n"
+"  --batch CxN         batch of C windows of N bars (default 1000x100; none;\n"
+"                      C*N at most 2^27)\n"
 "  --data FILE         sliding: CSV series (default: the bundled\n"
 "                      data/usdchf_30min.csv; none to skip)\n"
 "  --column NAME       CSV column (default: the last one)\n"
@@ -66,6 +68,47 @@ static int parse_threads(const char *text, options *o)
     }
 }
 
+/* Calls of a second or two on one core at the most, and inputs that fit
+ * in memory many times over. */
+#define MAX_PAIR_LEN 100000
+#define MAX_BATCH_VALUES ((size_t)1 << 27)
+
+/* "none" or a comma-separated list of 1 .. BENCH_MAX_PAIRS lengths. */
+static int check_pairs(const char *text)
+{
+    char item[16];
+    size_t len, count = 0, n;
+    if (strcmp(text, "none") == 0)
+        return 0;
+    for (const char *p = text;; p += len + 1) {
+        len = strcspn(p, ",");
+        if (len >= sizeof item || ++count > BENCH_MAX_PAIRS)
+            return -1;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        if (tool_parse_size(item, 1, MAX_PAIR_LEN, &n) != 0)
+            return -1;
+        if (!p[len])
+            return 0;
+    }
+}
+
+/* "none" or COUNTxLEN. */
+static int check_batch(const char *text)
+{
+    char count_text[16];
+    size_t count, n, split = strcspn(text, "x");
+    if (strcmp(text, "none") == 0)
+        return 0;
+    if (!text[split] || split >= sizeof count_text)
+        return -1;
+    memcpy(count_text, text, split);
+    count_text[split] = '\0';
+    return tool_parse_size(count_text, 1, MAX_BATCH_VALUES, &count) != 0 ||
+           tool_parse_size(text + split + 1, 1, MAX_BATCH_VALUES, &n) != 0 ||
+           count > MAX_BATCH_VALUES / n;
+}
+
 enum { O_PAIRS = 256, O_BATCH, O_DATA, O_COLUMN, O_PATTERN, O_STRIDE,
        O_BAND, O_COST, O_BACKENDS, O_DEVICES, O_THREADS, O_REPEATS,
        O_JS, O_NOJS, O_JSON, O_CSV, O_PLOT, O_PROFILE, O_LIST,
@@ -92,8 +135,8 @@ static int take_value(int c, const char *value, options *o)
     char *end;
     size_t repeats;
     switch (c) {
-    case O_PAIRS: o->pairs = value; return 0;
-    case O_BATCH: o->batch = value; return 0;
+    case O_PAIRS: o->pairs = value; return check_pairs(value);
+    case O_BATCH: o->batch = value; return check_batch(value);
     case O_DATA: o->data = value; return 0;
     case O_COLUMN: o->column = value; return 0;
     case O_PATTERN:

@@ -69,8 +69,10 @@ typedef struct {
 static double *walk(case_set *set, size_t n, uint64_t seed)
 {
     double *x = malloc(n * sizeof *x);
-    if (!x)
+    if (!x) {
+        fprintf(stderr, "dtwbench: out of memory for %zu values\n", n);
         return NULL;
+    }
     walk_fill(x, n, seed);
     set->buffers[set->nbuffers++] = x;
     return x;

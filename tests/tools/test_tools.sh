@@ -107,6 +107,8 @@ refuse 2 'no case to run' "$bench" --pairs none --batch none --data none
 refuse 2 '^dtwbench: --devices 99: this machine has [0-9]+ OpenCL devices' "$bench" --devices 99
 refuse 2 '^dtwbench: --plot x.txt: the name must end in .png or .svg' "$bench" --plot x.txt
 refuse 2 '^dtwbench: bad value for --band' "$bench" --band 1.5
+refuse 2 "^dtwbench: bad value for --pairs: '99999999999999999999'" "$bench" --pairs 99999999999999999999
+refuse 2 "^dtwbench: bad value for --batch: '10x'" "$bench" --batch 10x
 refuse 2 '^dtwbench: unknown option --bogus' "$bench" --bogus
 refuse 2 'HDTW_BACKEND=cuda is not a backend' env HDTW_BACKEND=cuda "$bench"
 
