@@ -169,13 +169,16 @@ static double shared_threshold(const double *shared)
     return t;
 }
 
+/* A lock-free minimum. Not a named omp critical: its lock would be an
+ * exported symbol of libhdtw.so (scripts/check-symbols). Only the value
+ * matters, so relaxed order suffices; a failed exchange reloads seen. */
 static void publish_threshold(double *shared, double mine)
 {
-    if (!(mine < shared_threshold(shared)))
-        return;
-#pragma omp critical(hdtw_search_threshold)
-    if (mine < *shared)
-        *shared = mine;
+    double seen = shared_threshold(shared);
+    while (mine < seen &&
+           !__atomic_compare_exchange(shared, &seen, &mine, 1,
+                                      __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        continue;
 }
 
 /* Exact statistics and LB_Kim for windows k .. end - 1 of the chunk at xs

@@ -216,6 +216,9 @@ int bench_measure(const bench_case *c, bench_target *targets, int ntargets,
     hdtw_ctx *ref = NULL;
     double *want = malloc(c->count * sizeof *want);
     double *out = malloc(c->count * sizeof *out);
+    for (int t = 0; t < ntargets; t++)
+        results[t] = (bench_result){ .target = &targets[t],
+                                     .median = NAN, .min = NAN, .max = NAN };
     hdtw_status st = want && out ? hdtw_create(&ref) : HDTW_E_NOMEM;
     if (st == HDTW_OK)
         st = hdtw_set_backend(ref, HDTW_BACKEND_SCALAR);
@@ -224,11 +227,11 @@ int bench_measure(const bench_case *c, bench_target *targets, int ntargets,
     if (st != HDTW_OK) {
         fprintf(stderr, "dtwbench: %s on scalar: %s\n", c->name,
                 hdtw_strerror(st));
+        for (int t = 0; t < ntargets; t++) /* every row reports the failure */
+            results[t].status = st;
         goto cleanup;
     }
     for (int t = 0; t < ntargets; t++) {
-        results[t] = (bench_result){ .target = &targets[t],
-                                     .median = NAN, .min = NAN, .max = NAN };
         bench_progress(s, "%s: warming up %s", c->name, targets[t].label);
         calls[t] = warm_up(c, &targets[t], want, out, s, &results[t]);
     }

@@ -1,7 +1,10 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_report.c — table, CSV, JSON and gnuplot output of dtwbench.
  */
 #include "bench_report.h"
+
+#include "tool_util.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -254,20 +257,32 @@ static int has_suffix(const char *s, const char *suffix)
     return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
 }
 
+int report_plot_check(const char *path, char *err, size_t err_len)
+{
+    char shown[72];
+    if (!has_suffix(path, ".svg") && !has_suffix(path, ".png"))
+        snprintf(err, err_len, "--plot %s: the name must end in .png or "
+                 ".svg", tool_excerpt(path, shown, sizeof shown));
+    else if (strpbrk(path, "'\r\n")) /* it goes into gnuplot's script */
+        snprintf(err, err_len, "--plot: the file name cannot hold a quote or "
+                 "a line break");
+    else if (system("command -v gnuplot >/dev/null 2>&1") != 0)
+        snprintf(err, err_len, "--plot needs gnuplot, which is not installed "
+                 "(apt-get install gnuplot-nox)");
+    else
+        return 0;
+    return -1;
+}
+
 int report_plot(const char *path, const bench_report_case *cases, int ncases)
 {
-    const char *terminal = has_suffix(path, ".svg")   ? "svg size 900,600"
-                           : has_suffix(path, ".png") ? "png size 900,600"
-                                                      : NULL;
-    if (!terminal) {
-        fprintf(stderr, "dtwbench: --plot wants a .png or .svg file name\n");
+    char err[160];
+    if (report_plot_check(path, err, sizeof err) != 0) {
+        fprintf(stderr, "dtwbench: %s\n", err);
         return -1;
     }
-    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-        fprintf(stderr, "dtwbench: gnuplot is not installed, no plot drawn "
-                        "(apt-get install gnuplot-nox)\n");
-        return -1;
-    }
+    const char *terminal = has_suffix(path, ".svg") ? "svg size 900,600"
+                                                    : "png size 900,600";
     FILE *gp = popen("gnuplot", "w");
     if (!gp) {
         perror("gnuplot");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_report.h — dtwbench's outputs: the comparison table, CSV, JSON and
  * the gnuplot chart, from the measured cases.
@@ -37,6 +38,11 @@ int report_json(const char *path, const bench_report_case *cases, int ncases,
  * with "pair", drawn by gnuplot into path (.png or .svg). 0, or -1 with a
  * message (gnuplot missing included). */
 int report_plot(const char *path, const bench_report_case *cases, int ncases);
+
+/* 0 when report_plot can draw into path (a .png or .svg name without a
+ * quote or line break, gnuplot installed), else -1 and a message in err:
+ * dtwbench asks before the run, not after it. */
+int report_plot_check(const char *path, char *err, size_t err_len);
 
 /* "AMD EPYC ..." from /proc/cpuinfo, or "unknown CPU". */
 void report_cpu_model(char *buf, size_t cap);

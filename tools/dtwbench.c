@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dtwbench — compares every backend and device on the same DTW work and
  * checks every result against scalar with memcmp.
  *
- *   dtwbench              the seed's cases on every backend (see usage)
+ *   dtwbench              the standard cases on every backend (see usage)
  *   dtwbench --list       devices and CPU backends
  *   dtwbench --calibrate  measures the router's profile and writes it
  *   dtwbench --sweep      AUTO against every backend from 10^2 to 10^8 cells
@@ -10,6 +11,8 @@
  * Exit status: 0 all identical, 1 a mismatch or a failed call, 2 usage.
  */
 #include "bench.h"
+#include "bench_options.h"
+#include "tool_util.h"
 #include "walk.h"
 #include "bench_js.h"
 #include "bench_report.h"
@@ -25,164 +28,6 @@
 #include <unistd.h>
 
 #define MAX_CASES 64
-
-typedef enum { MODE_RUN, MODE_LIST, MODE_CALIBRATE, MODE_SWEEP } run_mode;
-
-typedef struct {
-    run_mode mode;
-    const char *pairs, *batch, *data, *column, *backends, *devices;
-    const char *json, *plot, *profile;
-    int csv, js; /* js: 1 on, 0 off, -1 when node and the script are found */
-    size_t pattern_len, stride;
-    int threads[8], nthreads;
-    hdtw_params params;
-    bench_settings settings;
-    double sweep_max;
-} options;
-
-static void usage(FILE *to)
-{
-    fprintf(to,
-"usage: dtwbench [options]        the seed's cases on every backend\n"
-"       dtwbench --list           OpenCL devices and CPU backends\n"
-"       dtwbench --calibrate      measure and write the router's profile\n"
-"       dtwbench --sweep          AUTO vs every backend, 10^2..10^8 cells\n"
-"cases (default: all three)\n"
-"  --pairs LIST        pair lengths (default 50,100,200,500,1000,2000; none)\n"
-"  --batch CxN         batch of C windows of N bars (default 1000x100; none)\n"
-"  --data FILE         sliding: CSV series (default: the bundled\n"
-"                      data/usdchf_30min.csv; none to skip)\n"
-"  --column NAME       CSV column (default: the last one)\n"
-"  --pattern N         sliding pattern = the last N bars (default 100)\n"
-"  --stride S          sliding window step (default 1)\n"
-"  --band B            Sakoe-Chiba band (default: none)\n"
-"  --cost abs|squared  cell cost (default abs)\n"
-"where and how\n"
-"  --backends LIST     of scalar,avx2,avx512,opencl,auto (default: all here)\n"
-"  --devices LIST      OpenCL device indices (default: all with fp64)\n"
-"  --threads LIST      thread counts, 0 = all cores (default 1,<cores>)\n"
-"  --repeats R         samples per case and backend (default 5, --sweep 11;\n"
-"                      at most %d)\n"
-"  --js / --no-js      also time bench/js/baseline.js with node (default:\n"
-"                      when node and the script are found)\n"
-"output\n"
-"  --json FILE         every number, samples included\n"
-"  --csv               CSV on stdout instead of the table\n"
-"  --plot FILE         GCUPS vs pair length (.png or .svg; needs gnuplot)\n"
-"  --profile FILE      --calibrate writes here (default: $HDTW_PROFILE, else\n"
-"                      $XDG_CACHE_HOME/hdtw/profile, else\n"
-"                      ~/.cache/hdtw/profile)\n"
-"  --sweep-max CELLS   largest sweep size (default 1e8)\n",
-            BENCH_MAX_REPEATS);
-}
-
-static int parse_count(const char *text, size_t *out)
-{
-    char *end;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (!*text || *end || text[0] == '-' || v == 0)
-        return -1;
-    *out = (size_t)v;
-    return 0;
-}
-
-static int parse_threads(const char *text, options *o)
-{
-    o->nthreads = 0;
-    for (const char *p = text; *p;) {
-        char *end;
-        long t = strtol(p, &end, 10);
-        if (end == p || t < 0 || t > 4096 || (*end && *end != ',') ||
-            o->nthreads == (int)(sizeof o->threads / sizeof *o->threads))
-            return -1;
-        o->threads[o->nthreads++] = (int)t;
-        p = *end ? end + 1 : end;
-    }
-    return o->nthreads > 0 ? 0 : -1;
-}
-
-static int parse_options(int argc, char **argv, options *o)
-{
-    enum { O_PAIRS = 256, O_BATCH, O_DATA, O_COLUMN, O_PATTERN, O_STRIDE,
-           O_BAND, O_COST, O_BACKENDS, O_DEVICES, O_THREADS, O_REPEATS,
-           O_JS, O_NOJS, O_JSON, O_CSV, O_PLOT, O_PROFILE, O_LIST,
-           O_CALIBRATE, O_SWEEP, O_SWEEPMAX, O_HELP };
-    static const struct option longs[] = {
-        { "pairs", 1, 0, O_PAIRS }, { "batch", 1, 0, O_BATCH },
-        { "data", 1, 0, O_DATA }, { "column", 1, 0, O_COLUMN },
-        { "pattern", 1, 0, O_PATTERN }, { "stride", 1, 0, O_STRIDE },
-        { "band", 1, 0, O_BAND }, { "cost", 1, 0, O_COST },
-        { "backends", 1, 0, O_BACKENDS }, { "devices", 1, 0, O_DEVICES },
-        { "threads", 1, 0, O_THREADS }, { "repeats", 1, 0, O_REPEATS },
-        { "js", 0, 0, O_JS }, { "no-js", 0, 0, O_NOJS },
-        { "json", 1, 0, O_JSON }, { "csv", 0, 0, O_CSV },
-        { "plot", 1, 0, O_PLOT }, { "profile", 1, 0, O_PROFILE },
-        { "list", 0, 0, O_LIST }, { "calibrate", 0, 0, O_CALIBRATE },
-        { "sweep", 0, 0, O_SWEEP }, { "sweep-max", 1, 0, O_SWEEPMAX },
-        { "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
-    };
-    int cores = bench_cores();
-    *o = (options){ .pairs = "50,100,200,500,1000,2000", .batch = "1000x100",
-                    .js = -1, .pattern_len = 100, .stride = 1,
-                    .threads = { 1, cores }, .nthreads = cores > 1 ? 2 : 1,
-                    .params = HDTW_PARAMS_DEFAULT, .sweep_max = 1e8,
-                    .settings = { .repeats = 0, .min_sample_s = 0.02,
-                                  .progress = isatty(STDERR_FILENO) } };
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
-        int bad = 0;
-        char *end = NULL;
-        size_t repeats = 0;
-        switch (c) {
-        case O_PAIRS: o->pairs = optarg; break;
-        case O_BATCH: o->batch = optarg; break;
-        case O_DATA: o->data = optarg; break;
-        case O_COLUMN: o->column = optarg; break;
-        case O_PATTERN: bad = parse_count(optarg, &o->pattern_len); break;
-        case O_STRIDE: bad = parse_count(optarg, &o->stride); break;
-        case O_BAND:
-            o->params.band = strtol(optarg, &end, 10);
-            bad = !*optarg || *end;
-            break;
-        case O_COST:
-            bad = strcmp(optarg, "abs") != 0 && strcmp(optarg, "squared");
-            o->params.cost = strcmp(optarg, "squared") == 0
-                                 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
-            break;
-        case O_BACKENDS: o->backends = optarg; break;
-        case O_DEVICES: o->devices = optarg; break;
-        case O_THREADS: bad = parse_threads(optarg, o); break;
-        case O_REPEATS:
-            bad = parse_count(optarg, &repeats) || repeats > BENCH_MAX_REPEATS;
-            o->settings.repeats = (int)repeats;
-            break;
-        case O_JS: o->js = 1; break;
-        case O_NOJS: o->js = 0; break;
-        case O_JSON: o->json = optarg; break;
-        case O_CSV: o->csv = 1; break;
-        case O_PLOT: o->plot = optarg; break;
-        case O_PROFILE: o->profile = optarg; break;
-        case O_LIST: o->mode = MODE_LIST; break;
-        case O_CALIBRATE: o->mode = MODE_CALIBRATE; break;
-        case O_SWEEP: o->mode = MODE_SWEEP; break;
-        case O_SWEEPMAX:
-            o->sweep_max = strtod(optarg, &end);
-            bad = !*optarg || *end || !(o->sweep_max >= 100);
-            break;
-        case 'h':
-        case O_HELP: usage(stdout); exit(EXIT_SUCCESS);
-        default: return -1;
-        }
-        if (bad) {
-            fprintf(stderr, "dtwbench: bad value for --%s: %s\n",
-                    longs[c - O_PAIRS].name, optarg);
-            return -1;
-        }
-    }
-    if (o->settings.repeats == 0) /* the sweep compares close times */
-        o->settings.repeats = o->mode == MODE_SWEEP ? 11 : 5;
-    return optind == argc ? 0 : -1;
-}
 
 /* ------------------------------------------------------ finding files */
 
@@ -224,8 +69,10 @@ typedef struct {
 static double *walk(case_set *set, size_t n, uint64_t seed)
 {
     double *x = malloc(n * sizeof *x);
-    if (!x)
+    if (!x) {
+        fprintf(stderr, "dtwbench: out of memory for %zu values\n", n);
         return NULL;
+    }
     walk_fill(x, n, seed);
     set->buffers[set->nbuffers++] = x;
     return x;
@@ -387,7 +234,7 @@ static int write_outputs(const options *o, case_set *set, const char *js)
                                o->settings.repeats, js[0] ? js : NULL))
         rc = -1;
     if (o->plot && report_plot(o->plot, set->cases, set->ncases) != 0)
-        fprintf(stderr, "dtwbench: no plot written\n");
+        rc = -1;
     return rc;
 }
 
@@ -465,13 +312,60 @@ static int list_devices(void)
     return EXIT_SUCCESS;
 }
 
+/* Refusals that need the machine or the file system, made before a run
+ * that can take minutes: OpenCL device indices that do not exist, a plot
+ * that cannot be drawn, a run with no case. */
+static int check_run(const options *o, char *err, size_t err_len)
+{
+    if (o->plot && report_plot_check(o->plot, err, err_len) != 0)
+        return -1;
+    if (o->mode == MODE_RUN && strcmp(o->pairs, "none") == 0 &&
+        strcmp(o->batch, "none") == 0 && o->data &&
+        strcmp(o->data, "none") == 0) {
+        snprintf(err, err_len, "--pairs, --batch and --data are all none: no "
+                 "case to run");
+        return -1;
+    }
+    hdtw_ctx *ctx; /* also refuses a bad HDTW_BACKEND, with its values */
+    size_t total = 0;
+    if (tool_create(&ctx, err, err_len) != HDTW_OK)
+        return -1;
+    hdtw_opencl_devices(ctx, NULL, 0, &total);
+    hdtw_destroy(ctx);
+    for (const char *p = o->devices; p; p++) {
+        char item[24], shown[72];
+        size_t len = strcspn(p, ","), index;
+        snprintf(item, sizeof item, "%.*s", (int)(len < 23 ? len : 23), p);
+        if (len >= sizeof item ||
+            tool_parse_size(item, 0, total ? total - 1 : 0, &index) != 0 ||
+            total == 0) {
+            snprintf(err, err_len, "--devices %s: this machine has %zu "
+                     "OpenCL devices (dtwbench --list), counted from 0",
+                     tool_excerpt(o->devices, shown, sizeof shown), total);
+            return -1;
+        }
+        p += len;
+        if (!*p)
+            break;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     options o;
-    if (parse_options(argc, argv, &o) != 0) {
-        usage(stderr);
+    char err[512];
+    if (bench_parse_options(argc, argv, bench_cores(), &o, err,
+                            sizeof err) != 0 ||
+        check_run(&o, err, sizeof err) != 0) {
+        fprintf(stderr, "dtwbench: %s (dtwbench --help for usage)\n", err);
         return 2;
     }
+    if (o.help) {
+        bench_usage(stdout);
+        return EXIT_SUCCESS;
+    }
+    o.settings.progress = isatty(STDERR_FILENO);
     switch (o.mode) {
     case MODE_LIST:
         return list_devices();

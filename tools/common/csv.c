@@ -1,131 +1,390 @@
+/* SPDX-License-Identifier: MIT */
+/* csv.c — the strict RFC 4180 reader described in csv.h. The whole file is
+ * read into memory, so a line may have any length; fields are unquoted in
+ * place, which never needs more room than the quoted text had. */
 #include "csv.h"
 
+#include "tool_util.h"
+
 #include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define LINE_MAX_LEN 4096
+#define DIGITS "0123456789"
+#define BLANKS " \t"
 
-/* The idx-th comma-separated field of line (modified in place), or NULL. */
-static char *field(char *line, size_t idx)
+typedef struct {
+    char *text; /* nul-terminated in place */
+    size_t line, col; /* where the field starts, both from 1 */
+} cell;
+
+typedef struct {
+    char *p, *end;    /* what is left to read */
+    char *line_start; /* of the line p is on, for column numbers */
+    size_t line;
+    char sep;
+    cell *cells; /* the fields of the last record */
+    size_t ncells, cap;
+    const char *name; /* the file, for messages */
+    const char *hint; /* appended to messages once the header is known */
+    char *err;
+    size_t err_len;
+} reader;
+
+/* Writes "NAME:LINE:COL: message" (without COL when col is 0) to err. */
+static int fail(reader *r, size_t line, size_t col, const char *fmt, ...)
 {
-    char *f = line;
-    for (size_t k = 0; k < idx; k++) {
-        f = strchr(f, ',');
-        if (!f)
-            return NULL;
-        f++;
+    size_t used = 0;
+    int n = col ? snprintf(r->err, r->err_len, "%s:%zu:%zu: ", r->name, line,
+                           col)
+                : snprintf(r->err, r->err_len, "%s:%zu: ", r->name, line);
+    if (n > 0)
+        used = (size_t)n < r->err_len ? (size_t)n : r->err_len;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->err + used, r->err_len - used, fmt, ap);
+    va_end(ap);
+    if (r->hint) {
+        used = strlen(r->err);
+        snprintf(r->err + used, r->err_len - used, "%s", r->hint);
     }
-    f[strcspn(f, ",\r\n")] = '\0';
-    return f;
+    return -1;
 }
 
-static size_t count_fields(const char *line)
+/* Reads a quoted field from r->p (at its opening quote); *w = its end. */
+static int read_quoted(reader *r, const cell *c, char **w)
 {
-    size_t n = 1;
-    for (; *line; line++)
-        n += *line == ',';
-    return n;
-}
-
-static int pick_column(char *header, const char *column, size_t *idx,
-                       char *name, size_t name_len)
-{
-    size_t fields = count_fields(header);
-    char *end;
-    if (!column) {
-        *idx = fields - 1;
-    } else {
-        unsigned long n = strtoul(column, &end, 10);
-        if (*column && *end == '\0') {
-            *idx = n;
-        } else {
-            *idx = fields;
-            for (size_t k = 0; k < fields; k++) {
-                char copy[LINE_MAX_LEN];
-                strcpy(copy, header);
-                if (strcmp(field(copy, k), column) == 0)
-                    *idx = k;
-            }
+    char *p = r->p + 1, *out = r->p;
+    for (;;) {
+        if (p == r->end)
+            return fail(r, c->line, c->col, "a quoted field is not closed");
+        if (*p == '"' && p + 1 < r->end && p[1] == '"') {
+            *out++ = '"';
+            p += 2;
+            continue;
         }
+        if (*p == '"')
+            break;
+        if (*p == '\n') {
+            r->line++;
+            r->line_start = p + 1;
+        }
+        *out++ = *p++;
     }
-    if (*idx >= fields)
-        return -1;
-    const char *chosen = field(header, *idx);
-    if (strlen(chosen) >= name_len)
-        return -1;
-    memcpy(name, chosen, strlen(chosen) + 1);
+    p++; /* the closing quote */
+    int crlf = p < r->end && *p == '\r' && (p + 1 == r->end || p[1] == '\n');
+    if (p < r->end && *p != r->sep && *p != '\n' && !crlf)
+        return fail(r, r->line, (size_t)(p - r->line_start) + 1,
+                    "text after the closing quote of a field");
+    r->p = p;
+    *w = out;
     return 0;
 }
 
-static int grow(csv_series *s, size_t *cap)
+/* Reads one field at r->p; *last tells whether it ended its record. */
+static int read_cell(reader *r, cell *c, int *last)
 {
-    size_t new_cap = *cap ? 2 * *cap : 4096;
-    double *v = realloc(s->values, new_cap * sizeof *v);
-    if (!v)
-        return -1;
-    s->values = v;
-    char **l = realloc(s->labels, new_cap * sizeof *l);
-    if (!l)
-        return -1;
-    s->labels = l;
-    *cap = new_cap;
+    char *w = r->p;
+    *c = (cell){ .text = r->p, .line = r->line,
+                 .col = (size_t)(r->p - r->line_start) + 1 };
+    if (r->p < r->end && *r->p == '"') {
+        if (read_quoted(r, c, &w) != 0)
+            return -1;
+    } else {
+        while (r->p < r->end && *r->p != r->sep && *r->p != '\n')
+            r->p++;
+        w = r->p;
+        if (w > c->text && w[-1] == '\r' && (w == r->end || *w == '\n'))
+            w--;
+    }
+    *last = r->p == r->end || *r->p != r->sep;
+    if (r->p < r->end && *r->p == '\r') /* of a CRLF after a quoted field */
+        r->p++;
+    if (r->p < r->end)
+        r->p++;
+    if (*last) {
+        r->line++;
+        r->line_start = r->p;
+    }
+    *w = '\0'; /* after the terminator was looked at: w may point at it */
     return 0;
+}
+
+/* 1: a record in r->cells, 0: no more input, -1: an error. */
+static int next_record(reader *r)
+{
+    int last = 0;
+    r->ncells = 0;
+    if (r->p == r->end)
+        return 0;
+    while (!last) {
+        if (r->ncells == r->cap) {
+            size_t cap = r->cap ? 2 * r->cap : 16;
+            cell *cells = cap <= SIZE_MAX / sizeof *cells
+                              ? realloc(r->cells, cap * sizeof *cells) : NULL;
+            if (!cells)
+                return fail(r, r->line, 0, "out of memory");
+            r->cells = cells;
+            r->cap = cap;
+        }
+        if (read_cell(r, &r->cells[r->ncells], &last) != 0)
+            return -1;
+        r->ncells++;
+    }
+    return 1;
+}
+
+/* next_record, skipping blank lines. */
+static int next_nonblank_record(reader *r)
+{
+    int got;
+    while ((got = next_record(r)) == 1) {
+        const char *only = r->cells[0].text;
+        if (r->ncells > 1 || only[strspn(only, BLANKS)] != '\0')
+            break;
+    }
+    return got;
+}
+
+/* 0 and *out when text is entirely a finite decimal number (blanks around
+ * it allowed), else -1. */
+static int parse_decimal(const char *text, double *out)
+{
+    const char *start = text + strspn(text, BLANKS), *p = start;
+    p += *p == '+' || *p == '-';
+    size_t int_digits = strspn(p, DIGITS);
+    p += int_digits;
+    size_t frac_digits = 0;
+    if (*p == '.') {
+        frac_digits = strspn(++p, DIGITS);
+        p += frac_digits;
+    }
+    if (int_digits + frac_digits == 0)
+        return -1;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        p += *p == '+' || *p == '-';
+        size_t exp_digits = strspn(p, DIGITS);
+        if (exp_digits == 0)
+            return -1;
+        p += exp_digits;
+    }
+    const char *stop = p;
+    if (p[strspn(p, BLANKS)] != '\0')
+        return -1;
+    char *end;
+    double v = strtod(start, &end);
+    if (end != stop || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* When the header is one field holding another usual separator, a hint. */
+static const char *separator_hint(const reader *r)
+{
+    static const char *const hints[] = {
+        " (is the separator ','? try --sep ',')",
+        " (is the separator ';'? try --sep ';')",
+        " (is the separator a tab? try --sep tab)",
+        " (is the separator '|'? try --sep '|')",
+    };
+    const char *usual = ",;\t|";
+    if (r->ncells != 1)
+        return NULL;
+    for (int k = 0; usual[k]; k++)
+        if (usual[k] != r->sep && strchr(r->cells[0].text, usual[k]))
+            return hints[k];
+    return NULL;
+}
+
+static int pick_column(reader *r, const char *column, size_t *idx)
+{
+    char shown[48];
+    size_t n = r->ncells, line = r->cells[0].line;
+    if (!column) {
+        *idx = n - 1;
+        return 0;
+    }
+    if (*column && column[strspn(column, DIGITS)] == '\0') {
+        errno = 0;
+        unsigned long long v = strtoull(column, NULL, 10);
+        if (errno == 0 && v < n) {
+            *idx = (size_t)v;
+            return 0;
+        }
+        return fail(r, line, 0, "no column %s: the header has %zu columns, "
+                    "counted from 0", tool_excerpt(column, shown, sizeof shown), n);
+    }
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(r->cells[k].text, column) == 0) {
+            *idx = k;
+            return 0;
+        }
+    return fail(r, line, 0, "no column '%s' in the header",
+                tool_excerpt(column, shown, sizeof shown));
+}
+
+static int append(csv_series *s, size_t *cap, double value, const char *label)
+{
+    if (s->len == *cap) {
+        size_t new_cap = *cap ? 2 * *cap : 4096;
+        if (new_cap > SIZE_MAX / sizeof *s->labels)
+            return -1;
+        double *v = realloc(s->values, new_cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->values = v;
+        char **l = realloc(s->labels, new_cap * sizeof *l);
+        if (!l)
+            return -1;
+        s->labels = l;
+        *cap = new_cap;
+    }
+    char *copy = strdup(label);
+    if (!copy)
+        return -1;
+    s->labels[s->len] = copy;
+    s->values[s->len++] = value;
+    return 0;
+}
+
+/* The data rows after the header: field counts and numbers checked. */
+static int read_rows(reader *r, size_t idx, size_t nfields, csv_series *s)
+{
+    size_t cap = 0;
+    int got;
+    char shown[48];
+    while ((got = next_nonblank_record(r)) == 1) {
+        const cell *c = &r->cells[idx < r->ncells ? idx : 0];
+        double v;
+        if (r->ncells != nfields)
+            return fail(r, r->cells[0].line, 0, "%zu fields, the header has "
+                        "%zu", r->ncells, nfields);
+        if (parse_decimal(c->text, &v) != 0)
+            return fail(r, c->line, c->col, "column %s: '%s' is not a "
+                        "decimal number", s->column,
+                        tool_excerpt(c->text, shown, sizeof shown));
+        if (append(s, &cap, v, r->cells[0].text) != 0)
+            return fail(r, c->line, 0, "out of memory");
+    }
+    if (got == 0 && s->len == 0)
+        return fail(r, r->line, 0, "no data rows after the header");
+    return got;
+}
+
+static int valid_sep(char sep)
+{
+    return sep && sep != '"' && sep != '\r' && sep != '\n';
+}
+
+int csv_parse_sep(const char *text, char *sep)
+{
+    char c = strcmp(text, "tab") == 0 ? '\t' : text[0];
+    if (!(strcmp(text, "tab") == 0 || (text[0] && !text[1])) || !valid_sep(c))
+        return -1;
+    *sep = c;
+    return 0;
+}
+
+int csv_parse_column(char *text, size_t len, const char *name,
+                     const char *column, char sep, csv_series *out,
+                     char *err, size_t err_len)
+{
+    csv_series s = { 0 };
+    size_t idx = 0;
+    reader r = { .p = text, .end = text + len, .line_start = text, .line = 1,
+                 .sep = sep, .name = name, .err = err, .err_len = err_len };
+    int rc = -1;
+    if (!valid_sep(sep)) {
+        snprintf(err, err_len, "the separator cannot be a quote, a line "
+                 "break or NUL");
+        return -1;
+    }
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        for (const char *p = text; p < nul; p++)
+            r.line += *p == '\n';
+        return fail(&r, r.line, 0, "a NUL byte: not a text file");
+    }
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        r.p = r.line_start = text + 3; /* a UTF-8 byte-order mark */
+    int got = next_nonblank_record(&r);
+    if (got == 0)
+        fail(&r, 1, 0, "empty file: no header row");
+    if (got != 1)
+        goto cleanup;
+    r.hint = separator_hint(&r);
+    if (pick_column(&r, column, &idx) != 0)
+        goto cleanup;
+    tool_excerpt(r.cells[idx].text, s.column, sizeof s.column);
+    if (read_rows(&r, idx, r.ncells, &s) != 0)
+        goto cleanup;
+    *out = s;
+    rc = 0;
+cleanup:
+    if (rc != 0)
+        csv_free(&s);
+    free(r.cells);
+    return rc;
+}
+
+/* The whole of f with one spare byte after it, or NULL. */
+static char *read_all(FILE *f, size_t *len)
+{
+    size_t cap = 1 << 16, used = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + used, 1, cap - 1 - used, f)) > 0) {
+        used += got;
+        if (used + 1 < cap)
+            continue;
+        char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, 2 * cap) : NULL;
+        if (!bigger) {
+            free(buf);
+            return NULL;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    if (buf && ferror(f)) {
+        free(buf);
+        return NULL;
+    }
+    *len = used;
+    return buf;
+}
+
+int csv_read_column_sep(const char *path, const char *column, char sep,
+                        csv_series *out, char *err, size_t err_len)
+{
+    size_t len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(err, err_len, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *text = read_all(f, &len);
+    int read_errno = errno;
+    fclose(f);
+    if (!text) {
+        snprintf(err, err_len, "%s: cannot read: %s", path,
+                 strerror(read_errno));
+        return -1;
+    }
+    int rc = csv_parse_column(text, len, path, column, sep, out, err,
+                              err_len);
+    free(text);
+    return rc;
 }
 
 int csv_read_column(const char *path, const char *column, csv_series *out,
                     char *err, size_t err_len)
 {
-    csv_series s = { 0 };
-    size_t cap = 0, idx, line_no = 1;
-    char line[LINE_MAX_LEN], copy[LINE_MAX_LEN];
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, err_len, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    if (!fgets(line, sizeof line, f) ||
-        pick_column(line, column, &idx, s.column, sizeof s.column) != 0) {
-        snprintf(err, err_len, "%s: no column '%s' in the header", path,
-                 column ? column : "(last)");
-        goto fail;
-    }
-    while (fgets(line, sizeof line, f)) {
-        line_no++;
-        if (line[strspn(line, " \r\n")] == '\0')
-            continue;
-        if (s.len == cap && grow(&s, &cap) != 0) {
-            snprintf(err, err_len, "out of memory");
-            goto fail;
-        }
-        strcpy(copy, line);
-        char *text = field(copy, idx), *end;
-        double v = text ? strtod(text, &end) : 0.0;
-        if (!text || end == text) {
-            snprintf(err, err_len, "%s:%zu: not a number in column %s", path,
-                     line_no, s.column);
-            goto fail;
-        }
-        s.labels[s.len] = strdup(field(line, 0));
-        if (!s.labels[s.len]) {
-            snprintf(err, err_len, "out of memory");
-            goto fail;
-        }
-        s.values[s.len++] = v;
-    }
-    fclose(f);
-    if (s.len == 0) {
-        snprintf(err, err_len, "%s: no data rows", path);
-        csv_free(&s);
-        return -1;
-    }
-    *out = s;
-    return 0;
-fail:
-    fclose(f);
-    csv_free(&s);
-    return -1;
+    return csv_read_column_sep(path, column, ',', out, err, err_len);
 }
 
 void csv_free(csv_series *s)

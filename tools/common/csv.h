@@ -1,5 +1,16 @@
+/* SPDX-License-Identifier: MIT */
 /* csv.h — one numeric column of a CSV file with a header row, plus the
- * first column as a label (a timestamp in the bundled data). */
+ * first column as a label (a timestamp in the bundled data).
+ *
+ * The reader follows RFC 4180 and is strict about what it accepts: fields
+ * separated by one character (',' unless told), records ended by LF or
+ * CRLF, double-quoted fields with "" for a quote and line breaks inside,
+ * a UTF-8 byte-order mark skipped, lines of any length, blank lines
+ * skipped. Every data row has as many fields as the header. Every cell of
+ * the chosen column is entirely a decimal number ([+-]digits[.digits]
+ * [e[+-]digits], blanks around it allowed, finite); anything else (a
+ * timestamp, "1.5abc", "0x10", "nan", an empty cell) is refused with
+ * FILE:LINE:COLUMN in the message. */
 #ifndef HDTW_TOOLS_CSV_H
 #define HDTW_TOOLS_CSV_H
 
@@ -9,13 +20,28 @@ typedef struct {
     double *values;  /* len values of the chosen column */
     char **labels;   /* len strings from the first column */
     size_t len;
-    char column[64]; /* the chosen column's header */
+    char column[64]; /* the chosen column's header (cut to fit) */
 } csv_series;
 
-/* Reads `path`; column is a header name, a 0-based index, or NULL for the
- * last column. Returns 0, or -1 with a message in err. */
+/* Reads `path` with sep as the field separator; column is a header name, a
+ * 0-based index, or NULL for the last column. Returns 0, or -1 with a
+ * one-line message in err and *out untouched. */
+int csv_read_column_sep(const char *path, const char *column, char sep,
+                        csv_series *out, char *err, size_t err_len);
+
+/* csv_read_column_sep with ',' as the separator. */
 int csv_read_column(const char *path, const char *column, csv_series *out,
                     char *err, size_t err_len);
+
+/* The same on text[0..len) held in memory, which it modifies; text[len]
+ * must exist (it is overwritten). name stands for the file in messages. */
+int csv_parse_column(char *text, size_t len, const char *name,
+                     const char *column, char sep, csv_series *out,
+                     char *err, size_t err_len);
+
+/* The separator named by text: one character, or "tab". Returns 0 or -1. */
+int csv_parse_sep(const char *text, char *sep);
+
 void csv_free(csv_series *s);
 
 #endif

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The command-line tools on bad input (issue 12): every refusal is one line
+# on stderr and a non-zero exit; the CSV reader's accepted forms give the
+# same numbers as the plain file; --ahead and the flat warnings appear.
+#   tests/tools/test_tools.sh HDTW_MATCH DTWBENCH DATA_DIR
+set -uo pipefail
+match=$1 bench=$2 data=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# refuse STATUS PATTERN CMD...: exits with STATUS, one stderr line matching
+# PATTERN (grep -E), nothing on stdout
+refuse() {
+  local want=$1 pattern=$2
+  shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  [ "$got" -eq "$want" ] || fail "$* exited $got, not $want"
+  [ "$(wc -l <"$work/err")" -eq 1 ] || fail "$*: stderr is not one line: $(cat "$work/err")"
+  grep -Eq -- "$pattern" "$work/err" || fail "$*: stderr lacks /$pattern/: $(cat "$work/err")"
+  [ ! -s "$work/out" ] || fail "$*: wrote to stdout"
+}
+
+fx=$data/usdchf_30min.csv
+small=$work/small.csv
+head -n 401 "$fx" >"$small"
+
+# item 2: the CSV reader
+refuse 1 'small.csv:2:1: column time: .1996-04-01T00:00:00. is not a decimal' "$match" -c time "$small"
+tr ',' ';' <"$small" >"$work/semi.csv"
+refuse 1 "semi.csv:2:1: .*try --sep ';'" "$match" "$work/semi.csv"
+for bad in 1.2345abc 0x10 nan inf '' 1e999 '1.5 2' +-1 1e .; do
+  { head -n 3 "$small"; echo "1996-04-01T01:30:00,$bad"; tail -n +5 "$small"; } >"$work/bad.csv"
+  refuse 1 'bad.csv:4:21: column usdchf: .* is not a decimal number' "$match" -n 10 "$work/bad.csv"
+done
+{ head -n 3 "$small"; echo "1996-04-01T01:30:00,1.19,extra"; } >"$work/fields.csv"
+refuse 1 'fields.csv:4: 3 fields, the header has 2' "$match" -n 1 "$work/fields.csv"
+printf 'time,v\n"1,2' >"$work/quote.csv"
+refuse 1 'quote.csv:2:1: a quoted field is not closed' "$match" "$work/quote.csv"
+printf 'time,v\n"a"b,1\n' >"$work/after.csv"
+refuse 1 'after.csv:2:4: text after the closing quote' "$match" "$work/after.csv"
+: >"$work/empty.csv"
+refuse 1 'empty.csv:1: empty file: no header row' "$match" "$work/empty.csv"
+head -n 1 "$small" >"$work/header.csv"
+refuse 1 'header.csv:.*no data rows' "$match" "$work/header.csv"
+refuse 1 'no column 2: the header has 2 columns, counted from 0' "$match" -c 2 "$small"
+refuse 1 "no column 'close' in the header" "$match" -c close "$small"
+
+# the same numbers from every form the reader accepts: CRLF, a BOM, quotes,
+# a tab or ';' separator, blank lines, a label longer than any buffer
+"$match" -n 50 "$small" | tail -n +3 >"$work/want" || fail "plain file refused"
+long=$(head -c 20000 /dev/zero | tr '\0' x)
+{
+  printf '\xef\xbb\xbf"time","usdchf"\r\n\r\n'
+  tail -n +2 "$small" | sed -e 's/^\([^,]*\),\(.*\)$/"\1",\2\r/'
+} >"$work/fancy.csv"
+sed 's/,/;/' "$work/fancy.csv" >"$work/fancy-semi.csv"
+tr ',' '\t' <"$small" >"$work/tab.csv"
+for variant in "fancy.csv" "fancy-semi.csv --sep ;" "tab.csv --sep tab"; do
+  set -- $variant
+  file=$1
+  shift
+  "$match" -n 50 "$@" "$work/$file" | tail -n +3 >"$work/got" || fail "$variant refused"
+  cmp -s "$work/want" "$work/got" || fail "$variant: output differs: $(diff "$work/want" "$work/got" | head -5)"
+done
+{ echo "time,usdchf"; for k in $(seq 1 40); do echo "$long$k,1.$k"; done; } >"$work/long.csv"
+"$match" -n 5 -k 1 "$work/long.csv" >"$work/out" 2>"$work/err" || fail "long lines refused: $(cat "$work/err")"
+grep -q ": 40 bars;" "$work/out" || fail "long lines: not 40 bars: $(head -1 "$work/out")"
+
+# item 3 and 7: option values and the environment
+for opt in "-b abc" "-b ''" "-b 1.5" "-b 5x" "-b -1" "-n 99999999999999999999999" \
+           "-n 0" "-k x" "--ahead 0" "--sep ab" "--sep" "--bogus"; do
+  eval "refuse 2 '^hdtw-match: ' \"\$match\" $opt \"\$small\""
+done
+refuse 2 'no CSV file given' "$match"
+refuse 1 'HDTW_BACKEND=cuda is not a backend: use auto, scalar, avx2, avx512 or opencl' \
+  env HDTW_BACKEND=cuda "$match" "$small"
+refuse 1 'HDTW_DISABLE=sse: use a comma-separated list' env HDTW_DISABLE=sse "$match" "$small"
+
+{ echo "t,v"; for k in $(seq 1 50); do echo "$k,${k}e200"; done; } >"$work/big.csv"
+refuse 1 'values too large to z-normalise .*try --raw' "$match" -n 10 "$work/big.csv"
+
+# item 5: flat windows get a warning, the results still come
+for n in 1 2; do
+  "$match" -n $n "$small" 2>"$work/err" >/dev/null || fail "-n $n refused"
+  grep -q "warning: a $n-bar pattern has no shape" "$work/err" || fail "-n $n: no warning"
+done
+{ echo "time,v"; for k in $(seq 1 100); do echo "$k,1.5"; done; } >"$work/flat.csv"
+"$match" -n 10 "$work/flat.csv" 2>"$work/err" >/dev/null || fail "flat file refused"
+grep -q "warning: the pattern is constant" "$work/err" || fail "flat: no warning"
+
+# item 10: --ahead on a series whose future is known: a straight line up
+{ echo "time,v"; for k in $(seq 1 300); do echo "$k,$k"; done; } >"$work/line.csv"
+"$match" -n 20 -k 3 --ahead 10 "$work/line.csv" >"$work/out" || fail "--ahead refused"
+grep -q "went up after 3 of 3 matches (100%)" "$work/out" || fail "--ahead: no summary: $(cat "$work/out")"
+grep -Eq '^ +max drawdown +0\.000% +0\.000%$' "$work/out" || fail "--ahead: drawdown of a rising line is not 0"
+"$match" -n 20 "$work/line.csv" | grep -q drawdown && fail "default output has --ahead columns"
+
+# items 1 and 4: dtwbench
+{ head -n 3 "$small"; echo "1996-04-01T01:30:00,nan"; tail -n +5 "$small"; } >"$work/nan.csv"
+refuse 1 "nan.csv:4:21: column usdchf: 'nan' is not a decimal number" \
+  "$bench" --pairs none --batch none --repeats 1 --no-js --data "$work/nan.csv"
+refuse 2 'no case to run' "$bench" --pairs none --batch none --data none
+refuse 2 '^dtwbench: --devices 99: this machine has [0-9]+ OpenCL devices' "$bench" --devices 99
+refuse 2 '^dtwbench: --plot x.txt: the name must end in .png or .svg' "$bench" --plot x.txt
+refuse 2 '^dtwbench: bad value for --band' "$bench" --band 1.5
+refuse 2 "^dtwbench: bad value for --pairs: '99999999999999999999'" "$bench" --pairs 99999999999999999999
+refuse 2 "^dtwbench: bad value for --batch: '10x'" "$bench" --batch 10x
+refuse 2 '^dtwbench: unknown option --bogus' "$bench" --bogus
+refuse 2 'HDTW_BACKEND=cuda is not a backend' env HDTW_BACKEND=cuda "$bench"
+
+# the README's C example is examples/quickstart.c (ctest example_quickstart
+# runs it), verbatim
+readme=$data/../README.md
+sed -n '/^### C$/,/^```$/p' "$readme" | sed -n '/^```c$/,/^```$/p' | sed '1d;$d' >"$work/readme.c"
+cmp -s "$work/readme.c" "$data/../examples/quickstart.c" ||
+  fail "README's C example differs from examples/quickstart.c"
+
+[ "$failures" -eq 0 ] && echo "test_tools: all passed"
+exit $((failures > 0))

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* bench_options.h — dtwbench's command line, parsed without printing or
+ * exiting so that tests/fuzz/fuzz_options.c can drive it. */
+#ifndef HDTW_TOOLS_BENCH_OPTIONS_H
+#define HDTW_TOOLS_BENCH_OPTIONS_H
+
+#include "bench.h"
+
+#include <stdio.h>
+
+/* Most pair lengths in --pairs (dtwbench keeps room for the other cases). */
+#define BENCH_MAX_PAIRS 32
+
+typedef enum { MODE_RUN, MODE_LIST, MODE_CALIBRATE, MODE_SWEEP } run_mode;
+
+typedef struct {
+    run_mode mode;
+    const char *pairs, *batch, *data, *column, *backends, *devices;
+    const char *json, *plot, *profile;
+    int csv, js; /* js: 1 on, 0 off, -1 when node and the script are found */
+    int help;    /* -h given: print usage, nothing else */
+    size_t pattern_len, stride;
+    int threads[8], nthreads;
+    hdtw_params params;
+    bench_settings settings;
+    double sweep_max;
+} options;
+
+/* Parses argv (getopt_long; resets its state first); cores is the default
+ * second thread count. Returns 0, or -1 with a one-line message in err. */
+int bench_parse_options(int argc, char **argv, int cores, options *o,
+                        char *err, size_t err_len);
+
+void bench_usage(FILE *to);
+
+#endif
