@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int rank, ranks, failures;
 static hdtw_ctx *ctx;
@@ -418,6 +419,25 @@ static void failure_cases(void)
     free(slice);
 }
 
+/* The last rank dies (as a crashed node would) while the others are inside
+ * hdtw_mpi_search: MPI's default error handling must end the whole job, so
+ * mpiexec returns non-zero instead of hanging (CMakeLists.txt checks). */
+static void die_in_the_middle(void)
+{
+    double x[100], q[8];
+    for (size_t i = 0; i < 100; i++)
+        x[i] = sin((double)i * 0.1);
+    memcpy(q, x, sizeof q);
+    if (ranks > 1 && rank == ranks - 1)
+        _exit(3);
+    hdtw_match out[2];
+    size_t found;
+    hdtw_mpi_search(ctx, MPI_COMM_WORLD, NULL, q, 8, x, 100, 2, out, &found);
+    MPI_Barrier(MPI_COMM_WORLD);
+    MPI_Finalize();
+    exit(ranks > 1 ? EXIT_SUCCESS : 3); /* not reached when a rank died */
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -427,6 +447,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "rank %d: no context\n", rank);
         MPI_Abort(MPI_COMM_WORLD, 2);
     }
+    if (argc > 1 && strcmp(argv[1], "die") == 0)
+        die_in_the_middle();
     random_cases(argc > 1 ? atoi(argv[1]) : 150);
     planted_cases();
     usdchf_cases();
