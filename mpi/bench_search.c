@@ -16,15 +16,61 @@
 
 #include "walk.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static double slowest(double t)
+static double reduce(double t, MPI_Op op)
 {
-    double most = 0.0;
-    MPI_Allreduce(&t, &most, 1, MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
-    return most;
+    double r = 0.0;
+    MPI_Allreduce(&t, &r, 1, MPI_DOUBLE, op, MPI_COMM_WORLD);
+    return r;
+}
+
+/* CPU time of this process: what a search costs, apart from the other
+ * programs that share the machine's cores */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, by_value);
+    return v[n / 2];
+}
+
+/* Median wall time of one allreduce of `words` 64-bit values: the
+ * transport under the call's agreements (1 word) and under its candidate
+ * reduction (2 P words, the size of a P-list; the merge operator itself
+ * is left out). */
+static double allreduce_time(size_t words, int repeats)
+{
+    uint64_t *a = calloc(2 * words, sizeof *a);
+    double *t = malloc((size_t)repeats * sizeof *t);
+    if (!a || !t)
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    for (int r = 0; r < repeats; r++) {
+        MPI_Barrier(MPI_COMM_WORLD);
+        double t0 = MPI_Wtime();
+        MPI_Allreduce(a, a + words, (int)words, MPI_UINT64_T, MPI_MAX,
+                      MPI_COMM_WORLD);
+        t[r] = reduce(MPI_Wtime() - t0, MPI_MAX);
+    }
+    double med = median(t, repeats);
+    free(t);
+    free(a);
+    return med;
 }
 
 int main(int argc, char **argv)
@@ -60,34 +106,47 @@ int main(int argc, char **argv)
     if (!many)
         MPI_Abort(MPI_COMM_WORLD, 1);
 
+    double *call = malloc(3 * (size_t)repeats * sizeof *call);
+    double *cpu_p = call + repeats, *cpu_k = call + 2 * repeats;
+    hdtw_status status = HDTW_OK;
+    if (!call)
+        MPI_Abort(MPI_COMM_WORLD, 1);
     for (int rep = 0; rep < repeats; rep++) {
         size_t found = 0;
         MPI_Barrier(MPI_COMM_WORLD);
         double t0 = MPI_Wtime();
-        hdtw_status s = hdtw_mpi_search(ctx, MPI_COMM_WORLD, &sp, query, m,
-                                        x + origin, len, k, out, &found);
-        double call = slowest(MPI_Wtime() - t0);
+        status = hdtw_mpi_search(ctx, MPI_COMM_WORLD, &sp, query, m,
+                                 x + origin, len, k, out, &found);
+        call[rep] = reduce(MPI_Wtime() - t0, MPI_MAX);
 
         hdtw_search_params every = sp;
         every.exclusion = 0;
-        t0 = MPI_Wtime();
+        t0 = cpu_now();
         hdtw_search(ctx, &every, query, m, x + origin, with_halo, p, many,
                     &found);
-        double t_p = MPI_Wtime() - t0;
-        t0 = MPI_Wtime();
+        cpu_p[rep] = cpu_now() - t0;
+        t0 = cpu_now();
         hdtw_search(ctx, &sp, query, m, x + origin, with_halo, k, many,
                     &found);
-        double t_k = MPI_Wtime() - t0;
-        double p_max = slowest(t_p), k_max = slowest(t_k);
-        if (rank == 0)
-            printf("{\"ranks\": %d, \"total\": %zu, \"m\": %zu, \"k\": %zu, "
-                   "\"P\": %zu, \"status\": %d, \"call_s\": %.4f, "
-                   "\"local_P_search_s\": %.4f, \"local_k_search_s\": %.4f, "
-                   "\"comm_and_merge_s\": %.4f, "
-                   "\"windows_per_s_per_rank\": %.0f}\n",
-                   ranks, total, m, k, p, (int)s, call, p_max, k_max,
-                   call - p_max, (double)(total - m + 1) / ranks / call);
+        cpu_k[rep] = cpu_now() - t0;
     }
+    /* this rank's medians, then the slowest and fastest rank */
+    double mine_p = median(cpu_p, repeats), mine_k = median(cpu_k, repeats);
+    double p_max = reduce(mine_p, MPI_MAX), p_min = reduce(mine_p, MPI_MIN);
+    double k_max = reduce(mine_k, MPI_MAX);
+    double call_med = median(call, repeats);
+    double agree_s = allreduce_time(1, 201), list_s = allreduce_time(2 * p, 201);
+    if (rank == 0)
+        printf("{\"ranks\": %d, \"total\": %zu, \"m\": %zu, \"k\": %zu, "
+               "\"P\": %zu, \"status\": %d, \"repeats\": %d, "
+               "\"call_wall_s\": %.5f, \"local_P_cpu_s_max\": %.5f, "
+               "\"local_P_cpu_s_min\": %.5f, \"local_k_cpu_s_max\": %.5f, "
+               "\"P_over_k\": %.3f, \"windows_per_cpu_s\": %.0f, "
+               "\"allreduce_8B_s\": %.6f, \"allreduce_Plist_s\": %.6f}\n",
+               ranks, total, m, k, p, (int)status, repeats, call_med, p_max,
+               p_min, k_max, p_max / k_max,
+               (double)(len - m + 1) / mine_p, agree_s, list_s);
+    free(call);
     free(many);
     free(out);
     hdtw_destroy(ctx);
