@@ -63,8 +63,8 @@ extern "C" {
  *             without communicating).
  * HDTW_E_NONFINITE: a NaN or +-Inf in the query or in any rank's slice, or
  *             (znorm) a window whose normalisation overflows.
- * HDTW_E_NOMEM: an allocation failed on some rank, or the candidate list
- *             (see below) would not fit an MPI count.
+ * HDTW_E_NOMEM: an allocation failed on some rank, or m or the candidate
+ *             list (see below) exceeds what an MPI count (int) can hold.
  * On success out[0 .. *found-1] and *found are written on every rank; on
  * failure neither out nor *found is touched on any rank.
  *

@@ -202,6 +202,110 @@ static hdtw_status search_part(hdtw_ctx *ctx, const hdtw_search_params *sp,
     return HDTW_OK;
 }
 
+/* What one call holds between its steps. */
+typedef struct {
+    MPI_Comm comm;
+    int ranks, rank;
+    size_t m, k, exclusion;
+    size_t origin, total;  /* this slice's place in the series, its length */
+    size_t tail, seam_len; /* last m - 1 values of the slice + the halo */
+    size_t p, kept_cap;    /* candidates per list, kept windows at most */
+    uint64_t *lens, *kept;
+    double *root_query, *seam;
+    int *plan;
+    hdtw_match *matches;
+    hdtw_mpi_candidate *list;
+} call_state;
+
+/* Slice lengths from every rank and rank 0's query; then the checks that
+ * need them (total length, same query) and the values (NaN, Inf). */
+static int gather_layout(call_state *c, const double *query,
+                         const double *slice, size_t slice_len,
+                         hdtw_status *status)
+{
+    if (c->m <= INT_MAX) { /* the query and the halo travel as int counts */
+        c->lens = malloc((size_t)c->ranks * sizeof *c->lens);
+        c->root_query = malloc(c->m * sizeof *c->root_query);
+    }
+    *status = c->lens && c->root_query ? HDTW_OK : HDTW_E_NOMEM;
+    int rc = agree(c->comm, status);
+    if (rc != MPI_SUCCESS || *status != HDTW_OK)
+        return rc;
+    uint64_t mine = slice_len;
+    rc = MPI_Allgather(&mine, 1, MPI_UINT64_T, c->lens, 1, MPI_UINT64_T,
+                       c->comm);
+    if (c->rank == 0)
+        memcpy(c->root_query, query, c->m * sizeof *query);
+    if (rc == MPI_SUCCESS)
+        rc = MPI_Bcast(c->root_query, (int)c->m, MPI_DOUBLE, 0, c->comm);
+    if (rc != MPI_SUCCESS)
+        return rc;
+    if (!locate(c->lens, c->ranks, c->rank, &c->origin, &c->total) ||
+        c->total < c->m ||
+        memcmp(c->root_query, query, c->m * sizeof *query) != 0)
+        *status = HDTW_E_ARG;
+    else if (!all_finite(query, c->m) || !all_finite(slice, slice_len))
+        *status = HDTW_E_NONFINITE;
+    return agree(c->comm, status);
+}
+
+/* Everything the remaining steps need, allocated and agreed on before
+ * anyone exchanges data. */
+static int allocate_rest(call_state *c, size_t slice_len, hdtw_status *status)
+{
+    size_t m = c->m;
+    c->p = hdtw_mpi_candidate_count(c->k, c->exclusion, c->total - m + 1);
+    c->tail = slice_len < m - 1 ? slice_len : m - 1;
+    c->seam_len = c->tail + halo_length(c->origin + slice_len, c->total, m);
+    c->kept_cap = c->k < c->p ? c->k : c->p;
+    if (c->p <= INT_MAX / sizeof *c->list) {
+        c->plan = malloc(4 * (size_t)c->ranks * sizeof *c->plan);
+        c->seam = malloc((c->seam_len ? c->seam_len : 1) * sizeof *c->seam);
+        c->matches = malloc(c->p * sizeof *c->matches);
+        c->list = malloc(2 * c->p * sizeof *c->list);
+        c->kept = malloc(c->kept_cap * sizeof *c->kept);
+    }
+    *status = c->plan && c->seam && c->matches && c->list && c->kept
+                  ? HDTW_OK : HDTW_E_NOMEM;
+    return agree(c->comm, status);
+}
+
+/* seam = the slice's last m - 1 values, then the m - 1 values after the
+ * slice, from the ranks that hold them */
+static int exchange_halo(call_state *c, const double *slice, size_t slice_len)
+{
+    int *send = c->plan, *send_at = c->plan + c->ranks,
+        *recv = c->plan + 2 * c->ranks, *recv_at = c->plan + 3 * c->ranks;
+    halo_plan(c->lens, c->ranks, c->rank, c->m, c->total, send, send_at, recv,
+              recv_at);
+    if (c->tail > 0)
+        memcpy(c->seam, slice + slice_len - c->tail,
+               c->tail * sizeof *c->seam);
+    return MPI_Alltoallv(slice ? slice : c->seam, send, send_at, MPI_DOUBLE,
+                         c->seam + c->tail, recv, recv_at, MPI_DOUBLE,
+                         c->comm);
+}
+
+/* This rank's P best windows without exclusion, in c->list: those inside
+ * the slice, then those that start in its last m - 1 values. */
+static int search_own_windows(call_state *c, hdtw_ctx *ctx,
+                              const hdtw_search_params *sp,
+                              const double *query, const double *slice,
+                              size_t slice_len, hdtw_status *status)
+{
+    hdtw_search_params every = *sp;
+    every.exclusion = 0;
+    hdtw_mpi_pad(c->list, 0, c->p);
+    *status = search_part(ctx, &every, query, c->m, slice, slice_len,
+                          c->origin, c->p, c->matches, c->list,
+                          c->list + c->p);
+    if (*status == HDTW_OK)
+        *status = search_part(ctx, &every, query, c->m, c->seam, c->seam_len,
+                              c->origin + slice_len - c->tail, c->p,
+                              c->matches, c->list, c->list + c->p);
+    return agree(c->comm, status);
+}
+
 hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
                             const hdtw_search_params *sp, const double *query,
                             size_t m, const double *slice, size_t slice_len,
@@ -226,94 +330,37 @@ hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
         [FIELD_ZNORM] = (uint64_t)params.znorm,
         [FIELD_EXCLUSION] = params.exclusion,
     };
-    uint64_t *lens = NULL, *kept = NULL;
-    double *root_query = NULL, *seam = NULL;
-    int *plan = NULL;
-    hdtw_match *matches = NULL;
-    hdtw_mpi_candidate *list = NULL;
-    int ranks = 0, rank = 0;
-    MPI_TRY(MPI_Comm_size(comm, &ranks));
-    MPI_TRY(MPI_Comm_rank(comm, &rank));
+    call_state c = {
+        .comm = comm, .m = m, .k = k,
+        .exclusion = params.exclusion == HDTW_EXCLUSION_AUTO
+                         ? m / 2 : params.exclusion,
+    };
+    MPI_TRY(MPI_Comm_size(comm, &c.ranks));
+    MPI_TRY(MPI_Comm_rank(comm, &c.rank));
     MPI_TRY(agree_arguments(comm, status, fields, &status));
     if (status != HDTW_OK)
         goto cleanup;
-
-    /* the lengths of all slices and rank 0's query */
-    lens = malloc((size_t)ranks * sizeof *lens);
-    root_query = malloc(m * sizeof *root_query);
-    status = lens && root_query && m - 1 <= INT_MAX && m <= INT_MAX
-                 ? HDTW_OK : HDTW_E_NOMEM;
-    MPI_TRY(agree(comm, &status));
+    MPI_TRY(gather_layout(&c, query, slice, slice_len, &status));
     if (status != HDTW_OK)
         goto cleanup;
-    uint64_t mine = slice_len;
-    MPI_TRY(MPI_Allgather(&mine, 1, MPI_UINT64_T, lens, 1, MPI_UINT64_T, comm));
-    if (rank == 0)
-        memcpy(root_query, query, m * sizeof *root_query);
-    MPI_TRY(MPI_Bcast(root_query, (int)m, MPI_DOUBLE, 0, comm));
-    size_t origin = 0, total = 0;
-    if (!locate(lens, ranks, rank, &origin, &total) || total < m ||
-        memcmp(root_query, query, m * sizeof *query) != 0)
-        status = HDTW_E_ARG;
-    else if (!all_finite(query, m) || !all_finite(slice, slice_len))
-        status = HDTW_E_NONFINITE;
-    MPI_TRY(agree(comm, &status));
+    MPI_TRY(allocate_rest(&c, slice_len, &status));
     if (status != HDTW_OK)
         goto cleanup;
-
-    /* everything the rest needs, allocated before anyone communicates */
-    size_t exclusion = params.exclusion == HDTW_EXCLUSION_AUTO
-                           ? m / 2 : params.exclusion;
-    size_t p = hdtw_mpi_candidate_count(k, exclusion, total - m + 1);
-    size_t end = origin + slice_len, tail = slice_len < m - 1 ? slice_len
-                                                              : m - 1;
-    size_t seam_len = tail + halo_length(end, total, m);
-    size_t kept_cap = k < p ? k : p;
-    if (p <= INT_MAX / sizeof *list) {
-        plan = malloc(4 * (size_t)ranks * sizeof *plan);
-        seam = malloc((seam_len ? seam_len : 1) * sizeof *seam);
-        matches = malloc(p * sizeof *matches);
-        list = malloc(2 * p * sizeof *list);
-        kept = malloc(kept_cap * sizeof *kept);
-    }
-    status = plan && seam && matches && list && kept ? HDTW_OK : HDTW_E_NOMEM;
-    MPI_TRY(agree(comm, &status));
+    MPI_TRY(exchange_halo(&c, slice, slice_len));
+    MPI_TRY(search_own_windows(&c, ctx, &params, query, slice, slice_len,
+                               &status));
     if (status != HDTW_OK)
         goto cleanup;
-
-    /* halo: the values after the slice, from the ranks that hold them */
-    int *send = plan, *send_at = plan + ranks, *recv = plan + 2 * ranks,
-        *recv_at = plan + 3 * ranks;
-    halo_plan(lens, ranks, rank, m, total, send, send_at, recv, recv_at);
-    if (tail > 0)
-        memcpy(seam, slice + slice_len - tail, tail * sizeof *seam);
-    MPI_TRY(MPI_Alltoallv(slice ? slice : seam, send, send_at, MPI_DOUBLE,
-                          seam + tail, recv, recv_at, MPI_DOUBLE, comm));
-
-    /* this rank's windows: those inside the slice, then those that start
-       in its last m - 1 values and end in the halo */
-    hdtw_search_params every = params;
-    every.exclusion = 0;
-    hdtw_mpi_pad(list, 0, p);
-    status = search_part(ctx, &every, query, m, slice, slice_len, origin, p,
-                         matches, list, list + p);
-    if (status == HDTW_OK)
-        status = search_part(ctx, &every, query, m, seam, seam_len,
-                             end - tail, p, matches, list, list + p);
-    MPI_TRY(agree(comm, &status));
-    if (status != HDTW_OK)
-        goto cleanup;
-
-    MPI_TRY(reduce_candidates(comm, list, p));
-    *found = hdtw_mpi_walk(list, p, exclusion, kept_cap, kept, out);
+    MPI_TRY(reduce_candidates(comm, c.list, c.p));
+    *found = hdtw_mpi_walk(c.list, c.p, c.exclusion, c.kept_cap, c.kept, out);
 
 cleanup:
-    free(list);
-    free(matches);
-    free(seam);
-    free(plan);
-    free(kept);
-    free(root_query);
-    free(lens);
+    free(c.list);
+    free(c.matches);
+    free(c.seam);
+    free(c.plan);
+    free(c.kept);
+    free(c.root_query);
+    free(c.lens);
     return status;
 }
