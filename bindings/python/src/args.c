@@ -74,18 +74,19 @@ int as_size(PyObject *obj, const char *name, Py_ssize_t lo, Py_ssize_t hi,
     return 0;
 }
 
-int parse_options(PyObject *cost, PyObject *band, PyObject *backend,
-                  PyObject *threads, call_options *out)
+int parse_options(const option_objects *given, call_options *out)
 {
     call_options o = { HDTW_PARAMS_DEFAULT, HDTW_BACKEND_AUTO, 0 };
     Py_ssize_t band_value = -1, thread_count = 0;
-    if (cost && parse_cost(cost, &o.params.cost) < 0)
+    if (given->cost && parse_cost(given->cost, &o.params.cost) < 0)
         return -1;
-    if (band && as_size(band, "band", -1, LONG_MAX, &band_value) < 0)
+    if (given->band &&
+        as_size(given->band, "band", -1, LONG_MAX, &band_value) < 0)
         return -1;
-    if (backend && parse_backend(backend, &o.backend) < 0)
+    if (given->backend && parse_backend(given->backend, &o.backend) < 0)
         return -1;
-    if (threads && as_size(threads, "threads", 0, INT_MAX, &thread_count) < 0)
+    if (given->threads &&
+        as_size(given->threads, "threads", 0, INT_MAX, &thread_count) < 0)
         return -1;
     o.params.band = (long)band_value;
     o.threads = (int)thread_count;

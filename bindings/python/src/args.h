@@ -27,10 +27,13 @@ typedef struct {
     int threads;
 } call_options;
 
-/* Python objects of the four options (NULL: not given) into *out.
- * 0 on success, -1 with an exception set. */
-int parse_options(PyObject *cost, PyObject *band, PyObject *backend,
-                  PyObject *threads, call_options *out);
+/* The Python objects of the four options; NULL where not given. */
+typedef struct {
+    PyObject *cost, *band, *backend, *threads;
+} option_objects;
+
+/* The options in *given into *out. 0 on success, -1 with an exception. */
+int parse_options(const option_objects *given, call_options *out);
 
 /* obj as a C-contiguous float64 array of `ndim` dimensions, none of them
  * zero (a new reference), or NULL with an exception set. `name` is the

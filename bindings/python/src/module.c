@@ -75,9 +75,36 @@ static int run_job(PyObject *module, job *j, job_fn fn,
 /* The four keyword options every distance function ends with. */
 #define OPTION_KEYWORDS "cost", "band", "backend", "threads", NULL
 
+/* The two input arrays of a call, referenced until it returns. */
 typedef struct {
-    PyObject *cost, *band, *backend, *threads;
-} option_objects;
+    PyArrayObject *first, *second;
+} held_inputs;
+
+/* first (1-D) and second (1-D, or 2-D rows of equal length) as float64
+ * arrays into h, their data and sizes into j; 0, or -1 with an exception. */
+static int take_inputs(job *j, held_inputs *h, PyObject *first,
+                       const char *first_name, PyObject *second,
+                       const char *second_name, int second_ndim)
+{
+    h->first = as_f64_array(first, first_name, 1);
+    h->second = h->first ? as_f64_array(second, second_name, second_ndim)
+                         : NULL;
+    if (!h->second)
+        return -1;
+    j->a = f64_data(h->first), j->m = f64_size(h->first);
+    j->b = f64_data(h->second), j->n = f64_size(h->second);
+    if (second_ndim == 2) {
+        j->count = (size_t)PyArray_DIM(h->second, 0);
+        j->n = (size_t)PyArray_DIM(h->second, 1);
+    }
+    return 0;
+}
+
+static void drop_inputs(held_inputs *h)
+{
+    Py_XDECREF(h->first);
+    Py_XDECREF(h->second);
+}
 
 /* ------------------------------------------------------------ pairs */
 
@@ -100,22 +127,18 @@ static int pair_call(PyObject *module, PyObject *args, PyObject *kwargs,
     static char *keywords[] = { "", "", OPTION_KEYWORDS };
     PyObject *a_obj, *b_obj;
     option_objects o = { NULL, NULL, NULL, NULL };
+    held_inputs h = { NULL, NULL };
+    int rc = -1;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, format, keywords, &a_obj,
                                      &b_obj, &o.cost, &o.band, &o.backend,
                                      &o.threads) ||
-        parse_options(o.cost, o.band, o.backend, o.threads, &j->opts) < 0)
-        return -1;
-    int rc = -1;
-    PyArrayObject *a = as_f64_array(a_obj, "a", 1), *b = NULL;
-    if (!a || !(b = as_f64_array(b_obj, "b", 1)))
+        parse_options(&o, &j->opts) < 0 ||
+        take_inputs(j, &h, a_obj, "a", b_obj, "b", 1) < 0)
         goto cleanup;
-    j->a = f64_data(a), j->m = f64_size(a);
-    j->b = f64_data(b), j->n = f64_size(b);
     named_input inputs[] = { { "a", j->a, j->m }, { "b", j->b, j->n } };
     rc = run_job(module, j, fn, inputs, 2);
 cleanup:
-    Py_XDECREF(a);
-    Py_XDECREF(b);
+    drop_inputs(&h);
     return rc;
 }
 
@@ -173,6 +196,21 @@ static PyArrayObject *new_f64(size_t count)
     return (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_DOUBLE);
 }
 
+/* Runs fn into a new array of j->count distances, then lets go of the
+ * inputs h: the array, or NULL with an exception. */
+static PyObject *run_into_array(PyObject *module, job *j, job_fn fn,
+                                const named_input inputs[2], held_inputs *h)
+{
+    PyArrayObject *out = new_f64(j->count);
+    if (out) {
+        j->out = (double *)PyArray_DATA(out);
+        if (run_job(module, j, fn, inputs, 2) < 0)
+            Py_CLEAR(out);
+    }
+    drop_inputs(h);
+    return (PyObject *)out;
+}
+
 static hdtw_status run_batch(hdtw_ctx *ctx, job *j)
 {
     return hdtw_batch(ctx, &j->opts.params, j->a, j->m, j->b, j->count, j->n,
@@ -184,31 +222,20 @@ static PyObject *py_batch(PyObject *module, PyObject *args, PyObject *kwargs)
     static char *keywords[] = { "", "", OPTION_KEYWORDS };
     PyObject *pattern_obj, *windows_obj;
     option_objects o = { NULL, NULL, NULL, NULL };
+    held_inputs h = { NULL, NULL };
     job j = { 0 };
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOO:batch", keywords,
                                      &pattern_obj, &windows_obj, &o.cost,
                                      &o.band, &o.backend, &o.threads) ||
-        parse_options(o.cost, o.band, o.backend, o.threads, &j.opts) < 0)
+        parse_options(&o, &j.opts) < 0 ||
+        take_inputs(&j, &h, pattern_obj, "pattern", windows_obj, "windows",
+                    2) < 0) {
+        drop_inputs(&h);
         return NULL;
-    PyArrayObject *pattern = as_f64_array(pattern_obj, "pattern", 1);
-    PyArrayObject *windows = NULL, *out = NULL;
-    if (!pattern || !(windows = as_f64_array(windows_obj, "windows", 2)))
-        goto cleanup;
-    j.a = f64_data(pattern), j.m = f64_size(pattern);
-    j.b = f64_data(windows);
-    j.count = (size_t)PyArray_DIM(windows, 0);
-    j.n = (size_t)PyArray_DIM(windows, 1);
-    if (!(out = new_f64(j.count)))
-        goto cleanup;
-    j.out = (double *)PyArray_DATA(out);
+    }
     named_input inputs[] = { { "pattern", j.a, j.m },
-                             { "windows", j.b, f64_size(windows) } };
-    if (run_job(module, &j, run_batch, inputs, 2) < 0)
-        Py_CLEAR(out);
-cleanup:
-    Py_XDECREF(pattern);
-    Py_XDECREF(windows);
-    return (PyObject *)out;
+                             { "windows", j.b, j.count * j.n } };
+    return run_into_array(module, &j, run_batch, inputs, &h);
 }
 
 static hdtw_status run_sliding(hdtw_ctx *ctx, job *j)
@@ -243,32 +270,23 @@ static PyObject *py_sliding(PyObject *module, PyObject *args, PyObject *kwargs)
     static char *keywords[] = { "", "", "window", "stride", OPTION_KEYWORDS };
     PyObject *pattern_obj, *series_obj, *window_obj, *stride_obj = NULL;
     option_objects o = { NULL, NULL, NULL, NULL };
+    held_inputs h = { NULL, NULL };
     job j = { 0 };
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|O$OOOO:sliding",
                                      keywords, &pattern_obj, &series_obj,
                                      &window_obj, &stride_obj, &o.cost,
                                      &o.band, &o.backend, &o.threads) ||
-        parse_options(o.cost, o.band, o.backend, o.threads, &j.opts) < 0)
+        parse_options(&o, &j.opts) < 0 ||
+        take_inputs(&j, &h, pattern_obj, "pattern", series_obj, "series",
+                    1) < 0 ||
+        sliding_geometry(window_obj, stride_obj, &j) < 0) {
+        drop_inputs(&h);
         return NULL;
-    PyArrayObject *pattern = as_f64_array(pattern_obj, "pattern", 1);
-    PyArrayObject *series = NULL, *out = NULL;
-    if (!pattern || !(series = as_f64_array(series_obj, "series", 1)))
-        goto cleanup;
-    j.a = f64_data(pattern), j.m = f64_size(pattern);
-    j.b = f64_data(series), j.n = f64_size(series);
-    if (sliding_geometry(window_obj, stride_obj, &j) < 0 ||
-        !(out = new_f64(j.count)))
-        goto cleanup;
-    j.out = (double *)PyArray_DATA(out);
+    }
     /* the library reads only the span the windows cover */
     size_t span = (j.count - 1) * j.stride + j.window;
     named_input inputs[] = { { "pattern", j.a, j.m }, { "series", j.b, span } };
-    if (run_job(module, &j, run_sliding, inputs, 2) < 0)
-        Py_CLEAR(out);
-cleanup:
-    Py_XDECREF(pattern);
-    Py_XDECREF(series);
-    return (PyObject *)out;
+    return run_into_array(module, &j, run_sliding, inputs, &h);
 }
 
 /* ------------------------------------------------------------ search */
@@ -335,20 +353,15 @@ static PyObject *py_search(PyObject *module, PyObject *args, PyObject *kwargs)
     PyObject *query_obj, *series_obj, *k_obj = NULL, *znorm_obj = NULL,
              *exclusion_obj = NULL, *result = NULL;
     option_objects o = { NULL, NULL, NULL, NULL };
+    held_inputs h = { NULL, NULL };
     job j = { 0 };
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOOO:search",
                                      keywords, &query_obj, &series_obj, &k_obj,
                                      &znorm_obj, &exclusion_obj, &o.cost,
                                      &o.band, &o.backend, &o.threads) ||
-        parse_options(o.cost, o.band, o.backend, o.threads, &j.opts) < 0)
-        return NULL;
-    PyArrayObject *query = as_f64_array(query_obj, "query", 1);
-    PyArrayObject *series = NULL;
-    if (!query || !(series = as_f64_array(series_obj, "series", 1)))
-        goto cleanup;
-    j.a = f64_data(query), j.m = f64_size(query);
-    j.b = f64_data(series), j.n = f64_size(series);
-    if (search_options(k_obj, znorm_obj, exclusion_obj, &j) < 0)
+        parse_options(&o, &j.opts) < 0 ||
+        take_inputs(&j, &h, query_obj, "query", series_obj, "series", 1) < 0 ||
+        search_options(k_obj, znorm_obj, exclusion_obj, &j) < 0)
         goto cleanup;
     j.matches = PyMem_Malloc(j.k * sizeof *j.matches);
     if (!j.matches) {
@@ -360,8 +373,7 @@ static PyObject *py_search(PyObject *module, PyObject *args, PyObject *kwargs)
         result = search_result(&j);
 cleanup:
     PyMem_Free(j.matches);
-    Py_XDECREF(query);
-    Py_XDECREF(series);
+    drop_inputs(&h);
     return result;
 }
 

@@ -13,6 +13,7 @@ from aeon.distances import dtw_distance
 from dtaidistance import dtw
 from tslearn.metrics import dtw as tslearn_dtw
 
+import conftest  # noqa: F401 (bench/peers on sys.path, for walks)
 from walks import random_walk
 
 A, B, C = (np.array(random_walk(n, s)) for n, s in ((100, 1), (100, 2), (70, 3)))

@@ -1,6 +1,7 @@
-"""The project's random walks (bench/js/baseline.js randomWalk): splitmix64
-uniforms in [-1, 1) summed in index order, so the same inputs exist in C,
-JavaScript and here without storing data."""
+"""The project's random walk in Python (bench/js/baseline.js randomWalk,
+bench/walk.h): splitmix64 uniforms in [-1, 1) summed in index order, so the
+same inputs exist in C, JavaScript and Python without storing data. Used by
+the peer benchmarks here and by bindings/python/tests (no NumPy needed)."""
 
 MASK = (1 << 64) - 1
 
