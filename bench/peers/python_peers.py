@@ -19,9 +19,11 @@ import math
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 PEERS = ["dtaidistance", "tslearn", "numpy"]
 PAIRS = (50, 100, 200, 500, 1000, 2000)
@@ -52,28 +54,59 @@ def measure(repeats):
 
     import hdtw
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from dtaidistance_bench import random_walk, timed
+    from dtaidistance_bench import random_walk
 
     rows = []
 
-    def row(case, runs):
-        """runs: {library: (seconds, rooted results as an array)}."""
-        ours_s, ours = runs["hdtw"]
-        rows.append({"case": case, **{f"{lib} ms": s * 1e3 for lib, (s, _) in runs.items()},
-                     **{f"hdtw x {lib}": s / ours_s for lib, (s, _) in runs.items() if lib != "hdtw"},
-                     **{f"same bits {lib}": np.asarray(r).tobytes() == ours.tobytes()
-                        for lib, (_, r) in runs.items() if lib != "hdtw"}})
+    def calls_per_sample(fn):
+        """Calls that take >= 20 ms together, after one warm-up call."""
+        fn()
+        calls = 1
+        while True:
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            if time.perf_counter() - t0 >= 0.02:
+                return calls
+            calls *= 2
+
+    def interleaved(fns):
+        """{library: (median seconds per call, result, per-sample seconds)}:
+        the libraries take turns within every repeat, so a burst of load
+        from other jobs falls on all of them, and ratios are taken per
+        repeat."""
+        calls = {lib: calls_per_sample(fn) for lib, fn in fns.items()}
+        samples = {lib: [] for lib in fns}
+        for _ in range(repeats):
+            for lib, fn in fns.items():
+                t0 = time.perf_counter()
+                for _ in range(calls[lib]):
+                    result = fn()
+                samples[lib].append((time.perf_counter() - t0) / calls[lib])
+        return {lib: (statistics.median(samples[lib]), fns[lib](), samples[lib])
+                for lib in fns}
+
+    def row(case, fns):
+        runs = interleaved(fns)
+        _, ours, ours_samples = runs["hdtw"]
+        ours = np.sqrt(np.asarray(ours, dtype=np.float64).ravel())
+        entry = {"case": case}
+        for lib, (secs, result, samples) in runs.items():
+            entry[f"{lib} ms"] = secs * 1e3
+            if lib == "hdtw":
+                continue
+            entry[f"hdtw x {lib}"] = statistics.median(
+                t / o for t, o in zip(samples, ours_samples))
+            entry[f"same bits {lib}"] = (
+                np.asarray(result, dtype=np.float64).ravel().tobytes() == ours.tobytes())
+        rows.append(entry)
 
     for n in PAIRS:
         a, b = random_walk(n, 1), random_walk(n, 2)
-        runs = {
-            "hdtw": timed(lambda: hdtw.distance(a, b, cost="squared"), repeats),
-            "dtaidistance": timed(lambda: dtw.distance_fast(a, b), repeats),
-            "tslearn": timed(lambda: tslearn_dtw(a, b), repeats),
-        }
-        runs["hdtw"] = (runs["hdtw"][0], np.sqrt(np.array([runs["hdtw"][1]])))
-        runs = {k: (s, np.array([r], dtype=np.float64).ravel()) for k, (s, r) in runs.items()}
-        row(f"pair {n}", runs)
+        row(f"pair {n}", {
+            "hdtw": lambda: hdtw.distance(a, b, cost="squared"),
+            "dtaidistance": lambda: dtw.distance_fast(a, b),
+            "tslearn": lambda: tslearn_dtw(a, b)})
 
     count, n = BATCH
     pattern = random_walk(n, 1)
@@ -84,18 +117,13 @@ def measure(repeats):
     # then one thread each: on a loaded machine the second is the fairer one
     for label, threads, parallel, jobs in (("all cores", 0, True, -1),
                                            ("1 thread", 1, False, 1)):
-        runs = {
-            "hdtw": timed(lambda: hdtw.batch(pattern, windows, cost="squared",
-                                             threads=threads), repeats),
-            "dtaidistance": timed(lambda: dtw.distance_matrix_fast(
-                series, block=block, compact=True, parallel=parallel), repeats),
-            "tslearn": timed(lambda: cdist_dtw(pattern[None, :], windows,
-                                               n_jobs=jobs), repeats),
-        }
-        runs["hdtw"] = (runs["hdtw"][0], np.sqrt(runs["hdtw"][1]))
-        runs = {k: (s, np.asarray(r, dtype=np.float64).ravel())
-                for k, (s, r) in runs.items()}
-        row(f"batch {count}x{n}, {label}", runs)
+        row(f"batch {count}x{n}, {label}", {
+            "hdtw": lambda: hdtw.batch(pattern, windows, cost="squared",
+                                       threads=threads),
+            "dtaidistance": lambda: dtw.distance_matrix_fast(
+                series, block=block, compact=True, parallel=parallel),
+            "tslearn": lambda: cdist_dtw(pattern[None, :], windows,
+                                         n_jobs=jobs)})
     versions = {"hdtw": hdtw.__version__, "dtaidistance": dtaidistance.__version__,
                 "tslearn": tslearn.__version__, "numpy": np.__version__,
                 "python": platform.python_version(), "backends": hdtw.backends(),
@@ -108,6 +136,7 @@ def print_table(versions, rows):
     libs = ["hdtw", "dtaidistance", "tslearn"]
     print("| case | " + " | ".join(f"{lib} ms" for lib in libs) +
           " | × dtaidistance | × tslearn | same bits (dtai, tslearn) |")
+    # ms: medians of the samples; ×: medians of the per-repeat ratios
     print("|---" * 7 + "|")
     for r in rows:
         print(f"| {r['case']} | " + " | ".join(f"{r[lib + ' ms']:.4g}" for lib in libs) +
@@ -117,7 +146,7 @@ def print_table(versions, rows):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=15)
     parser.add_argument("--json")
     args = parser.parse_args()
     try:
