@@ -7,6 +7,8 @@ import importlib.metadata
 import inspect
 import pathlib
 
+import pytest
+
 import hdtw
 import hdtw._hdtw
 
@@ -61,3 +63,9 @@ def test_alignment_fields():
 
 def test_version_matches_the_package_metadata():
     assert hdtw.__version__ == importlib.metadata.version("hdtw")
+
+
+def test_stubs_pass_mypy_stubtest():
+    # mypy is installed by .ci/run; elsewhere: pip install mypy
+    stubtest = pytest.importorskip("mypy.stubtest")
+    assert stubtest.test_stubs(stubtest.parse_options(["hdtw"])) == 0
