@@ -15,21 +15,12 @@ import numpy as np
 from dtaidistance import dtw
 import dtaidistance
 
-MASK = (1 << 64) - 1
+from walks import random_walk as walk_list
 
 
 def random_walk(n, seed):
-    """baseline.js randomWalk(n, seed): x[i] = x[i-1] + uniform[-1, 1)."""
-    state, level, out = seed & MASK, 0.0, np.empty(n)
-    for i in range(n):
-        state = (state + 0x9E3779B97F4A7C15) & MASK
-        z = state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        z ^= z >> 31
-        level += (z >> 11) * 2.0 ** -52 - 1.0
-        out[i] = level
-    return out
+    """walks.random_walk as a NumPy array."""
+    return np.array(walk_list(n, seed))
 
 
 def timed(fn, repeats):

@@ -1,0 +1,11 @@
+"""Dynamic Time Warping on CPUs and GPUs, bit for bit the same.
+
+The functions live in the C extension hdtw._hdtw (bindings/python/src);
+help(hdtw.distance) and docs/PYTHON.md describe options, conventions of
+dtaidistance / tslearn / aeon, copies and errors.
+"""
+from ._hdtw import (Alignment, __doc__, __version__, align, backends, batch,
+                    distance, search, sliding, znorm)
+
+__all__ = ["distance", "align", "batch", "sliding", "search", "znorm",
+           "backends", "Alignment", "__version__"]

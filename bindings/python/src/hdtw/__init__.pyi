@@ -1,0 +1,62 @@
+"""Type stubs of hdtw (the C extension hdtw._hdtw)."""
+from typing import ClassVar, Literal, Sequence, Union, final
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["distance", "align", "batch", "sliding", "search", "znorm",
+           "backends", "Alignment", "__version__"]
+__version__: str
+
+_ArrayLike1D = Union[npt.ArrayLike, Sequence[float]]
+_Cost = Literal["abs", "squared"]
+_Backend = Literal["auto", "scalar", "avx2", "avx512", "opencl"]
+
+@final
+class Alignment(tuple[float, float, npt.NDArray[np.intp]]):
+    """align()'s result (a struct sequence, like os.stat_result):
+    (distance, similarity, path), path a (k, 2) intp array of (i, j)."""
+    n_fields: ClassVar[int]
+    n_sequence_fields: ClassVar[int]
+    n_unnamed_fields: ClassVar[int]
+    __match_args__: ClassVar[tuple[str, str, str]]
+    @property
+    def distance(self) -> float: ...
+    @property
+    def similarity(self) -> float: ...
+    @property
+    def path(self) -> npt.NDArray[np.intp]: ...
+
+def distance(a: _ArrayLike1D, b: _ArrayLike1D, /, *, cost: _Cost = "abs",
+             band: int = -1, backend: _Backend = "auto",
+             threads: int = 0) -> float:
+    """DTW distance between the 1-D series a and b."""
+
+def align(a: _ArrayLike1D, b: _ArrayLike1D, /, *, cost: _Cost = "abs",
+          band: int = -1, backend: _Backend = "auto",
+          threads: int = 0) -> Alignment:
+    """Distance, similarity and an optimal warping path."""
+
+def batch(pattern: _ArrayLike1D, windows: npt.ArrayLike, /, *,
+          cost: _Cost = "abs", band: int = -1, backend: _Backend = "auto",
+          threads: int = 0) -> npt.NDArray[np.float64]:
+    """distance(pattern, windows[k]) for every row of a 2-D array."""
+
+def sliding(pattern: _ArrayLike1D, series: _ArrayLike1D, /, window: int,
+            stride: int = 1, *, cost: _Cost = "abs", band: int = -1,
+            backend: _Backend = "auto",
+            threads: int = 0) -> npt.NDArray[np.float64]:
+    """distance(pattern, series[s:s+window]) for s = 0, stride, ..."""
+
+def search(query: _ArrayLike1D, series: _ArrayLike1D, /, k: int = 1, *,
+           znorm: bool = True, exclusion: int | None = None,
+           cost: _Cost = "abs", band: int = -1, backend: _Backend = "auto",
+           threads: int = 0
+           ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """The k windows of series most similar to query: (starts, distances)."""
+
+def znorm(x: _ArrayLike1D, /) -> npt.NDArray[np.float64]:
+    """x z-normalised (population deviation), as search() does it."""
+
+def backends() -> list[str]:
+    """The backends available here ('scalar' always)."""
