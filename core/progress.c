@@ -47,6 +47,14 @@ hdtw_status hdtw_progress_begin(hdtw_progress *pr, hdtw_ctx *ctx,
     return ctx->progress ? report(pr) : HDTW_OK;
 }
 
+hdtw_status hdtw_progress_tick(hdtw_progress *pr, size_t done)
+{
+    pr->done = done;
+    if (!pr->ctx->progress || now_seconds() - pr->last_report < REPORT_SECONDS)
+        return HDTW_OK;
+    return report(pr);
+}
+
 hdtw_status hdtw_progress_end(hdtw_progress *pr)
 {
     pr->done = pr->total;
@@ -101,9 +109,7 @@ hdtw_status hdtw_progress_route(hdtw_progress *pr, const hdtw_job *job,
         double end = now_seconds();
         adapt(pr, (double)piece.count * per_window, end - start);
         first += piece.count;
-        pr->done += piece.count;
-        if (end - pr->last_report >= REPORT_SECONDS &&
-            (s = report(pr)) != HDTW_OK)
+        if ((s = hdtw_progress_tick(pr, pr->done + piece.count)) != HDTW_OK)
             return s;
     }
     return HDTW_OK;

@@ -30,6 +30,11 @@ hdtw_status hdtw_progress_begin(hdtw_progress *pr, hdtw_ctx *ctx,
 hdtw_status hdtw_progress_route(hdtw_progress *pr, const hdtw_job *job,
                                 double *out);
 
+/* Records `done` units (from the calling thread, between pieces of work
+ * it runs itself) and reports when REPORT_SECONDS have passed since the
+ * last report. HDTW_E_CANCELLED if the callback asks to stop. */
+hdtw_status hdtw_progress_tick(hdtw_progress *pr, size_t done);
+
 /* Ends the call: reports done = total when ctx has a callback.
  * HDTW_E_CANCELLED if the callback asks to stop. */
 hdtw_status hdtw_progress_end(hdtw_progress *pr);

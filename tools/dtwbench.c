@@ -12,6 +12,7 @@
 #include "bench.h"
 #include "walk.h"
 #include "bench_js.h"
+#include "bench_matrix.h"
 #include "bench_report.h"
 #include "bench_sweep.h"
 #include "csv.h"
@@ -72,7 +73,8 @@ static void usage(FILE *to)
 "  --profile FILE      --calibrate writes here (default: $HDTW_PROFILE, else\n"
 "                      $XDG_CACHE_HOME/hdtw/profile, else\n"
 "                      ~/.cache/hdtw/profile)\n"
-"  --sweep-max CELLS   largest sweep size (default 1e8)\n",
+"  --sweep-max CELLS   largest sweep size (default 1e8)\n"
+"       dtwbench --matrix CxN     pdist of C walks of N values (--matrix --help)\n",
             BENCH_MAX_REPEATS);
 }
 
@@ -467,6 +469,8 @@ static int list_devices(void)
 
 int main(int argc, char **argv)
 {
+    if (bench_matrix_wanted(argc, argv)) /* its own options */
+        return bench_matrix_main(argc, argv);
     options o;
     if (parse_options(argc, argv, &o) != 0) {
         usage(stderr);
