@@ -80,6 +80,42 @@ static hdtw_status call_align(hdtw_ctx *ctx, const shape *s, double *out)
     return st;
 }
 
+/* The matrices: the shape's first `count` windows of n values as a set;
+ * the ragged one moves every odd offset back one value (lengths n - 1 and
+ * n + 1 alternate). */
+static hdtw_set fixed_set(const shape *s)
+{
+    return (hdtw_set){ s->series, NULL, s->count, s->n };
+}
+
+static hdtw_status call_cdist(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    hdtw_set x = fixed_set(s);
+    return hdtw_cdist(ctx, &s->params, &x, &x, out);
+}
+
+static hdtw_status call_pdist(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    hdtw_set x = fixed_set(s);
+    return hdtw_pdist(ctx, &s->params, &x, out);
+}
+
+static hdtw_status call_ragged(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    size_t offsets[64];
+    ck_assert_uint_lt(s->count, 64);
+    for (size_t i = 0; i <= s->count; i++)
+        offsets[i] = i * s->n - (i % 2 && i < s->count && s->n > 1);
+    hdtw_set x = { s->series, offsets, s->count, 0 }, y = fixed_set(s);
+    return hdtw_cdist(ctx, &s->params, &x, &y, out);
+}
+
+static size_t square_out(const shape *s) { return s->count * s->count; }
+static size_t triangle_out(const shape *s)
+{
+    return s->count * (s->count - 1) / 2;
+}
+
 static size_t one(const shape *s) { (void)s; return 1; }
 static size_t count_out(const shape *s) { return s->count; }
 static size_t align_out(const shape *s) { return 3 + 2 * (s->m + s->n - 1); }
@@ -94,6 +130,9 @@ static const entry entries[] = {
     { "align", call_align, align_out },
     { "batch", call_batch, count_out },
     { "sliding", call_sliding, sliding_out },
+    { "cdist", call_cdist, square_out },
+    { "pdist", call_pdist, triangle_out },
+    { "cdist ragged", call_ragged, square_out },
 };
 #define ENTRY_COUNT (sizeof entries / sizeof *entries)
 

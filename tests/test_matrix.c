@@ -177,34 +177,25 @@ static void check_random(hdtw_ctx *ctx, uint64_t seed, int a_ragged,
     free_set(&b);
 }
 
-START_TEST(fixed_sets)
+/* `seeds` random sets; a_ragged < 0: rows ragged for odd seeds. */
+static void check_seeds(uint64_t step, uint64_t seeds, int a_ragged,
+                        int b_ragged)
 {
     hdtw_ctx *ctx;
     ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-    for (uint64_t seed = 1; seed <= 12; seed++)
-        check_random(ctx, seed * 7919, 0, 0);
+    for (uint64_t seed = 1; seed <= seeds; seed++)
+        check_random(ctx, seed * step, a_ragged < 0 ? (int)(seed % 2)
+                                                    : a_ragged, b_ragged);
     hdtw_destroy(ctx);
 }
+
+START_TEST(fixed_sets) { check_seeds(7919, 12, 0, 0); }
 END_TEST
 
-START_TEST(ragged_sets)
-{
-    hdtw_ctx *ctx;
-    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-    for (uint64_t seed = 1; seed <= 12; seed++)
-        check_random(ctx, seed * 104729, (int)(seed % 2), 1);
-    hdtw_destroy(ctx);
-}
+START_TEST(ragged_sets) { check_seeds(104729, 12, -1, 1); }
 END_TEST
 
-START_TEST(fixed_rows_ragged_columns)
-{
-    hdtw_ctx *ctx;
-    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-    for (uint64_t seed = 1; seed <= 6; seed++)
-        check_random(ctx, seed * 1299709, 1, 0);
-    hdtw_destroy(ctx);
-}
+START_TEST(ragged_rows_fixed_columns) { check_seeds(1299709, 6, 1, 0); }
 END_TEST
 
 /* Rows long enough for many lane groups and threads: pdist 70 x 33. */
@@ -516,7 +507,7 @@ static Suite *matrix_suite(void)
     TCase *exact = tcase_create("exact");
     tcase_add_test(exact, fixed_sets);
     tcase_add_test(exact, ragged_sets);
-    tcase_add_test(exact, fixed_rows_ragged_columns);
+    tcase_add_test(exact, ragged_rows_fixed_columns);
     tcase_add_test(exact, wide_rows);
     tcase_add_test(exact, reference_is_naive_dtw);
     tcase_add_test(exact, blocks);
