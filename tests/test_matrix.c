@@ -159,7 +159,9 @@ static void check_random(hdtw_ctx *ctx, uint64_t seed, int a_ragged,
     for (int be = HDTW_BACKEND_AUTO; be < HDTW_BACKEND_COUNT; be++) {
         if (!wanted(ctx, be))
             continue;
-        for (int threads = 1; threads <= 3; threads++) {
+        /* a device's results cannot depend on CPU threads: tried once */
+        int most = be == HDTW_BACKEND_OPENCL ? 1 : 3;
+        for (int threads = 1; threads <= most; threads++) {
             ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
             memset(got, 0xff, nc * sizeof *got);
             ck_assert_int_eq(hdtw_cdist(ctx, &p, &a.set, &b.set, got),
