@@ -6,7 +6,7 @@
  * adapts: the first piece holds FIRST_PIECE_CELLS cells, each next one as
  * many as the measured rate of the last does in PIECE_SECONDS (growing at
  * most GROWTH-fold a piece, so a slow start cannot make one piece run for
- * seconds). The callback is called between pieces when REPORT_SECONDS have
+ * seconds; never below FIRST_PIECE_CELLS, a few ms on any backend). The callback is called between pieces when REPORT_SECONDS have
  * passed since the last call, so cheap pieces do not flood it.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -87,7 +87,10 @@ static void adapt(hdtw_progress *pr, double cells, double seconds)
                               : pr->piece_cells * GROWTH;
     if (next > pr->piece_cells * GROWTH)
         next = pr->piece_cells * GROWTH;
-    pr->piece_cells = next > 1.0 ? next : 1.0;
+    /* never below the first piece: small calls then run whole, however
+     * slow a first launch was (a device compiling its kernels), so the
+     * pieces of a small call do not depend on timing */
+    pr->piece_cells = next > FIRST_PIECE_CELLS ? next : FIRST_PIECE_CELLS;
 }
 
 hdtw_status hdtw_progress_route(hdtw_progress *pr, const hdtw_job *job,

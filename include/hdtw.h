@@ -388,7 +388,13 @@ typedef struct {
  * HDTW_E_NONFINITE: a NaN or +-Inf in any series of a or b.
  * HDTW_E_CANCELLED: the progress callback returned non-zero.
  * HDTW_E_NOMEM, HDTW_E_UNSUPPORTED, HDTW_E_DEVICE as hdtw_batch.
- * out is written only on success, and entirely.
+ * out is written entirely on success, and untouched on every refusal above
+ * (they all come before any work) and on HDTW_E_CANCELLED. The one
+ * exception to the library's rule: without a progress callback the matrix
+ * is written in place, so an allocation that fails after the work began
+ * (the kernels' per-thread rows) returns HDTW_E_NOMEM with some elements
+ * already written. A progress callback (any, even one that always returns
+ * 0) stages the results, and then out is untouched on every failure.
  *
  * Memory: the output, 8 * a->count * b->count bytes, plus scratch of
  * O(threads * longest series) (the kernels' rows) and, for a ragged b,
