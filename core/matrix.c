@@ -3,10 +3,9 @@
  *
  * A row of the matrix (series a_i against many columns b_j of one length)
  * is exactly a batch job: a_i is the pattern, the columns are windows back
- * to back with stride = their length. Each row goes through the router, so
- * the vector lanes, the threads (lane groups split evenly, so a triangle's
- * short rows balance as well as its long ones) and the device all apply,
- * and every element has hdtw_distance's bits (every kernel does).
+ * to back with stride = their length. Every piece of work is such a job,
+ * routed like hdtw_batch's, so every element has hdtw_distance's bits
+ * (every kernel does) on any backend and thread count.
  *
  * The columns are walked in blocks of one length:
  *   - a fixed-length set is one block, read in place, and a row's results
@@ -16,6 +15,12 @@
  *     a row's results are then scattered to their places.
  * For pdist a row i takes only the columns j > i of a block; the block's
  * columns are in index order, so those are a suffix of it.
+ *
+ * On a CPU backend the threads share one parallel region per block and take
+ * tasks (a row and a piece of the block's columns) from a counter, each on
+ * its own one-thread copy of the context: forking once per row cost
+ * milliseconds a row on a loaded machine (docs/MATRIX.md). On a device the
+ * rows run one after another, a row being one launch.
  */
 #include "core/internal.h"
 

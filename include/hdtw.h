@@ -397,10 +397,12 @@ typedef struct {
  * 0) stages the results, and then out is untouched on every failure.
  *
  * Memory: the output, 8 * a->count * b->count bytes, plus scratch of
- * O(threads * longest series) (the kernels' rows) and, for a ragged b,
- * 8 bytes per series of b (b's order by length) and a gather buffer of at
- * most 2 MiB (or one series, if longer); with a progress callback, another
- * buffer of the output's size (see hdtw_set_progress).
+ * O(threads * longest series) (the kernels' rows, and a copy of the
+ * context per thread) and, for a ragged b, 16 bytes per series of b (b's
+ * order by length), a gather buffer of at most 2 MiB (or one series, if
+ * longer) and, per thread and once more, 8 bytes per series of b up to
+ * 2 MiB (a block's results before they are scattered); with a progress
+ * callback, another buffer of the output's size (see hdtw_set_progress).
  *
  * A matrix larger than memory is computed in blocks: rows lo .. hi-1
  * against columns c0 .. c1-1 is hdtw_cdist on the sub-sets (see hdtw_set)
