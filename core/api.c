@@ -9,6 +9,7 @@
 #include "cpu/cell.h"
 #include "cpu/scalar.h"
 #include "core/alloc.h"
+#include "core/progress.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -123,7 +124,7 @@ hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
     hdtw_status s = make_job(p, pattern, m, windows, n, count, n, &job);
     if (s == HDTW_OK)
         s = check_values(&job);
-    return s != HDTW_OK ? s : hdtw_route(ctx, &job, out);
+    return s != HDTW_OK ? s : hdtw_route_reporting(ctx, &job, out);
 }
 
 size_t hdtw_sliding_count(size_t len, size_t window, size_t stride)
@@ -147,5 +148,5 @@ hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
         make_job(p, pattern, m, series, window, count, stride, &job);
     if (s == HDTW_OK)
         s = check_values(&job);
-    return s != HDTW_OK ? s : hdtw_route(ctx, &job, out);
+    return s != HDTW_OK ? s : hdtw_route_reporting(ctx, &job, out);
 }

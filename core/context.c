@@ -42,6 +42,7 @@ const char *hdtw_strerror(hdtw_status s)
     case HDTW_E_NOMEM: return "out of memory";
     case HDTW_E_UNSUPPORTED: return "backend not available";
     case HDTW_E_DEVICE: return "device failure";
+    case HDTW_E_CANCELLED: return "cancelled by the progress callback";
     }
     return "unknown status";
 }
@@ -185,6 +186,14 @@ hdtw_status hdtw_set_threads(hdtw_ctx *ctx, int n)
         return HDTW_E_ARG;
     ctx->threads = n;
     return HDTW_OK;
+}
+
+void hdtw_set_progress(hdtw_ctx *ctx, hdtw_progress_fn fn, void *user)
+{
+    if (!ctx)
+        return;
+    ctx->progress = fn;
+    ctx->progress_user = fn ? user : NULL;
 }
 
 int hdtw_ctx_threads(const hdtw_ctx *ctx)

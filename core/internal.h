@@ -72,6 +72,8 @@ struct hdtw_ctx {
     hdtw_profile profile;                 /* the router's numbers */
     struct hdtw_opencl *opencl;           /* NULL: no usable device */
     char last_error[HDTW_ERROR_MAX];      /* hdtw_last_error, "" if none */
+    hdtw_progress_fn progress;            /* hdtw_set_progress; NULL: none */
+    void *progress_user;                  /* its user pointer */
 };
 
 /* Runs job on the backend the context is forced to, or the one the router

@@ -66,7 +66,9 @@ typedef enum {
     HDTW_E_NOMEM,       /* an allocation failed, or a matrix would not fit in
                            this machine's memory */
     HDTW_E_UNSUPPORTED, /* the requested backend is not available here */
-    HDTW_E_DEVICE       /* an OpenCL device failed and no fallback was allowed */
+    HDTW_E_DEVICE,      /* an OpenCL device failed and no fallback was allowed */
+    HDTW_E_CANCELLED    /* the progress callback (hdtw_set_progress) asked
+                           to stop; nothing was written */
 } hdtw_status;
 
 /* A short English description of s ("success", "invalid argument", ...).
@@ -324,6 +326,109 @@ HDTW_API hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index);
  * program build log), or "" when there was none. Owned by ctx, valid until
  * the next call on ctx. */
 HDTW_API const char *hdtw_last_error(const hdtw_ctx *ctx);
+
+/* ------------------------------------------------- progress and cancel */
+
+/* Progress for long calls: called from the calling thread with the work
+ * done so far and the total, in a unit of the call's choosing that only
+ * grows (hdtw_batch and hdtw_sliding count windows, hdtw_cdist and
+ * hdtw_pdist count pairs). Called once with done = 0 before any work, then
+ * between pieces of work at most about every 10 ms and at least about every
+ * 100 ms (the work is cut into pieces sized by their measured time; one
+ * pair is never cut, so a single very long pair reports only at its ends),
+ * and last with done = total. A non-zero return cancels the call: it
+ * returns HDTW_E_CANCELLED and leaves its output untouched, whenever the
+ * callback said so, the last call included.
+ *
+ * Memory: while a callback is set, hdtw_batch, hdtw_sliding, hdtw_cdist and
+ * hdtw_pdist stage their results in a temporary buffer of the output's size
+ * and copy it to the output at the end (so a cancelled call writes
+ * nothing); without a callback they write the output in place. A staging
+ * buffer that cannot be allocated gives HDTW_E_NOMEM.
+ *
+ * hdtw_distance, hdtw_align and hdtw_search do not report progress (yet).
+ * The callback must not call hdtw functions on the same context. */
+typedef int (*hdtw_progress_fn)(void *user, size_t done, size_t total);
+
+/* Sets ctx's progress callback and the user pointer passed to it; fn NULL
+ * removes it. A NULL ctx is ignored. */
+HDTW_API void hdtw_set_progress(hdtw_ctx *ctx, hdtw_progress_fn fn,
+                                void *user);
+
+/* --------------------------------------------------- distance matrices */
+
+/* A set of series, read in place (never copied whole).
+ *   Fixed length (offsets NULL): count series of len values each, series i
+ *     at values[i*len .. (i+1)*len).
+ *   Ragged (offsets non-NULL): offsets holds count + 1 entries, strictly
+ *     increasing (every series has at least one value), and series i is
+ *     values[offsets[i] .. offsets[i+1]); len is ignored. offsets[0] need
+ *     not be 0, so a block of a larger set is a pointer offset into offsets
+ *     with the same values pointer.
+ * A sub-set of series lo .. hi-1 of a fixed set is {values + lo*len, NULL,
+ * hi - lo, len}; of a ragged set {values, offsets + lo, hi - lo, 0}. */
+typedef struct {
+    const double *values;
+    const size_t *offsets;
+    size_t count;
+    size_t len;
+} hdtw_set;
+
+/* The full distance matrix: out[i*b->count + j] = DTW(a_i, b_j), row-major,
+ * a->count * b->count doubles, each the same bits as hdtw_distance(ctx, p,
+ * a_i, |a_i|, b_j, |b_j|) on every backend and at any thread count.
+ *
+ * p may be NULL for HDTW_PARAMS_DEFAULT.
+ * HDTW_E_ARG: ctx, a, b, out or a set's values NULL; a count zero; a fixed
+ *             set with len zero or count*len values beyond size_t; a
+ *             ragged set whose offsets decrease or repeat (an empty
+ *             series); a->count * b->count doubles overflow size_t; the
+ *             longest series of a times the longest of b times b->count
+ *             overflows size_t; p->cost unknown.
+ * HDTW_E_NONFINITE: a NaN or +-Inf in any series of a or b.
+ * HDTW_E_CANCELLED: the progress callback returned non-zero.
+ * HDTW_E_NOMEM, HDTW_E_UNSUPPORTED, HDTW_E_DEVICE as hdtw_batch.
+ * out is written entirely on success, and untouched on every refusal above
+ * (they all come before any work) and on HDTW_E_CANCELLED. The one
+ * exception to the library's rule: without a progress callback the matrix
+ * is written in place, so an allocation that fails after the work began
+ * (the kernels' per-thread rows) returns HDTW_E_NOMEM with some elements
+ * already written. A progress callback (any, even one that always returns
+ * 0) stages the results, and then out is untouched on every failure.
+ *
+ * Memory: the output, 8 * a->count * b->count bytes, plus scratch of
+ * O(threads * longest series) (the kernels' rows, and a copy of the
+ * context per thread) and, for a ragged b, 16 bytes per series of b (b's
+ * order by length), a gather buffer of at most 2 MiB (or one series, if
+ * longer) and, per thread and once more, 8 bytes per series of b up to
+ * 2 MiB (a block's results before they are scattered); with a progress
+ * callback, another buffer of the output's size (see hdtw_set_progress).
+ *
+ * A matrix larger than memory is computed in blocks: rows lo .. hi-1
+ * against columns c0 .. c1-1 is hdtw_cdist on the sub-sets (see hdtw_set)
+ * with an output of (hi - lo) * (c1 - c0) doubles; its element
+ * [(i - lo) * (c1 - c0) + (j - c0)] is the full matrix's [i][j], with the
+ * same bits. Stream the blocks one after another to disk or a reducer. */
+HDTW_API hdtw_status hdtw_cdist(hdtw_ctx *ctx, const hdtw_params *p,
+                                const hdtw_set *a, const hdtw_set *b,
+                                double *out);
+
+/* The condensed upper triangle of the distances within x, in the order of
+ * scipy.spatial.distance.pdist: for i < j,
+ *
+ *     out[count*i - i*(i+1)/2 + (j - i - 1)] = DTW(x_i, x_j),
+ *
+ * count*(count-1)/2 doubles (none for count = 1), each the same bits as
+ * hdtw_distance on the pair (x_i first). Statuses as hdtw_cdist (with
+ * x for a and b; count*(count-1)/2 doubles must fit size_t). Memory as
+ * hdtw_cdist with 8 * count*(count-1)/2 bytes of output.
+ *
+ * In blocks: the rows lo .. hi-1 of the triangle (j > i) against columns
+ * c0 .. c1-1 with c0 >= hi is an off-diagonal block, hdtw_cdist(rows,
+ * columns); a diagonal block (lo .. hi-1 with itself) is hdtw_pdist on that
+ * sub-set, whose condensed order is the block's own. */
+HDTW_API hdtw_status hdtw_pdist(hdtw_ctx *ctx, const hdtw_params *p,
+                                const hdtw_set *x, double *out);
 
 #ifdef __cplusplus
 }

@@ -42,7 +42,8 @@ void bench_usage(FILE *to)
 "  --profile FILE      --calibrate writes here (default: $HDTW_PROFILE, else\n"
 "                      $XDG_CACHE_HOME/hdtw/profile, else\n"
 "                      ~/.cache/hdtw/profile)\n"
-"  --sweep-max CELLS   largest sweep size (default 1e8)\n",
+"  --sweep-max CELLS   largest sweep size (default 1e8)\n"
+"       dtwbench --matrix CxN     pdist of C walks of N values (--matrix --help)\n",
             BENCH_MAX_REPEATS);
 }
 

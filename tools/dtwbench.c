@@ -15,6 +15,7 @@
 #include "tool_util.h"
 #include "walk.h"
 #include "bench_js.h"
+#include "bench_matrix.h"
 #include "bench_report.h"
 #include "bench_sweep.h"
 #include "csv.h"
@@ -353,6 +354,8 @@ static int check_run(const options *o, char *err, size_t err_len)
 
 int main(int argc, char **argv)
 {
+    if (bench_matrix_wanted(argc, argv)) /* its own options */
+        return bench_matrix_main(argc, argv);
     options o;
     char err[512];
     if (bench_parse_options(argc, argv, bench_cores(), &o, err,

@@ -207,6 +207,7 @@ static const char *status_code(hdtw_status status)
     case HDTW_E_NOMEM: return "HDTW_E_NOMEM";
     case HDTW_E_UNSUPPORTED: return "HDTW_E_UNSUPPORTED";
     case HDTW_E_DEVICE: return "HDTW_E_DEVICE";
+    case HDTW_E_CANCELLED: return "HDTW_E_CANCELLED";
     }
     return "HDTW_E_UNKNOWN";
 }
