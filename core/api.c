@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-static int all_finite(const double *x, size_t n)
+int hdtw_all_finite(const double *x, size_t n)
 {
     /* no early exit: the loop vectorises, and valid input is the common case */
     int finite = 1;
@@ -62,8 +62,8 @@ static size_t job_span(const hdtw_job *job)
 
 static hdtw_status check_values(const hdtw_job *job)
 {
-    if (!all_finite(job->pattern, job->m) ||
-        !all_finite(job->series, job_span(job)))
+    if (!hdtw_all_finite(job->pattern, job->m) ||
+        !hdtw_all_finite(job->series, job_span(job)))
         return HDTW_E_NONFINITE;
     return HDTW_OK;
 }

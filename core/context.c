@@ -4,13 +4,7 @@
  */
 #include "core/internal.h"
 
-#include "cpu/cpu.h"
-#include "cpu/scalar.h"
 #include "core/alloc.h"
-#include "core/cpu_features.h"
-#ifdef HDTW_HAVE_OPENCL
-#include "opencl/opencl.h"
-#endif
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,28 +85,40 @@ static hdtw_status parse_disable(const char *value, unsigned *out)
     return HDTW_OK;
 }
 
-/* HDTW_E_NOMEM when an allocation fails; a missing device is no error. */
+/* Registers entry e in ctx's table when this machine can run it and
+ * HDTW_DISABLE does not switch it off. HDTW_E_NOMEM when an allocation
+ * fails; a missing device is no error (the backend is simply absent). */
+static hdtw_status register_backend(hdtw_ctx *ctx, const hdtw_backend_entry *e)
+{
+    if ((ctx->disabled & e->feature) || (e->available && !e->available()))
+        return HDTW_OK;
+    if (e->open) {
+        hdtw_status s = e->open(ctx->opencl_device, 0, &ctx->state[e->id]);
+        if (s != HDTW_OK)
+            return s == HDTW_E_NOMEM ? s : HDTW_OK;
+    }
+    ctx->run[e->id] = e->run;
+    ctx->search[e->id] = e->search;
+    return HDTW_OK;
+}
+
 static hdtw_status fill_backend_table(hdtw_ctx *ctx)
 {
-    ctx->run[HDTW_BACKEND_SCALAR] = hdtw_scalar_run;
-    unsigned usable = hdtw_cpu_features() & ~ctx->disabled;
-    (void)usable; /* unused when the compiler built no vector backend */
-#ifdef HDTW_HAVE_AVX2
-    if (usable & HDTW_FEATURE_AVX2)
-        ctx->run[HDTW_BACKEND_AVX2] = hdtw_avx2_run;
-#endif
-#ifdef HDTW_HAVE_AVX512
-    if (usable & HDTW_FEATURE_AVX512)
-        ctx->run[HDTW_BACKEND_AVX512] = hdtw_avx512_run;
-#endif
-#ifdef HDTW_HAVE_OPENCL
-    /* registers run[HDTW_BACKEND_OPENCL] when a usable device matches
-     * HDTW_OPENCL_DEVICE; without one the backend is absent */
-    if (!(ctx->disabled & HDTW_FEATURE_OPENCL) &&
-        hdtw_opencl_open(ctx) == HDTW_E_NOMEM)
-        return HDTW_E_NOMEM;
-#endif
+    for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++) {
+        const hdtw_backend_entry *e = hdtw_backend_entry_of((hdtw_backend)b);
+        if (e && register_backend(ctx, e) != HDTW_OK)
+            return HDTW_E_NOMEM;
+    }
     return HDTW_OK;
+}
+
+/* Detaches backend b's state, if any. */
+static void close_backend(hdtw_ctx *ctx, hdtw_backend b)
+{
+    const hdtw_backend_entry *e = hdtw_backend_entry_of(b);
+    if (e && e->close && ctx->state[b])
+        e->close(ctx->state[b]);
+    ctx->state[b] = NULL;
 }
 
 static int count_cores(void)
@@ -162,10 +168,10 @@ hdtw_status hdtw_create(hdtw_ctx **out)
 
 void hdtw_destroy(hdtw_ctx *ctx)
 {
-#ifdef HDTW_HAVE_OPENCL
-    if (ctx)
-        hdtw_opencl_close(ctx);
-#endif
+    if (!ctx)
+        return;
+    for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++)
+        close_backend(ctx, (hdtw_backend)b);
     hdtw_free(ctx);
 }
 
@@ -202,29 +208,54 @@ const char *hdtw_last_error(const hdtw_ctx *ctx)
     return ctx ? ctx->last_error : "";
 }
 
-#ifndef HDTW_HAVE_OPENCL
-/* Without an OpenCL backend there are no devices; opencl/devices.c
- * provides these when the backend is built. */
+/* ------------------------------------------------------ OpenCL devices */
+
 hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
                                 size_t cap, size_t *count)
 {
-    (void)out;
-    (void)cap;
-    if (!ctx || !count)
+    if (!ctx || !count || (cap > 0 && !out))
         return HDTW_E_ARG;
-    *count = 0;
-    return HDTW_OK;
+    const hdtw_backend_entry *e = hdtw_backend_entry_of(HDTW_BACKEND_OPENCL);
+    if (!e || !e->devices) { /* built without OpenCL: no devices */
+        *count = 0;
+        return HDTW_OK;
+    }
+    return e->devices(out, cap, count);
 }
 
 hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index)
 {
-    (void)index;
-    return ctx ? HDTW_E_UNSUPPORTED : HDTW_E_ARG;
+    if (!ctx)
+        return HDTW_E_ARG;
+    const hdtw_backend_entry *e = hdtw_backend_entry_of(HDTW_BACKEND_OPENCL);
+    if (!e || !e->open || (ctx->disabled & e->feature))
+        return HDTW_E_UNSUPPORTED;
+    void *state;
+    hdtw_status status = e->open(NULL, index, &state);
+    if (status != HDTW_OK)
+        return status;
+    close_backend(ctx, HDTW_BACKEND_OPENCL); /* a previously chosen device */
+    ctx->state[HDTW_BACKEND_OPENCL] = state;
+    ctx->run[HDTW_BACKEND_OPENCL] = e->run;
+    ctx->search[HDTW_BACKEND_OPENCL] = e->search;
+    ctx->memo.backend = HDTW_BACKEND_AUTO; /* decided for another device */
+    return HDTW_OK;
+}
+
+hdtw_status hdtw_opencl_current_device(hdtw_ctx *ctx, hdtw_device_info *out)
+{
+    if (!ctx || !out)
+        return HDTW_E_ARG;
+    const hdtw_backend_entry *e = hdtw_backend_entry_of(HDTW_BACKEND_OPENCL);
+    void *state = ctx->state[HDTW_BACKEND_OPENCL];
+    if (!e || !e->device_info || !state)
+        return HDTW_E_UNSUPPORTED;
+    return e->device_info(state, out);
 }
 
 const char *hdtw_opencl_device_name(const hdtw_ctx *ctx)
 {
-    (void)ctx;
-    return NULL;
+    const hdtw_backend_entry *e = hdtw_backend_entry_of(HDTW_BACKEND_OPENCL);
+    void *state = ctx->state[HDTW_BACKEND_OPENCL];
+    return e && e->device_name && state ? e->device_name(state) : NULL;
 }
-#endif

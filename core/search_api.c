@@ -6,25 +6,15 @@
 #include "core/internal.h"
 
 #include "cpu/cell.h"
-#include "cpu/search.h"
 #include "cpu/znorm.h"
-#include "core/cpu_features.h"
 
 #include <math.h>
-
-static int all_finite(const double *x, size_t n)
-{
-    int finite = 1; /* no early exit: vectorises; valid input is common */
-    for (size_t i = 0; i < n; i++)
-        finite &= isfinite(x[i]) != 0;
-    return finite;
-}
 
 hdtw_status hdtw_znorm(const double *x, size_t n, double *out)
 {
     if (!x || !out || n == 0)
         return HDTW_E_ARG;
-    if (!all_finite(x, n))
+    if (!hdtw_all_finite(x, n))
         return HDTW_E_NONFINITE;
     double mean, sd;
     hdtw_window_stats(x, n, 1, &mean, &sd);
@@ -44,7 +34,7 @@ hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
     if (!ctx || !query || !series || !out || !found || m == 0 || k == 0 ||
         m > len || (cost != HDTW_COST_ABS && cost != HDTW_COST_SQUARED))
         return HDTW_E_ARG;
-    if (!all_finite(query, m) || !all_finite(series, len))
+    if (!hdtw_all_finite(query, m) || !hdtw_all_finite(series, len))
         return HDTW_E_NONFINITE;
     hdtw_search_job job = {
         .cost = cost,
@@ -53,11 +43,6 @@ hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
         .exclusion = params.exclusion == HDTW_EXCLUSION_AUTO
                          ? m / 2 : params.exclusion,
         .query = query, .m = m, .series = series, .len = len, .k = k,
-        .threads = hdtw_ctx_threads(ctx),
-        .features = hdtw_cpu_features() & ~ctx->disabled,
     };
-    hdtw_status s = hdtw_search_run(&job, out, found, NULL);
-    if (s == HDTW_OK)
-        ctx->last = HDTW_BACKEND_SCALAR;
-    return s;
+    return hdtw_route_search(ctx, &job, out, found);
 }

@@ -12,6 +12,7 @@
  * spare lanes repeat the pair.
  */
 #include "core/alloc.h"
+#include "core/backend.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -76,12 +77,11 @@ static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
  * so on a loaded machine hdtw_set_threads(ctx, 1) is the better choice. */
 #define MIN_CELLS_PER_THREAD 250000.0
 
-/* Threads for a lanes call: the context's, but no more than lane groups
+/* Threads for a lanes call: the caller's, but no more than lane groups
  * and no more than the work pays for. */
-static int FUNC(lanes_threads)(hdtw_ctx *ctx, const hdtw_job *job,
+static int FUNC(lanes_threads)(int threads, const hdtw_job *job,
                                size_t groups)
 {
-    int threads = hdtw_ctx_threads(ctx);
     if ((size_t)threads > groups)
         threads = (int)groups;
     double cells = (double)hdtw_band_cells(job->m, job->n, job->band) *
@@ -92,11 +92,11 @@ static int FUNC(lanes_threads)(hdtw_ctx *ctx, const hdtw_job *job,
     return threads;
 }
 
-static hdtw_status FUNC(run_lanes)(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status FUNC(run_lanes)(int threads, const hdtw_job *job,
                                    double *out)
 {
     size_t groups = job->count / VEC_WIDTH + (job->count % VEC_WIDTH != 0);
-    int threads = FUNC(lanes_threads)(ctx, job, groups);
+    threads = FUNC(lanes_threads)(threads, job, groups);
     /* n values of a window exist in memory, so 2n + 1 cannot overflow */
     size_t per_thread = 2 * job->n + 1, bytes; /* vectors, see lane_group */
     if (__builtin_mul_overflow(per_thread, (size_t)threads * sizeof(VEC),
@@ -117,12 +117,14 @@ static hdtw_status FUNC(run_lanes)(hdtw_ctx *ctx, const hdtw_job *job,
     return HDTW_OK;
 }
 
-hdtw_status KERNEL_ENTRY(hdtw_ctx *ctx, const hdtw_job *job, double *out)
+hdtw_status KERNEL_ENTRY(const hdtw_call *call)
 {
+    const hdtw_job *job = call->job;
+    double *out = call->out;
     size_t longest = job->m > job->n ? job->m : job->n;
     if (job->count == 1 && job->band + 1 >= longest && longest >= 2)
         return FUNC(run_stripes)(job, out);
     if (job->count == 1 && job->band >= DIAG_MIN_BAND)
         return FUNC(run_diagonals)(job, out);
-    return FUNC(run_lanes)(ctx, job, out);
+    return FUNC(run_lanes)(call->threads, job, out);
 }

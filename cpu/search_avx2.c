@@ -1,9 +1,13 @@
 /*
  * search_avx2.c — the search's lower bounds (cpu/search_lb_template.h) with
- * AVX2, 4 doubles a vector. Compiled with -mavx2 only (CMakeLists.txt) and
- * used only when hdtw_cpu_features() reports AVX2 (cpu/search.c).
+ * AVX2, 4 doubles a vector, and the AVX2 backend's search entry. Compiled
+ * with -mavx2 only (CMakeLists.txt) and registered only when
+ * hdtw_cpu_features() reports AVX2 (core/registry.c).
  */
 #include "cpu/search_lb.h"
+
+#include "cpu/cpu.h"
+#include "cpu/search.h"
 #include "cpu/znorm.h"
 
 #include <immintrin.h>
@@ -36,3 +40,8 @@ static inline double avx2_hsum(__m256d x)
 #define LB_KERNELS hdtw_lb_avx2
 
 #include "cpu/search_lb_template.h"
+
+hdtw_status hdtw_avx2_search(const hdtw_call *call)
+{
+    return hdtw_search_with(call, &hdtw_lb_avx2);
+}

@@ -276,8 +276,12 @@ typedef struct {
  * on the window's envelope) and early-abandoning DTW, in the manner of the
  * UCR Suite; pruning only skips windows that provably cannot be among the
  * result, and every distance returned is computed in full. Results never
- * depend on the number of threads (hdtw_set_threads). hdtw_last_backend
- * reports HDTW_BACKEND_SCALAR (the search runs on the CPU).
+ * depend on the number of threads (hdtw_set_threads), nor on the backend.
+ * The search runs on the CPU: on the backend forced with hdtw_set_backend
+ * or HDTW_BACKEND when it is a CPU backend (scalar, avx2 and avx512 differ
+ * only in the vector width of the lower bounds), else (auto, opencl) on
+ * the fastest CPU backend present; hdtw_last_backend reports the one that
+ * ran.
  *
  * sp may be NULL for HDTW_SEARCH_DEFAULT.
  * HDTW_E_ARG: ctx, query, series, out or found NULL; m or k zero; m > len;
@@ -319,6 +323,12 @@ HDTW_API hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
  * backend uses. HDTW_E_UNSUPPORTED if there is no such device or it lacks
  * fp64; HDTW_E_ARG for a NULL ctx. */
 HDTW_API hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index);
+
+/* The device ctx's OpenCL backend uses (as hdtw_opencl_devices lists it)
+ * into *out. HDTW_E_ARG for a NULL ctx or out; HDTW_E_UNSUPPORTED when ctx
+ * has no OpenCL backend (none built, no usable device, or disabled). */
+HDTW_API hdtw_status hdtw_opencl_current_device(hdtw_ctx *ctx,
+                                                hdtw_device_info *out);
 
 /* A description of the last device problem on ctx (for example the OpenCL
  * program build log), or "" when there was none. Owned by ctx, valid until

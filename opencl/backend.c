@@ -115,28 +115,27 @@ static size_t chunk_windows(const struct hdtw_opencl *cl, const hdtw_job *job,
     return chunk;
 }
 
-static hdtw_status make_buffer(hdtw_ctx *ctx, cl_mem_flags flags,
+static hdtw_status make_buffer(struct hdtw_opencl *cl, cl_mem_flags flags,
                                size_t doubles, cl_mem *buf)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     cl_int err = CL_MEM_OBJECT_ALLOCATION_FAILURE;
     if (cl->fault != HDTW_FAULT_ALLOC)
         *buf = clCreateBuffer(cl->context, flags, doubles * sizeof(double),
                               NULL, &err);
-    return err == CL_SUCCESS ? HDTW_OK : hdtw_cl_fail(ctx, "clCreateBuffer", err);
+    return err == CL_SUCCESS ? HDTW_OK : hdtw_cl_fail(cl, "clCreateBuffer", err);
 }
 
-static hdtw_status make_buffers(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status make_buffers(struct hdtw_opencl *cl, const hdtw_job *job,
                                 const plan *p, buffers *b)
 {
     size_t span = (p->chunk - 1) * job->stride + job->n;
-    hdtw_status s = make_buffer(ctx, CL_MEM_READ_ONLY, job->m, &b->pattern);
+    hdtw_status s = make_buffer(cl, CL_MEM_READ_ONLY, job->m, &b->pattern);
     if (s == HDTW_OK)
-        s = make_buffer(ctx, CL_MEM_READ_ONLY, span, &b->series);
+        s = make_buffer(cl, CL_MEM_READ_ONLY, span, &b->series);
     if (s == HDTW_OK)
-        s = make_buffer(ctx, CL_MEM_WRITE_ONLY, p->chunk, &b->out);
+        s = make_buffer(cl, CL_MEM_WRITE_ONLY, p->chunk, &b->out);
     if (s == HDTW_OK && !p->use_local)
-        s = make_buffer(ctx, CL_MEM_READ_WRITE, 3 * job->m * p->chunk,
+        s = make_buffer(cl, CL_MEM_READ_WRITE, 3 * job->m * p->chunk,
                         &b->diags);
     return s;
 }
@@ -178,34 +177,32 @@ static cl_int enqueue(const struct hdtw_opencl *cl, cl_kernel k,
                                   NULL, NULL);
 }
 
-static hdtw_status run_local(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status run_local(struct hdtw_opencl *cl, const hdtw_job *job,
                              const plan *p, const buffers *b, size_t count)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     cl_kernel k = cl->local_kernel;
     cl_int err = set_common_args(k, job, b, count);
     err |= clSetKernelArg(k, 9, job->m * sizeof(double), NULL);
     err |= clSetKernelArg(k, 10, p->per_group * 3 * job->m * sizeof(double),
                           NULL);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clSetKernelArg", err);
+        return hdtw_cl_fail(cl, "clSetKernelArg", err);
     size_t local[2] = { p->lanes, p->per_group };
     size_t global[2] = { p->lanes, round_up(count, p->per_group) };
     err = enqueue(cl, k, global, local);
     return err == CL_SUCCESS ? HDTW_OK
-                             : hdtw_cl_fail(ctx, "clEnqueueNDRangeKernel", err);
+                             : hdtw_cl_fail(cl, "clEnqueueNDRangeKernel", err);
 }
 
 /* One launch per anti-diagonal; the in-order queue orders them. */
-static hdtw_status run_global(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status run_global(struct hdtw_opencl *cl, const hdtw_job *job,
                               const buffers *b, size_t count)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     cl_kernel k = cl->global_kernel;
     cl_int err = set_common_args(k, job, b, count);
     err |= clSetKernelArg(k, 9, sizeof(cl_mem), &b->diags);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clSetKernelArg", err);
+        return hdtw_cl_fail(cl, "clSetKernelArg", err);
     size_t lanes = min_size(cl->global_kernel_group, GLOBAL_GROUP_TARGET);
     size_t local[2] = { lanes, 1 };
     size_t global[2] = { round_up(diagonal_cells(job), lanes), count };
@@ -215,29 +212,27 @@ static hdtw_status run_global(hdtw_ctx *ctx, const hdtw_job *job,
         if (err == CL_SUCCESS)
             err = enqueue(cl, k, global, local);
         if (err != CL_SUCCESS)
-            return hdtw_cl_fail(ctx, "clEnqueueNDRangeKernel", err);
+            return hdtw_cl_fail(cl, "clEnqueueNDRangeKernel", err);
     }
     return HDTW_OK;
 }
 
-static hdtw_status read_results(hdtw_ctx *ctx, const buffers *b,
+static hdtw_status read_results(struct hdtw_opencl *cl, const buffers *b,
                                 size_t count, double *dst)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     cl_int err = CL_OUT_OF_RESOURCES;
     if (cl->fault != HDTW_FAULT_READ)
         err = clEnqueueReadBuffer(cl->queue, b->out, CL_TRUE, 0,
                                   count * sizeof(double), dst, 0, NULL, NULL);
     return err == CL_SUCCESS ? HDTW_OK
-                             : hdtw_cl_fail(ctx, "clEnqueueReadBuffer", err);
+                             : hdtw_cl_fail(cl, "clEnqueueReadBuffer", err);
 }
 
 /* Windows first .. first + count - 1: upload their span, run, read back. */
-static hdtw_status run_chunk(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status run_chunk(struct hdtw_opencl *cl, const hdtw_job *job,
                              const plan *p, const buffers *b, size_t first,
                              size_t count, double *stage)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     size_t span = (count - 1) * job->stride + job->n;
     /* blocking: the caller's series may be freed as soon as we return */
     cl_int err = clEnqueueWriteBuffer(cl->queue, b->series, CL_TRUE, 0,
@@ -245,30 +240,29 @@ static hdtw_status run_chunk(hdtw_ctx *ctx, const hdtw_job *job,
                                       job->series + first * job->stride, 0,
                                       NULL, NULL);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clEnqueueWriteBuffer", err);
-    hdtw_status s = p->use_local ? run_local(ctx, job, p, b, count)
-                                 : run_global(ctx, job, b, count);
-    return s != HDTW_OK ? s : read_results(ctx, b, count, stage + first);
+        return hdtw_cl_fail(cl, "clEnqueueWriteBuffer", err);
+    hdtw_status s = p->use_local ? run_local(cl, job, p, b, count)
+                                 : run_global(cl, job, b, count);
+    return s != HDTW_OK ? s : read_results(cl, b, count, stage + first);
 }
 
-static hdtw_status run_chunks(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status run_chunks(struct hdtw_opencl *cl, const hdtw_job *job,
                               const plan *p, double *stage)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     buffers b = { 0 };
-    hdtw_status s = make_buffers(ctx, job, p, &b);
+    hdtw_status s = make_buffers(cl, job, p, &b);
     if (s != HDTW_OK)
         goto cleanup;
     cl_int err = clEnqueueWriteBuffer(cl->queue, b.pattern, CL_TRUE, 0,
                                       job->m * sizeof(double), job->pattern,
                                       0, NULL, NULL);
     if (err != CL_SUCCESS) {
-        s = hdtw_cl_fail(ctx, "clEnqueueWriteBuffer", err);
+        s = hdtw_cl_fail(cl, "clEnqueueWriteBuffer", err);
         goto cleanup;
     }
     for (size_t first = 0; first < job->count && s == HDTW_OK;
          first += p->chunk)
-        s = run_chunk(ctx, job, p, &b, first,
+        s = run_chunk(cl, job, p, &b, first,
                       min_size(p->chunk, job->count - first), stage);
 cleanup:
     if (s != HDTW_OK)
@@ -277,13 +271,17 @@ cleanup:
     return s;
 }
 
-hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
+hdtw_status hdtw_opencl_run(const hdtw_call *call)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
+    struct hdtw_opencl *cl = call->state;
+    const hdtw_job *job = call->job;
+    double *out = call->out;
+    cl->error = call->error;
+    cl->error_size = call->error_size;
     if (job->m > MAX_LENGTH || job->n > MAX_LENGTH)
-        return hdtw_cl_fail(ctx, "series longer than the kernels index",
+        return hdtw_cl_fail(cl, "series longer than the kernels index",
                             CL_INVALID_VALUE);
-    hdtw_status s = hdtw_cl_prepare(ctx);
+    hdtw_status s = hdtw_cl_prepare(cl);
     if (s != HDTW_OK)
         return s;
 
@@ -291,12 +289,12 @@ hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
     plan_local(cl, job, &p);
     p.chunk = chunk_windows(cl, job, &p);
     if (p.chunk == 0)
-        return hdtw_cl_fail(ctx, "a window does not fit in device memory",
+        return hdtw_cl_fail(cl, "a window does not fit in device memory",
                             CL_INVALID_BUFFER_SIZE);
     double *stage = hdtw_malloc(job->count * sizeof *stage);
     if (!stage)
         return HDTW_E_NOMEM;
-    s = run_chunks(ctx, job, &p, stage);
+    s = run_chunks(cl, job, &p, stage);
     if (s == HDTW_OK)
         memcpy(out, stage, job->count * sizeof *out);
     hdtw_free(stage);

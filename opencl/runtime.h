@@ -1,6 +1,6 @@
 /*
- * runtime.h — the OpenCL backend's state inside a context, shared by the
- * files of opencl/ (devices.c: discovery; runtime.c: context, queue and
+ * runtime.h — the OpenCL backend's state (one per context, kept by the
+ * core as an opaque pointer), shared by the files of opencl/ (devices.c: discovery; runtime.c: context, queue and
  * program; backend.c: jobs).
  */
 #ifndef HDTW_OPENCL_RUNTIME_H
@@ -46,6 +46,8 @@ struct hdtw_opencl {
     size_t local_kernel_group;     /* CL_KERNEL_WORK_GROUP_SIZE */
     size_t global_kernel_group;
     int broken;                    /* the build failed: do not retry */
+    char *error;                   /* the current call's error buffer */
+    size_t error_size;
 };
 
 /* devices.c: the device at `index` of hdtw_opencl_devices' order (all
@@ -56,12 +58,10 @@ hdtw_status hdtw_cl_device_at(size_t index, hdtw_cl_device *out);
 hdtw_status hdtw_cl_choose_device(const char *wanted, hdtw_cl_device *out);
 
 /* runtime.c: makes sure context, queue, program and kernels exist. */
-hdtw_status hdtw_cl_prepare(hdtw_ctx *ctx);
-/* runtime.c: records "what: OpenCL error N (name)" as ctx's last error and
- * returns HDTW_E_DEVICE. */
-hdtw_status hdtw_cl_fail(hdtw_ctx *ctx, const char *what, cl_int err);
-/* runtime.c: the state for a freshly chosen device (fault read from the
- * environment). */
-hdtw_status hdtw_cl_attach(hdtw_ctx *ctx, const hdtw_cl_device *dev);
+hdtw_status hdtw_cl_prepare(struct hdtw_opencl *cl);
+/* runtime.c: records "what: OpenCL error N (name)" in the call's error
+ * buffer and returns HDTW_E_DEVICE. */
+hdtw_status hdtw_cl_fail(struct hdtw_opencl *cl, const char *what,
+                         cl_int err);
 
 #endif

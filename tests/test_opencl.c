@@ -40,6 +40,17 @@ static hdtw_ctx *create_ctx(void)
     return ctx;
 }
 
+/* The backend's test hooks, on ctx's OpenCL state. */
+static void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel k)
+{
+    hdtw_cl_force_kernel(ctx->state[HDTW_BACKEND_OPENCL], k);
+}
+
+static void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows)
+{
+    hdtw_cl_set_chunk_limit(ctx->state[HDTW_BACKEND_OPENCL], windows);
+}
+
 static long random_band(test_rng *r, size_t m, size_t n)
 {
     switch (test_next(r) % 4) {
@@ -243,7 +254,8 @@ START_TEST(fault_falls_back_to_cpu)
         out[k] = -1.0;
     hdtw_job job = { HDTW_COST_SQUARED, hdtw_effective_band(-1, m, n),
                      pattern, m, series, n, count, n };
-    ck_assert_int_eq(hdtw_opencl_run(ctx, &job, out), HDTW_E_DEVICE);
+    ck_assert_int_eq(hdtw_run_backend(ctx, HDTW_BACKEND_OPENCL, &job, out),
+                     HDTW_E_DEVICE);
     for (size_t k = 0; k < count; k++)
         ck_assert(same_bits(out[k], -1.0));
     ck_assert_msg(strstr(hdtw_last_error(ctx), "opencl") != NULL, "%s",
