@@ -13,8 +13,6 @@
  */
 #include "hdtw.h"
 
-#include "core/internal.h"
-#include "opencl/opencl.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -126,6 +126,17 @@ hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
     return s != HDTW_OK ? s : hdtw_route(ctx, &job, out);
 }
 
+size_t hdtw_cells(size_t m, size_t n, long band)
+{
+    size_t cells;
+    if (m == 0 || n == 0)
+        return 0;
+    size_t w = hdtw_effective_band(band, m, n);
+    if (w + 1 >= (m > n ? m : n)) /* every cell: skip the row loop */
+        return __builtin_mul_overflow(m, n, &cells) ? SIZE_MAX : cells;
+    return hdtw_band_cells(m, n, w);
+}
+
 size_t hdtw_sliding_count(size_t len, size_t window, size_t stride)
 {
     if (window == 0 || stride == 0 || window > len)

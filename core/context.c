@@ -6,6 +6,8 @@
 
 #include "core/alloc.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -201,6 +203,15 @@ int hdtw_ctx_threads(const hdtw_ctx *ctx)
 hdtw_backend hdtw_last_backend(const hdtw_ctx *ctx)
 {
     return ctx ? ctx->last : HDTW_BACKEND_AUTO;
+}
+
+hdtw_status hdtw_fail(hdtw_ctx *ctx, hdtw_status s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->last_error, sizeof ctx->last_error, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 const char *hdtw_last_error(const hdtw_ctx *ctx)

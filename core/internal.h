@@ -74,6 +74,11 @@ hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job);
 hdtw_status hdtw_route_search(hdtw_ctx *ctx, const hdtw_search_job *job,
                               hdtw_match *out, size_t *found);
 
+/* Records a printf-style message as ctx's last error and returns s (the
+ * argument errors of the entry points name the argument and its value). */
+hdtw_status hdtw_fail(hdtw_ctx *ctx, hdtw_status s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* 1 when every x[0..n-1] is finite (the one check of the entry points). */
 int hdtw_all_finite(const double *x, size_t n);
 

@@ -188,6 +188,12 @@ HDTW_API hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
                                 const double *windows, size_t count, size_t n,
                                 double *out);
 
+/* Number of cells (i, j) inside the band that a distance of an m-value
+ * pattern against an n-value window computes: m * n without a band, fewer
+ * with one. Benchmarks divide cells by seconds (GCUPS). 0 when m or n is
+ * 0; saturates at SIZE_MAX. */
+HDTW_API size_t hdtw_cells(size_t m, size_t n, long band);
+
 /* Number of windows hdtw_sliding produces: (len - window) / stride + 1, or 0
  * when window is 0, stride is 0 or window > len. */
 HDTW_API size_t hdtw_sliding_count(size_t len, size_t window, size_t stride);
@@ -296,6 +302,31 @@ HDTW_API hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
                                  const double *query, size_t m,
                                  const double *series, size_t len, size_t k,
                                  hdtw_match *out, size_t *found);
+
+/* ------------------------------------------------------------- calibration */
+
+/* Called as a long call makes progress: fraction done in (0, 1]. */
+typedef void (*hdtw_progress_fn)(void *user, double fraction);
+
+/* Measures the backends present in ctx on this machine (each CPU backend
+ * at 1 thread and at all cores, ctx's OpenCL device once) over a fixed set
+ * of pair and batch shapes, fits each one's per-call overhead and cells per
+ * second (and a device's bytes per second), writes them as the router's
+ * profile to profile_path (NULL: the path hdtw_create reads, see there;
+ * missing folders are made) and makes ctx route by them. Takes seconds
+ * (more with a slow OpenCL device); progress (may be NULL) is called after each shape with user.
+ * Other contexts read the file when they are created. Results of every
+ * call stay the same bits; only the routing, so the speed, changes.
+ * HDTW_E_ARG: ctx NULL, or the file cannot be written (hdtw_last_error
+ *             says why); HDTW_E_NOMEM. */
+HDTW_API hdtw_status hdtw_calibrate(hdtw_ctx *ctx, const char *profile_path,
+                                    hdtw_progress_fn progress, void *user);
+
+/* The profile file hdtw_create reads and hdtw_calibrate writes by default:
+ * $HDTW_PROFILE, else $XDG_CACHE_HOME/hdtw/profile, else
+ * $HOME/.cache/hdtw/profile, into buf[0..cap) (NUL-terminated). Returns 0,
+ * or -1 when none of those variables is set or buf is too small. */
+HDTW_API int hdtw_profile_path(char *buf, size_t cap);
 
 /* ---------------------------------------------------------- OpenCL devices */
 

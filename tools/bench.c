@@ -3,8 +3,6 @@
  */
 #include "bench.h"
 
-#include "cpu/cell.h"
-
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -133,8 +131,8 @@ void bench_free_targets(bench_target *targets, int count)
 
 double bench_case_cells(const bench_case *c)
 {
-    size_t w = hdtw_effective_band(c->params.band, c->m, c->n);
-    return (double)c->count * (double)hdtw_band_cells(c->m, c->n, w);
+    return (double)c->count *
+           (double)hdtw_cells(c->m, c->n, c->params.band);
 }
 
 /* ------------------------------------------------------------ measuring */
