@@ -179,8 +179,12 @@ void hdtw_destroy(hdtw_ctx *ctx)
 
 hdtw_status hdtw_set_backend(hdtw_ctx *ctx, hdtw_backend b)
 {
-    if (!ctx || (unsigned)b >= HDTW_BACKEND_COUNT)
+    if (!ctx)
         return HDTW_E_ARG;
+    if ((unsigned)b >= HDTW_BACKEND_COUNT)
+        return hdtw_fail(ctx, HDTW_E_ARG,
+                         "hdtw_set_backend: b is %d, not a hdtw_backend",
+                         (int)b);
     if (b != HDTW_BACKEND_AUTO && !ctx->run[b])
         return HDTW_E_UNSUPPORTED;
     ctx->forced = b;
@@ -189,8 +193,11 @@ hdtw_status hdtw_set_backend(hdtw_ctx *ctx, hdtw_backend b)
 
 hdtw_status hdtw_set_threads(hdtw_ctx *ctx, int n)
 {
-    if (!ctx || n < 0)
+    if (!ctx)
         return HDTW_E_ARG;
+    if (n < 0)
+        return hdtw_fail(ctx, HDTW_E_ARG,
+                         "hdtw_set_threads: n is %d, must be >= 0", n);
     ctx->threads = n;
     return HDTW_OK;
 }
@@ -214,6 +221,44 @@ hdtw_status hdtw_fail(hdtw_ctx *ctx, hdtw_status s, const char *fmt, ...)
     return s;
 }
 
+hdtw_status hdtw_check_pointers(hdtw_ctx *ctx, const char *fn,
+                                const hdtw_arg_pointer *args, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!args[k].pointer)
+            return hdtw_fail(ctx, HDTW_E_ARG, "%s: %s is NULL", fn,
+                             args[k].name);
+    return HDTW_OK;
+}
+
+hdtw_status hdtw_check_lengths(hdtw_ctx *ctx, const char *fn,
+                               const hdtw_arg_length *args, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (args[k].value == 0)
+            return hdtw_fail(ctx, HDTW_E_ARG, "%s: %s is 0", fn,
+                             args[k].name);
+    return HDTW_OK;
+}
+
+hdtw_status hdtw_check_cost(hdtw_ctx *ctx, const char *fn, hdtw_cost cost)
+{
+    if (cost == HDTW_COST_ABS || cost == HDTW_COST_SQUARED)
+        return HDTW_OK;
+    return hdtw_fail(ctx, HDTW_E_ARG,
+                     "%s: cost is %d, not HDTW_COST_ABS (0) or "
+                     "HDTW_COST_SQUARED (1)", fn, (int)cost);
+}
+
+#define TEXT(x) #x
+#define NUMBER_TEXT(x) TEXT(x)
+
+const char *hdtw_version(void)
+{
+    return NUMBER_TEXT(HDTW_VERSION_MAJOR) "." NUMBER_TEXT(
+        HDTW_VERSION_MINOR) "." NUMBER_TEXT(HDTW_VERSION_PATCH);
+}
+
 const char *hdtw_last_error(const hdtw_ctx *ctx)
 {
     return ctx ? ctx->last_error : "";
@@ -224,8 +269,11 @@ const char *hdtw_last_error(const hdtw_ctx *ctx)
 hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
                                 size_t cap, size_t *count)
 {
-    if (!ctx || !count || (cap > 0 && !out))
+    if (!ctx)
         return HDTW_E_ARG;
+    if (!count || (cap > 0 && !out))
+        return hdtw_fail(ctx, HDTW_E_ARG, "hdtw_opencl_devices: %s is NULL",
+                         count ? "out (with cap > 0)" : "count");
     const hdtw_backend_entry *e = hdtw_backend_entry_of(HDTW_BACKEND_OPENCL);
     if (!e || !e->devices) { /* built without OpenCL: no devices */
         *count = 0;
@@ -255,8 +303,11 @@ hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index)
 
 hdtw_status hdtw_opencl_current_device(hdtw_ctx *ctx, hdtw_device_info *out)
 {
-    if (!ctx || !out)
+    if (!ctx)
         return HDTW_E_ARG;
+    if (!out)
+        return hdtw_fail(ctx, HDTW_E_ARG,
+                         "hdtw_opencl_current_device: out is NULL");
     const hdtw_backend_entry *e = hdtw_backend_entry_of(HDTW_BACKEND_OPENCL);
     void *state = ctx->state[HDTW_BACKEND_OPENCL];
     if (!e || !e->device_info || !state)

@@ -79,6 +79,35 @@ hdtw_status hdtw_route_search(hdtw_ctx *ctx, const hdtw_search_job *job,
 hdtw_status hdtw_fail(hdtw_ctx *ctx, hdtw_status s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Argument checks of the entry points: HDTW_E_ARG with ctx's last error
+ * naming the function, the first offending argument and its value
+ * ("hdtw_batch: pattern is NULL", "hdtw_distance: m is 0"); HDTW_OK when
+ * every pointer is set / every length is nonzero. ctx must not be NULL. */
+typedef struct {
+    const char *name;
+    const void *pointer;
+} hdtw_arg_pointer;
+typedef struct {
+    const char *name;
+    size_t value;
+} hdtw_arg_length;
+hdtw_status hdtw_check_pointers(hdtw_ctx *ctx, const char *fn,
+                                const hdtw_arg_pointer *args, size_t n);
+hdtw_status hdtw_check_lengths(hdtw_ctx *ctx, const char *fn,
+                               const hdtw_arg_length *args, size_t n);
+/* the same, with the arguments listed in place: {"a", a}, {"b", b} */
+#define HDTW_CHECK_POINTERS(ctx, fn, ...)                                     \
+    hdtw_check_pointers((ctx), (fn), (const hdtw_arg_pointer[]){ __VA_ARGS__ }, \
+                        sizeof((const hdtw_arg_pointer[]){ __VA_ARGS__ }) /   \
+                            sizeof(hdtw_arg_pointer))
+#define HDTW_CHECK_LENGTHS(ctx, fn, ...)                                      \
+    hdtw_check_lengths((ctx), (fn), (const hdtw_arg_length[]){ __VA_ARGS__ }, \
+                       sizeof((const hdtw_arg_length[]){ __VA_ARGS__ }) /     \
+                           sizeof(hdtw_arg_length))
+
+/* HDTW_E_ARG naming a cost that is not a hdtw_cost, else HDTW_OK. */
+hdtw_status hdtw_check_cost(hdtw_ctx *ctx, const char *fn, hdtw_cost cost);
+
 /* 1 when every x[0..n-1] is finite (the one check of the entry points). */
 int hdtw_all_finite(const double *x, size_t n);
 

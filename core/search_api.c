@@ -29,15 +29,25 @@ hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
                         const double *query, size_t m, const double *series,
                         size_t len, size_t k, hdtw_match *out, size_t *found)
 {
+    static const char fn[] = "hdtw_search";
     hdtw_search_params params = sp ? *sp : HDTW_SEARCH_DEFAULT;
-    hdtw_cost cost = params.dtw.cost;
-    if (!ctx || !query || !series || !out || !found || m == 0 || k == 0 ||
-        m > len || (cost != HDTW_COST_ABS && cost != HDTW_COST_SQUARED))
+    if (!ctx)
         return HDTW_E_ARG;
+    hdtw_status s = HDTW_CHECK_POINTERS(ctx, fn, { "query", query },
+                                        { "series", series }, { "out", out },
+                                        { "found", found });
+    if (s == HDTW_OK)
+        s = HDTW_CHECK_LENGTHS(ctx, fn, { "m", m }, { "k", k });
+    if (s == HDTW_OK && m > len)
+        s = hdtw_fail(ctx, HDTW_E_ARG, "%s: m (%zu) > len (%zu)", fn, m, len);
+    if (s == HDTW_OK)
+        s = hdtw_check_cost(ctx, fn, params.dtw.cost);
+    if (s != HDTW_OK)
+        return s;
     if (!hdtw_all_finite(query, m) || !hdtw_all_finite(series, len))
         return HDTW_E_NONFINITE;
     hdtw_search_job job = {
-        .cost = cost,
+        .cost = params.dtw.cost,
         .band = hdtw_effective_band(params.dtw.band, m, m),
         .znorm = params.znorm != 0,
         .exclusion = params.exclusion == HDTW_EXCLUSION_AUTO

@@ -26,8 +26,8 @@
  *
  * Threads: an hdtw_ctx is used by one thread at a time; separate contexts
  * are independent and may be used concurrently. Functions that take no
- * context (hdtw_strerror, hdtw_backend_name, hdtw_alignment_free) are
- * thread-safe.
+ * context (hdtw_strerror, hdtw_backend_name, hdtw_alignment_free,
+ * hdtw_version) are thread-safe.
  */
 #ifndef HDTW_H
 #define HDTW_H
@@ -53,6 +53,11 @@ extern "C" {
 #define HDTW_VERSION_MAJOR 0
 #define HDTW_VERSION_MINOR 1
 #define HDTW_VERSION_PATCH 0
+
+/* The version of the library that runs, "MAJOR.MINOR.PATCH" (the
+ * HDTW_VERSION_* a program was compiled with may be older). Static
+ * storage, never NULL; thread-safe. */
+HDTW_API const char *hdtw_version(void);
 
 /* ------------------------------------------------------------------ status */
 
@@ -108,6 +113,10 @@ typedef struct hdtw_ctx hdtw_ctx; /* opaque */
  *   HDTW_BACKEND=auto|scalar|avx2|avx512|opencl   force a backend
  *   HDTW_DISABLE=avx512,avx2,opencl               pretend features are absent
  *   HDTW_OPENCL_DEVICE=<index or name substring>  pick an OpenCL device
+ *   HDTW_PROFILE=<file>                           the router's measured
+ *       numbers (written by hdtw_calibrate); unset: hdtw_profile_path's
+ *       default. A missing, unreadable or malformed file is ignored and
+ *       the built-in numbers are used: routing, never results, changes
  * Returns HDTW_E_ARG if out is NULL or a variable holds an unknown value,
  * HDTW_E_UNSUPPORTED if HDTW_BACKEND names a backend absent here,
  * HDTW_E_NOMEM if allocation fails. *out is written only on success.
@@ -361,9 +370,13 @@ HDTW_API hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index);
 HDTW_API hdtw_status hdtw_opencl_current_device(hdtw_ctx *ctx,
                                                 hdtw_device_info *out);
 
-/* A description of the last device problem on ctx (for example the OpenCL
- * program build log), or "" when there was none. Owned by ctx, valid until
- * the next call on ctx. */
+/* A description of the last error on ctx, or "" when there was none:
+ * for a call refused with HDTW_E_ARG, the function, the argument and its
+ * value ("hdtw_distance: m is 0", "hdtw_batch: pattern is NULL",
+ * "hdtw_set_threads: n is -1, must be >= 0"); for a device problem, the
+ * OpenCL step and error (with the program build log when the compiler
+ * failed), also when the call then completed on the CPU. Successful calls
+ * leave it as it was. Owned by ctx, valid until the next call on ctx. */
 HDTW_API const char *hdtw_last_error(const hdtw_ctx *ctx);
 
 #ifdef __cplusplus
