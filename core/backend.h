@@ -96,6 +96,9 @@ typedef struct {
     void (*close)(void *state);
     hdtw_run_fn run;
     hdtw_run_fn search;
+    /* CPU backends: the op-mix bound's kernel (hdtw_opmix_bound) */
+    size_t (*opmix)(size_t iterations, const double *constants,
+                    double *sink);
     /* devices: the list hdtw_opencl_devices reports, the state's device
      * and its name (the router looks its measured numbers up by name) */
     hdtw_status (*devices)(hdtw_device_info *out, size_t cap, size_t *count);

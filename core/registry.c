@@ -29,16 +29,19 @@ static int cpu_has_avx512(void)
 
 static const hdtw_backend_entry entries[] = {
     { .id = HDTW_BACKEND_SCALAR,
-      .run = hdtw_scalar_run, .search = hdtw_scalar_search },
+      .run = hdtw_scalar_run, .search = hdtw_scalar_search,
+      .opmix = hdtw_scalar_opmix },
 #ifdef HDTW_HAVE_AVX2
     { .id = HDTW_BACKEND_AVX2, .feature = HDTW_FEATURE_AVX2,
       .available = cpu_has_avx2,
-      .run = hdtw_avx2_run, .search = hdtw_avx2_search },
+      .run = hdtw_avx2_run, .search = hdtw_avx2_search,
+      .opmix = hdtw_avx2_opmix },
 #endif
 #ifdef HDTW_HAVE_AVX512
     { .id = HDTW_BACKEND_AVX512, .feature = HDTW_FEATURE_AVX512,
       .available = cpu_has_avx512,
-      .run = hdtw_avx512_run, .search = hdtw_avx512_search },
+      .run = hdtw_avx512_run, .search = hdtw_avx512_search,
+      .opmix = hdtw_avx512_opmix },
 #endif
 #ifdef HDTW_HAVE_OPENCL
     { .id = HDTW_BACKEND_OPENCL, .feature = HDTW_FEATURE_OPENCL,

@@ -28,3 +28,6 @@
 #include "cpu/kernel_diag.h"
 #include "cpu/kernel_stripes.h"
 #include "cpu/kernel_run.h"
+
+#define OPMIX_ENTRY hdtw_avx2_opmix
+#include "cpu/opmix_template.h"

@@ -17,4 +17,14 @@ hdtw_status hdtw_scalar_search(const hdtw_call *call);
 hdtw_status hdtw_avx2_search(const hdtw_call *call);
 hdtw_status hdtw_avx512_search(const hdtw_call *call);
 
+/* The op-mix bound's kernel (cpu/opmix_template.h) per instruction set:
+ * `iterations` rounds of the cell's operations on independent chains with
+ * constants[0..3] as x, y, z, c; returns the cells done. */
+size_t hdtw_scalar_opmix(size_t iterations, const double *constants,
+                         double *sink);
+size_t hdtw_avx2_opmix(size_t iterations, const double *constants,
+                       double *sink);
+size_t hdtw_avx512_opmix(size_t iterations, const double *constants,
+                         double *sink);
+
 #endif

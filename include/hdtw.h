@@ -331,6 +331,18 @@ typedef void (*hdtw_progress_fn)(void *user, double fraction);
 HDTW_API hdtw_status hdtw_calibrate(hdtw_ctx *ctx, const char *profile_path,
                                     hdtw_progress_fn progress, void *user);
 
+/* The op-mix bound of CPU backend b on one core: the cells per second that
+ * b's instruction set could at best compute, measured as the throughput of
+ * a cell's five operations (sub, abs, min, min, add) on 12 independent
+ * vector chains in registers, no memory traffic, on the calling thread for
+ * about `seconds` (in (0, 60]; the fastest run counts). A kernel's GCUPS
+ * over this bound says how much of the arithmetic limit it reaches.
+ * HDTW_E_ARG: ctx or cells_per_s NULL, seconds out of range;
+ * HDTW_E_UNSUPPORTED: b is not a CPU backend present in ctx (auto, opencl,
+ * or absent/disabled). *cells_per_s is written only on success. */
+HDTW_API hdtw_status hdtw_opmix_bound(hdtw_ctx *ctx, hdtw_backend b,
+                                      double seconds, double *cells_per_s);
+
 /* The profile file hdtw_create reads and hdtw_calibrate writes by default:
  * $HDTW_PROFILE, else $XDG_CACHE_HOME/hdtw/profile, else
  * $HOME/.cache/hdtw/profile, into buf[0..cap) (NUL-terminated). Returns 0,

@@ -395,6 +395,31 @@ START_TEST(calibrate_refuses_bad_arguments_at_once)
 }
 END_TEST
 
+START_TEST(opmix_bound_of_cpu_backends_only)
+{
+    double rate = SENTINEL;
+    ck_assert_int_eq(hdtw_opmix_bound(NULL, HDTW_BACKEND_SCALAR, 0.01, &rate),
+                     HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_opmix_bound(ctx, HDTW_BACKEND_SCALAR, 0.0, &rate),
+                     HDTW_E_ARG);
+    assert_error_says("hdtw_opmix_bound: seconds is 0");
+    ck_assert_int_eq(hdtw_opmix_bound(ctx, HDTW_BACKEND_SCALAR, 0.01, NULL),
+                     HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_opmix_bound(ctx, HDTW_BACKEND_AUTO, 0.01, &rate),
+                     HDTW_E_UNSUPPORTED);
+    ck_assert_int_eq(hdtw_opmix_bound(ctx, HDTW_BACKEND_OPENCL, 0.01, &rate),
+                     HDTW_E_UNSUPPORTED);
+    ck_assert(same_bits(rate, SENTINEL));
+    for (int b = HDTW_BACKEND_SCALAR; b <= HDTW_BACKEND_AVX512; b++) {
+        hdtw_status s = hdtw_opmix_bound(ctx, (hdtw_backend)b, 0.01, &rate);
+        /* present exactly when it can be forced */
+        ck_assert_int_eq(s, hdtw_set_backend(ctx, (hdtw_backend)b));
+        if (s == HDTW_OK)
+            ck_assert(rate > 1e6 && rate < 1e13); /* cells per second */
+    }
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -408,6 +433,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, disabled_backend_cannot_be_forced);
     tcase_add_test(tc, version_is_the_headers);
     tcase_add_test(tc, cells_count_the_band);
+    tcase_add_test(tc, opmix_bound_of_cpu_backends_only);
     suite_add_tcase(s, tc);
 
     TCase *bad = tcase_create("bad_input");

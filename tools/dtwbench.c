@@ -5,6 +5,7 @@
  *   dtwbench              the seed's cases on every backend (see usage)
  *   dtwbench --list       devices and CPU backends
  *   dtwbench --calibrate  measures the router's profile and writes it
+ *   dtwbench --limit      the op-mix bound per instruction set (bench_limit.c)
  *   dtwbench --sweep      AUTO against every backend from 10^2 to 10^8 cells
  *
  * Exit status: 0 all identical, 1 a mismatch or a failed call, 2 usage.
@@ -12,6 +13,7 @@
 #include "bench.h"
 #include "walk.h"
 #include "bench_js.h"
+#include "bench_limit.h"
 #include "bench_report.h"
 #include "bench_sweep.h"
 #include "csv.h"
@@ -26,7 +28,8 @@
 
 #define MAX_CASES 64
 
-typedef enum { MODE_RUN, MODE_LIST, MODE_CALIBRATE, MODE_SWEEP } run_mode;
+typedef enum { MODE_RUN, MODE_LIST, MODE_CALIBRATE, MODE_SWEEP,
+               MODE_LIMIT } run_mode;
 
 typedef struct {
     run_mode mode;
@@ -47,6 +50,7 @@ static void usage(FILE *to)
 "       dtwbench --list           OpenCL devices and CPU backends\n"
 "       dtwbench --calibrate      measure and write the router's profile\n"
 "       dtwbench --sweep          AUTO vs every backend, 10^2..10^8 cells\n"
+"       dtwbench --limit          op-mix bound GCUPS per core and ISA (--json)\n"
 "cases (default: all three)\n"
 "  --pairs LIST        pair lengths (default 50,100,200,500,1000,2000; none)\n"
 "  --batch CxN         batch of C windows of N bars (default 1000x100; none)\n"
@@ -106,7 +110,7 @@ static int parse_options(int argc, char **argv, options *o)
     enum { O_PAIRS = 256, O_BATCH, O_DATA, O_COLUMN, O_PATTERN, O_STRIDE,
            O_BAND, O_COST, O_BACKENDS, O_DEVICES, O_THREADS, O_REPEATS,
            O_JS, O_NOJS, O_JSON, O_CSV, O_PLOT, O_PROFILE, O_LIST,
-           O_CALIBRATE, O_SWEEP, O_SWEEPMAX, O_HELP };
+           O_CALIBRATE, O_SWEEP, O_SWEEPMAX, O_LIMIT, O_HELP };
     static const struct option longs[] = {
         { "pairs", 1, 0, O_PAIRS }, { "batch", 1, 0, O_BATCH },
         { "data", 1, 0, O_DATA }, { "column", 1, 0, O_COLUMN },
@@ -119,7 +123,8 @@ static int parse_options(int argc, char **argv, options *o)
         { "plot", 1, 0, O_PLOT }, { "profile", 1, 0, O_PROFILE },
         { "list", 0, 0, O_LIST }, { "calibrate", 0, 0, O_CALIBRATE },
         { "sweep", 0, 0, O_SWEEP }, { "sweep-max", 1, 0, O_SWEEPMAX },
-        { "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
+        { "limit", 0, 0, O_LIMIT }, { "help", 0, 0, O_HELP },
+        { 0, 0, 0, 0 },
     };
     int cores = bench_cores();
     *o = (options){ .pairs = "50,100,200,500,1000,2000", .batch = "1000x100",
@@ -165,6 +170,7 @@ static int parse_options(int argc, char **argv, options *o)
         case O_LIST: o->mode = MODE_LIST; break;
         case O_CALIBRATE: o->mode = MODE_CALIBRATE; break;
         case O_SWEEP: o->mode = MODE_SWEEP; break;
+        case O_LIMIT: o->mode = MODE_LIMIT; break;
         case O_SWEEPMAX:
             o->sweep_max = strtod(optarg, &end);
             bad = !*optarg || *end || !(o->sweep_max >= 100);
@@ -480,6 +486,8 @@ int main(int argc, char **argv)
     case MODE_SWEEP:
         return bench_sweep(o.backends, o.threads, o.nthreads, o.devices,
                            o.sweep_max, o.json, &o.settings);
+    case MODE_LIMIT:
+        return bench_limit(o.json);
     case MODE_RUN:
         break;
     }
