@@ -86,8 +86,8 @@ typedef struct {
     hdtw_backend id;
     /* the HDTW_DISABLE bit (HDTW_FEATURE_*) that switches it off */
     unsigned feature;
-    /* nonzero when this machine can run it (checked once per context) */
-    int (*available)(void);
+    /* HDTW_FEATURE_* bits the CPU must report (hdtw_cpu_features) */
+    unsigned cpu_needs;
     /* stateful backends: attach to the device `device` names
      * (HDTW_OPENCL_DEVICE, "" for the default) or to the device at `index`
      * of the backend's list (device NULL). HDTW_E_UNSUPPORTED when there is

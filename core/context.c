@@ -5,6 +5,7 @@
 #include "core/internal.h"
 
 #include "core/alloc.h"
+#include "core/cpu_features.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -92,7 +93,8 @@ static hdtw_status parse_disable(const char *value, unsigned *out)
  * fails; a missing device is no error (the backend is simply absent). */
 static hdtw_status register_backend(hdtw_ctx *ctx, const hdtw_backend_entry *e)
 {
-    if ((ctx->disabled & e->feature) || (e->available && !e->available()))
+    if ((ctx->disabled & e->feature) ||
+        (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
         return HDTW_OK;
     if (e->open) {
         hdtw_status s = e->open(ctx->opencl_device, 0, &ctx->state[e->id]);

@@ -5,7 +5,6 @@
  */
 #include "core/internal.h"
 
-#include "core/cpu_features.h"
 #include "cpu/cpu.h"
 #ifdef HDTW_HAVE_OPENCL
 #include "opencl/opencl.h"
@@ -13,35 +12,22 @@
 
 #include <stddef.h>
 
-#ifdef HDTW_HAVE_AVX2
-static int cpu_has_avx2(void)
-{
-    return (hdtw_cpu_features() & HDTW_FEATURE_AVX2) != 0;
-}
-#endif
-
-#ifdef HDTW_HAVE_AVX512
-static int cpu_has_avx512(void)
-{
-    return (hdtw_cpu_features() & HDTW_FEATURE_AVX512) != 0;
-}
-#endif
+/* A vector CPU backend (cpu/<isa>.c): built for its instruction set, used
+ * when the CPU has it and HDTW_DISABLE does not mask it. */
+#define VECTOR_BACKEND(isa, ISA)                                            \
+    { .id = HDTW_BACKEND_##ISA, .feature = HDTW_FEATURE_##ISA,              \
+      .cpu_needs = HDTW_FEATURE_##ISA, .run = hdtw_##isa##_run,             \
+      .search = hdtw_##isa##_search, .opmix = hdtw_##isa##_opmix }
 
 static const hdtw_backend_entry entries[] = {
     { .id = HDTW_BACKEND_SCALAR,
       .run = hdtw_scalar_run, .search = hdtw_scalar_search,
       .opmix = hdtw_scalar_opmix },
 #ifdef HDTW_HAVE_AVX2
-    { .id = HDTW_BACKEND_AVX2, .feature = HDTW_FEATURE_AVX2,
-      .available = cpu_has_avx2,
-      .run = hdtw_avx2_run, .search = hdtw_avx2_search,
-      .opmix = hdtw_avx2_opmix },
+    VECTOR_BACKEND(avx2, AVX2),
 #endif
 #ifdef HDTW_HAVE_AVX512
-    { .id = HDTW_BACKEND_AVX512, .feature = HDTW_FEATURE_AVX512,
-      .available = cpu_has_avx512,
-      .run = hdtw_avx512_run, .search = hdtw_avx512_search,
-      .opmix = hdtw_avx512_opmix },
+    VECTOR_BACKEND(avx512, AVX512),
 #endif
 #ifdef HDTW_HAVE_OPENCL
     { .id = HDTW_BACKEND_OPENCL, .feature = HDTW_FEATURE_OPENCL,

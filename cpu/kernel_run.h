@@ -31,12 +31,20 @@
  * 0.31 GCUPS at 500x500), where a diagonal holds under a vector of cells. */
 #define DIAG_MIN_BAND 8
 
+/* count items of `size` bytes, vector-aligned; NULL when the size
+ * overflows or the allocation fails. */
+static void *FUNC(aligned_work)(size_t count, size_t size)
+{
+    if (count > SIZE_MAX / size)
+        return NULL;
+    return hdtw_malloc_aligned(sizeof(VEC), count * size);
+}
+
 static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
 {
-    size_t m = job->m, n = job->n, doubles = FUNC(diag_work_doubles)(m, n);
-    if (doubles > SIZE_MAX / sizeof(double))
-        return HDTW_E_NOMEM;
-    double *work = hdtw_malloc_aligned(sizeof(VEC), doubles * sizeof(double));
+    size_t m = job->m, n = job->n;
+    double *work = FUNC(aligned_work)(FUNC(diag_work_doubles)(m, n),
+                                      sizeof(double));
     if (!work)
         return HDTW_E_NOMEM;
     if (job->cost == HDTW_COST_SQUARED)
@@ -52,10 +60,8 @@ static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
 /* One pair whose band covers the whole matrix: stripes (kernel_stripes.h). */
 static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
 {
-    size_t vectors = FUNC(stripes_work_vectors)(job->n);
-    if (vectors > SIZE_MAX / sizeof(VEC))
-        return HDTW_E_NOMEM;
-    VEC *work = hdtw_malloc_aligned(sizeof(VEC), vectors * sizeof(VEC));
+    VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n),
+                                   sizeof(VEC));
     if (!work)
         return HDTW_E_NOMEM;
     if (job->cost == HDTW_COST_SQUARED)

@@ -517,8 +517,3 @@ hdtw_status hdtw_search_with(const hdtw_call *call, const hdtw_lb_kernels *lb)
     return hdtw_search_run(call->search, lb, call->threads, call->matches,
                            call->found, NULL);
 }
-
-hdtw_status hdtw_scalar_search(const hdtw_call *call)
-{
-    return hdtw_search_with(call, &hdtw_lb_portable);
-}

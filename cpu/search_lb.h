@@ -1,8 +1,8 @@
 /*
  * search_lb.h — the per-window lower bounds of the search cascade, one
  * implementation per instruction set (cpu/search_lb_template.h, built in
- * cpu/lower_bounds.c for any CPU, in cpu/search_avx2.c with -mavx2 and in
- * cpu/search_avx512.c with the AVX-512 flags).
+ * cpu/portable.c for any CPU and in cpu/avx2.c, cpu/avx512.c with their
+ * flags).
  *
  * A bound only decides what need not be computed, so the ISA variants may
  * add their terms in different orders (the margin of hdtw_lb_limit covers
