@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "timing.h"
 #include "walk.h"
 
 #define MAX_REPEATS 31
@@ -34,19 +35,6 @@ typedef struct {
     int identical;
 } result;
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median seconds of `repeats` hdtw_batch calls on backend b (0 on error). */
 static double time_batch(hdtw_ctx *ctx, hdtw_backend b, const bench_case *c,
                          const double *pattern, const double *windows,
@@ -56,14 +44,13 @@ static double time_batch(hdtw_ctx *ctx, hdtw_backend b, const bench_case *c,
     if (hdtw_set_backend(ctx, b) != HDTW_OK)
         return 0.0;
     for (int r = 0; r < repeats; r++) {
-        double start = now();
+        double start = timing_now();
         if (hdtw_batch(ctx, NULL, pattern, c->m, windows, c->count, c->n,
                        out) != HDTW_OK || hdtw_last_backend(ctx) != b)
             return 0.0;
-        seconds[r] = now() - start;
+        seconds[r] = timing_now() - start;
     }
-    qsort(seconds, (size_t)repeats, sizeof *seconds, by_value);
-    return seconds[repeats / 2];
+    return timing_median(seconds, repeats);
 }
 
 static int run_case(hdtw_ctx *ctx, const bench_case *c, int repeats,

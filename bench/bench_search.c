@@ -15,6 +15,7 @@
  *                     [--brute-repeats N] [--json FILE] [--peer-dir DIR]
  */
 #include "csv.h"
+#include "timing.h"
 #include "hdtw.h"
 
 #include <getopt.h>
@@ -57,27 +58,6 @@ static int write_doubles(const char *dir, const char *name, const double *x,
         return -1;
     size_t wrote = fwrite(x, sizeof *x, n, f);
     return fclose(f) == 0 && wrote == n ? 0 : -1;
-}
-
-/* -------------------------------------------------------------- timing */
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
-}
-
-static int by_value(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, by_value);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* --------------------------------------------------------- brute force */
@@ -171,23 +151,23 @@ static int run_case(hdtw_ctx *ctx, const options *o, const bench_case *c,
     if (!got || !want || !t)
         goto cleanup;
     for (int i = 0; i < o->repeats; i++) {
-        double t0 = now_ms();
+        double t0 = (timing_now() * 1e3);
         hdtw_status s = hdtw_search(ctx, &c->sp, c->query, c->m, c->series,
                                     c->len, c->k, got, &found);
-        t[i] = now_ms() - t0;
+        t[i] = (timing_now() * 1e3) - t0;
         if (s != HDTW_OK) {
             fprintf(stderr, "bench_search: %s\n", hdtw_strerror(s));
             goto cleanup;
         }
     }
-    r->search_ms = median(t, o->repeats);
+    r->search_ms = timing_median(t, o->repeats);
     for (int i = 0; i < o->brute_repeats; i++) {
-        double t0 = now_ms();
+        double t0 = (timing_now() * 1e3);
         if (brute_force(ctx, c, want, &want_n) != HDTW_OK)
             goto cleanup;
-        t[i] = now_ms() - t0;
+        t[i] = (timing_now() * 1e3) - t0;
     }
-    r->brute_ms = median(t, o->brute_repeats);
+    r->brute_ms = timing_median(t, o->brute_repeats);
     r->found = found;
     r->best = got[0];
     r->identical = found == want_n && same_result(got, want, found);

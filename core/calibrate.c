@@ -73,13 +73,6 @@ static void fill_walk(double *x, size_t n, unsigned long long seed)
     }
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int by_value(const void *x, const void *y)
 {
     double a = *(const double *)x, b = *(const double *)y;
@@ -96,10 +89,10 @@ static double time_job(hdtw_ctx *ctx, const target *t, const hdtw_job *job,
     if (hdtw_run_backend(ctx, t->backend, job, out) != HDTW_OK) /* warm */
         return -1.0;
     while (n < MIN_RUNS || (spent < MIN_SECONDS && n < MAX_RUNS)) {
-        double t0 = now_seconds();
+        double t0 = hdtw_now_seconds();
         if (hdtw_run_backend(ctx, t->backend, job, out) != HDTW_OK)
             return -1.0;
-        runs[n] = now_seconds() - t0;
+        runs[n] = hdtw_now_seconds() - t0;
         spent += runs[n++];
     }
     qsort(runs, (size_t)n, sizeof *runs, by_value);

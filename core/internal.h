@@ -21,8 +21,8 @@
 #define HDTW_ERROR_MAX 4096
 
 /* The router's last AUTO decision and the shape it was made for: a loop of
- * same-shaped calls (the common case) skips the cost model, whose ~40 ns
- * would be a sixth of a 10 x 10 pair. */
+ * same-shaped calls (the common case) skips the cost model, whose time is
+ * a noticeable share of a small pair's. */
 typedef struct {
     size_t m, n, count, stride, band;
     int threads;
@@ -39,7 +39,7 @@ struct hdtw_ctx {
     int threads;                          /* 0: all cores */
     int cores;                            /* counted once at hdtw_create:
                                              omp_get_num_procs is a system
-                                             call (~0.5 us), too dear per call */
+                                             call, too dear per call */
     hdtw_route_memo memo;                 /* the router's last AUTO choice */
     unsigned disabled;                    /* HDTW_FEATURE_* */
     char opencl_device[HDTW_DEVICE_NAME_MAX]; /* HDTW_OPENCL_DEVICE or "" */
@@ -107,6 +107,9 @@ hdtw_status hdtw_check_lengths(hdtw_ctx *ctx, const char *fn,
 
 /* HDTW_E_ARG naming a cost that is not a hdtw_cost, else HDTW_OK. */
 hdtw_status hdtw_check_cost(hdtw_ctx *ctx, const char *fn, hdtw_cost cost);
+
+/* Seconds on the monotonic clock (core/limit.c; calibration uses it too). */
+double hdtw_now_seconds(void);
 
 /* 1 when every x[0..n-1] is finite (the one check of the entry points). */
 int hdtw_all_finite(const double *x, size_t n);

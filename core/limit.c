@@ -9,7 +9,7 @@
 #include <math.h>
 #include <time.h>
 
-static double now_seconds(void)
+double hdtw_now_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -23,9 +23,9 @@ static double one_run(const hdtw_backend_entry *e, size_t iterations,
     /* read through a volatile, so the compiler cannot fold the chains */
     static volatile double constants[4] = { 0.75, 2.0, 3.0, 0.5 };
     double c[4] = { constants[0], constants[1], constants[2], constants[3] };
-    double sink, t0 = now_seconds();
+    double sink, t0 = hdtw_now_seconds();
     size_t cells = e->opmix(iterations, c, &sink);
-    *took = now_seconds() - t0;
+    *took = hdtw_now_seconds() - t0;
     return *took > 0 && isfinite(sink) ? (double)cells / *took : 0.0;
 }
 

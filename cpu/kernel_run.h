@@ -6,10 +6,11 @@
  * threads in static blocks. Every window's bits come from its own lane
  * alone, so they never depend on the grouping or the thread count.
  * One pair: stripes when the band covers the whole matrix (faster than
- * anti-diagonals from 8 x 8 up, except about 50 x 50, where the padded
- * stripe costs ~10%; 1.9x at 2000), anti-diagonals when a band is wide
- * enough for the vectors to fill (DIAG_MIN_BAND), else one lane group whose
- * spare lanes repeat the pair.
+ * anti-diagonals from 8 x 8 up but for a few padded sizes), anti-diagonals
+ * when a band is wide enough for the vectors to fill (DIAG_MIN_BAND), else
+ * one lane group whose spare lanes repeat the pair. The measurements behind
+ * these choices and the constants below: bench/RESULTS.md, "Measurements
+ * behind the code's constants".
  */
 #include "core/alloc.h"
 #include "core/backend.h"
@@ -25,10 +26,8 @@
 #endif
 
 /* Band half width from which one pair runs faster by anti-diagonals than
- * as one lane group of copies. Measured with AVX2 on the Zen 3 build
- * machine (1 thread): anti-diagonals win at every length from 4 with no
- * band (1.5x at 20..60 values, 2x at 500+), lanes win for band 3 (0.38 vs
- * 0.31 GCUPS at 500x500), where a diagonal holds under a vector of cells. */
+ * as one lane group of copies: below it a diagonal holds under a vector of
+ * cells. */
 #define DIAG_MIN_BAND 8
 
 /* count items of `size` bytes, vector-aligned; NULL when the size
@@ -74,13 +73,10 @@ static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
     return HDTW_OK;
 }
 
-/* Cells a thread must get before a call forks one more: about 60 us of
- * AVX2 work. Measured on the 2-vCPU Zen 3 machine, dtwbench medians of 9,
- * 1 vs 2 threads: idle, 100 x 100 windows 0.23 vs 0.13 ms and 1000 x 100
- * 2.4 vs 1.4 ms with this value, where 1e7 cells per thread (the value
- * chosen under load) kept both on one thread; with the other vCPU busy,
- * though, a second thread costs milliseconds (1000 x 100: 3.5 vs 7.2 ms),
- * so on a loaded machine hdtw_set_threads(ctx, 1) is the better choice. */
+/* Cells a thread must get before a call forks one more: enough AVX2 work
+ * to pay for the fork on an idle machine. On a loaded machine a second
+ * thread can cost more than it saves: hdtw_set_threads(ctx, 1) is then
+ * the better choice. */
 #define MIN_CELLS_PER_THREAD 250000.0
 
 /* Threads for a lanes call: the caller's, but no more than lane groups

@@ -20,10 +20,8 @@
 /* CPU devices (PoCL) run a work-group as a loop over its work-items, so
  * every barrier costs a pass over the group: there one work-item walks a
  * whole window (PoCL vectorises across the group's windows, like the AVX
- * lanes) and a group holds this many windows. Measured with bench_opencl
- * on PoCL 3.1, 2-core EPYC, batch 10,000 x 128: 128 lanes per window 0.03
- * GCUPS, 8 lanes 0.12, 1 lane with 16/32/64/128 windows 0.33/0.30/0.24/0.19
- * (noisy shared machine; 32 was best on the 1000 x 100 batch). */
+ * lanes) and a group holds this many windows (the shapes measured:
+ * bench/RESULTS.md, "Measurements behind the code's constants"). */
 #define CPU_WINDOWS_PER_GROUP 32
 /* Work-items per group of the global kernel (one row each). */
 #define GLOBAL_GROUP_TARGET 64

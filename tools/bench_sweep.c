@@ -6,6 +6,7 @@
 
 #include "walk.h"
 #include "bench_report.h"
+#include "timing.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -140,7 +141,7 @@ static double paired_ratio(const bench_result *a, const bench_result *b)
         return NAN;
     for (int k = 0; k < n; k++)
         ratios[k] = a->samples[k] / b->samples[k];
-    return bench_median(ratios, n);
+    return timing_median(ratios, n);
 }
 
 static void print_row(const sweep_row *r, int *within, int *rows)
