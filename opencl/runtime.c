@@ -15,7 +15,7 @@
 #include <string.h>
 
 /* Never -cl-fast-relaxed-math, -cl-mad-enable, -cl-unsafe-math-optimizations
- * or -cl-denorms-are-zero: each would change result bits (DESIGN.md §1). */
+ * or -cl-denorms-are-zero: each would change result bits (docs/DESIGN.md §2). */
 static const char build_options[] = "-cl-std=CL1.2";
 
 /* Appended to the source by HDTW_OPENCL_FAULT=build, so the real compiler

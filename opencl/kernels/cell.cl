@@ -16,7 +16,7 @@ inline double dtw_min2(double x, double y)
 }
 
 /* One rounded subtraction, then fabs or one multiply, then one rounded
- * addition of the best predecessor: the cell of DESIGN.md section 1. */
+ * addition of the best predecessor: the cell of docs/DESIGN.md section 2. */
 inline double dtw_cell(double x, double y, double best, int squared)
 {
     double d = x - y;
