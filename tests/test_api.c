@@ -425,6 +425,8 @@ static Suite *api_suite(void)
     Suite *s = suite_create("api");
     TCase *tc = tcase_create("context");
     tcase_add_checked_fixture(tc, setup, teardown);
+    /* forcing opencl compiles the kernels: seconds under ASan, cold cache */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, names_and_messages);
     tcase_add_test(tc, context_calls);
     tcase_add_test(tc, every_backend_settable_or_unsupported);

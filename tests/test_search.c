@@ -567,7 +567,7 @@ END_TEST
 START_TEST(forced_backend_runs_the_search)
 {
     test_rng rng = { 0x5eac4u };
-    size_t len = 20000, m = 64, k = 5, found_want, found;
+    size_t len = 3000, m = 32, k = 5, found_want, found;
     double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
     test_fill_series(&rng, x, len);
     test_fill_series(&rng, q, m);
