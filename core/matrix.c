@@ -236,16 +236,13 @@ static size_t task_columns(const matrix_call *mc, const column_block *cb,
 /* Records a failure (the first one wins); every thread then stops. */
 static void fail(matrix_call *mc, hdtw_status s)
 {
-#ifdef _OPENMP
-#pragma omp critical(hdtw_matrix_fail)
-#endif
-    if (!mc->failed) {
+    /* a compare-and-swap, not a named critical section: that would export
+     * a .gomp_critical_user_* symbol from libhdtw. status is read only
+     * after the parallel region ends. */
+    int unset = 0;
+    if (__atomic_compare_exchange_n(&mc->failed, &unset, 1, 0,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
         mc->status = s;
-#ifdef _OPENMP
-#pragma omp atomic write
-#endif
-        mc->failed = 1;
-    }
 }
 
 static int failed(matrix_call *mc)

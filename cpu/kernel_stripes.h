@@ -24,9 +24,8 @@
  */
 
 /* Columns lane l + 1 runs behind lane l: the lane-to-lane chain of
- * LANE_ROWS cells plus the shift must fit in this many steps. Measured on
- * Zen 3 (AVX2, 1 thread, pair 2000, best of 7, same run): skew 2 -> 2.3,
- * 3 -> 3.9, 4 -> 4.1, 6 -> 4.9, 8 -> 4.9 GCUPS. */
+ * LANE_ROWS cells plus the shift must fit in this many steps (the skews
+ * measured: bench/RESULTS.md, "Measurements behind the code's constants"). */
 #define STRIPE_SKEW 6
 #define STRIPE_ROWS (VEC_WIDTH * LANE_ROWS)
 /* steps lane VEC_WIDTH - 1 trails lane 0 */

@@ -26,8 +26,8 @@
  *
  * Threads: an hdtw_ctx is used by one thread at a time; separate contexts
  * are independent and may be used concurrently. Functions that take no
- * context (hdtw_strerror, hdtw_backend_name, hdtw_alignment_free) are
- * thread-safe.
+ * context (hdtw_strerror, hdtw_backend_name, hdtw_alignment_free,
+ * hdtw_version) are thread-safe.
  */
 #ifndef HDTW_H
 #define HDTW_H
@@ -53,6 +53,11 @@ extern "C" {
 #define HDTW_VERSION_MAJOR 0
 #define HDTW_VERSION_MINOR 1
 #define HDTW_VERSION_PATCH 0
+
+/* The version of the library that runs, "MAJOR.MINOR.PATCH" (the
+ * HDTW_VERSION_* a program was compiled with may be older). Static
+ * storage, never NULL; thread-safe. */
+HDTW_API const char *hdtw_version(void);
 
 /* ------------------------------------------------------------------ status */
 
@@ -110,6 +115,10 @@ typedef struct hdtw_ctx hdtw_ctx; /* opaque */
  *   HDTW_BACKEND=auto|scalar|avx2|avx512|opencl   force a backend
  *   HDTW_DISABLE=avx512,avx2,opencl               pretend features are absent
  *   HDTW_OPENCL_DEVICE=<index or name substring>  pick an OpenCL device
+ *   HDTW_PROFILE=<file>                           the router's measured
+ *       numbers (written by hdtw_calibrate); unset: hdtw_profile_path's
+ *       default. A missing, unreadable or malformed file is ignored and
+ *       the built-in numbers are used: routing, never results, changes
  * Returns HDTW_E_ARG if out is NULL or a variable holds an unknown value,
  * HDTW_E_UNSUPPORTED if HDTW_BACKEND names a backend absent here,
  * HDTW_E_NOMEM if allocation fails. *out is written only on success.
@@ -189,6 +198,12 @@ HDTW_API hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
                                 const double *pattern, size_t m,
                                 const double *windows, size_t count, size_t n,
                                 double *out);
+
+/* Number of cells (i, j) inside the band that a distance of an m-value
+ * pattern against an n-value window computes: m * n without a band, fewer
+ * with one. Benchmarks divide cells by seconds (GCUPS). 0 when m or n is
+ * 0; saturates at SIZE_MAX. */
+HDTW_API size_t hdtw_cells(size_t m, size_t n, long band);
 
 /* Number of windows hdtw_sliding produces: (len - window) / stride + 1, or 0
  * when window is 0, stride is 0 or window > len. */
@@ -278,8 +293,12 @@ typedef struct {
  * on the window's envelope) and early-abandoning DTW, in the manner of the
  * UCR Suite; pruning only skips windows that provably cannot be among the
  * result, and every distance returned is computed in full. Results never
- * depend on the number of threads (hdtw_set_threads). hdtw_last_backend
- * reports HDTW_BACKEND_SCALAR (the search runs on the CPU).
+ * depend on the number of threads (hdtw_set_threads), nor on the backend.
+ * The search runs on the CPU: on the backend forced with hdtw_set_backend
+ * or HDTW_BACKEND when it is a CPU backend (scalar, avx2 and avx512 differ
+ * only in the vector width of the lower bounds), else (auto, opencl) on
+ * the fastest CPU backend present; hdtw_last_backend reports the one that
+ * ran.
  *
  * sp may be NULL for HDTW_SEARCH_DEFAULT.
  * HDTW_E_ARG: ctx, query, series, out or found NULL; m or k zero; m > len;
@@ -322,9 +341,30 @@ HDTW_API hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
  * fp64; HDTW_E_ARG for a NULL ctx. */
 HDTW_API hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index);
 
-/* A description of the last device problem on ctx (for example the OpenCL
- * program build log), or "" when there was none. Owned by ctx, valid until
- * the next call on ctx. */
+/* The program ctx's OpenCL device compiled from hdtw's kernels
+ * (CL_PROGRAM_BINARIES: PTX text on NVIDIA, where it shows whether the
+ * device compiler contracted a multiply and an add into fma.rn.f64, which
+ * would break bit identity). *size = its size in bytes; the bytes are copied
+ * to buf when buf is not NULL and cap >= *size. The program exists once a
+ * call has run on the device. HDTW_E_ARG for a NULL ctx or size;
+ * HDTW_E_UNSUPPORTED when there is no OpenCL backend or no program yet;
+ * HDTW_E_DEVICE when the device fails to hand it over. */
+HDTW_API hdtw_status hdtw_opencl_program(hdtw_ctx *ctx, void *buf, size_t cap,
+                                         size_t *size);
+
+/* The device ctx's OpenCL backend uses (as hdtw_opencl_devices lists it)
+ * into *out. HDTW_E_ARG for a NULL ctx or out; HDTW_E_UNSUPPORTED when ctx
+ * has no OpenCL backend (none built, no usable device, or disabled). */
+HDTW_API hdtw_status hdtw_opencl_current_device(hdtw_ctx *ctx,
+                                                hdtw_device_info *out);
+
+/* A description of the last error on ctx, or "" when there was none:
+ * for a call refused with HDTW_E_ARG, the function, the argument and its
+ * value ("hdtw_distance: m is 0", "hdtw_batch: pattern is NULL",
+ * "hdtw_set_threads: n is -1, must be >= 0"); for a device problem, the
+ * OpenCL step and error (with the program build log when the compiler
+ * failed), also when the call then completed on the CPU. Successful calls
+ * leave it as it was. Owned by ctx, valid until the next call on ctx. */
 HDTW_API const char *hdtw_last_error(const hdtw_ctx *ctx);
 
 /* ------------------------------------------------- progress and cancel */
@@ -348,12 +388,50 @@ HDTW_API const char *hdtw_last_error(const hdtw_ctx *ctx);
  *
  * hdtw_distance, hdtw_align and hdtw_search do not report progress (yet).
  * The callback must not call hdtw functions on the same context. */
+
 typedef int (*hdtw_progress_fn)(void *user, size_t done, size_t total);
 
 /* Sets ctx's progress callback and the user pointer passed to it; fn NULL
  * removes it. A NULL ctx is ignored. */
 HDTW_API void hdtw_set_progress(hdtw_ctx *ctx, hdtw_progress_fn fn,
                                 void *user);
+
+/* ------------------------------------------------------------- calibration */
+
+/* Measures the backends present in ctx on this machine (each CPU backend
+ * at 1 thread and at all cores, ctx's OpenCL device once) over a fixed set
+ * of pair and batch shapes, fits each one's per-call overhead and cells per
+ * second (and a device's bytes per second), writes them as the router's
+ * profile to profile_path (NULL: the path hdtw_create reads, see there;
+ * missing folders are made) and makes ctx route by them. Takes seconds
+ * (more with a slow OpenCL device). progress (may be NULL; the type of
+ * hdtw_set_progress, declared above) is called with user after each shape,
+ * done shapes of total; a non-zero return stops the calibration with
+ * HDTW_E_CANCELLED, and then nothing is written and ctx routes as before.
+ * Other contexts read the file when they are created. Results of every
+ * call stay the same bits; only the routing, so the speed, changes.
+ * HDTW_E_ARG: ctx NULL, or the file cannot be written (hdtw_last_error
+ *             says why); HDTW_E_NOMEM; HDTW_E_CANCELLED. */
+HDTW_API hdtw_status hdtw_calibrate(hdtw_ctx *ctx, const char *profile_path,
+                                    hdtw_progress_fn progress, void *user);
+
+/* The op-mix bound of CPU backend b on one core: the cells per second that
+ * b's instruction set could at best compute, measured as the throughput of
+ * a cell's five operations (sub, abs, min, min, add) on 12 independent
+ * vector chains in registers, no memory traffic, on the calling thread for
+ * about `seconds` (in (0, 60]; the fastest run counts). A kernel's GCUPS
+ * over this bound says how much of the arithmetic limit it reaches.
+ * HDTW_E_ARG: ctx or cells_per_s NULL, seconds out of range;
+ * HDTW_E_UNSUPPORTED: b is not a CPU backend present in ctx (auto, opencl,
+ * or absent/disabled). *cells_per_s is written only on success. */
+HDTW_API hdtw_status hdtw_opmix_bound(hdtw_ctx *ctx, hdtw_backend b,
+                                      double seconds, double *cells_per_s);
+
+/* The profile file hdtw_create reads and hdtw_calibrate writes by default:
+ * $HDTW_PROFILE, else $XDG_CACHE_HOME/hdtw/profile, else
+ * $HOME/.cache/hdtw/profile, into buf[0..cap) (NUL-terminated). Returns 0,
+ * or -1 when none of those variables is set or buf is too small. */
+HDTW_API int hdtw_profile_path(char *buf, size_t cap);
 
 /* --------------------------------------------------- distance matrices */
 

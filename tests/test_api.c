@@ -7,6 +7,7 @@
 #include <check.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -311,17 +312,130 @@ START_TEST(align_refuses_matrix_larger_than_memory)
 }
 END_TEST
 
+/* ------------------------------------------- messages, version, cells */
+
+/* hdtw_last_error names the function, the argument and its value. */
+static void assert_error_says(const char *want)
+{
+    ck_assert_msg(strstr(hdtw_last_error(ctx), want) != NULL,
+                  "last error \"%s\" lacks \"%s\"", hdtw_last_error(ctx),
+                  want);
+}
+
+START_TEST(argument_errors_are_described)
+{
+    double a[3] = { 1, 2, 3 }, out[2] = { SENTINEL, SENTINEL };
+    ck_assert_str_eq(hdtw_last_error(ctx), "");
+    ck_assert_int_eq(hdtw_distance(ctx, NULL, a, 0, a, 3, out), HDTW_E_ARG);
+    assert_error_says("hdtw_distance: m is 0");
+    ck_assert_int_eq(hdtw_batch(ctx, NULL, NULL, 3, a, 1, 3, out), HDTW_E_ARG);
+    assert_error_says("hdtw_batch: pattern is NULL");
+    hdtw_params bad_cost = { (hdtw_cost)7, -1 };
+    ck_assert_int_eq(hdtw_align(ctx, &bad_cost, a, 3, a, 3,
+                                &(hdtw_alignment){ 0 }), HDTW_E_ARG);
+    assert_error_says("hdtw_align: cost is 7");
+    ck_assert_int_eq(hdtw_sliding(ctx, NULL, a, 1, a, 3, 5, 1, out),
+                     HDTW_E_ARG);
+    assert_error_says("hdtw_sliding: window (5) > len (3)");
+    ck_assert_int_eq(hdtw_search(ctx, NULL, a, 3, a, 3, 0, NULL, NULL),
+                     HDTW_E_ARG);
+    assert_error_says("hdtw_search: out is NULL");
+    ck_assert_int_eq(hdtw_set_threads(ctx, -1), HDTW_E_ARG);
+    assert_error_says("hdtw_set_threads: n is -1");
+    ck_assert_int_eq(hdtw_set_backend(ctx, (hdtw_backend)42), HDTW_E_ARG);
+    assert_error_says("hdtw_set_backend: b is 42");
+    ck_assert(same_bits(out[0], SENTINEL) && same_bits(out[1], SENTINEL));
+    /* a successful call leaves the description of the last error */
+    ck_assert_int_eq(hdtw_distance(ctx, NULL, a, 3, a, 3, out), HDTW_OK);
+    assert_error_says("hdtw_set_backend: b is 42");
+}
+END_TEST
+
+START_TEST(version_is_the_headers)
+{
+    char want[64];
+    snprintf(want, sizeof want, "%d.%d.%d", HDTW_VERSION_MAJOR,
+             HDTW_VERSION_MINOR, HDTW_VERSION_PATCH);
+    ck_assert_str_eq(hdtw_version(), want);
+    ck_assert_ptr_eq(hdtw_version(), hdtw_version()); /* static storage */
+}
+END_TEST
+
+/* hdtw_cells against counting the band's cells one by one. */
+START_TEST(cells_count_the_band)
+{
+    static const size_t sizes[] = { 1, 2, 5, 17, 40 };
+    static const long bands[] = { -1, 0, 1, 3, 16, 100 };
+    for (size_t x = 0; x < 5; x++)
+        for (size_t y = 0; y < 5; y++)
+            for (size_t z = 0; z < 6; z++) {
+                size_t m = sizes[x], n = sizes[y], skew = m > n ? m - n : n - m;
+                long band = bands[z];
+                size_t w = band < 0 || (size_t)band < skew ? skew
+                                                          : (size_t)band;
+                size_t want = 0;
+                for (size_t i = 0; i < m; i++)
+                    for (size_t j = 0; j < n; j++)
+                        want += band < 0 || (i > j ? i - j : j - i) <= w;
+                ck_assert_uint_eq(hdtw_cells(m, n, band), want);
+            }
+    ck_assert_uint_eq(hdtw_cells(0, 5, -1), 0);
+    ck_assert_uint_eq(hdtw_cells(SIZE_MAX, 2, -1), SIZE_MAX);
+}
+END_TEST
+
+START_TEST(calibrate_refuses_bad_arguments_at_once)
+{
+    ck_assert_int_eq(hdtw_calibrate(NULL, "/tmp/x", NULL, NULL), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_calibrate(ctx, "/proc/no-such-dir/hdtw/profile",
+                                    NULL, NULL),
+                     HDTW_E_ARG);
+    assert_error_says("hdtw_calibrate: cannot write profile_path "
+                      "'/proc/no-such-dir/hdtw/profile'");
+}
+END_TEST
+
+START_TEST(opmix_bound_of_cpu_backends_only)
+{
+    double rate = SENTINEL;
+    ck_assert_int_eq(hdtw_opmix_bound(NULL, HDTW_BACKEND_SCALAR, 0.01, &rate),
+                     HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_opmix_bound(ctx, HDTW_BACKEND_SCALAR, 0.0, &rate),
+                     HDTW_E_ARG);
+    assert_error_says("hdtw_opmix_bound: seconds is 0");
+    ck_assert_int_eq(hdtw_opmix_bound(ctx, HDTW_BACKEND_SCALAR, 0.01, NULL),
+                     HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_opmix_bound(ctx, HDTW_BACKEND_AUTO, 0.01, &rate),
+                     HDTW_E_UNSUPPORTED);
+    ck_assert_int_eq(hdtw_opmix_bound(ctx, HDTW_BACKEND_OPENCL, 0.01, &rate),
+                     HDTW_E_UNSUPPORTED);
+    ck_assert(same_bits(rate, SENTINEL));
+    for (int b = HDTW_BACKEND_SCALAR; b <= HDTW_BACKEND_AVX512; b++) {
+        hdtw_status s = hdtw_opmix_bound(ctx, (hdtw_backend)b, 0.01, &rate);
+        /* present exactly when it can be forced */
+        ck_assert_int_eq(s, hdtw_set_backend(ctx, (hdtw_backend)b));
+        if (s == HDTW_OK)
+            ck_assert(rate > 1e6 && rate < 1e13); /* cells per second */
+    }
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
     TCase *tc = tcase_create("context");
     tcase_add_checked_fixture(tc, setup, teardown);
+    /* forcing opencl compiles the kernels: seconds under ASan, cold cache */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, names_and_messages);
     tcase_add_test(tc, context_calls);
     tcase_add_test(tc, every_backend_settable_or_unsupported);
     tcase_add_test(tc, device_calls);
     tcase_add_test(tc, environment_values);
     tcase_add_test(tc, disabled_backend_cannot_be_forced);
+    tcase_add_test(tc, version_is_the_headers);
+    tcase_add_test(tc, cells_count_the_band);
+    tcase_add_test(tc, opmix_bound_of_cpu_backends_only);
     suite_add_tcase(s, tc);
 
     TCase *bad = tcase_create("bad_input");
@@ -333,6 +447,8 @@ static Suite *api_suite(void)
     tcase_add_test(bad, sliding_bad_input);
     tcase_add_test(bad, align_bad_input);
     tcase_add_test(bad, align_refuses_matrix_larger_than_memory);
+    tcase_add_test(bad, argument_errors_are_described);
+    tcase_add_test(bad, calibrate_refuses_bad_arguments_at_once);
     suite_add_tcase(s, bad);
     return s;
 }

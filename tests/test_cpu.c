@@ -13,7 +13,7 @@
 #include "testutil.h"
 
 #include "cpu/cell.h"
-#include "cpu/scalar.h"
+#include "cpu/cpu.h"
 #include "core/cpu_features.h"
 #include "core/internal.h"
 
@@ -74,7 +74,7 @@ static inline void gv8_storeu(double *p, gv8 v)
     __builtin_shuffle((x), gv8_set1(s), (gv8_bits){ 8, 0, 1, 2, 3, 4, 5, 6 })
 #define FUNC(name) generic8_##name
 #define KERNEL_ENTRY generic8_run
-hdtw_status generic8_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
+hdtw_status generic8_run(const hdtw_call *call);
 
 #include "cpu/kernel_lanes.h"
 #include "cpu/kernel_diag.h"
@@ -138,16 +138,24 @@ static hdtw_job make_job(test_rng *r, const double *pattern, size_t m,
     };
 }
 
+/* run on job at `threads` threads, as the router would call it */
+static hdtw_status run_job(hdtw_run_fn run, const hdtw_job *job, int threads,
+                           double *out)
+{
+    hdtw_call call = { .job = job, .out = out, .threads = threads };
+    return run(&call);
+}
+
 /* Every candidate at `threads` threads gives the scalar bits for job. */
 static void check_job(const hdtw_job *job, int threads)
 {
     double *want = test_alloc(job->count * sizeof *want);
     double *got = test_alloc(job->count * sizeof *got);
-    ck_assert_int_eq(hdtw_scalar_run(ctx, job, want), HDTW_OK);
-    ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
+    ck_assert_int_eq(run_job(hdtw_scalar_run, job, 1, want), HDTW_OK);
     for (size_t c = 0; c < candidate_count; c++) {
         memset(got, 0xff, job->count * sizeof *got);
-        ck_assert_int_eq(candidates[c].run(ctx, job, got), HDTW_OK);
+        ck_assert_int_eq(run_job(candidates[c].run, job, threads, got),
+                         HDTW_OK);
         ck_assert_msg(memcmp(want, got, job->count * sizeof *got) == 0,
                       "%s differs from scalar: m=%zu n=%zu count=%zu "
                       "stride=%zu band=%zu cost=%d threads=%d",

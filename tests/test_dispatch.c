@@ -7,7 +7,7 @@
 #include "testutil.h"
 
 #include "cpu/cell.h"
-#include "cpu/scalar.h"
+#include "cpu/cpu.h"
 #include "core/internal.h"
 #include "core/profile.h"
 
@@ -515,12 +515,9 @@ END_TEST
 
 static int device_calls;
 
-static hdtw_status failing_device(hdtw_ctx *ctx, const hdtw_job *job,
-                                  double *out)
+static hdtw_status failing_device(const hdtw_call *call)
 {
-    (void)ctx;
-    (void)job;
-    (void)out;
+    (void)call;
     device_calls++;
     return HDTW_E_DEVICE;
 }

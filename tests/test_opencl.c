@@ -62,6 +62,28 @@ static void check_entry(hdtw_ctx *ctx, entry_fn call, const void *args,
     free(got);
 }
 
+/* The backend's test hooks, on ctx's OpenCL state. */
+static struct hdtw_opencl *opencl_state(hdtw_ctx *ctx)
+{
+    return ctx->state[HDTW_BACKEND_OPENCL];
+}
+
+static void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel k,
+                                     size_t team, size_t group)
+{
+    hdtw_cl_force_kernel(opencl_state(ctx), k, team, group);
+}
+
+static void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows)
+{
+    hdtw_cl_set_chunk_limit(opencl_state(ctx), windows);
+}
+
+static void hdtw_opencl_build_as_gpu(hdtw_ctx *ctx)
+{
+    hdtw_cl_build_as_gpu(opencl_state(ctx));
+}
+
 static long random_band(test_rng *r, size_t m, size_t n)
 {
     switch (test_next(r) % 4) {
@@ -331,7 +353,8 @@ START_TEST(fault_falls_back_to_cpu)
         out[k] = -1.0;
     hdtw_job job = { HDTW_COST_SQUARED, hdtw_effective_band(-1, m, n),
                      pattern, m, series, n, count, n };
-    ck_assert_int_eq(hdtw_opencl_run(ctx, &job, out), HDTW_E_DEVICE);
+    ck_assert_int_eq(hdtw_run_backend(ctx, HDTW_BACKEND_OPENCL, &job, out),
+                     HDTW_E_DEVICE);
     for (size_t k = 0; k < count; k++)
         ck_assert(same_bits(out[k], -1.0));
     ck_assert_msg(strstr(hdtw_last_error(ctx), "opencl") != NULL, "%s",

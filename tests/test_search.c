@@ -330,12 +330,17 @@ START_TEST(kim_estimate_never_above_exact)
     /* a normalised window (when its sums stay finite), or a random walk */
     if (test_next(&rng) % 2 == 0 || hdtw_znorm(x + at, m, q) != HDTW_OK)
         test_fill_series(&rng, q, m);
-    const hdtw_lb_kernels *kernels[2] = { &hdtw_lb_portable, NULL };
+    const hdtw_lb_kernels *kernels[3] = { &hdtw_lb_portable, NULL, NULL };
+    int nk = 1;
 #ifdef HDTW_HAVE_AVX2
     if (hdtw_cpu_features() & HDTW_FEATURE_AVX2)
-        kernels[1] = &hdtw_lb_avx2;
+        kernels[nk++] = &hdtw_lb_avx2;
 #endif
-    for (int k = 0; k < 2 && kernels[k]; k++) {
+#ifdef HDTW_HAVE_AVX512
+    if (hdtw_cpu_features() & HDTW_FEATURE_AVX512)
+        kernels[nk++] = &hdtw_lb_avx512;
+#endif
+    for (int k = 0; k < nk; k++) {
         check_kim_estimate(kernels[k], HDTW_COST_SQUARED, x, len, q, m);
         check_kim_estimate(kernels[k], HDTW_COST_ABS, x, len, q, m);
     }
@@ -551,7 +556,41 @@ START_TEST(search_bad_input)
     ck_assert_int_eq(hdtw_search(ctx, NULL, good, 3, good, 6, 1, out, &found), HDTW_OK);
     ck_assert_uint_eq(out[0].start, 0);
     ck_assert(same_bits(out[0].distance, 0.0));
+    ck_assert_int_eq(hdtw_last_backend(ctx), hdtw_best_cpu_backend(ctx));
+}
+END_TEST
+
+/* The search goes through the backend table: a forced CPU backend runs
+ * it and hdtw_last_backend names it; a backend without a search (OpenCL)
+ * hands it to the fastest CPU backend. Every backend's result has the
+ * bits of scalar's. */
+START_TEST(forced_backend_runs_the_search)
+{
+    test_rng rng = { 0x5eac4u };
+    size_t len = 3000, m = 32, k = 5, found_want, found;
+    double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
+    test_fill_series(&rng, x, len);
+    test_fill_series(&rng, q, m);
+    hdtw_search_params sp = { { HDTW_COST_SQUARED, 6 }, 1, HDTW_EXCLUSION_AUTO };
+    hdtw_match want[5], got[5];
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, k, want, &found_want),
+                     HDTW_OK);
     ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_SCALAR);
+    for (int b = HDTW_BACKEND_AVX2; b < HDTW_BACKEND_COUNT; b++) {
+        if (hdtw_set_backend(ctx, (hdtw_backend)b) != HDTW_OK)
+            continue;
+        memset(got, 0xff, sizeof got);
+        ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, k, got, &found),
+                         HDTW_OK);
+        ck_assert_int_eq(hdtw_last_backend(ctx),
+                         b == HDTW_BACKEND_OPENCL ? hdtw_best_cpu_backend(ctx)
+                                                  : (hdtw_backend)b);
+        ck_assert_uint_eq(found, found_want);
+        ck_assert_mem_eq(got, want, found * sizeof *got);
+    }
+    free(q);
+    free(x);
 }
 END_TEST
 
@@ -581,6 +620,7 @@ static Suite *search_suite(void)
     TCase *bad = tcase_create("bad_input");
     tcase_add_checked_fixture(bad, setup, teardown);
     tcase_add_test(bad, search_bad_input);
+    tcase_add_test(bad, forced_backend_runs_the_search);
     suite_add_tcase(s, bad);
     return s;
 }

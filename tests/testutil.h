@@ -27,7 +27,7 @@ void test_fill_series(test_rng *r, double *x, size_t n);
 /* malloc that fails the test instead of returning NULL */
 void *test_alloc(size_t bytes);
 
-/* The definition of DESIGN.md §1 evaluated literally on a full matrix
+/* The definition of docs/DESIGN.md §1 evaluated literally on a full matrix
  * (needs no Check runner: the fuzz harnesses use it too),
  * written independently of cpu/scalar.c: the cell exists iff
  * |i - j| <= max(band, |m - n|) (band < 0: always). */

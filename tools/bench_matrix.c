@@ -11,6 +11,7 @@
 #include "bench_matrix.h"
 
 #include "bench.h"
+#include "timing.h"
 #include "walk.h"
 
 #include <getopt.h>
@@ -185,9 +186,9 @@ static double pdist_cells(const matrix_options *o)
 static int sample(bench_target *t, const matrix_options *o,
                   const hdtw_set *x, matrix_result *r, int k)
 {
-    double start = bench_now();
+    double start = timing_now();
     hdtw_status s = hdtw_pdist(t->ctx, &o->params, x, r->out);
-    r->samples[k] = bench_now() - start;
+    r->samples[k] = timing_now() - start;
     if (s != HDTW_OK) {
         fprintf(stderr, "dtwbench: pdist on %s: %s\n", t->label,
                 hdtw_strerror(s));
@@ -206,7 +207,7 @@ static int threads_used(const bench_target *t)
 static void finish(matrix_result *r, const bench_target *t,
                    const matrix_options *o, const char *limit)
 {
-    r->median = bench_median(r->samples, o->repeats);
+    r->median = timing_median(r->samples, o->repeats);
     r->gcups = pdist_cells(o) / r->median * 1e-9;
     double per_core = o->bound > 0 ? o->bound
                                    : bound_in(limit, isa_of(r->served));
