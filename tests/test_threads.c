@@ -106,7 +106,7 @@ static int available_backends(hdtw_backend *list)
  * sequentially, on one context. */
 static void make_jobs(void)
 {
-    test_rng rng = { 2024 };
+    test_rng rng = { test_seed(2024) };
     hdtw_backend backends[HDTW_BACKEND_COUNT];
     int nb = available_backends(backends);
     test_fill_series(&rng, shared, SHARED_LEN);

@@ -3,7 +3,31 @@
 #include <check.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+
+static uint64_t environment_seed(void)
+{
+    const char *text = getenv("HDTW_TEST_SEED");
+    if (!text || !*text)
+        return 0;
+    char *end;
+    unsigned long long seed = strtoull(text, &end, 0);
+    if (*end) {
+        fprintf(stderr, "HDTW_TEST_SEED=%s is not a number\n", text);
+        exit(EXIT_FAILURE);
+    }
+    return seed;
+}
+
+uint64_t test_seed(uint64_t base)
+{
+    uint64_t seed = environment_seed();
+    if (seed == 0)
+        return base;
+    test_rng mix = { seed ^ base * 0x9e3779b97f4a7c15ull };
+    return test_next(&mix);
+}
 
 uint64_t test_next(test_rng *r)
 {
@@ -102,5 +126,8 @@ int test_run_suite(Suite *s, enum fork_status fork_mode)
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
+    if (failed)
+        fprintf(stderr, "replay with HDTW_TEST_SEED=%llu\n",
+                (unsigned long long)environment_seed());
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

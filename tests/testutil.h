@@ -16,6 +16,13 @@
 /* splitmix64: small, seedable, the same sequence on every machine */
 typedef struct { uint64_t state; } test_rng;
 
+/* The state a random test starts from: `base` (the test's own constant)
+ * mixed with HDTW_TEST_SEED from the environment (unset or 0: base itself,
+ * the shapes every run has always covered). A run with another seed covers
+ * other shapes; test_run_suite prints the seed when a test fails, so the
+ * failure can be replayed. An unparsable value stops the program. */
+uint64_t test_seed(uint64_t base);
+
 uint64_t test_next(test_rng *r);
 /* uniform in [lo, hi] (inclusive) */
 size_t test_range(test_rng *r, size_t lo, size_t hi);
@@ -33,6 +40,14 @@ void *test_alloc(size_t bytes);
  * |i - j| <= max(band, |m - n|) (band < 0: always). */
 double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
                  const double *b, size_t n);
+
+/* Which backends served this program's calls. Every successful
+ * hdtw_distance, hdtw_batch, hdtw_sliding, hdtw_align and hdtw_search call
+ * of a suite or harness is noted automatically (tests/backends.c wraps
+ * them at link time); a test that runs a kernel directly notes it here.
+ * At exit the list is written to the file HDTW_TEST_REPORT names (ctest
+ * sets one per test; scripts/backend-report prints them), or to stdout. */
+void test_note_backend(hdtw_backend b);
 
 /* Runs every test of s (fork: CK_FORK_GETENV for Check's default, which
  * CK_FORK=no overrides; CK_NOFORK where LeakSanitizer must see the tests)
