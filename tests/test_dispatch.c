@@ -373,13 +373,13 @@ static void profile_setup(void)
     int fd = mkstemp(profile_path);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    setenv("HDTW_PROFILE", profile_path, 1);
+    test_setenv("HDTW_PROFILE", profile_path);
 }
 
 static void profile_teardown(void)
 {
     unlink(profile_path);
-    unsetenv("HDTW_PROFILE");
+    test_env_restore();
 }
 
 /* hdtw_create succeeds and the context holds the expected numbers. */
@@ -423,18 +423,18 @@ START_TEST(missing_corrupt_or_odd_files_give_defaults)
     assert_context_profile(0);
     unlink(profile_path);                                   /* missing */
     assert_context_profile(0);
-    setenv("HDTW_PROFILE", "/", 1);                         /* a directory */
+    test_setenv("HDTW_PROFILE", "/");                       /* a directory */
     assert_context_profile(0);
     ck_assert_int_eq(mkfifo(profile_path, 0600), 0);        /* a FIFO */
-    setenv("HDTW_PROFILE", profile_path, 1);
+    test_setenv("HDTW_PROFILE", profile_path);
     assert_context_profile(0);                              /* no hang */
     unlink(profile_path);
-    setenv("HDTW_PROFILE", "", 1);  /* empty: the XDG rule, from nowhere */
-    setenv("XDG_CACHE_HOME", "relative/ignored", 1);
-    setenv("HOME", "/nonexistent-hdtw-home", 1);
+    test_setenv("HDTW_PROFILE", "");     /* empty: the XDG rule, from nowhere */
+    test_setenv("XDG_CACHE_HOME", "relative/ignored");
+    test_setenv("HOME", "/nonexistent-hdtw-home");
     assert_context_profile(0);
-    unsetenv("HOME");
-    unsetenv("XDG_CACHE_HOME");
+    test_unsetenv("HOME");
+    test_unsetenv("XDG_CACHE_HOME");
     assert_context_profile(0);
 }
 END_TEST
@@ -442,20 +442,20 @@ END_TEST
 START_TEST(profile_path_follows_the_environment)
 {
     char buf[256];
-    setenv("HDTW_PROFILE", "/x/p", 1);
+    test_setenv("HDTW_PROFILE", "/x/p");
     ck_assert_int_eq(hdtw_profile_path(buf, sizeof buf), 0);
     ck_assert_str_eq(buf, "/x/p");
-    unsetenv("HDTW_PROFILE");
-    setenv("XDG_CACHE_HOME", "/cache", 1);
+    test_unsetenv("HDTW_PROFILE");
+    test_setenv("XDG_CACHE_HOME", "/cache");
     ck_assert_int_eq(hdtw_profile_path(buf, sizeof buf), 0);
     ck_assert_str_eq(buf, "/cache/hdtw/profile");
-    setenv("XDG_CACHE_HOME", "not/absolute", 1);
-    setenv("HOME", "/home/u", 1);
+    test_setenv("XDG_CACHE_HOME", "not/absolute");
+    test_setenv("HOME", "/home/u");
     ck_assert_int_eq(hdtw_profile_path(buf, sizeof buf), 0);
     ck_assert_str_eq(buf, "/home/u/.cache/hdtw/profile");
     ck_assert_int_eq(hdtw_profile_path(buf, 8), -1); /* does not fit */
-    unsetenv("HOME");
-    unsetenv("XDG_CACHE_HOME");
+    test_unsetenv("HOME");
+    test_unsetenv("XDG_CACHE_HOME");
     ck_assert_int_eq(hdtw_profile_path(buf, sizeof buf), -1);
 }
 END_TEST

@@ -114,6 +114,51 @@ double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
     return d;
 }
 
+/* the names changed since the last restore, and their values before */
+enum { SAVED_MAX = 8 };
+static struct {
+    const char *name;
+    char *before; /* NULL: was unset */
+} saved[SAVED_MAX];
+static size_t saved_count;
+
+static void remember(const char *name)
+{
+    for (size_t k = 0; k < saved_count; k++)
+        if (strcmp(saved[k].name, name) == 0)
+            return;
+    ck_assert_uint_lt(saved_count, SAVED_MAX);
+    const char *value = getenv(name);
+    saved[saved_count].name = name;
+    saved[saved_count].before = value ? strdup(value) : NULL;
+    ck_assert(!value || saved[saved_count].before);
+    saved_count++;
+}
+
+void test_setenv(const char *name, const char *value)
+{
+    remember(name);
+    ck_assert_int_eq(setenv(name, value, 1), 0);
+}
+
+void test_unsetenv(const char *name)
+{
+    remember(name);
+    ck_assert_int_eq(unsetenv(name), 0);
+}
+
+void test_env_restore(void)
+{
+    for (size_t k = 0; k < saved_count; k++) {
+        if (saved[k].before)
+            setenv(saved[k].name, saved[k].before, 1);
+        else
+            unsetenv(saved[k].name);
+        free(saved[k].before);
+    }
+    saved_count = 0;
+}
+
 int same_bits(double x, double y)
 {
     return memcmp(&x, &y, sizeof x) == 0;

@@ -49,6 +49,16 @@ double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
  * sets one per test; scripts/backend-report prints them), or to stdout. */
 void test_note_backend(hdtw_backend b);
 
+/* Environment changes a test makes and undoes. Under CK_FORK=no every
+ * test shares the process, so a test that sets or unsets a variable (the
+ * variant's HDTW_DISABLE, HOME) must put it back for the tests after it:
+ * test_setenv and test_unsetenv remember each name's value before its
+ * first change, test_env_restore restores them all (call it in the test
+ * or its fixture's teardown). */
+void test_setenv(const char *name, const char *value);
+void test_unsetenv(const char *name);
+void test_env_restore(void);
+
 /* Runs every test of s (fork: CK_FORK_GETENV for Check's default, which
  * CK_FORK=no overrides; CK_NOFORK where LeakSanitizer must see the tests)
  * and returns the process exit status: EXIT_SUCCESS when none failed. */
