@@ -228,6 +228,43 @@ END_TEST
 
 /* ---------------------------------------------------------------- alignment */
 
+/* The documented walk evaluated on the literal matrix: from (m-1, n-1),
+ * the smallest of diagonal, up (i-1, j) and left (i, j-1), ties in that
+ * order; one way back along the first row and column. Writes the path
+ * first cell first; returns its length. */
+static size_t reference_path(hdtw_cost cost, long band, const double *a,
+                             size_t m, const double *b, size_t n,
+                             size_t *path)
+{
+    double *D = naive_dtw_matrix(cost, band, a, m, b, n);
+    size_t len = 0, i = m - 1, j = n - 1, steps = m + n - 1;
+    for (;;) {
+        path[2 * (steps - 1 - len)] = i;
+        path[2 * (steps - 1 - len) + 1] = j;
+        len++;
+        if (i == 0 && j == 0)
+            break;
+        if (i == 0 || j == 0) {
+            i -= i > 0;
+            j -= j > 0;
+            continue;
+        }
+        double diag = D[(i - 1) * n + j - 1], up = D[(i - 1) * n + j],
+               left = D[i * n + j - 1];
+        if (diag <= up && diag <= left) {
+            i--;
+            j--;
+        } else if (up <= left) {
+            i--;
+        } else {
+            j--;
+        }
+    }
+    memmove(path, path + 2 * (steps - len), 2 * len * sizeof *path);
+    free(D);
+    return len;
+}
+
 static void check_alignment(test_rng *r, size_t m, size_t n)
 {
     double *a = test_alloc(m * sizeof *a), *b = test_alloc(n * sizeof *b);
@@ -258,6 +295,18 @@ static void check_alignment(test_rng *r, size_t m, size_t n)
     }
     ck_assert_msg(same_bits(sum, al.distance), "path sum %.17g vs %.17g", sum,
                   al.distance);
+    /* every cell inside the band, and the documented walk exactly */
+    long width = p.band < 0 ? -1 : p.band > labs((long)m - (long)n)
+                                        ? p.band
+                                        : labs((long)m - (long)n);
+    for (size_t k = 0; width >= 0 && k < len; k++)
+        ck_assert_msg(labs((long)path[2 * k] - (long)path[2 * k + 1]) <= width,
+                      "path cell (%zu,%zu) outside the band %ld", path[2 * k],
+                      path[2 * k + 1], width);
+    size_t *want = test_alloc(2 * (m + n - 1) * sizeof *want);
+    ck_assert_uint_eq(reference_path(p.cost, p.band, a, m, b, n, want), len);
+    ck_assert_mem_eq(path, want, 2 * len * sizeof *want);
+    free(want);
     ck_assert(same_bits(al.similarity,
                         1.0 / (1.0 + al.distance / (double)len)));
     ck_assert(al.similarity > 0.0 && al.similarity <= 1.0);
@@ -287,6 +336,27 @@ START_TEST(alignment_prefers_diagonal_on_ties)
     ck_assert_uint_eq(al.path_len, 6);
     ck_assert_mem_eq(al.path, want, sizeof want);
     ck_assert(same_bits(al.similarity, 1.0));
+    hdtw_alignment_free(&al);
+}
+END_TEST
+
+/* An up/left tie below a larger diagonal, on the walk's way back from
+ * (2,2): up gives the path below, left would give (0,0) (1,0) (2,1) (2,2).
+ * Paths from a separate Python evaluation of the documented walk. */
+START_TEST(alignment_prefers_up_to_left_on_ties)
+{
+    const double a[3] = { 0, 1, 0 }, b[3] = { 1, 0, 1 };
+    const size_t want[] = { 0, 0, 0, 1, 1, 2, 2, 2 };
+    hdtw_alignment al;
+    ck_assert_int_eq(hdtw_align(ctx, NULL, a, 3, b, 3, &al), HDTW_OK);
+    ck_assert(same_bits(al.distance, 2.0));
+    ck_assert_uint_eq(al.path_len, 4);
+    ck_assert_mem_eq(al.path, want, sizeof want);
+    hdtw_alignment_free(&al);
+    /* the series swapped: the same cells */
+    ck_assert_int_eq(hdtw_align(ctx, NULL, b, 3, a, 3, &al), HDTW_OK);
+    ck_assert_uint_eq(al.path_len, 4);
+    ck_assert_mem_eq(al.path, want, sizeof want);
     hdtw_alignment_free(&al);
 }
 END_TEST
@@ -321,6 +391,7 @@ static Suite *scalar_suite(void)
     tcase_add_checked_fixture(align, setup, teardown);
     tcase_add_loop_test(align, alignment_paths, 0, 20);
     tcase_add_test(align, alignment_prefers_diagonal_on_ties);
+    tcase_add_test(align, alignment_prefers_up_to_left_on_ties);
     suite_add_tcase(s, align);
     return s;
 }

@@ -78,8 +78,8 @@ static int in_band(long band, size_t i, size_t j, size_t m, size_t n)
     return labs((long)i - (long)j) <= width;
 }
 
-double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
-                 const double *b, size_t n)
+double *naive_dtw_matrix(hdtw_cost cost, long band, const double *a,
+                         size_t m, const double *b, size_t n)
 {
     /* plain malloc, no Check assertion: the fuzz harnesses (tests/fuzz)
      * call this outside a Check runner */
@@ -109,6 +109,13 @@ double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
             *cell = c + best;
         }
     }
+    return D;
+}
+
+double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
+                 const double *b, size_t n)
+{
+    double *D = naive_dtw_matrix(cost, band, a, m, b, n);
     double d = D[m * n - 1];
     free(D);
     return d;

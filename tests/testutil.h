@@ -40,6 +40,10 @@ void *test_alloc(size_t bytes);
  * |i - j| <= max(band, |m - n|) (band < 0: always). */
 double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
                  const double *b, size_t n);
+/* The whole matrix of naive_dtw: D(i,j) at [i * n + j], +inf outside the
+ * band; malloc'd, the caller frees it. */
+double *naive_dtw_matrix(hdtw_cost cost, long band, const double *a,
+                         size_t m, const double *b, size_t n);
 
 /* Which backends served this program's calls. Every successful
  * hdtw_distance, hdtw_batch, hdtw_sliding, hdtw_align and hdtw_search call
