@@ -59,6 +59,68 @@ START_TEST(golden_tslearn)
 }
 END_TEST
 
+/* Peer goldens with a Sakoe–Chiba band on equal lengths. Computed once
+ * (not at test time) with dtaidistance 2.5.1 and tslearn 0.10.0 from PyPI,
+ * numpy 2.4.6, in a throwaway venv:
+ *   python3 -m venv /tmp/venv-peers
+ *   /tmp/venv-peers/bin/pip install dtaidistance tslearn
+ *   /tmp/venv-peers/bin/python - <<'PY'
+ *   import random, numpy as np
+ *   from dtaidistance import dtw
+ *   from tslearn.metrics import dtw as ts_dtw
+ *   random.seed(21)
+ *   def walk(n):
+ *       x = [0.0]
+ *       for _ in range(n - 1):
+ *           x.append(x[-1] + random.choice([-3, -2, -1, 0, 1, 2, 3]) * 0.125)
+ *       return x
+ *   a = np.array(walk(16)); b = np.array(walk(16)) + 0.5
+ *   for w in (1, 2, 3, 5, 16): print(w, dtw.distance(a, b, window=w).hex())
+ *   for r in (0, 1, 2, 4, 15): print(r, ts_dtw(a, b,
+ *       global_constraint="sakoe_chiba", sakoe_chiba_radius=r).hex())
+ *   PY
+ * Both return the square root of the accumulated squared cost. The values
+ * are multiples of 1/8, so every sum is exact and the peers' bits must be
+ * ours. dtaidistance's window w keeps |i - j| < w, i.e. band w - 1;
+ * tslearn's radius r is band r. */
+static const double peer_a[16] = { 0.0, -0.25, -0.25, 0.0, 0.0, 0.25, 0.125,
+                                   0.125, 0.5, 0.25, 0.625, 0.625, 1.0, 1.125,
+                                   0.875, 1.0 };
+static const double peer_b[16] = { 0.5, 0.625, 0.375, 0.75, 0.375, 0.0,
+                                   -0.125, 0.0, 0.0, -0.375, -0.625, -0.25,
+                                   0.125, -0.125, -0.375, -0.125 };
+
+static void check_peer_band(long band, double want)
+{
+    double sq = dist(HDTW_COST_SQUARED, band, peer_a, 16, peer_b, 16);
+    ck_assert_msg(same_bits(sqrt(sq), want), "band %ld: %a, peer %a", band,
+                  sqrt(sq), want);
+}
+
+START_TEST(golden_dtaidistance_window)
+{
+    static const struct { long window; double distance; } peer[] = {
+        { 1, 0x1.9c4a8969b7077p+1 },  { 2, 0x1.90a3b58a0599cp+1 },
+        { 3, 0x1.879774abeb0dep+1 },  { 5, 0x1.72c5acc093bb4p+1 },
+        { 16, 0x1.5ee84b0d1f876p+1 },
+    };
+    for (size_t k = 0; k < sizeof peer / sizeof *peer; k++)
+        check_peer_band(peer[k].window - 1, peer[k].distance);
+}
+END_TEST
+
+START_TEST(golden_tslearn_sakoe_chiba_radius)
+{
+    static const struct { long radius; double distance; } peer[] = {
+        { 0, 0x1.9c4a8969b7077p+1 },  { 1, 0x1.90a3b58a0599cp+1 },
+        { 2, 0x1.879774abeb0dep+1 },  { 4, 0x1.72c5acc093bb4p+1 },
+        { 15, 0x1.5ee84b0d1f876p+1 },
+    };
+    for (size_t k = 0; k < sizeof peer / sizeof *peer; k++)
+        check_peer_band(peer[k].radius, peer[k].distance);
+}
+END_TEST
+
 START_TEST(golden_aeon)
 {
     /* aeon docs: dtw_distance(1..10, 11..20) = 768.0 */
@@ -368,6 +430,8 @@ static Suite *scalar_suite(void)
     tcase_add_checked_fixture(golden, setup, teardown);
     tcase_add_test(golden, golden_dtaidistance);
     tcase_add_test(golden, golden_tslearn);
+    tcase_add_test(golden, golden_dtaidistance_window);
+    tcase_add_test(golden, golden_tslearn_sakoe_chiba_radius);
     tcase_add_test(golden, golden_aeon);
     suite_add_tcase(s, golden);
 
