@@ -34,80 +34,6 @@ static void teardown(void)
 
 /* ------------------------------------------------------- the definition */
 
-/* cpu/znorm.h's definition of one window's mean and deviation, written
- * out literally: an oracle independent of the library's blocked code */
-static void reference_stats(const double *x, size_t n, double *mean_out,
-                            double *sd_out)
-{
-    int constant = 1;
-    for (size_t i = 1; i < n; i++)
-        constant &= x[i] == x[0];
-    double sum = 0.0, acc = 0.0;
-    for (size_t i = 0; i < n; i++)
-        sum = sum + x[i];
-    double mean = sum / (double)n;
-    for (size_t i = 0; i < n; i++)
-        acc = acc + (x[i] - mean) * (x[i] - mean);
-    *mean_out = constant ? 0.0 : mean;
-    *sd_out = constant ? 0.0 : sqrt(acc / (double)n);
-}
-
-/* hdtw.h's algorithm for hdtw_znorm, written out literally */
-static void reference_znorm(const double *x, size_t n, double *out)
-{
-    double mean, sd;
-    reference_stats(x, n, &mean, &sd);
-    for (size_t i = 0; i < n; i++)
-        out[i] = sd == 0.0 ? 0.0 : (x[i] - mean) / sd;
-}
-
-static int rank_order(const void *x, const void *y)
-{
-    const hdtw_match *a = x, *b = y;
-    if (a->distance != b->distance)
-        return a->distance < b->distance ? -1 : 1;
-    return (a->start > b->start) - (a->start < b->start);
-}
-
-/* The brute-force definition: every window, ranked, then the walk. */
-static size_t brute_force(const hdtw_search_params *sp, const double *query,
-                          size_t m, const double *series, size_t len,
-                          size_t k, hdtw_match *out)
-{
-    size_t count = len - m + 1, found = 0;
-    size_t exclusion = sp->exclusion == HDTW_EXCLUSION_AUTO ? m / 2
-                                                            : sp->exclusion;
-    double *q = test_alloc(m * sizeof *q), *w = test_alloc(m * sizeof *w);
-    hdtw_match *all = test_alloc(count * sizeof *all);
-    if (sp->znorm)
-        ck_assert_int_eq(hdtw_znorm(query, m, q), HDTW_OK);
-    else
-        memcpy(q, query, m * sizeof *q);
-    for (size_t s = 0; s < count; s++) {
-        if (sp->znorm)
-            ck_assert_int_eq(hdtw_znorm(series + s, m, w), HDTW_OK);
-        else
-            memcpy(w, series + s, m * sizeof *w);
-        all[s].start = s;
-        ck_assert_int_eq(hdtw_distance(ctx, &sp->dtw, q, m, w, m,
-                                       &all[s].distance), HDTW_OK);
-    }
-    qsort(all, count, sizeof *all, rank_order);
-    for (size_t r = 0; r < count && found < k; r++) {
-        int clash = 0;
-        for (size_t c = 0; c < found; c++) {
-            size_t a = all[r].start, b = out[c].start;
-            clash |= (a > b ? a - b : b - a) < exclusion;
-        }
-        if (!clash)
-            out[found++] = all[r];
-    }
-    free(all);
-    free(w);
-    free(q);
-    return found;
-}
-
 /* hdtw_search with each thread count in 1 .. max_threads, with the bound
  * loops for this CPU and with the portable ones, equals the brute force,
  * and leaves out[found ..] alone. */
@@ -117,7 +43,9 @@ static void check_search(const hdtw_search_params *sp, const double *query,
 {
     hdtw_match *want = test_alloc(k * sizeof *want);
     hdtw_match *got = test_alloc(k * sizeof *got);
-    size_t want_n = brute_force(sp, query, m, series, len, k, want);
+    size_t want_n;
+    ck_assert_int_eq(brute_force_search(ctx, sp, query, m, series, len, k,
+                                        want, &want_n), HDTW_OK);
     unsigned vector_isas = HDTW_FEATURE_AVX2 | HDTW_FEATURE_AVX512;
     for (int run = 0; run < 2 * max_threads; run++) {
         int threads = 1 + run / 2;
@@ -155,7 +83,7 @@ START_TEST(znorm_matches_its_definition)
         if (test_next(&rng) % 4 == 0) /* a constant input */
             for (size_t i = 0; i < n; i++)
                 x[i] = x[0];
-        reference_znorm(x, n, want);
+        naive_znorm(x, n, want);
         ck_assert_int_eq(hdtw_znorm(x, n, got), HDTW_OK);
         ck_assert_mem_eq(got, want, n * sizeof *got);
         ck_assert_int_eq(hdtw_znorm(x, n, x), HDTW_OK); /* in place */
@@ -211,7 +139,7 @@ END_TEST
 
 /* The search takes many windows' statistics in one call (blocks of
  * adjacent windows plus a tail); each must be the bits of the definition
- * evaluated on that window alone (reference_stats, not the library). */
+ * evaluated on that window alone (naive_window_stats, not the library). */
 START_TEST(window_stats_match_the_definition)
 {
     test_rng rng = { test_seed(2000u + (unsigned)_i) };
@@ -224,12 +152,12 @@ START_TEST(window_stats_match_the_definition)
     for (size_t w = 0; w < count; w++) {
         double mean1, sd1, *z = test_alloc(m * sizeof *z),
                            *want = test_alloc(m * sizeof *want);
-        reference_stats(x + w, m, &mean1, &sd1);
+        naive_window_stats(x + w, m, &mean1, &sd1);
         ck_assert_msg(same_bits(mean[w], mean1) && same_bits(sd[w], sd1),
                       "window %zu of %zu (m=%zu) differs from the definition",
                       w, count, m);
         ck_assert_int_eq(hdtw_znorm(x + w, m, z), HDTW_OK);
-        reference_znorm(x + w, m, want);
+        naive_znorm(x + w, m, want);
         ck_assert_mem_eq(z, want, m * sizeof *z);
         free(want);
         free(z);

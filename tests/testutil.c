@@ -121,6 +121,96 @@ double naive_dtw(hdtw_cost cost, long band, const double *a, size_t m,
     return d;
 }
 
+void naive_window_stats(const double *x, size_t n, double *mean_out,
+                        double *sd_out)
+{
+    int constant = 1;
+    for (size_t i = 1; i < n; i++)
+        constant &= x[i] == x[0];
+    double sum = 0.0, acc = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum = sum + x[i];
+    double mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++)
+        acc = acc + (x[i] - mean) * (x[i] - mean);
+    *mean_out = constant ? 0.0 : mean;
+    *sd_out = constant ? 0.0 : sqrt(acc / (double)n);
+}
+
+void naive_znorm(const double *x, size_t n, double *out)
+{
+    double mean, sd;
+    naive_window_stats(x, n, &mean, &sd);
+    for (size_t i = 0; i < n; i++)
+        out[i] = sd == 0.0 ? 0.0 : (x[i] - mean) / sd;
+}
+
+static int rank_order(const void *x, const void *y)
+{
+    const hdtw_match *a = x, *b = y;
+    if (a->distance != b->distance)
+        return a->distance < b->distance ? -1 : 1;
+    return (a->start > b->start) - (a->start < b->start);
+}
+
+/* x[0..m-1] into out, z-normalised when znorm is set */
+static hdtw_status prepare(int znorm, const double *x, size_t m, double *out)
+{
+    if (znorm)
+        return hdtw_znorm(x, m, out);
+    memcpy(out, x, m * sizeof *out);
+    return HDTW_OK;
+}
+
+/* The first k of the ranked windows all[0..count-1] that the exclusion
+ * allows, into out; returns how many. */
+static size_t exclusion_walk(const hdtw_match *all, size_t count,
+                             size_t exclusion, size_t k, hdtw_match *out)
+{
+    size_t found = 0;
+    for (size_t r = 0; r < count && found < k; r++) {
+        int clash = 0;
+        for (size_t c = 0; c < found; c++) {
+            size_t a = all[r].start, b = out[c].start;
+            clash |= (a > b ? a - b : b - a) < exclusion;
+        }
+        if (!clash)
+            out[found++] = all[r];
+    }
+    return found;
+}
+
+hdtw_status brute_force_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
+                               const double *query, size_t m,
+                               const double *series, size_t len, size_t k,
+                               hdtw_match *out, size_t *found)
+{
+    hdtw_search_params params = sp ? *sp : HDTW_SEARCH_DEFAULT;
+    size_t count = len - m + 1;
+    size_t exclusion = params.exclusion == HDTW_EXCLUSION_AUTO
+                           ? m / 2 : params.exclusion;
+    double *q = malloc(m * sizeof *q), *w = malloc(m * sizeof *w);
+    hdtw_match *all = malloc(count * sizeof *all);
+    if (!q || !w || !all)
+        abort();
+    hdtw_status s = prepare(params.znorm, query, m, q);
+    for (size_t start = 0; start < count && s == HDTW_OK; start++) {
+        s = prepare(params.znorm, series + start, m, w);
+        all[start].start = start;
+        if (s == HDTW_OK)
+            s = hdtw_distance(ctx, &params.dtw, q, m, w, m,
+                              &all[start].distance);
+    }
+    if (s == HDTW_OK) {
+        qsort(all, count, sizeof *all, rank_order);
+        *found = exclusion_walk(all, count, exclusion, k, out);
+    }
+    free(all);
+    free(w);
+    free(q);
+    return s;
+}
+
 /* the names changed since the last restore, and their values before */
 enum { SAVED_MAX = 8 };
 static struct {

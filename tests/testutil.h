@@ -63,6 +63,25 @@ void test_setenv(const char *name, const char *value);
 void test_unsetenv(const char *name);
 void test_env_restore(void);
 
+/* The definitions of hdtw.h written out literally, independent of the
+ * library's blocked code: one window's mean and deviation (cpu/znorm.h:
+ * a window whose values all compare equal gets mean 0 and sd 0), and
+ * hdtw_znorm's output. */
+void naive_window_stats(const double *x, size_t n, double *mean, double *sd);
+void naive_znorm(const double *x, size_t n, double *out);
+
+/* hdtw_search's definition by brute force: every window's distance (the
+ * query and the window through hdtw_znorm when sp->znorm is set, then
+ * hdtw_distance on ctx), ranked by (distance, start), the exclusion walk,
+ * the first k kept. sp NULL: HDTW_SEARCH_DEFAULT. The shape must be valid
+ * (m >= 1, m <= len, k >= 1, a known cost); returns the first status
+ * other than HDTW_OK that hdtw_znorm or hdtw_distance gave, or HDTW_OK
+ * with out[0 .. *found-1] written. Needs no Check runner. */
+hdtw_status brute_force_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
+                               const double *query, size_t m,
+                               const double *series, size_t len, size_t k,
+                               hdtw_match *out, size_t *found);
+
 /* Runs every test of s (fork: CK_FORK_GETENV for Check's default, which
  * CK_FORK=no overrides; CK_NOFORK where LeakSanitizer must see the tests)
  * and returns the process exit status: EXIT_SUCCESS when none failed. */
