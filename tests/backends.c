@@ -87,89 +87,41 @@ __attribute__((constructor)) static void start_notes(void)
 
 /* ------------------------------------------------------------ wrappers */
 
-hdtw_status __real_hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
-                                 const double *a, size_t m, const double *b,
-                                 size_t n, double *distance);
-hdtw_status __wrap_hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
-                                 const double *a, size_t m, const double *b,
-                                 size_t n, double *distance);
-hdtw_status __wrap_hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
-                                 const double *a, size_t m, const double *b,
-                                 size_t n, double *distance)
-{
-    hdtw_status s = __real_hdtw_distance(ctx, p, a, m, b, n, distance);
-    note_context(ctx, s);
-    return s;
-}
+/* __wrap_NAME: the linker sends the program's calls of NAME here;
+ * __real_NAME is the library's function. */
+#define WRAP(name, params, args)                                              \
+    hdtw_status __real_##name params;                                         \
+    hdtw_status __wrap_##name params;                                         \
+    hdtw_status __wrap_##name params                                          \
+    {                                                                         \
+        hdtw_status s = __real_##name args;                                   \
+        note_context(ctx, s);                                                 \
+        return s;                                                             \
+    }
 
-hdtw_status __real_hdtw_align(hdtw_ctx *ctx, const hdtw_params *p,
-                              const double *a, size_t m, const double *b,
-                              size_t n, hdtw_alignment *out);
-hdtw_status __wrap_hdtw_align(hdtw_ctx *ctx, const hdtw_params *p,
-                              const double *a, size_t m, const double *b,
-                              size_t n, hdtw_alignment *out);
-hdtw_status __wrap_hdtw_align(hdtw_ctx *ctx, const hdtw_params *p,
-                              const double *a, size_t m, const double *b,
-                              size_t n, hdtw_alignment *out)
-{
-    hdtw_status s = __real_hdtw_align(ctx, p, a, m, b, n, out);
-    note_context(ctx, s);
-    return s;
-}
+WRAP(hdtw_distance,
+     (hdtw_ctx *ctx, const hdtw_params *p, const double *a, size_t m,
+      const double *b, size_t n, double *distance),
+     (ctx, p, a, m, b, n, distance))
 
-hdtw_status __real_hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
-                              const double *pattern, size_t m,
-                              const double *windows, size_t count, size_t n,
-                              double *out);
-hdtw_status __wrap_hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
-                              const double *pattern, size_t m,
-                              const double *windows, size_t count, size_t n,
-                              double *out);
-hdtw_status __wrap_hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
-                              const double *pattern, size_t m,
-                              const double *windows, size_t count, size_t n,
-                              double *out)
-{
-    hdtw_status s = __real_hdtw_batch(ctx, p, pattern, m, windows, count, n,
-                                      out);
-    note_context(ctx, s);
-    return s;
-}
+WRAP(hdtw_align,
+     (hdtw_ctx *ctx, const hdtw_params *p, const double *a, size_t m,
+      const double *b, size_t n, hdtw_alignment *out),
+     (ctx, p, a, m, b, n, out))
 
-hdtw_status __real_hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
-                                const double *pattern, size_t m,
-                                const double *series, size_t len,
-                                size_t window, size_t stride, double *out);
-hdtw_status __wrap_hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
-                                const double *pattern, size_t m,
-                                const double *series, size_t len,
-                                size_t window, size_t stride, double *out);
-hdtw_status __wrap_hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
-                                const double *pattern, size_t m,
-                                const double *series, size_t len,
-                                size_t window, size_t stride, double *out)
-{
-    hdtw_status s = __real_hdtw_sliding(ctx, p, pattern, m, series, len,
-                                        window, stride, out);
-    note_context(ctx, s);
-    return s;
-}
+WRAP(hdtw_batch,
+     (hdtw_ctx *ctx, const hdtw_params *p, const double *pattern, size_t m,
+      const double *windows, size_t count, size_t n, double *out),
+     (ctx, p, pattern, m, windows, count, n, out))
 
-hdtw_status __real_hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
-                               const double *query, size_t m,
-                               const double *series, size_t len, size_t k,
-                               hdtw_match *out, size_t *found);
-hdtw_status __wrap_hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
-                               const double *query, size_t m,
-                               const double *series, size_t len, size_t k,
-                               hdtw_match *out, size_t *found);
-hdtw_status __wrap_hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
-                               const double *query, size_t m,
-                               const double *series, size_t len, size_t k,
-                               hdtw_match *out, size_t *found)
-{
-    hdtw_status s = __real_hdtw_search(ctx, sp, query, m, series, len, k, out,
-                                       found);
-    note_context(ctx, s);
-    return s;
-}
+WRAP(hdtw_sliding,
+     (hdtw_ctx *ctx, const hdtw_params *p, const double *pattern, size_t m,
+      const double *series, size_t len, size_t window, size_t stride,
+      double *out),
+     (ctx, p, pattern, m, series, len, window, stride, out))
+
+WRAP(hdtw_search,
+     (hdtw_ctx *ctx, const hdtw_search_params *sp, const double *query,
+      size_t m, const double *series, size_t len, size_t k, hdtw_match *out,
+      size_t *found),
+     (ctx, sp, query, m, series, len, k, out, found))

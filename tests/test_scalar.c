@@ -81,8 +81,7 @@ END_TEST
  *   PY
  * Both return the square root of the accumulated squared cost. The values
  * are multiples of 1/8, so every sum is exact and the peers' bits must be
- * ours. dtaidistance's window w keeps |i - j| < w, i.e. band w - 1;
- * tslearn's radius r is band r. */
+ * ours. dtaidistance's window w keeps |i - j| < w. */
 static const double peer_a[16] = { 0.0, -0.25, -0.25, 0.0, 0.0, 0.25, 0.125,
                                    0.125, 0.5, 0.25, 0.625, 0.625, 1.0, 1.125,
                                    0.875, 1.0 };
@@ -90,34 +89,29 @@ static const double peer_b[16] = { 0.5, 0.625, 0.375, 0.75, 0.375, 0.0,
                                    -0.125, 0.0, 0.0, -0.375, -0.625, -0.25,
                                    0.125, -0.125, -0.375, -0.125 };
 
-static void check_peer_band(long band, double want)
-{
-    double sq = dist(HDTW_COST_SQUARED, band, peer_a, 16, peer_b, 16);
-    ck_assert_msg(same_bits(sqrt(sq), want), "band %ld: %a, peer %a", band,
-                  sqrt(sq), want);
-}
+/* tslearn's radius r is band r; dtaidistance's window w is band w - 1 */
+static const struct { const char *peer; long band; double distance; }
+peer_banded[] = {
+    { "tslearn sakoe_chiba_radius 0", 0, 0x1.9c4a8969b7077p+1 },
+    { "tslearn sakoe_chiba_radius 1", 1, 0x1.90a3b58a0599cp+1 },
+    { "tslearn sakoe_chiba_radius 2", 2, 0x1.879774abeb0dep+1 },
+    { "tslearn sakoe_chiba_radius 4", 4, 0x1.72c5acc093bb4p+1 },
+    { "tslearn sakoe_chiba_radius 15", 15, 0x1.5ee84b0d1f876p+1 },
+    { "dtaidistance window 1", 1 - 1, 0x1.9c4a8969b7077p+1 },
+    { "dtaidistance window 2", 2 - 1, 0x1.90a3b58a0599cp+1 },
+    { "dtaidistance window 3", 3 - 1, 0x1.879774abeb0dep+1 },
+    { "dtaidistance window 5", 5 - 1, 0x1.72c5acc093bb4p+1 },
+    { "dtaidistance window 16", 16 - 1, 0x1.5ee84b0d1f876p+1 },
+};
 
-START_TEST(golden_dtaidistance_window)
+START_TEST(golden_peers_with_a_band)
 {
-    static const struct { long window; double distance; } peer[] = {
-        { 1, 0x1.9c4a8969b7077p+1 },  { 2, 0x1.90a3b58a0599cp+1 },
-        { 3, 0x1.879774abeb0dep+1 },  { 5, 0x1.72c5acc093bb4p+1 },
-        { 16, 0x1.5ee84b0d1f876p+1 },
-    };
-    for (size_t k = 0; k < sizeof peer / sizeof *peer; k++)
-        check_peer_band(peer[k].window - 1, peer[k].distance);
-}
-END_TEST
-
-START_TEST(golden_tslearn_sakoe_chiba_radius)
-{
-    static const struct { long radius; double distance; } peer[] = {
-        { 0, 0x1.9c4a8969b7077p+1 },  { 1, 0x1.90a3b58a0599cp+1 },
-        { 2, 0x1.879774abeb0dep+1 },  { 4, 0x1.72c5acc093bb4p+1 },
-        { 15, 0x1.5ee84b0d1f876p+1 },
-    };
-    for (size_t k = 0; k < sizeof peer / sizeof *peer; k++)
-        check_peer_band(peer[k].radius, peer[k].distance);
+    const size_t k = (size_t)_i;
+    double sq = dist(HDTW_COST_SQUARED, peer_banded[k].band, peer_a, 16,
+                     peer_b, 16);
+    ck_assert_msg(same_bits(sqrt(sq), peer_banded[k].distance),
+                  "%s: %a, peer %a", peer_banded[k].peer, sqrt(sq),
+                  peer_banded[k].distance);
 }
 END_TEST
 
@@ -298,30 +292,32 @@ static size_t reference_path(hdtw_cost cost, long band, const double *a,
                              size_t m, const double *b, size_t n,
                              size_t *path)
 {
+    /* the moves back, in the documented order of preference */
+    static const struct { size_t di, dj; } move[3] = {
+        { 1, 1 }, /* diagonal */
+        { 1, 0 }, /* up */
+        { 0, 1 }, /* left */
+    };
     double *D = naive_dtw_matrix(cost, band, a, m, b, n);
-    size_t len = 0, i = m - 1, j = n - 1, steps = m + n - 1;
-    for (;;) {
+    size_t steps = m + n - 1, len = 0, i = m - 1, j = n - 1;
+    for (;; len++) {
         path[2 * (steps - 1 - len)] = i;
         path[2 * (steps - 1 - len) + 1] = j;
-        len++;
         if (i == 0 && j == 0)
             break;
-        if (i == 0 || j == 0) {
-            i -= i > 0;
-            j -= j > 0;
-            continue;
+        int best = -1; /* the first move inside the matrix with the least D */
+        for (int k = 0; k < 3; k++) {
+            if (move[k].di > i || move[k].dj > j)
+                continue;
+            double here = D[(i - move[k].di) * n + j - move[k].dj];
+            if (best < 0 ||
+                here < D[(i - move[best].di) * n + j - move[best].dj])
+                best = k;
         }
-        double diag = D[(i - 1) * n + j - 1], up = D[(i - 1) * n + j],
-               left = D[i * n + j - 1];
-        if (diag <= up && diag <= left) {
-            i--;
-            j--;
-        } else if (up <= left) {
-            i--;
-        } else {
-            j--;
-        }
+        i -= move[best].di;
+        j -= move[best].dj;
     }
+    len++;
     memmove(path, path + 2 * (steps - len), 2 * len * sizeof *path);
     free(D);
     return len;
@@ -430,8 +426,8 @@ static Suite *scalar_suite(void)
     tcase_add_checked_fixture(golden, setup, teardown);
     tcase_add_test(golden, golden_dtaidistance);
     tcase_add_test(golden, golden_tslearn);
-    tcase_add_test(golden, golden_dtaidistance_window);
-    tcase_add_test(golden, golden_tslearn_sakoe_chiba_radius);
+    tcase_add_loop_test(golden, golden_peers_with_a_band, 0,
+                        sizeof peer_banded / sizeof *peer_banded);
     tcase_add_test(golden, golden_aeon);
     suite_add_tcase(s, golden);
 
