@@ -358,6 +358,9 @@ static Suite *api_suite(void)
     Suite *s = suite_create("api");
     TCase *tc = tcase_create("context");
     tcase_add_checked_fixture(tc, setup, teardown);
+    /* every_backend_settable_or_unsupported runs OpenCL: PoCL compiles its
+     * kernels on a cold cache, seconds under ASan on a loaded machine */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, names_and_messages);
     tcase_add_test(tc, context_calls);
     tcase_add_test(tc, every_backend_settable_or_unsupported);
