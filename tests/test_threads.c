@@ -173,6 +173,11 @@ static void make_jobs(void)
         j->count = j->kind == KIND_BATCH || j->kind == KIND_SLIDING
                        ? test_range(&rng, 1, 13) : 1;
         j->stride = j->kind == KIND_SLIDING ? test_range(&rng, 1, 40) : j->n;
+        /* the windows must fit in the shared input (13 batch windows of
+         * up to 511 values do not) */
+        size_t room = (SHARED_LEN - j->n) / j->stride + 1;
+        if (j->count > room)
+            j->count = room;
         j->pattern_at = test_range(&rng, 0, SHARED_LEN - j->m);
         size_t span = (j->count - 1) * j->stride + j->n;
         j->series_at = test_range(&rng, 0, SHARED_LEN - span);
