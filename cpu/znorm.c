@@ -45,22 +45,24 @@ static void stats_one(const double *x, size_t m, double *mean, double *sd)
     *sd = sqrt(acc / (double)m);
 }
 
-/* An AVX2 clone where the compiler can make one (the same bits: each lane
- * is the scalar sequence of IEEE operations). Not under ThreadSanitizer:
- * the clone's resolver runs while the program is relocated, before the
- * TSan runtime exists, and its instrumentation crashes a statically linked
- * program (tests/test_threads.c, now that the registry links the search). */
-#ifndef __has_feature
-#define __has_feature(x) 0
+/* The AVX2 and baseline clones, chosen by an ifunc resolver at load time.
+ * Under ThreadSanitizer the resolver would be instrumented and run before
+ * TSan is initialised (a crash at load of any program that links this
+ * file), so a TSan build keeps the baseline clone only: the same operations,
+ * and the races TSan looks for do not depend on the ISA. */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HDTW_TSAN_BUILD 1
 #endif
-#if defined(__SANITIZE_THREAD__) || __has_feature(thread_sanitizer)
-#define AVX2_CLONE
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(HDTW_TSAN_BUILD)
+#define STATS_CLONES
 #else
-#define AVX2_CLONE __attribute__((target_clones("avx2", "default")))
+#define STATS_CLONES __attribute__((target_clones("avx2", "default")))
 #endif
 
 /* Windows x .. x + LANES - 1: lane l of vector v is window 4 v + l. */
-AVX2_CLONE
+STATS_CLONES
 static void stats_block(const double *x, size_t m, double *mean, double *sd)
 {
     vec4 sum[VECS] = { 0 }, acc[VECS] = { 0 }, mu[VECS];

@@ -139,7 +139,45 @@ static size_t triangle_out(const shape *s)
     return s->count * (s->count - 1) / 2;
 }
 
+/* search's outputs flattened: found, then start and distance of each of
+ * the k = count matches (the unfound ones as the sentinels left there).
+ * The matches and *found must be untouched on failure. */
+static hdtw_status call_search(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    enum { K_MAX = 32 };
+    ck_assert_uint_le(s->count, K_MAX);
+    hdtw_match before[K_MAX], matches[K_MAX];
+    for (size_t i = 0; i < K_MAX; i++)
+        before[i] = (hdtw_match){ 12345, SENTINEL };
+    memcpy(matches, before, sizeof matches);
+    size_t found = 54321;
+    /* z-normalised for the absolute cost, raw values for the squared */
+    hdtw_search_params sp = { s->params, s->params.cost == HDTW_COST_ABS,
+                              HDTW_EXCLUSION_AUTO };
+    hdtw_status st = hdtw_search(ctx, &sp, s->pattern, s->m, s->series,
+                                 s->len, s->count, matches, &found);
+    if (st != HDTW_OK) {
+        ck_assert(memcmp(matches, before, sizeof matches) == 0);
+        ck_assert_uint_eq(found, 54321);
+        return st;
+    }
+    out[0] = (double)found;
+    for (size_t i = 0; i < s->count; i++) {
+        out[1 + 2 * i] = (double)matches[i].start;
+        out[2 + 2 * i] = matches[i].distance;
+    }
+    return st;
+}
+
+static hdtw_status call_znorm(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    (void)ctx;
+    return hdtw_znorm(s->series, s->len, out);
+}
+
 static size_t one(const shape *s) { (void)s; return 1; }
+static size_t search_out(const shape *s) { return 1 + 2 * s->count; }
+static size_t len_out(const shape *s) { return s->len; }
 static size_t count_out(const shape *s) { return s->count; }
 static size_t align_out(const shape *s) { return 3 + 2 * (s->m + s->n - 1); }
 
@@ -156,13 +194,15 @@ static const entry entries[] = {
     { "cdist", call_cdist, square_out },
     { "pdist", call_pdist, triangle_out },
     { "cdist ragged", call_ragged, square_out },
+    { "search", call_search, search_out },
+    { "znorm", call_znorm, len_out },
 };
 #define ENTRY_COUNT (sizeof entries / sizeof *entries)
 
 static shape make_shape(uint64_t seed, hdtw_cost cost, long band, size_t m,
                         size_t n, size_t count, size_t stride)
 {
-    test_rng rng = { seed };
+    test_rng rng = { test_seed(seed) };
     shape s = { { cost, band }, m, n, count, 0, n, stride, NULL, NULL };
     s.len = (count - 1) * stride + n;
     if (s.len < count * n)

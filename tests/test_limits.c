@@ -189,13 +189,12 @@ START_TEST(hundred_million_point_series)
     ck_assert_int_eq(hdtw_sliding(ctx, &p, pattern, 32, series, HUGE_LEN,
                                   HUGE_WINDOW, HUGE_STRIDE, got), HDTW_OK);
     ck_assert(same_bits(got[count], SENTINEL));
-    for (size_t k = 0; k < count; k++) {
-        double d;
-        ck_assert_int_eq(hdtw_distance(ctx, &p, pattern, 32,
-                                       series + k * HUGE_STRIDE, HUGE_WINDOW,
-                                       &d), HDTW_OK);
-        ck_assert(same_bits(got[k], d));
-    }
+    /* the independent full-matrix DTW, not the library, is the oracle */
+    for (size_t k = 0; k < count; k++)
+        ck_assert_msg(same_bits(got[k], naive_dtw(p.cost, p.band, pattern, 32,
+                                                  series + k * HUGE_STRIDE,
+                                                  HUGE_WINDOW)),
+                      "window %zu differs from naive_dtw", k);
 
     /* a NaN just past the last window is never read; one at the last
      * window's last value is */
