@@ -14,41 +14,13 @@
  */
 #include "hdtw_mpi.h"
 
+#include "bench_common.h"
 #include "walk.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double reduce(double t, MPI_Op op)
-{
-    double r = 0.0;
-    MPI_Allreduce(&t, &r, 1, MPI_DOUBLE, op, MPI_COMM_WORLD);
-    return r;
-}
-
-/* CPU time of this process: what a search costs, apart from the other
- * programs that share the machine's cores */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* the middle of v[0..n-1], sorted in place (n is small) */
-static double median(double *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            double t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    return v[n / 2];
-}
 
 /* Median wall time of one allreduce of `words` 64-bit values: the
  * transport under the call's agreements (1 word) and under its candidate
