@@ -90,7 +90,7 @@ HDTW_MPI_API hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
  * rows or part of one), with hdtw_cdist on sub-sets, then every rank
  * writes its share with collective MPI-IO writes into one file.
  *
- * The file (docs/SCALING.md, "File layout"), little-endian throughout:
+ * The file (docs/SCALING.md, "Distributed pdist / cdist"), little-endian:
  *   bytes  0 ..  7  magic "HDTWPD01" (pdist) or "HDTWCD01" (cdist)
  *   bytes  8 .. 15  pdist: count; cdist: a->count (rows), uint64
  *   bytes 16 .. 23  pdist: 0; cdist: b->count (columns), uint64
