@@ -8,7 +8,23 @@
 
 #include <mpi.h>
 
+#include <stddef.h>
+#include <stdlib.h>
 #include <time.h>
+
+/* MPI_Init, then this process's rank and the job's rank count */
+static inline void bench_start(int *argc, char ***argv, int *rank, int *ranks)
+{
+    MPI_Init(argc, argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, rank);
+    MPI_Comm_size(MPI_COMM_WORLD, ranks);
+}
+
+/* argv[i] as a number, or fallback when there are fewer arguments */
+static inline size_t size_arg(int argc, char **argv, int i, size_t fallback)
+{
+    return argc > i ? (size_t)strtoull(argv[i], NULL, 10) : fallback;
+}
 
 static inline double reduce(double t, MPI_Op op)
 {

@@ -21,7 +21,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* CPU and wall times of the first and of the last progress report of
  * one call */
@@ -48,14 +47,12 @@ static int note(void *user, size_t done, size_t total)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
     int rank = 0, ranks = 1;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    size_t count = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000;
-    size_t len = argc > 2 ? strtoull(argv[2], NULL, 10) : 128;
+    bench_start(&argc, &argv, &rank, &ranks);
+    size_t count = size_arg(argc, argv, 1, 1000);
+    size_t len = size_arg(argc, argv, 2, 128);
     long band = argc > 3 ? strtol(argv[3], NULL, 10) : 12;
-    int repeats = argc > 4 ? atoi(argv[4]) : 3;
+    int repeats = (int)size_arg(argc, argv, 4, 3);
     const char *tmp = getenv("TMPDIR");
     char path[512];
     snprintf(path, sizeof path, "%s", argc > 5 ? argv[5] : "");

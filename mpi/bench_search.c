@@ -47,14 +47,11 @@ static double allreduce_time(size_t words, int repeats)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
     int rank = 0, ranks = 1;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    size_t total = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
-    size_t m = argc > 2 ? strtoull(argv[2], NULL, 10) : 128;
-    size_t k = argc > 3 ? strtoull(argv[3], NULL, 10) : 10;
-    int repeats = argc > 4 ? atoi(argv[4]) : 3;
+    bench_start(&argc, &argv, &rank, &ranks);
+    size_t total = size_arg(argc, argv, 1, 1000000);
+    size_t m = size_arg(argc, argv, 2, 128), k = size_arg(argc, argv, 3, 10);
+    int repeats = (int)size_arg(argc, argv, 4, 3);
 
     double *x = walk_alloc(total, 42);
     hdtw_ctx *ctx = NULL;

@@ -43,12 +43,27 @@ double *read_prices(const char *path, size_t *len)
     return x;
 }
 
-int mpi_test_result(const char *name)
+hdtw_ctx *mpi_test_start(int *argc, char ***argv)
+{
+    hdtw_ctx *ctx = NULL;
+    MPI_Init(argc, argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    if (hdtw_create(&ctx) != HDTW_OK || hdtw_set_threads(ctx, 1) != HDTW_OK) {
+        fprintf(stderr, "rank %d: no context\n", rank);
+        MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+    return ctx;
+}
+
+int mpi_test_finish(const char *name, hdtw_ctx *ctx)
 {
     int all = 0;
+    hdtw_destroy(ctx);
     MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     if (rank == 0)
         printf("%s: %d ranks, %s (%d failures)\n", name, ranks,
                all ? "FAILED" : "passed", all);
+    MPI_Finalize();
     return all ? EXIT_FAILURE : EXIT_SUCCESS;
 }

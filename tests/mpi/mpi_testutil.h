@@ -34,8 +34,12 @@ void *xmalloc(size_t bytes);
  * column); *len = 0 when the file cannot be read. Free the result. */
 double *read_prices(const char *path, size_t *len);
 
-/* The sum of failures over all ranks, printed by rank 0 under `name`;
- * the program's exit status. */
-int mpi_test_result(const char *name);
+/* MPI_Init, rank and ranks set, and a context of one thread (the job is
+ * aborted without one). */
+hdtw_ctx *mpi_test_start(int *argc, char ***argv);
+
+/* Destroys ctx, sums the failures over all ranks (printed by rank 0 under
+ * `name`), MPI_Finalize; returns the program's exit status. */
+int mpi_test_finish(const char *name, hdtw_ctx *ctx);
 
 #endif

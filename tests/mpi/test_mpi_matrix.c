@@ -440,20 +440,11 @@ static void remove_dir(void)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    if (hdtw_create(&ctx) != HDTW_OK || hdtw_set_threads(ctx, 1) != HDTW_OK) {
-        fprintf(stderr, "rank %d: no context\n", rank);
-        MPI_Abort(MPI_COMM_WORLD, 2);
-    }
+    ctx = mpi_test_start(&argc, &argv);
     make_dir();
     random_cases(argc > 1 ? atoi(argv[1]) : 40);
     usdchf_cases();
     failure_cases();
     remove_dir();
-    hdtw_destroy(ctx);
-    int result = mpi_test_result("test_mpi_matrix");
-    MPI_Finalize();
-    return result;
+    return mpi_test_finish("test_mpi_matrix", ctx);
 }

@@ -392,22 +392,12 @@ static void die_in_the_middle(void)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    if (hdtw_create(&ctx) != HDTW_OK || hdtw_set_threads(ctx, 1) != HDTW_OK) {
-        fprintf(stderr, "rank %d: no context\n", rank);
-        MPI_Abort(MPI_COMM_WORLD, 2);
-    }
+    ctx = mpi_test_start(&argc, &argv);
     if (argc > 1 && strcmp(argv[1], "die") == 0)
         die_in_the_middle();
     random_cases(argc > 1 ? atoi(argv[1]) : 150);
     planted_cases();
     usdchf_cases();
     failure_cases();
-    hdtw_destroy(ctx);
-
-    int result = mpi_test_result("test_mpi_search");
-    MPI_Finalize();
-    return result;
+    return mpi_test_finish("test_mpi_search", ctx);
 }
