@@ -106,8 +106,10 @@ HDTW_MPI_API hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
  * file closed, so path holds either its former content or the complete
  * matrix, never a part. On every failure, path is untouched and the
  * ".part" file is deleted (when the failure comes after it was created
- * and the deletion itself works). path must name the same file on every
- * rank (a shared file system for ranks on several nodes).
+ * and the deletion itself works); only a job that dies between creating
+ * and renaming it leaves path + ".part" behind, incomplete by its name.
+ * path must name the same file on every rank (a shared file system for
+ * ranks on several nodes).
  *
  * Same on every rank (else HDTW_E_ARG on every rank): the path string, the
  * cost and band of *p (NULL is HDTW_PARAMS_DEFAULT), and each set's count,

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Doubles per collective write: MPI counts are int. */
 #define WRITE_CHUNK ((size_t)1 << 27)
@@ -177,7 +178,8 @@ typedef struct {
     size_t c0, c1;     /* this rank's cells */
     double *share;     /* their distances */
     MPI_File fh;
-    int created;       /* the .part file may exist: delete it on failure */
+    int opening;       /* the call reached open_part (on every rank) */
+    int created;       /* this rank opened path.part */
 } call_state;
 
 /* The argument checks one rank makes alone, then the agreement on them and
@@ -283,13 +285,16 @@ static void to_little_endian(double *x, size_t n)
     }
 }
 
-/* Creates path.part on every rank (HDTW_E_ARG where it cannot be). */
+/* Creates path.part on every rank (HDTW_E_ARG where it cannot be). Only
+ * a .part this call opened is ever deleted: one that cannot be opened (a
+ * directory of that name) is not this call's. */
 static int open_part(call_state *c, hdtw_status *status)
 {
-    c->created = 1;
+    c->opening = 1;
     int rc = MPI_File_open(c->comm, c->part, MPI_MODE_WRONLY | MPI_MODE_CREATE,
                            MPI_INFO_NULL, &c->fh);
     *status = rc == MPI_SUCCESS ? HDTW_OK : HDTW_E_ARG;
+    c->created = rc == MPI_SUCCESS;
     if (rc != MPI_SUCCESS)
         c->fh = MPI_FILE_NULL;
     return hdtw_mpi_agree(c->comm, status);
@@ -343,22 +348,22 @@ static int write_file(call_state *c, hdtw_status *status)
         return rc;
     if (c->rank == 0 && rename(c->part, c->path) != 0)
         *status = HDTW_E_ARG;
-    rc = hdtw_mpi_agree(c->comm, status);
-    c->created = *status != HDTW_OK;
-    return rc;
+    return hdtw_mpi_agree(c->comm, status);
 }
 
-/* After a failure: close the file where it is open, and delete path.part
- * (rank 0, after every rank closed it). */
+/* After a failure: if the call got as far as opening path.part, close it
+ * where it is open and, once every rank has closed it, unlink it if rank 0
+ * opened it. unlink, not MPI_File_delete, which prints on stderr when it
+ * fails, nor remove(), which would delete an empty directory. */
 static void discard_part(call_state *c)
 {
+    if (!c->opening)
+        return; /* nothing of this call's on disk */
     if (c->fh != MPI_FILE_NULL)
         MPI_File_close(&c->fh);
-    if (!c->created)
-        return;
     MPI_Barrier(c->comm);
-    if (c->rank == 0)
-        MPI_File_delete(c->part, MPI_INFO_NULL);
+    if (c->rank == 0 && c->created)
+        unlink(c->part);
 }
 
 static hdtw_status distributed_matrix(hdtw_ctx *ctx, MPI_Comm comm,

@@ -364,6 +364,19 @@ static void failure_cases(void)
     EXPECT(!exists(adir_part), "path names a directory: .part left");
     free(adir_part);
 
+    /* path.part cannot be created: it is a directory (left as it is) */
+    char *blocked = path_in_dir("blocked.bin.part");
+    if (rank == 0)
+        mkdir(blocked, 0755);
+    MPI_Barrier(MPI_COMM_WORLD);
+    char *blocked_path = path_in_dir("blocked.bin");
+    check_failure("path.part is a directory", HDTW_E_ARG,
+                  hdtw_mpi_pdist(ctx, MPI_COMM_WORLD, NULL, x, blocked_path),
+                  NULL);
+    EXPECT(!exists(blocked_path), "path.part is a directory: path created");
+    free(blocked_path);
+    free(blocked);
+
     hdtw_set none = *x;
     none.count = 0;
     check_failure("count 0", HDTW_E_ARG,
@@ -426,7 +439,8 @@ static void make_dir(void)
 static void remove_dir(void)
 {
     static const char *names[] = { "pdist.bin", "cdist.bin", "target.bin",
-                                   "target.bin.part", "a-directory" };
+                                   "target.bin.part", "a-directory",
+                                   "blocked.bin.part" };
     MPI_Barrier(MPI_COMM_WORLD);
     if (rank != 0)
         return;
