@@ -66,26 +66,78 @@ static hdtw_set subset(const hdtw_set *set, size_t lo, size_t count)
     return (hdtw_set){ set->values + lo * set->len, NULL, count, set->len };
 }
 
-/* The cells c0 .. c1-1 into out[0 .. c1-c0-1]: one hdtw_cdist per
- * (part of a) row, and one per run of whole rows of a full matrix. */
+/* Doubles of scratch for a run of whole rows of the triangle. */
+#define ROWS_SCRATCH ((size_t)1 << 20)
+
+/* Whole rows i .. i+h-1 of the triangle into out, in the file's order:
+ * one hdtw_pdist of their diagonal block and one hdtw_cdist of the block
+ * against the series after it, in scratch, then interleaved (row r of the
+ * file is the block's row r, then the r-th row of the rest). Two calls
+ * instead of h: each hdtw_cdist call has a fixed cost (contexts per
+ * thread, scratch) that short rows do not amortise. */
+static hdtw_status triangle_rows(hdtw_ctx *ctx, const hdtw_params *p,
+                                 const shape *s, size_t i, size_t h,
+                                 double *scratch, double *out)
+{
+    size_t rest = s->rows - i - h, diagonal = h * (h - 1) / 2;
+    hdtw_set block = subset(s->a, i, h), after = subset(s->a, i + h, rest);
+    hdtw_status st = hdtw_pdist(ctx, p, &block, scratch);
+    if (st == HDTW_OK && rest > 0)
+        st = hdtw_cdist(ctx, p, &block, &after, scratch + diagonal);
+    if (st != HDTW_OK)
+        return st;
+    const double *inside = scratch, *beyond = scratch + diagonal;
+    for (size_t r = 0; r < h; r++) {
+        memcpy(out, inside, (h - r - 1) * sizeof *out);
+        out += h - r - 1;
+        inside += h - r - 1;
+        memcpy(out, beyond, rest * sizeof *out);
+        out += rest;
+        beyond += rest;
+    }
+    return HDTW_OK;
+}
+
+/* How many whole rows from row i (whose first cell is c) end by c1: for a
+ * full matrix all of them; for the triangle as many as fit the scratch. */
+static size_t whole_rows(const shape *s, size_t i, size_t c, size_t c1)
+{
+    if (c != row_origin(s, i))
+        return 0;
+    if (!s->triangle)
+        return (c1 - c) / s->cols;
+    size_t h = 0;
+    while (i + h < s->rows && row_origin(s, i + h + 1) <= c1 &&
+           row_origin(s, i + h + 1) - c <= ROWS_SCRATCH)
+        h++;
+    return h;
+}
+
+/* The cells c0 .. c1-1 into out[0 .. c1-c0-1]: runs of whole rows as one
+ * block (a full matrix's directly, the triangle's through scratch), the
+ * rest one hdtw_cdist per part of a row. */
 static hdtw_status compute_cells(hdtw_ctx *ctx, const hdtw_params *p,
                                  const shape *s, size_t c0, size_t c1,
-                                 double *out)
+                                 double *scratch, double *out)
 {
     size_t c = c0, i = c0 < c1 ? row_of(s, c0) : 0;
     while (c < c1) {
-        size_t origin = row_origin(s, i), next = row_origin(s, i + 1);
-        size_t rows = 1;
-        if (!s->triangle && c == origin && c1 - c >= 2 * s->cols)
-            rows = (c1 - c) / s->cols;
-        size_t end = rows > 1 ? c + rows * s->cols : (next < c1 ? next : c1);
-        size_t column = first_column(s, i) + (c - origin);
-        hdtw_set a = subset(s->a, i, rows);
-        hdtw_set b = subset(s->b, column, rows > 1 ? s->cols : end - c);
-        hdtw_status st = hdtw_cdist(ctx, p, &a, &b, out + (c - c0));
+        size_t origin = row_origin(s, i), rows = whole_rows(s, i, c, c1);
+        hdtw_status st;
+        if (rows >= 2 && s->triangle) {
+            st = triangle_rows(ctx, p, s, i, rows, scratch, out + (c - c0));
+        } else {
+            rows = rows >= 2 ? rows : 1;
+            size_t next = row_origin(s, i + rows);
+            size_t end = next < c1 ? next : c1;
+            hdtw_set a = subset(s->a, i, rows);
+            hdtw_set b = subset(s->b, first_column(s, i) + (c - origin),
+                                rows >= 2 ? s->cols : end - c);
+            st = hdtw_cdist(ctx, p, &a, &b, out + (c - c0));
+        }
         if (st != HDTW_OK)
             return st;
-        c = end;
+        c = row_origin(s, i + rows) < c1 ? row_origin(s, i + rows) : c1;
         i += rows;
     }
     return HDTW_OK;
@@ -177,6 +229,7 @@ typedef struct {
     char *part;        /* path + ".part" */
     size_t c0, c1;     /* this rank's cells */
     double *share;     /* their distances */
+    double *scratch;   /* pdist: runs of whole rows (triangle_rows) */
     MPI_File fh;
     int opening;       /* the call reached open_part (on every rank) */
     int created;       /* this rank opened path.part */
@@ -234,19 +287,23 @@ static int allocate_share(call_state *c, hdtw_status *status)
     c->c0 = split(cells, c->ranks, c->rank);
     c->c1 = split(cells, c->ranks, c->rank + 1);
     size_t len = strlen(c->path);
-    c->share = malloc((c->c1 > c->c0 ? c->c1 - c->c0 : 1) * sizeof *c->share);
+    size_t n = c->c1 > c->c0 ? c->c1 - c->c0 : 1;
+    c->share = malloc(n * sizeof *c->share);
+    c->scratch = malloc((n < ROWS_SCRATCH ? n : ROWS_SCRATCH) *
+                        sizeof *c->scratch);
     c->part = malloc(len + sizeof ".part");
     if (c->part) {
         memcpy(c->part, c->path, len);
         memcpy(c->part + len, ".part", sizeof ".part");
     }
-    *status = c->share && c->part ? HDTW_OK : HDTW_E_NOMEM;
+    *status = c->share && c->scratch && c->part ? HDTW_OK : HDTW_E_NOMEM;
     return hdtw_mpi_agree(c->comm, status);
 }
 
 static int compute_share(call_state *c, hdtw_ctx *ctx, hdtw_status *status)
 {
-    *status = compute_cells(ctx, &c->p, &c->s, c->c0, c->c1, c->share);
+    *status = compute_cells(ctx, &c->p, &c->s, c->c0, c->c1, c->scratch,
+                            c->share);
     return hdtw_mpi_agree(c->comm, status);
 }
 
@@ -397,6 +454,7 @@ static hdtw_status distributed_matrix(hdtw_ctx *ctx, MPI_Comm comm,
 cleanup:
     if (status != HDTW_OK)
         discard_part(&c);
+    free(c.scratch);
     free(c.share);
     free(c.part);
     return status;

@@ -236,6 +236,17 @@ static void random_cases(int cases)
     }
 }
 
+/* More cells than mpi/matrix.c's scratch for whole rows (2^20): a share
+ * of 1 or 2 ranks is computed as several runs of rows. */
+static void many_rows_case(void)
+{
+    test_rng rng = { 1600 };
+    test_set x = random_set(&rng, 1600, 3, 0);
+    hdtw_params p = { HDTW_COST_SQUARED, 1 };
+    check_pdist("1600 short series", &p, &x.set, 0);
+    free_set(&x);
+}
+
 /* Windows of data/usdchf_30min.csv: 120 back-to-back windows of 64
  * closes (fixed), and 150 back-to-back pieces of 20 .. 100 (ragged). */
 static void usdchf_cases(void)
@@ -457,6 +468,7 @@ int main(int argc, char **argv)
     ctx = mpi_test_start(&argc, &argv);
     make_dir();
     random_cases(argc > 1 ? atoi(argv[1]) : 40);
+    many_rows_case();
     usdchf_cases();
     failure_cases();
     remove_dir();
