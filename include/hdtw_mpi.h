@@ -87,7 +87,8 @@ HDTW_MPI_API hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
  * Every rank holds the whole set (or sets) and computes an equal share of
  * the matrix's cells (floor(r T / R) .. floor((r+1) T / R) - 1 of the T
  * cells in file order, for rank r of R; one rank's share may span many
- * rows or part of one), with hdtw_cdist on sub-sets, then every rank
+ * rows or part of one), with hdtw_cdist / hdtw_pdist on sub-sets, then
+ * every rank
  * writes its share with collective MPI-IO writes into one file.
  *
  * The file (docs/SCALING.md, "Distributed pdist / cdist"), little-endian:
@@ -127,14 +128,15 @@ HDTW_MPI_API hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
  * HDTW_E_NONFINITE: a NaN or +-Inf in any series (every rank checks the
  *             whole set before any work).
  * HDTW_E_NOMEM: an allocation failed on some rank (each rank holds its
- *             share, 8 T / R bytes, in memory before writing).
+ *             share, 8 T / R bytes, in memory before writing, plus pdist's
+ *             scratch of at most 8 MiB).
  * HDTW_E_UNSUPPORTED: as hdtw_cdist (ctx's backend).
  * HDTW_E_DEVICE: writing, syncing or closing the file failed on some rank
  *             (a full disk), or an MPI call failed under
  *             MPI_ERRORS_RETURN; also as hdtw_cdist for OpenCL.
  * HDTW_E_CANCELLED: ctx's progress callback asked to stop (each rank's
- *             hdtw_cdist calls, one per row or block of rows, report to
- *             it separately).
+ *             hdtw_cdist / hdtw_pdist calls, one per part of a row or run
+ *             of whole rows, report to it separately).
  * The order above is the order of precedence when ranks fail differently.
  * Nothing is written to disk before every rank has computed its share. */
 HDTW_MPI_API hdtw_status hdtw_mpi_pdist(hdtw_ctx *ctx, MPI_Comm comm,
