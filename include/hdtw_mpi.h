@@ -88,8 +88,7 @@ HDTW_MPI_API hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
  * the matrix's cells (floor(r T / R) .. floor((r+1) T / R) - 1 of the T
  * cells in file order, for rank r of R; one rank's share may span many
  * rows or part of one), with hdtw_cdist / hdtw_pdist on sub-sets, then
- * every rank
- * writes its share with collective MPI-IO writes into one file.
+ * every rank writes its share with collective MPI-IO writes into one file.
  *
  * The file (docs/SCALING.md, "Distributed pdist / cdist"), little-endian:
  *   bytes  0 ..  7  magic "HDTWPD01" (pdist) or "HDTWCD01" (cdist)
