@@ -9,6 +9,7 @@
 #include "cpu/cell.h"
 #include "cpu/scalar.h"
 #include "core/alloc.h"
+#include "core/threshold.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -36,7 +37,8 @@ static hdtw_status make_job(const hdtw_params *p, const double *pattern,
 {
     hdtw_params params = p ? *p : HDTW_PARAMS_DEFAULT;
     size_t cells, out_bytes, span;
-    if (params.cost != HDTW_COST_ABS && params.cost != HDTW_COST_SQUARED)
+    if ((params.cost != HDTW_COST_ABS && params.cost != HDTW_COST_SQUARED) ||
+        !hdtw_max_dist_valid(params.max_dist))
         return HDTW_E_ARG;
     if (__builtin_mul_overflow(m, n, &cells) ||
         __builtin_mul_overflow(cells, count, &cells) ||
@@ -50,6 +52,7 @@ static hdtw_status make_job(const hdtw_params *p, const double *pattern,
         .band = hdtw_effective_band(params.band, m, n),
         .pattern = pattern, .m = m,
         .series = series, .n = n, .count = count, .stride = stride,
+        .max_dist = params.max_dist,
     };
     return HDTW_OK;
 }
@@ -58,6 +61,17 @@ static hdtw_status make_job(const hdtw_params *p, const double *pattern,
 static size_t job_span(const hdtw_job *job)
 {
     return (job->count - 1) * job->stride + job->n;
+}
+
+/* Routes the job, then applies its threshold to the exact results, so the
+ * threshold is the same on every backend whatever a kernel abandoned. */
+static hdtw_status route_thresholded(hdtw_ctx *ctx, const hdtw_job *job,
+                                     double *out)
+{
+    hdtw_status s = hdtw_route(ctx, job, out);
+    if (s == HDTW_OK)
+        hdtw_apply_max_dist(out, job->count, job->max_dist);
+    return s;
 }
 
 static hdtw_status check_values(const hdtw_job *job)
@@ -85,15 +99,17 @@ hdtw_status hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
 {
     hdtw_job job;
     hdtw_status s = pair_job(ctx, p, a, m, b, n, distance, &job);
-    return s != HDTW_OK ? s : hdtw_route(ctx, &job, distance);
+    return s != HDTW_OK ? s : route_thresholded(ctx, &job, distance);
 }
 
 hdtw_status hdtw_align(hdtw_ctx *ctx, const hdtw_params *p, const double *a,
                        size_t m, const double *b, size_t n,
                        hdtw_alignment *out)
 {
+    hdtw_params exact = p ? *p : HDTW_PARAMS_DEFAULT;
+    exact.max_dist = 0.0; /* documented: align ignores the threshold */
     hdtw_job job;
-    hdtw_status s = pair_job(ctx, p, a, m, b, n, out, &job);
+    hdtw_status s = pair_job(ctx, &exact, a, m, b, n, out, &job);
     if (s != HDTW_OK)
         return s;
     s = hdtw_scalar_align(&job, out);
@@ -123,7 +139,7 @@ hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
     hdtw_status s = make_job(p, pattern, m, windows, n, count, n, &job);
     if (s == HDTW_OK)
         s = check_values(&job);
-    return s != HDTW_OK ? s : hdtw_route(ctx, &job, out);
+    return s != HDTW_OK ? s : route_thresholded(ctx, &job, out);
 }
 
 size_t hdtw_sliding_count(size_t len, size_t window, size_t stride)
@@ -147,5 +163,5 @@ hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
         make_job(p, pattern, m, series, window, count, stride, &job);
     if (s == HDTW_OK)
         s = check_values(&job);
-    return s != HDTW_OK ? s : hdtw_route(ctx, &job, out);
+    return s != HDTW_OK ? s : route_thresholded(ctx, &job, out);
 }

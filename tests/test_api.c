@@ -161,7 +161,7 @@ END_TEST
 START_TEST(distance_bad_input)
 {
     const double *g = good;
-    hdtw_params bad_cost = { (hdtw_cost)7, -1 };
+    hdtw_params bad_cost = { (hdtw_cost)7, -1, 0.0 };
     ck_assert_int_eq(hdtw_distance(NULL, NULL, g, 6, g, 6, out), HDTW_E_ARG);
     ck_assert_int_eq(hdtw_distance(ctx, NULL, NULL, 6, g, 6, out), HDTW_E_ARG);
     ck_assert_int_eq(hdtw_distance(ctx, NULL, g, 6, NULL, 6, out), HDTW_E_ARG);

@@ -498,7 +498,7 @@ START_TEST(exclusion_suppresses_across_chunks)
         series[flank + 8900 + i] = query[i] + 4;
         series[flank + 4500 + i] = query[i] + 1;
     }
-    hdtw_search_params sp = { { HDTW_COST_ABS, 0 }, 0, 5000 };
+    hdtw_search_params sp = { { HDTW_COST_ABS, 0, 0.0 }, 0, 5000 };
     check_search(&sp, query, m, series, len, 2 + _i % 3, 3);
     free(series);
 }

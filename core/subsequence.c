@@ -1,0 +1,142 @@
+/*
+ * subsequence.c — hdtw_subsequence: arguments checked here (shapes first,
+ * then values, as core/api.c does), the one pass of cpu/subsequence.c
+ * gives every end's cost and start, then the greedy pick of hdtw.h:
+ * candidates ranked by (cost, end), each kept unless its span overlaps one
+ * kept before it.
+ *
+ * Kept spans are disjoint, so sorted by start they are sorted by end too:
+ * a candidate [s, e] overlaps one of them exactly when the last kept span
+ * starting at or before e ends at or after s. A binary search finds it.
+ */
+#include "core/internal.h"
+
+#include "core/alloc.h"
+#include "core/threshold.h"
+#include "cpu/subsequence.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The longest series or query: its candidates (one span per value) must
+ * fit in size_t bytes. */
+#define MAX_SPANS (SIZE_MAX / sizeof(hdtw_span))
+
+static int finite_values(const double *x, size_t n)
+{
+    size_t bad = 0; /* counted, not returned early: the loop vectorises */
+    for (size_t i = 0; i < n; i++)
+        bad += !isfinite(x[i]);
+    return bad == 0;
+}
+
+static hdtw_status check_arguments(const hdtw_ctx *ctx,
+                                   const hdtw_params *params,
+                                   const double *query, size_t m,
+                                   const double *series, size_t len,
+                                   size_t k, const hdtw_span *out,
+                                   const size_t *found)
+{
+    if (!ctx || !query || !series || !out || !found || m == 0 || len == 0 ||
+        k == 0 || m > MAX_SPANS || len > MAX_SPANS)
+        return HDTW_E_ARG;
+    if ((params->cost != HDTW_COST_ABS &&
+         params->cost != HDTW_COST_SQUARED) ||
+        params->band >= 0 || !hdtw_max_dist_valid(params->max_dist))
+        return HDTW_E_ARG;
+    if (!finite_values(query, m) || !finite_values(series, len))
+        return HDTW_E_NONFINITE;
+    return HDTW_OK;
+}
+
+/* Ranking of candidates: cost ascending, then end ascending. Costs are
+ * never NaN (finite inputs; only +inf from overflow). */
+static int rank_order(const void *x, const void *y)
+{
+    const hdtw_span *a = x, *b = y;
+    if (a->distance != b->distance)
+        return a->distance < b->distance ? -1 : 1;
+    return (a->end > b->end) - (a->end < b->end);
+}
+
+/* Drops the candidates above the threshold; returns how many remain. */
+static size_t keep_within(hdtw_span *spans, size_t count, double max_dist)
+{
+    size_t kept = 0;
+    for (size_t e = 0; e < count; e++)
+        if (hdtw_within_max_dist(spans[e].distance, max_dist))
+            spans[kept++] = spans[e];
+    return kept;
+}
+
+/* Number of kept spans (sorted by start) whose start is <= end. */
+static size_t count_starting_by(const hdtw_span *kept, size_t count,
+                                size_t end)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (kept[mid].start <= end)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Walks the ranked candidates, writing the picks to out in order; by_start
+ * (room for k) holds the same picks sorted by start. Returns how many. */
+static size_t pick_greedy(const hdtw_span *ranked, size_t count, size_t k,
+                          hdtw_span *by_start, hdtw_span *out)
+{
+    size_t found = 0;
+    for (size_t c = 0; c < count && found < k; c++) {
+        hdtw_span span = ranked[c];
+        size_t at = count_starting_by(by_start, found, span.end);
+        if (at > 0 && by_start[at - 1].end >= span.start)
+            continue; /* overlaps a span picked before */
+        memmove(by_start + at + 1, by_start + at,
+                (found - at) * sizeof *by_start);
+        by_start[at] = span;
+        out[found++] = span;
+    }
+    return found;
+}
+
+hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
+                             const double *query, size_t m,
+                             const double *series, size_t len, size_t k,
+                             hdtw_span *out, size_t *found)
+{
+    hdtw_params params = p ? *p : HDTW_PARAMS_DEFAULT;
+    hdtw_status status =
+        check_arguments(ctx, &params, query, m, series, len, k, out, found);
+    if (status != HDTW_OK)
+        return status;
+
+    size_t room = k < len ? k : len; /* no more picks than ends */
+    hdtw_subseq_column col = {
+        hdtw_malloc(m * sizeof *col.cost),
+        hdtw_malloc(m * sizeof *col.start),
+    };
+    hdtw_span *ends = hdtw_malloc(len * sizeof *ends);
+    hdtw_span *by_start = hdtw_malloc(room * sizeof *by_start);
+    status = HDTW_E_NOMEM;
+    if (!col.cost || !col.start || !ends || !by_start)
+        goto cleanup;
+
+    hdtw_subsequence_ends(params.cost, query, m, series, len, col, ends);
+    size_t count = keep_within(ends, len, params.max_dist);
+    qsort(ends, count, sizeof *ends, rank_order);
+    *found = pick_greedy(ends, count, k, by_start, out);
+    ctx->last = HDTW_BACKEND_SCALAR;
+    status = HDTW_OK;
+cleanup:
+    hdtw_free(by_start);
+    hdtw_free(ends);
+    hdtw_free(col.start);
+    hdtw_free(col.cost);
+    return status;
+}
