@@ -2,8 +2,8 @@
  * subsequence.c — hdtw_subsequence: arguments checked here (shapes first,
  * then values, as core/api.c does), the one pass of cpu/subsequence.c
  * gives every end's cost and start, then the greedy pick of hdtw.h:
- * candidates ranked by (cost, end), each kept unless its span overlaps one
- * kept before it.
+ * candidates taken in (cost, end) order from a heap, each kept unless its
+ * span overlaps one kept before it.
  *
  * Kept spans are disjoint, so sorted by start they are sorted by end too:
  * a candidate [s, e] overlaps one of them exactly when the last kept span
@@ -17,7 +17,6 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The longest series or query: its candidates (one span per value) must
@@ -53,12 +52,45 @@ static hdtw_status check_arguments(const hdtw_ctx *ctx,
 
 /* Ranking of candidates: cost ascending, then end ascending. Costs are
  * never NaN (finite inputs; only +inf from overflow). */
-static int rank_order(const void *x, const void *y)
+static int ranks_before(hdtw_span a, hdtw_span b)
 {
-    const hdtw_span *a = x, *b = y;
-    if (a->distance != b->distance)
-        return a->distance < b->distance ? -1 : 1;
-    return (a->end > b->end) - (a->end < b->end);
+    return a.distance < b.distance ||
+           (a.distance == b.distance && a.end < b.end);
+}
+
+/* Min-heap of candidates in rank order: built in O(len), popped only as
+ * far as the picks need (a pick rejects little more than its neighbours),
+ * instead of sorting every end. */
+static void sift_down(hdtw_span *heap, size_t count, size_t at)
+{
+    for (;;) {
+        size_t first = at, child = 2 * at + 1;
+        if (child < count && ranks_before(heap[child], heap[first]))
+            first = child;
+        if (child + 1 < count && ranks_before(heap[child + 1], heap[first]))
+            first = child + 1;
+        if (first == at)
+            return;
+        hdtw_span t = heap[at];
+        heap[at] = heap[first];
+        heap[first] = t;
+        at = first;
+    }
+}
+
+static void make_heap(hdtw_span *heap, size_t count)
+{
+    for (size_t at = count / 2; at-- > 0;)
+        sift_down(heap, count, at);
+}
+
+/* Removes and returns the best candidate of a non-empty heap. */
+static hdtw_span pop_best(hdtw_span *heap, size_t *count)
+{
+    hdtw_span best = heap[0];
+    heap[0] = heap[--*count];
+    sift_down(heap, *count, 0);
+    return best;
 }
 
 /* Drops the candidates above the threshold; returns how many remain. */
@@ -86,14 +118,16 @@ static size_t count_starting_by(const hdtw_span *kept, size_t count,
     return lo;
 }
 
-/* Walks the ranked candidates, writing the picks to out in order; by_start
- * (room for k) holds the same picks sorted by start. Returns how many. */
-static size_t pick_greedy(const hdtw_span *ranked, size_t count, size_t k,
+/* Pops the candidates in rank order, writing the picks to out in order;
+ * by_start (room for k) holds the same picks sorted by start. Returns how
+ * many. */
+static size_t pick_greedy(hdtw_span *heap, size_t count, size_t k,
                           hdtw_span *by_start, hdtw_span *out)
 {
     size_t found = 0;
-    for (size_t c = 0; c < count && found < k; c++) {
-        hdtw_span span = ranked[c];
+    make_heap(heap, count);
+    while (count > 0 && found < k) {
+        hdtw_span span = pop_best(heap, &count);
         size_t at = count_starting_by(by_start, found, span.end);
         if (at > 0 && by_start[at - 1].end >= span.start)
             continue; /* overlaps a span picked before */
@@ -129,7 +163,6 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
 
     hdtw_subsequence_ends(params.cost, query, m, series, len, col, ends);
     size_t count = keep_within(ends, len, params.max_dist);
-    qsort(ends, count, sizeof *ends, rank_order);
     *found = pick_greedy(ends, count, k, by_start, out);
     ctx->last = HDTW_BACKEND_SCALAR;
     status = HDTW_OK;
