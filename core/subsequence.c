@@ -23,6 +23,9 @@
  * fit in size_t bytes. */
 #define MAX_SPANS (SIZE_MAX / sizeof(hdtw_span))
 
+/* ... and the three diagonals of m + 1 entries of the AVX-512 pass */
+#define MAX_QUERY (MAX_SPANS / 3 - 1)
+
 static int finite_values(const double *x, size_t n)
 {
     size_t bad = 0; /* counted, not returned early: the loop vectorises */
@@ -39,7 +42,7 @@ static hdtw_status check_arguments(const hdtw_ctx *ctx,
                                    const size_t *found)
 {
     if (!ctx || !query || !series || !out || !found || m == 0 || len == 0 ||
-        k == 0 || m > MAX_SPANS || len > MAX_SPANS)
+        k == 0 || m > MAX_QUERY || len > MAX_SPANS)
         return HDTW_E_ARG;
     if ((params->cost != HDTW_COST_ABS &&
          params->cost != HDTW_COST_SQUARED) ||
@@ -139,6 +142,28 @@ static size_t pick_greedy(hdtw_span *heap, size_t count, size_t k,
     return found;
 }
 
+/* The AVX-512 pass where the context may use AVX-512 (present, not
+ * disabled, and AUTO or forced to it), else the column kernel; both give
+ * the same bits. Returns the backend that ran. */
+static hdtw_backend run_pass(const hdtw_ctx *ctx, hdtw_cost cost,
+                             const double *query, size_t m,
+                             const double *series, size_t len,
+                             hdtw_subseq_column work, hdtw_span *ends)
+{
+#ifdef HDTW_HAVE_AVX512
+    if (ctx->run[HDTW_BACKEND_AVX512] &&
+        (ctx->forced == HDTW_BACKEND_AUTO ||
+         ctx->forced == HDTW_BACKEND_AVX512)) {
+        hdtw_subsequence_ends_avx512(cost, query, m, series, len, work, ends);
+        return HDTW_BACKEND_AVX512;
+    }
+#else
+    (void)ctx;
+#endif
+    hdtw_subsequence_ends(cost, query, m, series, len, work, ends);
+    return HDTW_BACKEND_SCALAR;
+}
+
 hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
                              const double *query, size_t m,
                              const double *series, size_t len, size_t k,
@@ -152,8 +177,8 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
 
     size_t room = k < len ? k : len; /* no more picks than ends */
     hdtw_subseq_column col = {
-        hdtw_malloc(m * sizeof *col.cost),
-        hdtw_malloc(m * sizeof *col.start),
+        hdtw_malloc(HDTW_SUBSEQ_WORK(m) * sizeof *col.cost),
+        hdtw_malloc(HDTW_SUBSEQ_WORK(m) * sizeof *col.start),
     };
     hdtw_span *ends = hdtw_malloc(len * sizeof *ends);
     hdtw_span *by_start = hdtw_malloc(room * sizeof *by_start);
@@ -161,10 +186,9 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
     if (!col.cost || !col.start || !ends || !by_start)
         goto cleanup;
 
-    hdtw_subsequence_ends(params.cost, query, m, series, len, col, ends);
+    ctx->last = run_pass(ctx, params.cost, query, m, series, len, col, ends);
     size_t count = keep_within(ends, len, params.max_dist);
     *found = pick_greedy(ends, count, k, by_start, out);
-    ctx->last = HDTW_BACKEND_SCALAR;
     status = HDTW_OK;
 cleanup:
     hdtw_free(by_start);

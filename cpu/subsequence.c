@@ -16,8 +16,6 @@
  */
 #include "cpu/subsequence.h"
 
-#include "cpu/cell.h"
-
 #include <math.h>
 
 static void init_column_before_first(hdtw_subseq_column col, size_t m)
@@ -28,11 +26,10 @@ static void init_column_before_first(hdtw_subseq_column col, size_t m)
     }
 }
 
-/* Column j from column j - 1, in place. Ties: diagonal, up, then left, as
- * hdtw_align (<= keeps the earlier of equal predecessors). Branches, not
- * selects: selects put the start's choice on the chain of dependent cells
- * and measured slower. Inlined into one loop per cost, so the cost is no
- * branch. */
+/* Column j from column j - 1, in place, ties as hdtw_subseq_pick but
+ * written with branches: here, where each cell waits for the one above,
+ * gcc's selects for the helper put the start's choice on that chain and
+ * measured slower. Inlined into one loop per cost: no cost branch. */
 static inline __attribute__((always_inline)) void
 column_step(hdtw_cost cost, const double *query, size_t m, double sj,
             size_t j, hdtw_subseq_column col)

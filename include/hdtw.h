@@ -330,8 +330,10 @@ typedef struct { size_t start, end; double distance; } hdtw_span;
    values). With p->max_dist > 0 an end whose cost exceeds it is not a
    candidate. Costs that overflow are +inf and rank last. p may be NULL for
    HDTW_PARAMS_DEFAULT. One pass over the series with O(m) working memory
-   plus 24 bytes per series value for the candidates; computed on the CPU
-   (hdtw_last_backend reports HDTW_BACKEND_SCALAR). See docs/SUBSEQUENCE.md.
+   plus 24 bytes per series value for the candidates, on one CPU thread:
+   AVX-512 where the context may use it (AUTO or forced to AVX-512), else
+   the scalar pass, the same bits either way; hdtw_last_backend reports
+   which. See docs/SUBSEQUENCE.md.
    HDTW_E_ARG: ctx, query, series, out or found NULL; m, len or k zero;
                a length over SIZE_MAX / sizeof(hdtw_span); p->cost unknown;
                p->band >= 0; p->max_dist < 0 or NaN.

@@ -161,7 +161,8 @@ static void check_against_oracle(const hdtw_params *p, const double *q,
                       want[i].end, want[i].distance);
     for (size_t i = found; i < k; i++)
         ck_assert(same_span(got[i], SENTINEL));
-    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_SCALAR);
+    hdtw_backend ran = hdtw_last_backend(ctx); /* the two CPU passes */
+    ck_assert(ran == HDTW_BACKEND_SCALAR || ran == HDTW_BACKEND_AVX512);
     free(got);
     free(want);
 }
@@ -186,6 +187,9 @@ static void check_every_backend(const hdtw_params *p, const double *q,
     for (size_t b = 0; b < count; b++) {
         ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
         check_against_oracle(p, q, m, s, len, k);
+        if (backends[b] == HDTW_BACKEND_SCALAR ||
+            backends[b] == HDTW_BACKEND_AVX512)
+            ck_assert_int_eq(hdtw_last_backend(ctx), backends[b]);
     }
     ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
 }
@@ -329,10 +333,12 @@ START_TEST(repeated_motifs_vs_oracle)
 }
 END_TEST
 
+/* queries long enough for whole vectors of eight rows in the AVX-512
+ * pass, series shorter and longer than them (its ramps) */
 START_TEST(every_backend_same_bits)
 {
     test_rng r = { 5150u + (uint64_t)_i };
-    size_t m = test_range(&r, 1, 30), len = test_range(&r, 1, 200);
+    size_t m = test_range(&r, 1, 70), len = test_range(&r, 1, 300);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
     test_fill_series(&r, q, m);
     test_fill_series(&r, s, len);
@@ -587,7 +593,7 @@ static Suite *subsequence_suite(void)
     tcase_set_timeout(oracle, 120);
     tcase_add_loop_test(oracle, random_cases_vs_oracle, 0, 20);
     tcase_add_loop_test(oracle, repeated_motifs_vs_oracle, 0, 6);
-    tcase_add_loop_test(oracle, every_backend_same_bits, 0, 10);
+    tcase_add_loop_test(oracle, every_backend_same_bits, 0, 40);
     tcase_add_loop_test(oracle, max_dist_drops_matches, 0, 6);
     tcase_add_test(oracle, overflowing_costs);
     suite_add_tcase(s, oracle);
