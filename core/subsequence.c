@@ -23,8 +23,8 @@
  * fit in size_t bytes. */
 #define MAX_SPANS (SIZE_MAX / sizeof(hdtw_span))
 
-/* ... and the three diagonals of m + 1 entries of the AVX-512 pass */
-#define MAX_QUERY (MAX_SPANS / 3 - 1)
+/* ... and HDTW_SUBSEQ_WORK(m) entries of the pass's working memory */
+#define MAX_QUERY (MAX_SPANS / 3 - 24)
 
 static int finite_values(const double *x, size_t n)
 {

@@ -17,8 +17,10 @@ typedef struct {
     size_t *start;
 } hdtw_subseq_column;
 
-/* the column kernel needs m, the diagonal kernel three diagonals of m + 1 */
-#define HDTW_SUBSEQ_WORK(m) (3 * ((m) + 1))
+/* the column kernel needs m; the AVX-512 pass three diagonals of row -1,
+ * m rows, and padding for its last vector of eight rows to be whole */
+#define HDTW_SUBSEQ_DIAGONAL(m) ((((m) + 1 + 7) / 8) * 8 + 8)
+#define HDTW_SUBSEQ_WORK(m) (3 * HDTW_SUBSEQ_DIAGONAL(m))
 
 /* The tie rule of hdtw_align for one cell: the start of the predecessor
  * chosen among diagonal, up and left (ties in that order; <= keeps the
