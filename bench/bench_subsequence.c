@@ -36,6 +36,10 @@ static int cmp_double(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
+/* the CPU backends timed against each other */
+static const hdtw_backend cpu[] = { HDTW_BACKEND_SCALAR, HDTW_BACKEND_AVX2,
+                                    HDTW_BACKEND_AVX512 };
+
 /* One timed call: what it reads and where it writes. */
 typedef struct {
     hdtw_ctx *ctx;
@@ -106,9 +110,6 @@ static int early_abandoning(hdtw_ctx *ctx, int repeats)
     double max_dist = cut[9];
     printf("early abandoning: batch %zux%zu, max_dist = 10th smallest = "
            "%.17g, 1 thread, best of %d\n", count, m, max_dist, repeats);
-    static const hdtw_backend cpu[] = { HDTW_BACKEND_SCALAR,
-                                        HDTW_BACKEND_AVX2,
-                                        HDTW_BACKEND_AVX512 };
     for (size_t b = 0; b < sizeof cpu / sizeof *cpu; b++) {
         if (hdtw_set_backend(ctx, cpu[b]) != HDTW_OK)
             continue;
@@ -157,9 +158,6 @@ static int throughput(hdtw_ctx *ctx, size_t len, int repeats)
     if (sub_s < 0)
         goto cleanup;
     printf("  subsequence        %.3f GCUPS\n", sub_cells / sub_s * 1e-9);
-    static const hdtw_backend cpu[] = { HDTW_BACKEND_SCALAR,
-                                        HDTW_BACKEND_AVX2,
-                                        HDTW_BACKEND_AVX512 };
     for (size_t b = 0; b < sizeof cpu / sizeof *cpu; b++) {
         if (hdtw_set_backend(ctx, cpu[b]) != HDTW_OK)
             continue;
