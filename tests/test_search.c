@@ -383,6 +383,7 @@ static void random_params(test_rng *rng, size_t m, size_t len,
     sp->dtw.cost = test_next(rng) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
     sp->dtw.band = test_next(rng) % 3 ? bands[test_next(rng) % 5]
                                       : (long)test_range(rng, 0, m + 2);
+    sp->dtw.max_dist = 0.0; /* the brute force's distances are exact */
     sp->znorm = test_next(rng) % 3 != 0;
     sp->exclusion = pick_exclusion(rng, m, len);
 }
