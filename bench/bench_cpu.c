@@ -139,7 +139,7 @@ static size_t band_cells(size_t m, size_t n, long band)
 static int make_case(bench_case *c, const char *js_name, hdtw_cost cost,
                      long band, size_t n, size_t count)
 {
-    *c = (bench_case){ .js_name = js_name, .params = { cost, band },
+    *c = (bench_case){ .js_name = js_name, .params = { cost, band, 0.0 },
                        .m = n, .n = n, .count = count, .stride = n };
     snprintf(c->name, sizeof c->name, "%s%s%s", js_name,
              cost == HDTW_COST_SQUARED ? " squared" : "",

@@ -273,9 +273,9 @@ int main(int argc, char **argv)
          write_doubles(o.peer_dir, "usdchf.f64", fx.values, fx.len) != 0))
         fprintf(stderr, "bench_search: could not write to %s\n", o.peer_dir);
 
-    hdtw_search_params sq = { { HDTW_COST_SQUARED, 6 }, 1, HDTW_EXCLUSION_AUTO };
-    hdtw_search_params ab = { { HDTW_COST_ABS, 6 }, 1, HDTW_EXCLUSION_AUTO };
-    hdtw_search_params fxp = { { HDTW_COST_SQUARED, 13 }, 1, HDTW_EXCLUSION_AUTO };
+    hdtw_search_params sq = { { HDTW_COST_SQUARED, 6, 0.0 }, 1, HDTW_EXCLUSION_AUTO };
+    hdtw_search_params ab = { { HDTW_COST_ABS, 6, 0.0 }, 1, HDTW_EXCLUSION_AUTO };
+    hdtw_search_params fxp = { { HDTW_COST_SQUARED, 13, 0.0 }, 1, HDTW_EXCLUSION_AUTO };
     size_t history = fx.len - FX_QUERY;
     const double *fq = fx.values + history;
     const bench_case cases[] = {

@@ -10,6 +10,7 @@
 #include "cpu/scalar.h"
 #include "core/alloc.h"
 #include "core/progress.h"
+#include "core/threshold.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -38,7 +39,7 @@ static hdtw_status make_job(hdtw_ctx *ctx, const char *fn,
 {
     hdtw_params params = p ? *p : HDTW_PARAMS_DEFAULT;
     size_t cells, out_bytes, span;
-    hdtw_status s = hdtw_check_cost(ctx, fn, params.cost);
+    hdtw_status s = hdtw_check_params(ctx, fn, &params);
     if (s != HDTW_OK)
         return s;
     if (__builtin_mul_overflow(m, n, &cells) ||
@@ -56,6 +57,7 @@ static hdtw_status make_job(hdtw_ctx *ctx, const char *fn,
         .band = hdtw_effective_band(params.band, m, n),
         .pattern = pattern, .m = m,
         .series = series, .n = n, .count = count, .stride = stride,
+        .max_dist = params.max_dist,
     };
     return HDTW_OK;
 }
@@ -64,6 +66,19 @@ static hdtw_status make_job(hdtw_ctx *ctx, const char *fn,
 static size_t job_span(const hdtw_job *job)
 {
     return (job->count - 1) * job->stride + job->n;
+}
+
+/* Routes the job (reporting progress for batch and sliding), then applies
+ * its threshold to the exact results, so the threshold is the same on
+ * every backend whatever a kernel abandoned. */
+static hdtw_status route_thresholded(hdtw_ctx *ctx, const hdtw_job *job,
+                                     int reporting, double *out)
+{
+    hdtw_status s = reporting ? hdtw_route_reporting(ctx, job, out)
+                              : hdtw_route(ctx, job, out);
+    if (s == HDTW_OK)
+        hdtw_apply_max_dist(out, job->count, job->max_dist);
+    return s;
 }
 
 static hdtw_status check_values(const hdtw_job *job)
@@ -98,15 +113,18 @@ hdtw_status hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
     hdtw_job job;
     hdtw_status s =
         pair_job(ctx, "hdtw_distance", p, a, m, b, n, distance, &job);
-    return s != HDTW_OK ? s : hdtw_route(ctx, &job, distance);
+    return s != HDTW_OK ? s : route_thresholded(ctx, &job, 0, distance);
 }
 
 hdtw_status hdtw_align(hdtw_ctx *ctx, const hdtw_params *p, const double *a,
                        size_t m, const double *b, size_t n,
                        hdtw_alignment *out)
 {
+    hdtw_params exact = p ? *p : HDTW_PARAMS_DEFAULT;
+    exact.max_dist = 0.0; /* documented: align ignores the threshold */
     hdtw_job job;
-    hdtw_status s = pair_job(ctx, "hdtw_align", p, a, m, b, n, out, &job);
+    hdtw_status s =
+        pair_job(ctx, "hdtw_align", &exact, a, m, b, n, out, &job);
     if (s != HDTW_OK)
         return s;
     s = hdtw_scalar_align(&job, out);
@@ -142,7 +160,7 @@ hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
         s = make_job(ctx, fn, p, pattern, m, windows, n, count, n, &job);
     if (s == HDTW_OK)
         s = check_values(&job);
-    return s != HDTW_OK ? s : hdtw_route_reporting(ctx, &job, out);
+    return s != HDTW_OK ? s : route_thresholded(ctx, &job, 1, out);
 }
 
 size_t hdtw_cells(size_t m, size_t n, long band)
@@ -199,5 +217,5 @@ hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
                      &job);
     if (s == HDTW_OK)
         s = check_values(&job);
-    return s != HDTW_OK ? s : hdtw_route_reporting(ctx, &job, out);
+    return s != HDTW_OK ? s : route_thresholded(ctx, &job, 1, out);
 }

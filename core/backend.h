@@ -28,6 +28,9 @@ typedef struct {
     size_t n;
     size_t count;
     size_t stride;
+    double max_dist;        /* hdtw_params.max_dist, valid; 0: none. Kernels
+                               may abandon a window past it (any value
+                               above it); the core then writes +inf */
 } hdtw_job;
 
 /* A validated subsequence search: every value finite, 1 <= m <= len,

@@ -3,6 +3,7 @@
  * table, thread count and the small lookups (names, status texts).
  */
 #include "core/internal.h"
+#include "core/threshold.h"
 
 #include "core/alloc.h"
 #include "core/cpu_features.h"
@@ -259,6 +260,17 @@ hdtw_status hdtw_check_cost(hdtw_ctx *ctx, const char *fn, hdtw_cost cost)
     return hdtw_fail(ctx, HDTW_E_ARG,
                      "%s: cost is %d, not HDTW_COST_ABS (0) or "
                      "HDTW_COST_SQUARED (1)", fn, (int)cost);
+}
+
+hdtw_status hdtw_check_params(hdtw_ctx *ctx, const char *fn,
+                              const hdtw_params *params)
+{
+    hdtw_status s = hdtw_check_cost(ctx, fn, params->cost);
+    if (s == HDTW_OK && !hdtw_max_dist_valid(params->max_dist))
+        s = hdtw_fail(ctx, HDTW_E_ARG,
+                      "%s: max_dist is %g, must be 0 (none), > 0 or +inf",
+                      fn, params->max_dist);
+    return s;
 }
 
 #define TEXT(x) #x

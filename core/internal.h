@@ -110,6 +110,10 @@ hdtw_status hdtw_check_lengths(hdtw_ctx *ctx, const char *fn,
 /* HDTW_E_ARG naming a cost that is not a hdtw_cost, else HDTW_OK. */
 hdtw_status hdtw_check_cost(hdtw_ctx *ctx, const char *fn, hdtw_cost cost);
 
+/* hdtw_check_cost, and max_dist 0, > 0 or +inf (not < 0, not NaN). */
+hdtw_status hdtw_check_params(hdtw_ctx *ctx, const char *fn,
+                              const hdtw_params *params);
+
 /* Seconds on the monotonic clock (core/limit.c; calibration uses it too). */
 double hdtw_now_seconds(void);
 

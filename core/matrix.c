@@ -26,6 +26,7 @@
 
 #include "cpu/cell.h"
 #include "core/alloc.h"
+#include "core/threshold.h"
 #include "core/progress.h"
 
 #include <math.h>
@@ -475,8 +476,10 @@ static hdtw_status matrix(hdtw_ctx *ctx, const hdtw_params *p,
 {
     hdtw_params params = p ? *p : HDTW_PARAMS_DEFAULT;
     size_t row_longest, col_longest, outputs, bytes, cells;
-    if (!ctx || !out ||
-        (params.cost != HDTW_COST_ABS && params.cost != HDTW_COST_SQUARED))
+    if (!ctx || !out)
+        return HDTW_E_ARG;
+    if (hdtw_check_params(ctx, triangle ? "hdtw_pdist" : "hdtw_cdist",
+                          &params) != HDTW_OK)
         return HDTW_E_ARG;
     hdtw_status s = check_shape(rows, &row_longest);
     if (s == HDTW_OK)
@@ -504,6 +507,8 @@ static hdtw_status matrix(hdtw_ctx *ctx, const hdtw_params *p,
         s = run_matrix(&mc, row_longest, col_longest, outputs);
     if (s == HDTW_OK)
         s = hdtw_progress_end(&mc.progress);
+    if (s == HDTW_OK)
+        hdtw_apply_max_dist(mc.out, outputs, params.max_dist);
     if (mc.out != out) {
         if (s == HDTW_OK)
             memcpy(out, mc.out, bytes);

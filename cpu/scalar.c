@@ -3,7 +3,8 @@
  * functions with memcmp, so they are written to be read, not to be fast.
  *
  * distance/batch/sliding: two rolling rows of n + 1 doubles, visiting only
- * the cells inside the band. align: the same rows kept for every i (an
+ * the cells inside the band; with a threshold (job->max_dist > 0) a window
+ * is abandoned after the first row whose every cell exceeds it. align: the same rows kept for every i (an
  * (m + 1) x (n + 1) matrix), then a walk back.
  */
 #include "cpu/scalar.h"
@@ -18,16 +19,31 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Whether every cell of the row (columns lo..hi, in the layout of
+ * cpu/cell.h) exceeds max_dist. Costs are >= 0, so every path through the
+ * row, and D(m-1, n-1), then does too: the caller may stop (the core maps
+ * the result to +inf). */
+static int row_beyond(const double *row, size_t lo, size_t hi,
+                      double max_dist)
+{
+    int beyond = 1; /* no early exit: the loop vectorises */
+    for (size_t j = lo; j <= hi; j++)
+        beyond &= row[j + 1] > max_dist;
+    return beyond;
+}
+
 /* The rows follow the layout of cpu/cell.h (hdtw_row_step). */
-static double pair_distance(hdtw_cost cost, size_t w,
+static double pair_distance(hdtw_cost cost, size_t w, double max_dist,
                             const double *a, size_t m,
                             const double *b, size_t n, double *rows)
 {
     double *prev = rows, *cur = rows + n + 1;
     hdtw_row_above_first(prev, n);
     for (size_t i = 0; i < m; i++) {
-        hdtw_row_step(cost, a[i], b, n, hdtw_row_lo(i, w),
-                      hdtw_row_hi(i, w, n), prev, cur);
+        size_t lo = hdtw_row_lo(i, w), hi = hdtw_row_hi(i, w, n);
+        hdtw_row_step(cost, a[i], b, n, lo, hi, prev, cur);
+        if (max_dist > 0 && row_beyond(cur, lo, hi, max_dist))
+            return INFINITY; /* abandoned: above the threshold */
         double *t = prev;
         prev = cur;
         cur = t;
@@ -43,7 +59,8 @@ hdtw_status hdtw_scalar_run(const hdtw_call *call)
     if (!rows)
         return HDTW_E_NOMEM;
     for (size_t k = 0; k < job->count; k++)
-        out[k] = pair_distance(job->cost, job->band, job->pattern, job->m,
+        out[k] = pair_distance(job->cost, job->band, job->max_dist,
+                               job->pattern, job->m,
                                job->series + k * job->stride, job->n, rows);
     hdtw_free(rows);
     return HDTW_OK;

@@ -99,13 +99,27 @@ typedef enum {
 
 /* DTW parameters. band < 0: unconstrained. band >= 0: Sakoe–Chiba half
  * width, widened to |m - n| when smaller. band = 0 with m = n is the
- * lock-step (Euclidean-style) sum of costs. */
+ * lock-step (Euclidean-style) sum of costs.
+ *
+ * max_dist is a threshold for callers who only need "too far" past it
+ * (k-NN, pruning):
+ *   > 0   a distance greater than max_dist is returned as +inf (a distance
+ *         equal to it is returned as it is); kernels may stop a window as
+ *         soon as every cell of a row exceeds it. The result is defined by
+ *         the exact distance, so every backend returns the same bits:
+ *         the exact distance or +inf. +inf as max_dist changes nothing.
+ *   0     no threshold (what zero-initialisation gives).
+ *   < 0 or NaN: HDTW_E_ARG.
+ * It applies to hdtw_distance, hdtw_batch, hdtw_sliding and
+ * hdtw_subsequence (matches that exceed it are not reported). hdtw_align
+ * and hdtw_search ignore it (their value of it is never read). */
 typedef struct {
     hdtw_cost cost;
     long band;
+    double max_dist;
 } hdtw_params;
 
-#define HDTW_PARAMS_DEFAULT ((hdtw_params){ HDTW_COST_ABS, -1 })
+#define HDTW_PARAMS_DEFAULT ((hdtw_params){ HDTW_COST_ABS, -1, 0.0 })
 
 /* ----------------------------------------------------------------- context */
 
@@ -152,7 +166,7 @@ HDTW_API const char *hdtw_backend_name(hdtw_backend b);
 /* DTW distance between a[0..m-1] and b[0..n-1] into *distance.
  * p may be NULL for HDTW_PARAMS_DEFAULT.
  * HDTW_E_ARG: ctx, a, b or distance NULL; m or n zero; m*n overflows;
- *             p->cost unknown.
+ *             p->cost unknown; p->max_dist < 0 or NaN.
  * HDTW_E_NONFINITE: a NaN or +-Inf in a or b.
  * HDTW_E_NOMEM, HDTW_E_UNSUPPORTED, HDTW_E_DEVICE as described above. */
 HDTW_API hdtw_status hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
@@ -175,8 +189,9 @@ typedef struct {
  * diagonal (i-1,j-1), up (i-1,j) and left (i,j-1), ties preferring
  * diagonal, then up, then left. Uses O(m*n) memory (8 bytes per cell):
  * HDTW_E_NOMEM when that matrix would not fit in this machine's memory.
- * Always computed on the CPU. Other statuses as hdtw_distance; *out is
- * written only on success. */
+ * Always computed on the CPU. p->max_dist is ignored: the distance is
+ * always the exact one (the path needs it). Other statuses as
+ * hdtw_distance; *out is written only on success. */
 HDTW_API hdtw_status hdtw_align(hdtw_ctx *ctx, const hdtw_params *p,
                                 const double *a, size_t m,
                                 const double *b, size_t n,
@@ -268,7 +283,7 @@ typedef struct {
 
 /* unconstrained absolute-cost DTW, z-normalised, exclusion m / 2 */
 #define HDTW_SEARCH_DEFAULT \
-    ((hdtw_search_params){ { HDTW_COST_ABS, -1 }, 1, HDTW_EXCLUSION_AUTO })
+    ((hdtw_search_params){ { HDTW_COST_ABS, -1, 0.0 }, 1, HDTW_EXCLUSION_AUTO })
 
 /* One match: the window series[start .. start+m-1] and its DTW distance to
  * the query (after z-normalisation of both when znorm is set). */
@@ -313,6 +328,45 @@ HDTW_API hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
                                  const double *query, size_t m,
                                  const double *series, size_t len, size_t k,
                                  hdtw_match *out, size_t *found);
+
+/* ------------------------------------------- free-end subsequence DTW */
+
+/* One match of a subsequence search: series[start .. end] (end inclusive). */
+typedef struct { size_t start, end; double distance; } hdtw_span;
+
+/* Free-start, free-end subsequence DTW of the whole query against series.
+   D(0, j) = c(q0, s_j) for every j (free start); D(i, j) = c(q_i, s_j) +
+   min(D(i-1, j), D(i, j-1), D(i-1, j-1)) for i >= 1 (out of range = +inf);
+   every end e has cost D(m-1, e), and its start is the column where the
+   path that reaches (m-1, e) leaves row 0, with predecessors chosen by
+   the same tie rule as hdtw_align (diagonal, then up, then left).
+   Matches are picked greedily: the smallest cost first (ties: smaller
+   end), then the next smallest whose span does not overlap any span
+   already picked, until k are picked or none is left. *found = how many.
+   p->band must be negative (a band has no meaning with a free start):
+   otherwise HDTW_E_ARG.
+
+   Every end e = 0 .. len-1 is a candidate, so a series of len values gives
+   up to len matches (m may exceed len: the query then warps onto fewer
+   values). With p->max_dist > 0 an end whose cost exceeds it is not a
+   candidate. Costs that overflow are +inf and rank last. p may be NULL for
+   HDTW_PARAMS_DEFAULT. One pass over the series with O(m) working memory
+   plus 24 bytes per series value for the candidates, on one CPU thread:
+   AVX-512 where the context may use it (AUTO or forced to AVX-512), else
+   the scalar pass, the same bits either way; hdtw_last_backend reports
+   which. See docs/SUBSEQUENCE.md.
+   HDTW_E_ARG: ctx, query, series, out or found NULL; m, len or k zero;
+               a length over SIZE_MAX / sizeof(hdtw_span); p->cost unknown;
+               p->band >= 0; p->max_dist < 0 or NaN.
+   HDTW_E_NONFINITE: a NaN or +-Inf in the query or the series.
+   HDTW_E_NOMEM: an allocation failed.
+   On success out[0 .. *found-1] (in the order picked) and *found are
+   written and out[*found .. k-1] is left as it was; on failure neither out
+   nor *found is touched. */
+HDTW_API hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
+                                      const double *query, size_t m,
+                                      const double *series, size_t len,
+                                      size_t k, hdtw_span *out, size_t *found);
 
 /* ---------------------------------------------------------- OpenCL devices */
 

@@ -73,7 +73,7 @@ int main(int argc, char **argv)
     double *call = t, *share = t + repeats, *single = t + 2 * repeats;
     double *share_wall = t + 3 * repeats;
     hdtw_set set = { x, NULL, count, len };
-    hdtw_params p = { HDTW_COST_ABS, band };
+    hdtw_params p = { HDTW_COST_ABS, band, 0.0 };
     hdtw_status status = HDTW_OK;
     for (int rep = 0; rep < repeats; rep++) {
         span s = { 0.0, 0.0, 0.0, 0.0, 0 };

@@ -203,7 +203,7 @@ static shape make_shape(uint64_t seed, hdtw_cost cost, long band, size_t m,
                         size_t n, size_t count, size_t stride)
 {
     test_rng rng = { test_seed(seed) };
-    shape s = { { cost, band }, m, n, count, 0, n, stride, NULL, NULL };
+    shape s = { { cost, band, 0.0 }, m, n, count, 0, n, stride, NULL, NULL };
     s.len = (count - 1) * stride + n;
     if (s.len < count * n)
         s.len = count * n; /* room for the batch's windows too */

@@ -204,7 +204,7 @@ END_TEST
 START_TEST(distance_bad_input)
 {
     const double *g = good;
-    hdtw_params bad_cost = { (hdtw_cost)7, -1 };
+    hdtw_params bad_cost = { (hdtw_cost)7, -1, 0.0 };
     ck_assert_int_eq(hdtw_distance(NULL, NULL, g, 6, g, 6, out), HDTW_E_ARG);
     ck_assert_int_eq(hdtw_distance(ctx, NULL, NULL, 6, g, 6, out), HDTW_E_ARG);
     ck_assert_int_eq(hdtw_distance(ctx, NULL, g, 6, NULL, 6, out), HDTW_E_ARG);
@@ -328,7 +328,7 @@ START_TEST(align_bad_input)
     ck_assert_int_eq(hdtw_align(ctx, NULL, g, 6, g, 6, NULL), HDTW_E_ARG);
     ck_assert_int_eq(hdtw_align(ctx, NULL, g, 0, g, 6, &al), HDTW_E_ARG);
     ck_assert_int_eq(hdtw_align(ctx, NULL, g, 6, g, 0, &al), HDTW_E_ARG);
-    hdtw_params unknown_cost = { (hdtw_cost)7, -1 };
+    hdtw_params unknown_cost = { (hdtw_cost)7, -1, 0.0 };
     ck_assert_int_eq(hdtw_align(ctx, &unknown_cost, g, 6, g, 6, &al),
                      HDTW_E_ARG);
     assert_alignment_untouched(&al);
@@ -371,7 +371,7 @@ START_TEST(argument_errors_are_described)
     assert_error_says("hdtw_distance: m is 0");
     ck_assert_int_eq(hdtw_batch(ctx, NULL, NULL, 3, a, 1, 3, out), HDTW_E_ARG);
     assert_error_says("hdtw_batch: pattern is NULL");
-    hdtw_params bad_cost = { (hdtw_cost)7, -1 };
+    hdtw_params bad_cost = { (hdtw_cost)7, -1, 0.0 };
     ck_assert_int_eq(hdtw_align(ctx, &bad_cost, a, 3, a, 3,
                                 &(hdtw_alignment){ 0 }), HDTW_E_ARG);
     assert_error_says("hdtw_align: cost is 7");

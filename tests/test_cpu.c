@@ -378,7 +378,7 @@ START_TEST(public_api_uses_the_backend)
     double pattern[50], series[400], want[8], got[8];
     test_fill_series(&r, pattern, 50);
     test_fill_series(&r, series, 400);
-    hdtw_params p = { HDTW_COST_ABS, 5 };
+    hdtw_params p = { HDTW_COST_ABS, 5, 0.0 };
     const hdtw_backend vector[] = { HDTW_BACKEND_AVX2, HDTW_BACKEND_AVX512 };
     ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
     ck_assert_int_eq(hdtw_batch(ctx, &p, pattern, 50, series, 8, 50, want),

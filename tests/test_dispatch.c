@@ -516,7 +516,7 @@ START_TEST(auto_equals_the_definition_bit_for_bit)
         size_t count = test_range(&rng, 1, MAX_COUNT);
         hdtw_params p = { test_range(&rng, 0, 1) ? HDTW_COST_SQUARED
                                                  : HDTW_COST_ABS,
-                          (long)test_range(&rng, 0, MAX_LEN) - 40 };
+                          (long)test_range(&rng, 0, MAX_LEN) - 40, 0.0 };
         test_fill_series(&rng, a, m);
         test_fill_series(&rng, series, count * n);
         int threads = (int)test_range(&rng, 0, 3);

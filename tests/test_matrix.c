@@ -240,7 +240,7 @@ START_TEST(reference_is_naive_dtw)
     test_rng r = { 5 };
     test_set x = make_set(&r, 9, 17, 1);
     for (int cost = 0; cost < 2; cost++) {
-        hdtw_params p = { (hdtw_cost)cost, cost ? 3 : -1 };
+        hdtw_params p = { (hdtw_cost)cost, cost ? 3 : -1, 0.0 };
         double *want = expected_pdist(&p, &x.set);
         size_t k = 0;
         for (size_t i = 0; i < 9; i++)
@@ -359,7 +359,7 @@ START_TEST(bad_input)
     ck_assert_int_eq(hdtw_pdist(ctx, NULL, &many, out), HDTW_E_ARG);
     ck_assert_int_eq(hdtw_cdist(ctx, NULL, &one, &one, NULL), HDTW_E_ARG);
     ck_assert_int_eq(hdtw_cdist(NULL, NULL, &one, &one, out), HDTW_E_ARG);
-    hdtw_params bad_cost = { (hdtw_cost)7, -1 };
+    hdtw_params bad_cost = { (hdtw_cost)7, -1, 0.0 };
     ck_assert_int_eq(hdtw_cdist(ctx, &bad_cost, &one, &one, out), HDTW_E_ARG);
     ck_assert(untouched(out, 4));
 

@@ -28,7 +28,7 @@ static void teardown(void)
 static double dist(hdtw_cost cost, long band, const double *a, size_t m,
                    const double *b, size_t n)
 {
-    hdtw_params p = { cost, band };
+    hdtw_params p = { cost, band, 0.0 };
     double d = NAN;
     ck_assert_int_eq(hdtw_distance(ctx, &p, a, m, b, n, &d), HDTW_OK);
     return d;
@@ -253,7 +253,7 @@ START_TEST(batch_and_sliding_equal_distance)
     size_t count = test_range(&r, 1, 60), stride = test_range(&r, 1, 9);
     size_t len = (count - 1) * stride + n + test_range(&r, 0, stride - 1);
     hdtw_params p = { test_next(&r) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS,
-                      random_band(&r, m, n) };
+                      random_band(&r, m, n), 0.0 };
     double *pat = test_alloc(m * sizeof *pat);
     double *series = test_alloc(len * sizeof *series);
     double *windows = test_alloc(count * n * sizeof *windows);
@@ -329,7 +329,7 @@ static void check_alignment(test_rng *r, size_t m, size_t n)
     test_fill_series(r, a, m);
     test_fill_series(r, b, n);
     hdtw_params p = { test_next(r) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS,
-                      random_band(r, m, n) };
+                      random_band(r, m, n), 0.0 };
     hdtw_alignment al;
     ck_assert_int_eq(hdtw_align(ctx, &p, a, m, b, n, &al), HDTW_OK);
     ck_assert(same_bits(al.distance, dist(p.cost, p.band, a, m, b, n)));

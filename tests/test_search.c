@@ -331,6 +331,7 @@ static void random_params(test_rng *rng, size_t m, size_t len,
     sp->dtw.cost = test_next(rng) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
     sp->dtw.band = test_next(rng) % 3 ? bands[test_next(rng) % 5]
                                       : (long)test_range(rng, 0, m + 2);
+    sp->dtw.max_dist = 0.0; /* the brute force's distances are exact */
     sp->znorm = test_next(rng) % 3 != 0;
     sp->exclusion = pick_exclusion(rng, m, len);
 }
@@ -446,7 +447,7 @@ START_TEST(exclusion_suppresses_across_chunks)
         series[flank + 8900 + i] = query[i] + 4;
         series[flank + 4500 + i] = query[i] + 1;
     }
-    hdtw_search_params sp = { { HDTW_COST_ABS, 0 }, 0, 5000 };
+    hdtw_search_params sp = { { HDTW_COST_ABS, 0, 0.0 }, 0, 5000 };
     check_search(&sp, query, m, series, len, 2 + _i % 3, 3);
     free(series);
 }
@@ -514,7 +515,7 @@ START_TEST(forced_backend_runs_the_search)
     double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
     test_fill_series(&rng, x, len);
     test_fill_series(&rng, q, m);
-    hdtw_search_params sp = { { HDTW_COST_SQUARED, 6 }, 1, HDTW_EXCLUSION_AUTO };
+    hdtw_search_params sp = { { HDTW_COST_SQUARED, 6, 0.0 }, 1, HDTW_EXCLUSION_AUTO };
     hdtw_match want[5], got[5];
     ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
     ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, k, want, &found_want),

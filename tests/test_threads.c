@@ -167,7 +167,7 @@ static void make_jobs(void)
         j->threads = (int)test_range(&rng, 0, 3);
         j->params = (hdtw_params){
             test_next(&rng) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS,
-            test_next(&rng) % 3 ? -1 : (long)test_range(&rng, 0, 20) };
+            test_next(&rng) % 3 ? -1 : (long)test_range(&rng, 0, 20), 0.0 };
         j->m = test_range(&rng, 1, 200);
         j->n = test_range(&rng, 1, PATH_MAX_CELLS - j->m);
         j->count = j->kind == KIND_BATCH || j->kind == KIND_SLIDING

@@ -242,7 +242,7 @@ static void many_rows_case(void)
 {
     test_rng rng = { 1600 };
     test_set x = random_set(&rng, 1600, 3, 0);
-    hdtw_params p = { HDTW_COST_SQUARED, 1 };
+    hdtw_params p = { HDTW_COST_SQUARED, 1, 0.0 };
     check_pdist("1600 short series", &p, &x.set, 0);
     free_set(&x);
 }
@@ -255,7 +255,7 @@ static void usdchf_cases(void)
     double *x = read_prices(HDTW_TEST_DATA "/usdchf_30min.csv", &len);
     EXPECT(len > 60000, "usdchf_30min.csv: %zu prices read", len);
     if (len > 60000) {
-        hdtw_params p = { HDTW_COST_ABS, 6 };
+        hdtw_params p = { HDTW_COST_ABS, 6, 0.0 };
         hdtw_set fixed = { x + 20000, NULL, 120, 64 };
         check_pdist("usdchf fixed windows", &p, &fixed, 0);
         size_t offsets[151];
@@ -310,8 +310,8 @@ static int cancel_on_last_rank(void *user, size_t done, size_t total)
 static void mismatch_cases(const hdtw_set *x, const char *target)
 {
     int odd = rank == ranks - 1;
-    hdtw_params p = HDTW_PARAMS_DEFAULT, q = { HDTW_COST_SQUARED, -1 },
-                r = { HDTW_COST_ABS, 3 };
+    hdtw_params p = HDTW_PARAMS_DEFAULT, q = { HDTW_COST_SQUARED, -1, 0.0 },
+                r = { HDTW_COST_ABS, 3, 0.0 };
     hdtw_set fewer = *x;
     fewer.count -= odd;
     check_failure("count on one rank", HDTW_E_ARG,
