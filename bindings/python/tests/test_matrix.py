@@ -6,13 +6,13 @@ import operator
 import signal
 import threading
 import time
-import tracemalloc
 
 import numpy as np
 import pytest
 
 import hdtw
 import reference
+from test_threads_copies import peak_allocation
 
 BACKENDS = hdtw.backends()
 
@@ -133,19 +133,6 @@ def test_bad_sets_are_value_errors(call, message):
 def test_bad_types_are_type_errors(call, message):
     with pytest.raises(TypeError, match=message):
         call()
-
-
-def peak_allocation(call):
-    """Bytes allocated at the peak of call() beyond what was live before."""
-    tracemalloc.start()
-    try:
-        before, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
-        call()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak - before
 
 
 def test_a_2d_float64_array_is_read_in_place_and_lists_copied_once():
