@@ -3,10 +3,46 @@
  * -mavx512f -mavx512dq -mavx512vl (CMakeLists.txt) and called only when
  * cpuid reports those subsets and xgetbv shows the OS saves ZMM state. The
  * loops are the shared templates; this file only names the instructions.
+ *
+ * Pairs of fewer than SHORT_STRIPES_BELOW rows run the stripes at AVX2's
+ * shape (4 lanes x 4 rows, 256-bit): a 64-row stripe with a 42-column skew
+ * pads so many slots on a short pair that 512-bit vectors lose to 256-bit
+ * ones there (bench/RESULTS.md, "Short pairs on AVX-512").
  */
 #include "cpu/cpu.h"
 
 #include <immintrin.h>
+
+/* ------------------------------------- short pairs: the 256-bit shape */
+
+#include "cpu/isa_avx2.h"
+#define FUNC(name) avx512_short_##name
+/* only the stripes of this instantiation are called; the lane and
+ * anti-diagonal functions that come with the templates are not */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "cpu/kernel_lanes.h"
+#include "cpu/kernel_stripes.h"
+#pragma GCC diagnostic pop
+#undef VEC
+#undef VEC_WIDTH
+#undef LANE_ROWS
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VSUB
+#undef VMUL
+#undef VADD
+#undef VMIN
+#undef VMAX
+#undef VABS
+#undef VSHIFT_IN
+#undef FUNC
+
+#define SHORT_STRIPES_RUN avx512_short_stripes_run
+#define SHORT_STRIPES_BELOW 256
+
+/* ------------------------------------------------- everything else */
 
 #define VEC __m512d
 #define VEC_WIDTH 8
@@ -19,6 +55,7 @@
 #define VMUL(x, y) _mm512_mul_pd((x), (y))
 #define VADD(x, y) _mm512_add_pd((x), (y))
 #define VMIN(x, y) _mm512_min_pd((x), (y))
+#define VMAX(x, y) _mm512_max_pd((x), (y))
 #define VABS(x) _mm512_abs_pd(x)
 #define VSHIFT_IN(x, s)                                                       \
     _mm512_castsi512_pd(_mm512_alignr_epi64(                                  \

@@ -48,23 +48,17 @@ static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
     return HDTW_OK;
 }
 
-/* One pair whose band covers the whole matrix: stripes (kernel_stripes.h). */
+/* One pair whose band covers the whole matrix: stripes (kernel_stripes.h),
+ * or, where the includer names a narrower instantiation (SHORT_STRIPES_RUN)
+ * and the pair has under SHORT_STRIPES_BELOW rows, that one: its stripes
+ * pad fewer rows and skew fewer columns. */
 static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
 {
-    size_t vectors = FUNC(stripes_work_vectors)(job->n);
-    if (vectors > SIZE_MAX / sizeof(VEC))
-        return HDTW_E_NOMEM;
-    VEC *work = hdtw_malloc_aligned(sizeof(VEC), vectors * sizeof(VEC));
-    if (!work)
-        return HDTW_E_NOMEM;
-    if (job->cost == HDTW_COST_SQUARED)
-        out[0] = FUNC(stripes_dp_squared)(job->pattern, job->m, job->series,
-                                          job->n, work);
-    else
-        out[0] = FUNC(stripes_dp_abs)(job->pattern, job->m, job->series,
-                                      job->n, work);
-    hdtw_free(work);
-    return HDTW_OK;
+#ifdef SHORT_STRIPES_RUN
+    if (job->m < SHORT_STRIPES_BELOW)
+        return SHORT_STRIPES_RUN(job, out);
+#endif
+    return FUNC(stripes_run)(job, out);
 }
 
 /* Cells a thread must get before a call forks one more: about 60 us of
