@@ -70,8 +70,8 @@ ALWAYS_INLINE void FUNC(stripe)(int squared, const double *a, size_t m,
     for (size_t t = 0; t < steps; t++) {
         const double *above = (const double *)&bottom[t + STRIPE_SPAN];
         VEC cell = VSHIFT_IN(lagged[t], above[VEC_WIDTH - 1]);
-        diag = FUNC(column)(squared, LANE_ROWS, pat, left, skewed_b[t], diag,
-                            &cell);
+        diag = FUNC(column)(squared, LANE_ROWS, 0, NULL, pat, left,
+                            skewed_b[t], diag, &cell);
         bottom[t] = cell;
     }
     for (int r = 0; r < LANE_ROWS; r++)

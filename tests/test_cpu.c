@@ -270,6 +270,29 @@ START_TEST(stripe_boundaries)
 }
 END_TEST
 
+/* Batches at every band width from 0 to 20 and around 32, where
+ * kernel_lanes.h switches block heights (rows <= 2w + 2, half-height
+ * blocks below TALL_BLOCK_MIN_BAND), with row counts that leave every
+ * remainder of 8, 4 and 2 rows. */
+START_TEST(band_block_heights)
+{
+    test_rng r = { 8000 + (uint64_t)_i };
+    for (long band = 0; band <= 40; band++) {
+        if (band > 20 && band < 28)
+            continue;
+        size_t m = test_range(&r, 1, 150), n = test_range(&r, 1, 150);
+        size_t count = test_range(&r, 1, 20);
+        double *pattern, *series;
+        random_series(&r, &pattern, m, &series, count * n);
+        hdtw_job job = make_job(&r, pattern, m, series, n, count, n);
+        job.band = hdtw_effective_band(band, m, n);
+        check_job(&job, 1);
+        free(pattern);
+        free(series);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------- threads */
 
 /* unbanded: no band, so that the call has the cells to really use 3
@@ -373,6 +396,7 @@ static Suite *cpu_suite(void)
     tcase_add_loop_test(shapes, random_batches, 0, SEEDS);
     tcase_add_loop_test(shapes, random_sliding, 0, SEEDS);
     tcase_add_loop_test(shapes, stripe_boundaries, 0, SEEDS);
+    tcase_add_loop_test(shapes, band_block_heights, 0, 4 * SEEDS);
     tcase_add_test(shapes, threads_batch);
     tcase_add_test(shapes, threads_pair);
     suite_add_tcase(s, shapes);
