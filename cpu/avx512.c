@@ -4,14 +4,38 @@
  * cpuid reports those subsets and xgetbv shows the OS saves ZMM state. The
  * loops are the shared templates; this file only names the instructions.
  *
- * Pairs of fewer than SHORT_STRIPES_BELOW rows run the stripes at AVX2's
- * shape (4 lanes x 4 rows, 256-bit): a 64-row stripe with a 42-column skew
- * pads so many slots on a short pair that 512-bit vectors lose to 256-bit
- * ones there (bench/RESULTS.md, "Short pairs on AVX-512").
+ * On a CPU that runs each 512-bit op as two 256-bit halves (AMD Zen 4),
+ * pairs of fewer than 256 rows run the stripes at AVX2's shape (4 lanes x
+ * 4 rows, 256-bit): a 64-row stripe with a 42-column skew pads so many
+ * slots on a short pair that there 512-bit vectors lose to 256-bit ones.
+ * Where 512-bit ops run at full width (Intel) the 64-row stripes win from
+ * 50 rows up (bench/RESULTS.md, "Short pairs on AVX-512").
  */
 #include "cpu/cpu.h"
 
+#include <cpuid.h>
 #include <immintrin.h>
+#include <stdatomic.h>
+
+/* 1 on AMD family 19h, the one family with AVX-512 on split 256-bit
+ * datapaths (Zen 3, also 19h, has no AVX-512 and never gets here). cpuid
+ * traps to the hypervisor in a VM, so it is read once; threads that race
+ * on the first call all store the same value. */
+static int avx512_split_datapath(void)
+{
+    static atomic_int known = -1;
+    int split = atomic_load_explicit(&known, memory_order_relaxed);
+    if (split >= 0)
+        return split;
+    unsigned eax, ebx, ecx, edx;
+    split = 0;
+    if (__get_cpuid(0, &eax, &ebx, &ecx, &edx) && ebx == signature_AMD_ebx &&
+        ecx == signature_AMD_ecx && edx == signature_AMD_edx &&
+        __get_cpuid(1, &eax, &ebx, &ecx, &edx))
+        split = ((eax >> 8) & 0xfu) + ((eax >> 20) & 0xffu) == 0x19u;
+    atomic_store_explicit(&known, split, memory_order_relaxed);
+    return split;
+}
 
 /* ------------------------------------- short pairs: the 256-bit shape */
 
@@ -40,7 +64,7 @@
 #undef FUNC
 
 #define SHORT_STRIPES_RUN avx512_short_stripes_run
-#define SHORT_STRIPES_BELOW 256
+#define SHORT_STRIPES_BELOW (avx512_split_datapath() ? 256u : 0u)
 
 /* ------------------------------------------------- everything else */
 

@@ -50,8 +50,9 @@ static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
 
 /* One pair whose band covers the whole matrix: stripes (kernel_stripes.h),
  * or, where the includer names a narrower instantiation (SHORT_STRIPES_RUN)
- * and the pair has under SHORT_STRIPES_BELOW rows, that one: its stripes
- * pad fewer rows and skew fewer columns. */
+ * and the pair has under SHORT_STRIPES_BELOW rows (an expression the
+ * includer defines), that one: its stripes pad fewer rows and skew fewer
+ * columns. */
 static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
 {
 #ifdef SHORT_STRIPES_RUN
