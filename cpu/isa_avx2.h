@@ -21,3 +21,16 @@
 #define VABS(x) _mm256_andnot_pd(_mm256_set1_pd(-0.0), (x))
 #define VSHIFT_IN(x, s)                                                       \
     _mm256_blend_pd(_mm256_permute4x64_pd((x), 0x90), _mm256_set1_pd(s), 1)
+/* 4 x 4 transpose: interleave row pairs within 128-bit halves, then
+ * exchange the halves */
+#define VTRANSPOSE(v)                                                         \
+    do {                                                                      \
+        __m256d t0_ = _mm256_unpacklo_pd((v)[0], (v)[1]);                     \
+        __m256d t1_ = _mm256_unpackhi_pd((v)[0], (v)[1]);                     \
+        __m256d t2_ = _mm256_unpacklo_pd((v)[2], (v)[3]);                     \
+        __m256d t3_ = _mm256_unpackhi_pd((v)[2], (v)[3]);                     \
+        (v)[0] = _mm256_permute2f128_pd(t0_, t2_, 0x20);                      \
+        (v)[1] = _mm256_permute2f128_pd(t1_, t3_, 0x20);                      \
+        (v)[2] = _mm256_permute2f128_pd(t0_, t2_, 0x31);                      \
+        (v)[3] = _mm256_permute2f128_pd(t1_, t3_, 0x31);                      \
+    } while (0)

@@ -13,6 +13,8 @@
  *                            smaller (exact: no NaN and no -0 ever arrives)
  *   VMAX                     the larger, likewise
  *   VABS                     clears the sign bit (= fabs)
+ *   VTRANSPOSE(v)            transposes VEC v[VEC_WIDTH] in place: lane l
+ *                            of v[k] becomes lane k of v[l]
  *   FUNC(name)               ISA-specific name of a static function
  *
  * Layout of one lane group's work area (per thread): cols[j] holds value j
@@ -181,13 +183,25 @@ static void FUNC(lane_group)(const hdtw_job *job, size_t k0, size_t valid,
                              VEC *work, double *out)
 {
     VEC *cols = work, *row = work + job->n;
-    double *col_values = (double *)cols;
-    for (size_t l = 0; l < VEC_WIDTH; l++) {
-        size_t k = k0 + (l < valid ? l : valid - 1);
-        const double *window = job->series + k * job->stride;
-        for (size_t j = 0; j < job->n; j++)
-            col_values[j * VEC_WIDTH + l] = window[j];
+    const double *window[VEC_WIDTH];
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        window[l] = job->series +
+                    (k0 + (l < valid ? l : valid - 1)) * job->stride;
+    /* VEC_WIDTH values of every window at once, turned lane-major by one
+     * in-register transpose; the last n % VEC_WIDTH one value at a time */
+    size_t j = 0;
+    for (; j + VEC_WIDTH <= job->n; j += VEC_WIDTH) {
+        VEC block[VEC_WIDTH];
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            block[l] = VLOADU(window[l] + j);
+        VTRANSPOSE(block);
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            cols[j + l] = block[l];
     }
+    double *col_values = (double *)cols;
+    for (; j < job->n; j++)
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            col_values[j * VEC_WIDTH + l] = window[l][j];
     if (job->cost == HDTW_COST_SQUARED)
         FUNC(lanes_dp_squared)(job->pattern, job->m, job->band, job->n,
                                cols, row);

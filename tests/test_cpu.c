@@ -65,6 +65,17 @@ static inline void gv8_storeu(double *p, gv8 v)
     memcpy(p, &v, sizeof v);
 }
 
+/* lane l of v[k] <-> lane k of v[l] */
+static inline void gv8_transpose(gv8 v[8])
+{
+    double m[8][8];
+    for (int k = 0; k < 8; k++)
+        gv8_storeu(m[k], v[k]);
+    for (int l = 0; l < 8; l++)
+        for (int k = 0; k < 8; k++)
+            v[l][k] = m[k][l];
+}
+
 #define VEC gv8
 #define VEC_WIDTH 8
 #define LANE_ROWS 8
@@ -79,6 +90,7 @@ static inline void gv8_storeu(double *p, gv8 v)
 #define VABS(x) gv8_abs(x)
 #define VSHIFT_IN(x, s)                                                       \
     __builtin_shuffle((x), gv8_set1(s), (gv8_bits){ 8, 0, 1, 2, 3, 4, 5, 6 })
+#define VTRANSPOSE(v) gv8_transpose(v)
 #define FUNC(name) generic8_##name
 #define KERNEL_ENTRY generic8_run
 hdtw_status generic8_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
