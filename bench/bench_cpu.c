@@ -22,8 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_clock.h"
 #include "walk.h"
 
 #define MAX_TIMINGS 8
@@ -55,21 +55,6 @@ typedef struct {
     peer_file js[MAX_FILES], peer;
     size_t js_count;
 } options;
-
-/* ------------------------------------------------------------ inputs */
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
 
 /* ---------------------------------------------------- peers' JSON files */
 
@@ -246,22 +231,22 @@ static double time_case(hdtw_ctx *ctx, const bench_case *c, int repeats,
         return NAN;
     size_t calls = 1;
     for (;;) {
-        double t0 = now();
+        double t0 = bench_now();
         for (size_t k = 0; k < calls; k++)
             run_case(ctx, c, out);
-        if (now() - t0 >= 0.02)
+        if (bench_now() - t0 >= 0.02)
             break;
         calls *= 2;
     }
     double samples[64];
     repeats = repeats > 64 ? 64 : repeats;
     for (int r = 0; r < repeats; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (size_t k = 0; k < calls; k++)
             run_case(ctx, c, out);
-        samples[r] = (now() - t0) / (double)calls;
+        samples[r] = (bench_now() - t0) / (double)calls;
     }
-    qsort(samples, (size_t)repeats, sizeof *samples, cmp_double);
+    qsort(samples, (size_t)repeats, sizeof *samples, bench_cmp_double);
     return repeats % 2 ? samples[repeats / 2]
                        : 0.5 * (samples[repeats / 2 - 1] + samples[repeats / 2]);
 }

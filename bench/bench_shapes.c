@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench_clock.h"
 #include "walk.h"
 
 #define MAX_LIST 32
@@ -35,19 +35,6 @@ typedef struct {
     hdtw_backend backend[MAX_BACKENDS];
     size_t count;
 } backends;
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
 
 /* "a,b,c" into at most MAX_LIST longs; 0 on a malformed list */
 static size_t parse_list(const char *text, long *out)
@@ -157,13 +144,13 @@ static int time_shape(const backends *b, const shape *s, int samples,
         ok = (out[k] = malloc(outputs * sizeof(double))) != NULL;
     for (int q = 0; q < samples && ok; q++)
         for (size_t k = 0; k < b->count && ok; k++) {
-            double start = now();
+            double start = bench_now();
             for (size_t r = 0; r < reps && ok; r++)
                 ok = run_shape(b->ctx[k], s, out[k]) == HDTW_OK;
-            t[k][q] = (now() - start) / (double)reps;
+            t[k][q] = (bench_now() - start) / (double)reps;
         }
     for (size_t k = 0; k < b->count && ok; k++) {
-        qsort(t[k], (size_t)samples, sizeof(double), cmp_double);
+        qsort(t[k], (size_t)samples, sizeof(double), bench_cmp_double);
         int same = !memcmp(out[0], out[k], outputs * sizeof(double));
         printf("%-24s %-7s %11.3f %11.3f %7.2f %7.2f %7.2f  %s\n", name,
                hdtw_backend_name(b->backend[k]), t[k][0] * 1e6,
