@@ -16,14 +16,15 @@
 #include "hdtw.h"
 
 #include "csv.h"
+#include "timing.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "bench_clock.h"
 #include "walk.h"
 
 #define MAX_TIMINGS 8
@@ -55,6 +56,8 @@ typedef struct {
     peer_file js[MAX_FILES], peer;
     size_t js_count;
 } options;
+
+/* ------------------------------------------------------------ inputs */
 
 /* ---------------------------------------------------- peers' JSON files */
 
@@ -136,7 +139,7 @@ static size_t band_cells(size_t m, size_t n, long band)
 static int make_case(bench_case *c, const char *js_name, hdtw_cost cost,
                      long band, size_t n, size_t count)
 {
-    *c = (bench_case){ .js_name = js_name, .params = { cost, band },
+    *c = (bench_case){ .js_name = js_name, .params = { cost, band, 0.0 },
                        .m = n, .n = n, .count = count, .stride = n };
     snprintf(c->name, sizeof c->name, "%s%s%s", js_name,
              cost == HDTW_COST_SQUARED ? " squared" : "",
@@ -231,24 +234,22 @@ static double time_case(hdtw_ctx *ctx, const bench_case *c, int repeats,
         return NAN;
     size_t calls = 1;
     for (;;) {
-        double t0 = bench_now();
+        double t0 = timing_now();
         for (size_t k = 0; k < calls; k++)
             run_case(ctx, c, out);
-        if (bench_now() - t0 >= 0.02)
+        if (timing_now() - t0 >= 0.02)
             break;
         calls *= 2;
     }
     double samples[64];
     repeats = repeats > 64 ? 64 : repeats;
     for (int r = 0; r < repeats; r++) {
-        double t0 = bench_now();
+        double t0 = timing_now();
         for (size_t k = 0; k < calls; k++)
             run_case(ctx, c, out);
-        samples[r] = (bench_now() - t0) / (double)calls;
+        samples[r] = (timing_now() - t0) / (double)calls;
     }
-    qsort(samples, (size_t)repeats, sizeof *samples, bench_cmp_double);
-    return repeats % 2 ? samples[repeats / 2]
-                       : 0.5 * (samples[repeats / 2 - 1] + samples[repeats / 2]);
+    return timing_median(samples, repeats);
 }
 
 /* Every present backend at 1 and 2 threads (scalar at 1: it is single

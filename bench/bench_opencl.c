@@ -15,8 +15,6 @@
  */
 #include "hdtw.h"
 
-#include "core/internal.h"
-#include "opencl/opencl.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "timing.h"
 #include "walk.h"
 
 #define MAX_REPEATS 31
@@ -38,19 +37,6 @@ typedef struct {
     int identical;
 } result;
 
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median seconds of `repeats` hdtw_batch calls on backend b (0 on error). */
 static double time_batch(hdtw_ctx *ctx, hdtw_backend b, const bench_case *c,
                          const double *pattern, const double *windows,
@@ -60,14 +46,13 @@ static double time_batch(hdtw_ctx *ctx, hdtw_backend b, const bench_case *c,
     if (hdtw_set_backend(ctx, b) != HDTW_OK)
         return 0.0;
     for (int r = 0; r < repeats; r++) {
-        double start = now();
+        double start = timing_now();
         if (hdtw_batch(ctx, NULL, pattern, c->m, windows, c->count, c->n,
                        out) != HDTW_OK || hdtw_last_backend(ctx) != b)
             return 0.0;
-        seconds[r] = now() - start;
+        seconds[r] = timing_now() - start;
     }
-    qsort(seconds, (size_t)repeats, sizeof *seconds, by_value);
-    return seconds[repeats / 2];
+    return timing_median(seconds, repeats);
 }
 
 static int run_case(hdtw_ctx *ctx, const bench_case *c, int repeats,
@@ -133,17 +118,20 @@ static void write_json(FILE *f, const hdtw_device_info *dev,
 }
 
 /* The compiled program into path; 0 on success. */
-static int write_binary(const hdtw_ctx *ctx, const char *path)
+static int write_binary(hdtw_ctx *ctx, const char *path)
 {
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        perror(path);
-        return 1;
-    }
-    int failed = hdtw_opencl_write_binary(ctx, f) != HDTW_OK;
-    failed |= fclose(f) != 0;
+    size_t size = 0;
+    char *binary = NULL;
+    int failed = hdtw_opencl_program(ctx, NULL, 0, &size) != HDTW_OK ||
+                 !(binary = malloc(size)) ||
+                 hdtw_opencl_program(ctx, binary, size, &size) != HDTW_OK;
+    FILE *f = failed ? NULL : fopen(path, "wb");
+    failed |= !f || fwrite(binary, 1, size, f) != size;
+    failed |= f && fclose(f) != 0;
+    free(binary);
     if (failed)
-        fprintf(stderr, "bench_opencl: cannot write the program binary\n");
+        fprintf(stderr, "bench_opencl: cannot write the program binary to %s\n",
+                path);
     return failed;
 }
 

@@ -5,7 +5,7 @@
  * 128-point random-walk query, band 5% (r = 6), k = 1 and k = 10; the
  * usdchf 30-minute closes with the last 256 bars as the query (band 5%,
  * r = 13) over the bars before them. For each: the search's median time
- * over repeats, what each pruning stage removed, and the brute force of the
+ * over repeats and the brute force of the
  * definition (hdtw_znorm on every window, hdtw_batch, rank, exclusion walk)
  * timed in the same run; the two results must be identical to the bit.
  * Writes the series to --peer-dir (raw doubles) so that bench/ucr_peer.py
@@ -14,10 +14,8 @@
  * usage: bench_search [--data DIR] [--threads T] [--repeats N]
  *                     [--brute-repeats N] [--json FILE] [--peer-dir DIR]
  */
-#include "cpu/cell.h"
-#include "cpu/search.h"
-#include "core/cpu_features.h"
 #include "csv.h"
+#include "timing.h"
 #include "hdtw.h"
 
 #include <getopt.h>
@@ -43,7 +41,6 @@ typedef struct {
 
 typedef struct {
     double search_ms, brute_ms;
-    hdtw_search_stats stats;
     hdtw_match best;
     size_t found;
     int identical;
@@ -61,27 +58,6 @@ static int write_doubles(const char *dir, const char *name, const double *x,
         return -1;
     size_t wrote = fwrite(x, sizeof *x, n, f);
     return fclose(f) == 0 && wrote == n ? 0 : -1;
-}
-
-/* -------------------------------------------------------------- timing */
-
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
-}
-
-static int by_value(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, by_value);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* --------------------------------------------------------- brute force */
@@ -164,27 +140,6 @@ static int same_result(const hdtw_match *a, const hdtw_match *b, size_t n)
     return 1;
 }
 
-static hdtw_search_stats stage_counts(hdtw_ctx *ctx, const bench_case *c,
-                                      int threads)
-{
-    (void)ctx;
-    hdtw_search_job job = {
-        .cost = c->sp.dtw.cost, .band = hdtw_effective_band(c->sp.dtw.band, c->m, c->m),
-        .znorm = c->sp.znorm,
-        .exclusion = c->sp.exclusion == HDTW_EXCLUSION_AUTO ? c->m / 2
-                                                            : c->sp.exclusion,
-        .query = c->query, .m = c->m, .series = c->series, .len = c->len,
-        .k = c->k, .threads = threads, .features = hdtw_cpu_features(),
-    };
-    hdtw_search_stats st = { 0 };
-    hdtw_match *out = malloc(c->k * sizeof *out);
-    size_t found;
-    if (out)
-        hdtw_search_run(&job, out, &found, &st);
-    free(out);
-    return st;
-}
-
 static int run_case(hdtw_ctx *ctx, const options *o, const bench_case *c,
                     bench_result *r)
 {
@@ -196,24 +151,23 @@ static int run_case(hdtw_ctx *ctx, const options *o, const bench_case *c,
     if (!got || !want || !t)
         goto cleanup;
     for (int i = 0; i < o->repeats; i++) {
-        double t0 = now_ms();
+        double t0 = (timing_now() * 1e3);
         hdtw_status s = hdtw_search(ctx, &c->sp, c->query, c->m, c->series,
                                     c->len, c->k, got, &found);
-        t[i] = now_ms() - t0;
+        t[i] = (timing_now() * 1e3) - t0;
         if (s != HDTW_OK) {
             fprintf(stderr, "bench_search: %s\n", hdtw_strerror(s));
             goto cleanup;
         }
     }
-    r->search_ms = median(t, o->repeats);
+    r->search_ms = timing_median(t, o->repeats);
     for (int i = 0; i < o->brute_repeats; i++) {
-        double t0 = now_ms();
+        double t0 = (timing_now() * 1e3);
         if (brute_force(ctx, c, want, &want_n) != HDTW_OK)
             goto cleanup;
-        t[i] = now_ms() - t0;
+        t[i] = (timing_now() * 1e3) - t0;
     }
-    r->brute_ms = median(t, o->brute_repeats);
-    r->stats = stage_counts(ctx, c, o->threads);
+    r->brute_ms = timing_median(t, o->brute_repeats);
     r->found = found;
     r->best = got[0];
     r->identical = found == want_n && same_result(got, want, found);
@@ -229,39 +183,30 @@ cleanup:
 
 static void print_header(void)
 {
-    printf("%-22s %8s %8s %4s %10s %10s %8s %8s %8s %8s %8s %8s %8s %s\n",
-           "case", "windows", "m", "k", "search_ms", "brute_ms", "speedup",
-           "kim", "keogh_eq", "keogh_ec", "abandon", "dtw", "flat",
-           "identical");
+    printf("%-22s %8s %8s %4s %10s %10s %8s %s\n", "case", "windows", "m",
+           "k", "search_ms", "brute_ms", "speedup", "identical");
 }
 
 static void print_row(const bench_case *c, const bench_result *r)
 {
-    const hdtw_search_stats *s = &r->stats;
-    printf("%-22s %8zu %8zu %4zu %10.2f %10.1f %8.1f %8zu %8zu %8zu %8zu "
-           "%8zu %8zu %s\n",
-           c->name, s->windows, c->m, c->k, r->search_ms, r->brute_ms,
-           r->brute_ms / r->search_ms, s->kim, s->keogh_eq, s->keogh_ec,
-           s->abandoned, s->dtw, s->flat, r->identical ? "yes" : "NO");
+    printf("%-22s %8zu %8zu %4zu %10.2f %10.1f %8.1f %s\n", c->name,
+           c->len - c->m + 1, c->m, c->k, r->search_ms, r->brute_ms,
+           r->brute_ms / r->search_ms, r->identical ? "yes" : "NO");
 }
 
 static void json_row(FILE *f, const bench_case *c, const bench_result *r,
                      int last)
 {
-    const hdtw_search_stats *s = &r->stats;
     fprintf(f,
             "    {\"case\": \"%s\", \"windows\": %zu, \"m\": %zu, \"k\": %zu, "
             "\"band\": %ld, \"cost\": \"%s\", \"znorm\": %d, "
             "\"search_ms_median\": %.3f, \"brute_ms_median\": %.1f, "
-            "\"speedup\": %.2f, \"pruned\": {\"kim\": %zu, \"keogh_eq\": %zu, "
-            "\"keogh_ec\": %zu, \"dtw_abandoned\": %zu}, \"dtw_full\": %zu, "
-            "\"flat\": %zu, \"best_start\": %zu, \"best_distance\": %.17g, "
+            "\"speedup\": %.2f, \"best_start\": %zu, \"best_distance\": %.17g, "
             "\"identical_to_brute_force\": %s}%s\n",
-            c->name, s->windows, c->m, c->k, c->sp.dtw.band,
+            c->name, c->len - c->m + 1, c->m, c->k, c->sp.dtw.band,
             c->sp.dtw.cost == HDTW_COST_SQUARED ? "squared" : "abs",
             c->sp.znorm, r->search_ms, r->brute_ms,
-            r->brute_ms / r->search_ms, s->kim, s->keogh_eq, s->keogh_ec,
-            s->abandoned, s->dtw, s->flat, r->best.start, r->best.distance,
+            r->brute_ms / r->search_ms, r->best.start, r->best.distance,
             r->identical ? "true" : "false", last ? "" : ",");
 }
 
@@ -328,9 +273,9 @@ int main(int argc, char **argv)
          write_doubles(o.peer_dir, "usdchf.f64", fx.values, fx.len) != 0))
         fprintf(stderr, "bench_search: could not write to %s\n", o.peer_dir);
 
-    hdtw_search_params sq = { { HDTW_COST_SQUARED, 6 }, 1, HDTW_EXCLUSION_AUTO };
-    hdtw_search_params ab = { { HDTW_COST_ABS, 6 }, 1, HDTW_EXCLUSION_AUTO };
-    hdtw_search_params fxp = { { HDTW_COST_SQUARED, 13 }, 1, HDTW_EXCLUSION_AUTO };
+    hdtw_search_params sq = { { HDTW_COST_SQUARED, 6, 0.0 }, 1, HDTW_EXCLUSION_AUTO };
+    hdtw_search_params ab = { { HDTW_COST_ABS, 6, 0.0 }, 1, HDTW_EXCLUSION_AUTO };
+    hdtw_search_params fxp = { { HDTW_COST_SQUARED, 13, 0.0 }, 1, HDTW_EXCLUSION_AUTO };
     size_t history = fx.len - FX_QUERY;
     const double *fq = fx.values + history;
     const bench_case cases[] = {
@@ -345,8 +290,8 @@ int main(int argc, char **argv)
     bench_result results[sizeof cases / sizeof cases[0]];
     int failed = 0;
 
-    printf("hdtw_search, %d threads, medians of %d runs (brute force: %d); "
-           "pruned counts per stage\n", o.threads, o.repeats, o.brute_repeats);
+    printf("hdtw_search, %d threads, medians of %d runs (brute force: %d)\n",
+           o.threads, o.repeats, o.brute_repeats);
     print_header();
     for (size_t i = 0; i < ncases; i++) {
         if (run_case(ctx, &o, &cases[i], &results[i]) != 0)

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench_clock.h"
+#include "timing.h"
 #include "walk.h"
 
 #define MAX_LIST 32
@@ -144,18 +144,20 @@ static int time_shape(const backends *b, const shape *s, int samples,
         ok = (out[k] = malloc(outputs * sizeof(double))) != NULL;
     for (int q = 0; q < samples && ok; q++)
         for (size_t k = 0; k < b->count && ok; k++) {
-            double start = bench_now();
+            double start = timing_now();
             for (size_t r = 0; r < reps && ok; r++)
                 ok = run_shape(b->ctx[k], s, out[k]) == HDTW_OK;
-            t[k][q] = (bench_now() - start) / (double)reps;
+            t[k][q] = (timing_now() - start) / (double)reps;
         }
+    double median[MAX_BACKENDS] = { 0 };
+    for (size_t k = 0; k < b->count && ok; k++)
+        median[k] = timing_median(t[k], samples); /* sorts: t[k][0] is best */
     for (size_t k = 0; k < b->count && ok; k++) {
-        qsort(t[k], (size_t)samples, sizeof(double), bench_cmp_double);
         int same = !memcmp(out[0], out[k], outputs * sizeof(double));
         printf("%-24s %-7s %11.3f %11.3f %7.2f %7.2f %7.2f  %s\n", name,
                hdtw_backend_name(b->backend[k]), t[k][0] * 1e6,
-               t[k][samples / 2] * 1e6, (double)s->cells / t[k][0] * 1e-9,
-               t[k][0] / t[0][0], t[k][samples / 2] / t[0][samples / 2],
+               median[k] * 1e6, (double)s->cells / t[k][0] * 1e-9,
+               t[k][0] / t[0][0], median[k] / median[0],
                same ? "yes" : "NO");
         ok = same;
     }
@@ -193,7 +195,7 @@ static int run_cases(const backends *b, const options *o)
     double *pattern = walk_alloc(n, 1), *windows = walk_alloc(count * n, 3);
     ok = ok && pattern && windows;
     for (size_t k = 0; k < o->band_count && ok; k++) {
-        shape s = { { HDTW_COST_ABS, o->bands[k] }, pattern, windows, n, n,
+        shape s = { { HDTW_COST_ABS, o->bands[k], 0.0 }, pattern, windows, n, n,
                     count, band_cells(n, o->bands[k]) * count };
         snprintf(name, sizeof name, "batch %zux%zu band %ld", count, n,
                  o->bands[k]);

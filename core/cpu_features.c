@@ -6,7 +6,7 @@
  */
 #include "core/cpu_features.h"
 
-#include "core/internal.h"
+#include "core/backend.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>

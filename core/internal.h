@@ -1,6 +1,7 @@
 /*
- * internal.h — what the parts of hdtw share and users never see: the
- * validated unit of work every backend consumes, and the context.
+ * internal.h — what the files of core/ share and users never see: the
+ * context and the router. Backends never include it (core/backend.h is
+ * theirs).
  *
  * Data flows one way: a public call (api.c) validates its arguments and
  * builds an hdtw_job; the router (router.c) picks a backend from the
@@ -11,46 +12,17 @@
 #define HDTW_INTERNAL_H
 
 #include "hdtw.h"
+#include "core/backend.h"
 #include "core/profile.h"
 
 #include <stddef.h>
 
-/* One validated piece of work: the pattern against `count` windows of
- * length n, window k being series[k*stride .. k*stride + n - 1]. A single
- * pair is count = 1; hdtw_batch is stride = n; hdtw_sliding any stride >= 1.
- * Every value a window reads is finite, and m*n*count fits in size_t. */
-typedef struct {
-    hdtw_cost cost;
-    size_t band;            /* effective half width, see hdtw_effective_band */
-    const double *pattern;
-    size_t m;
-    const double *series;
-    size_t n;
-    size_t count;
-    size_t stride;
-} hdtw_job;
-
-/* A backend's entry point. Contract: on HDTW_OK all `count` outputs are
- * written; on any other status none is (a backend that can fail part-way,
- * such as a device, stages its results and copies them out at the end). */
-typedef hdtw_status (*hdtw_run_fn)(hdtw_ctx *ctx, const hdtw_job *job,
-                                   double *out);
-
-/* Bits of ctx->disabled, parsed from HDTW_DISABLE. */
-enum {
-    HDTW_FEATURE_AVX2 = 1u << 0,
-    HDTW_FEATURE_AVX512 = 1u << 1,
-    HDTW_FEATURE_OPENCL = 1u << 2
-};
-
 #define HDTW_DEVICE_NAME_MAX 256
 #define HDTW_ERROR_MAX 4096
 
-struct hdtw_opencl; /* opencl/runtime.h: the OpenCL backend's state */
-
 /* The router's last AUTO decision and the shape it was made for: a loop of
- * same-shaped calls (the common case) skips the cost model, whose ~40 ns
- * would be a sixth of a 10 x 10 pair. */
+ * same-shaped calls (the common case) skips the cost model, whose time is
+ * a noticeable share of a small pair's. */
 typedef struct {
     size_t m, n, count, stride, band;
     int threads;
@@ -60,18 +32,21 @@ typedef struct {
 struct hdtw_ctx {
     hdtw_run_fn run[HDTW_BACKEND_COUNT]; /* NULL: absent or disabled;
                                             run[HDTW_BACKEND_AUTO] unused */
+    hdtw_run_fn search[HDTW_BACKEND_COUNT]; /* NULL: no search there */
+    void *state[HDTW_BACKEND_COUNT];     /* a stateful backend's, from open */
     hdtw_backend forced;                  /* HDTW_BACKEND_AUTO: route */
     hdtw_backend last;                    /* who served the last call */
     int threads;                          /* 0: all cores */
     int cores;                            /* counted once at hdtw_create:
                                              omp_get_num_procs is a system
-                                             call (~0.5 us), too dear per call */
+                                             call, too dear per call */
     hdtw_route_memo memo;                 /* the router's last AUTO choice */
     unsigned disabled;                    /* HDTW_FEATURE_* */
     char opencl_device[HDTW_DEVICE_NAME_MAX]; /* HDTW_OPENCL_DEVICE or "" */
     hdtw_profile profile;                 /* the router's numbers */
-    struct hdtw_opencl *opencl;           /* NULL: no usable device */
     char last_error[HDTW_ERROR_MAX];      /* hdtw_last_error, "" if none */
+    hdtw_progress_fn progress;            /* hdtw_set_progress; NULL: none */
+    void *progress_user;                  /* its user pointer */
 };
 
 /* Runs job on the backend the context is forced to, or the one the router
@@ -96,9 +71,66 @@ hdtw_backend hdtw_cost_pick(const hdtw_cost_model *cm, const hdtw_job *job);
 /* The backend a call on ctx goes to: the forced one, or hdtw_cost_pick. */
 hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job);
 
+/* Runs a search on the forced backend when it has a search, else on the
+ * fastest CPU backend; records ctx->last. */
+hdtw_status hdtw_route_search(hdtw_ctx *ctx, const hdtw_search_job *job,
+                              hdtw_match *out, size_t *found);
+
+/* Records a printf-style message as ctx's last error and returns s (the
+ * argument errors of the entry points name the argument and its value). */
+hdtw_status hdtw_fail(hdtw_ctx *ctx, hdtw_status s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Argument checks of the entry points: HDTW_E_ARG with ctx's last error
+ * naming the function, the first offending argument and its value
+ * ("hdtw_batch: pattern is NULL", "hdtw_distance: m is 0"); HDTW_OK when
+ * every pointer is set / every length is nonzero. ctx must not be NULL. */
+typedef struct {
+    const char *name;
+    const void *pointer;
+} hdtw_arg_pointer;
+typedef struct {
+    const char *name;
+    size_t value;
+} hdtw_arg_length;
+hdtw_status hdtw_check_pointers(hdtw_ctx *ctx, const char *fn,
+                                const hdtw_arg_pointer *args, size_t n);
+hdtw_status hdtw_check_lengths(hdtw_ctx *ctx, const char *fn,
+                               const hdtw_arg_length *args, size_t n);
+/* the same, with the arguments listed in place: {"a", a}, {"b", b} */
+#define HDTW_CHECK_POINTERS(ctx, fn, ...)                                     \
+    hdtw_check_pointers((ctx), (fn), (const hdtw_arg_pointer[]){ __VA_ARGS__ }, \
+                        sizeof((const hdtw_arg_pointer[]){ __VA_ARGS__ }) /   \
+                            sizeof(hdtw_arg_pointer))
+#define HDTW_CHECK_LENGTHS(ctx, fn, ...)                                      \
+    hdtw_check_lengths((ctx), (fn), (const hdtw_arg_length[]){ __VA_ARGS__ }, \
+                       sizeof((const hdtw_arg_length[]){ __VA_ARGS__ }) /     \
+                           sizeof(hdtw_arg_length))
+
+/* HDTW_E_ARG naming a cost that is not a hdtw_cost, else HDTW_OK. */
+hdtw_status hdtw_check_cost(hdtw_ctx *ctx, const char *fn, hdtw_cost cost);
+
+/* hdtw_check_cost, and max_dist 0, > 0 or +inf (not < 0, not NaN). */
+hdtw_status hdtw_check_params(hdtw_ctx *ctx, const char *fn,
+                              const hdtw_params *params);
+
+/* Seconds on the monotonic clock (core/limit.c; calibration uses it too). */
+double hdtw_now_seconds(void);
+
+/* 1 when every x[0..n-1] is finite (the one check of the entry points). */
+int hdtw_all_finite(const double *x, size_t n);
+
+/* Runs job on backend b alone (no routing, no fallback); a failure's
+ * reason lands in ctx's last error. Records nothing else. */
+hdtw_status hdtw_run_backend(hdtw_ctx *ctx, hdtw_backend b,
+                             const hdtw_job *job, double *out);
+
+/* The registered backend b (core/registry.c), or NULL when this build has
+ * none. */
+const hdtw_backend_entry *hdtw_backend_entry_of(hdtw_backend b);
+
 /* The name of the OpenCL device ctx's OpenCL backend runs on, or NULL when
- * there is none (the router looks up the device's measured numbers by it).
- * Provided by opencl/ when built, else by context.c. */
+ * there is none (the router looks up the device's measured numbers by it). */
 const char *hdtw_opencl_device_name(const hdtw_ctx *ctx);
 
 /* The fastest CPU backend present in ctx's table (never NULL: scalar is

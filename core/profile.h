@@ -81,9 +81,7 @@ int hdtw_profile_parse(const char *text, size_t len, hdtw_profile *out);
  * replaces p's). Returns 0, or -1 for malformed text, leaving *p as it was. */
 int hdtw_profile_merge(hdtw_profile *p, const char *text, size_t len);
 
-/* The profile's path (HDTW_PROFILE, then the XDG rule above) into
- * buf[0..cap); returns 0, or -1 when no path can be formed. */
-int hdtw_profile_path(char *buf, size_t cap);
+/* hdtw_profile_path (hdtw.h): HDTW_PROFILE, then the XDG rule above. */
 
 /* Defaults merged with the file at hdtw_profile_path, if it is usable. */
 void hdtw_profile_load(hdtw_profile *out);

@@ -154,15 +154,51 @@ hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job)
     return shape.backend;
 }
 
+/* The call record every backend gets from ctx. A backend writes the
+ * reason of a failure into ctx's last error (kept until the next one). */
+static hdtw_call make_call(hdtw_ctx *ctx, hdtw_backend b)
+{
+    return (hdtw_call){ .threads = hdtw_ctx_threads(ctx),
+                        .state = ctx->state[b],
+                        .error = ctx->last_error,
+                        .error_size = sizeof ctx->last_error };
+}
+
+hdtw_status hdtw_run_backend(hdtw_ctx *ctx, hdtw_backend b,
+                             const hdtw_job *job, double *out)
+{
+    hdtw_call call = make_call(ctx, b);
+    call.job = job;
+    call.out = out;
+    return ctx->run[b](&call);
+}
+
 hdtw_status hdtw_route(hdtw_ctx *ctx, const hdtw_job *job, double *out)
 {
     hdtw_backend b = hdtw_route_pick(ctx, job);
-    hdtw_status s = ctx->run[b](ctx, job, out);
+    hdtw_status s = hdtw_run_backend(ctx, b, job, out);
     if (s == HDTW_E_DEVICE) {
-        /* a device failed and wrote nothing: the CPU completes the call */
+        /* a device failed and wrote nothing: the CPU completes the call
+         * (the device's reason stays in the last error) */
         b = hdtw_best_cpu_backend(ctx);
-        s = ctx->run[b](ctx, job, out);
+        s = hdtw_run_backend(ctx, b, job, out);
     }
+    if (s == HDTW_OK)
+        ctx->last = b;
+    return s;
+}
+
+hdtw_status hdtw_route_search(hdtw_ctx *ctx, const hdtw_search_job *job,
+                              hdtw_match *out, size_t *found)
+{
+    hdtw_backend b = ctx->forced;
+    if (b == HDTW_BACKEND_AUTO || !ctx->search[b])
+        b = hdtw_best_cpu_backend(ctx);
+    hdtw_call call = make_call(ctx, b);
+    call.search = job;
+    call.matches = out;
+    call.found = found;
+    hdtw_status s = ctx->search[b](&call);
     if (s == HDTW_OK)
         ctx->last = b;
     return s;

@@ -6,25 +6,15 @@
 #include "core/internal.h"
 
 #include "cpu/cell.h"
-#include "cpu/search.h"
 #include "cpu/znorm.h"
-#include "core/cpu_features.h"
 
 #include <math.h>
-
-static int all_finite(const double *x, size_t n)
-{
-    int finite = 1; /* no early exit: vectorises; valid input is common */
-    for (size_t i = 0; i < n; i++)
-        finite &= isfinite(x[i]) != 0;
-    return finite;
-}
 
 hdtw_status hdtw_znorm(const double *x, size_t n, double *out)
 {
     if (!x || !out || n == 0)
         return HDTW_E_ARG;
-    if (!all_finite(x, n))
+    if (!hdtw_all_finite(x, n))
         return HDTW_E_NONFINITE;
     double mean, sd;
     hdtw_window_stats(x, n, 1, &mean, &sd);
@@ -39,25 +29,30 @@ hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
                         const double *query, size_t m, const double *series,
                         size_t len, size_t k, hdtw_match *out, size_t *found)
 {
+    static const char fn[] = "hdtw_search";
     hdtw_search_params params = sp ? *sp : HDTW_SEARCH_DEFAULT;
-    hdtw_cost cost = params.dtw.cost;
-    if (!ctx || !query || !series || !out || !found || m == 0 || k == 0 ||
-        m > len || (cost != HDTW_COST_ABS && cost != HDTW_COST_SQUARED))
+    if (!ctx)
         return HDTW_E_ARG;
-    if (!all_finite(query, m) || !all_finite(series, len))
+    hdtw_status s = HDTW_CHECK_POINTERS(ctx, fn, { "query", query },
+                                        { "series", series }, { "out", out },
+                                        { "found", found });
+    if (s == HDTW_OK)
+        s = HDTW_CHECK_LENGTHS(ctx, fn, { "m", m }, { "k", k });
+    if (s == HDTW_OK && m > len)
+        s = hdtw_fail(ctx, HDTW_E_ARG, "%s: m (%zu) > len (%zu)", fn, m, len);
+    if (s == HDTW_OK)
+        s = hdtw_check_cost(ctx, fn, params.dtw.cost);
+    if (s != HDTW_OK)
+        return s;
+    if (!hdtw_all_finite(query, m) || !hdtw_all_finite(series, len))
         return HDTW_E_NONFINITE;
     hdtw_search_job job = {
-        .cost = cost,
+        .cost = params.dtw.cost,
         .band = hdtw_effective_band(params.dtw.band, m, m),
         .znorm = params.znorm != 0,
         .exclusion = params.exclusion == HDTW_EXCLUSION_AUTO
                          ? m / 2 : params.exclusion,
         .query = query, .m = m, .series = series, .len = len, .k = k,
-        .threads = hdtw_ctx_threads(ctx),
-        .features = hdtw_cpu_features() & ~ctx->disabled,
     };
-    hdtw_status s = hdtw_search_run(&job, out, found, NULL);
-    if (s == HDTW_OK)
-        ctx->last = HDTW_BACKEND_SCALAR;
-    return s;
+    return hdtw_route_search(ctx, &job, out, found);
 }

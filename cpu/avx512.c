@@ -2,7 +2,8 @@
  * avx512.c — the AVX-512 backend: 8 doubles a vector. Compiled with
  * -mavx512f -mavx512dq -mavx512vl (CMakeLists.txt) and called only when
  * cpuid reports those subsets and xgetbv shows the OS saves ZMM state. The
- * loops are the shared templates; this file only names the instructions.
+ * loops (DTW kernels, the search's lower bounds, the op-mix bound) are the
+ * shared templates; this file only names the instructions.
  *
  * On a CPU that runs each 512-bit op as two 256-bit halves (AMD Zen 4),
  * pairs of fewer than 256 rows run the stripes at AVX2's shape (4 lanes x
@@ -12,9 +13,12 @@
  * 50 rows up (bench/RESULTS.md, "Short pairs on AVX-512").
  */
 #include "cpu/cpu.h"
+#include "cpu/search.h"
+#include "cpu/znorm.h"
 
 #include <cpuid.h>
 #include <immintrin.h>
+#include <math.h>
 #include <stdatomic.h>
 
 /* 1 on AMD family 19h, the one family with AVX-512 on split 256-bit
@@ -107,10 +111,20 @@ static inline void avx512_transpose(__m512d v[8])
         v[col[k][1]] = _mm512_shuffle_f64x2(u[k], u[k + 4], 0xdd);
     }
 }
+#define VDIV(x, y) _mm512_div_pd((x), (y))
+#define VHSUM(x) _mm512_reduce_add_pd(x)
+#define VSQRT(x) _mm512_sqrt_pd(x)
+#define VKEEP_IF_GE(a, b, x) \
+    _mm512_maskz_mov_pd(_mm512_cmp_pd_mask((a), (b), _CMP_GE_OQ), (x))
 #define FUNC(name) avx512_##name
 #define KERNEL_ENTRY hdtw_avx512_run
+#define OPMIX_ENTRY hdtw_avx512_opmix
+#define LB_KERNELS hdtw_lb_avx512
+#define SEARCH_ENTRY hdtw_avx512_search
 
 #include "cpu/kernel_lanes.h"
 #include "cpu/kernel_diag.h"
 #include "cpu/kernel_stripes.h"
 #include "cpu/kernel_run.h"
+#include "cpu/opmix_template.h"
+#include "cpu/search_lb_template.h"

@@ -76,4 +76,42 @@ static inline size_t hdtw_band_cells(size_t m, size_t n, size_t w)
     return cells;
 }
 
+/*
+ * The reference rows (cpu/scalar.c, and the search's DTW in cpu/search.c):
+ * a row holds D(i, j) at index j + 1; index 0 is column -1. Before row 0
+ * the "previous row" is row -1: +inf everywhere except column -1, which
+ * holds 0 so that D(0,0) = c + min(inf, inf, 0) = c exactly and
+ * D(0,j) = c + D(0,j-1).
+ *
+ * A row i writes columns lo..hi and sets column lo - 1 and hi + 1 to +inf;
+ * row i + 1 reads row i only in columns lo' - 1 .. hi' with lo' >= lo and
+ * hi' <= hi + 1, so stale values further out are never read.
+ */
+static inline void hdtw_row_above_first(double *row, size_t n)
+{
+    row[0] = 0.0;
+    for (size_t j = 1; j <= n; j++)
+        row[j] = INFINITY;
+}
+
+/* Row i of the recurrence from row i - 1 (both in the layout above), for
+ * a_i = ai against b[0..n-1] in columns lo..hi; returns the row's smallest
+ * value (callers that do not need it let the compiler drop it). */
+static inline double hdtw_row_step(hdtw_cost cost, double ai, const double *b,
+                                   size_t n, size_t lo, size_t hi,
+                                   const double *prev, double *cur)
+{
+    double row_min = INFINITY;
+    cur[lo] = INFINITY; /* column lo - 1 */
+    for (size_t j = lo; j <= hi; j++) {
+        double best = hdtw_min3(prev[j], prev[j + 1], cur[j]);
+        double d = hdtw_cell_cost(cost, ai, b[j]) + best;
+        cur[j + 1] = d;
+        row_min = hdtw_min2(row_min, d);
+    }
+    if (hi + 2 <= n)
+        cur[hi + 2] = INFINITY; /* column hi + 1 */
+    return row_min;
+}
+
 #endif /* HDTW_CPU_CELL_H */

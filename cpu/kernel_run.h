@@ -6,12 +6,14 @@
  * threads in static blocks. Every window's bits come from its own lane
  * alone, so they never depend on the grouping or the thread count.
  * One pair: stripes when the band covers the whole matrix (faster than
- * anti-diagonals from 8 x 8 up, except about 50 x 50, where the padded
- * stripe costs ~10%; 1.9x at 2000), anti-diagonals when a band is wide
- * enough for the vectors to fill (DIAG_MIN_BAND), else one lane group whose
- * spare lanes repeat the pair.
+ * anti-diagonals from 8 x 8 up but for a few padded sizes), anti-diagonals
+ * when a band is wide enough for the vectors to fill (DIAG_MIN_BAND), else
+ * one lane group whose spare lanes repeat the pair. The measurements behind
+ * these choices and the constants below: bench/RESULTS.md, "Measurements
+ * behind the code's constants".
  */
 #include "core/alloc.h"
+#include "core/backend.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -24,18 +26,18 @@
 #endif
 
 /* Band half width from which one pair runs faster by anti-diagonals than
- * as one lane group of copies. Measured with AVX2 on the Zen 3 build
- * machine (1 thread): anti-diagonals win at every length from 4 with no
- * band (1.5x at 20..60 values, 2x at 500+), lanes win for band 3 (0.38 vs
- * 0.31 GCUPS at 500x500), where a diagonal holds under a vector of cells. */
+ * as one lane group of copies: below it a diagonal holds under a vector of
+ * cells. */
 #define DIAG_MIN_BAND 8
 
+/* FUNC(aligned_work), the work areas' allocator: kernel_stripes.h, which
+ * every instantiation includes before this file (a short-stripes one
+ * includes it without this file). */
 static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
 {
-    size_t m = job->m, n = job->n, doubles = FUNC(diag_work_doubles)(m, n);
-    if (doubles > SIZE_MAX / sizeof(double))
-        return HDTW_E_NOMEM;
-    double *work = hdtw_malloc_aligned(sizeof(VEC), doubles * sizeof(double));
+    size_t m = job->m, n = job->n;
+    double *work = FUNC(aligned_work)(FUNC(diag_work_doubles)(m, n),
+                                      sizeof(double));
     if (!work)
         return HDTW_E_NOMEM;
     if (job->cost == HDTW_COST_SQUARED)
@@ -62,21 +64,17 @@ static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
     return FUNC(stripes_run)(job, out);
 }
 
-/* Cells a thread must get before a call forks one more: about 60 us of
- * AVX2 work. Measured on the 2-vCPU Zen 3 machine, dtwbench medians of 9,
- * 1 vs 2 threads: idle, 100 x 100 windows 0.23 vs 0.13 ms and 1000 x 100
- * 2.4 vs 1.4 ms with this value, where 1e7 cells per thread (the value
- * chosen under load) kept both on one thread; with the other vCPU busy,
- * though, a second thread costs milliseconds (1000 x 100: 3.5 vs 7.2 ms),
- * so on a loaded machine hdtw_set_threads(ctx, 1) is the better choice. */
+/* Cells a thread must get before a call forks one more: enough AVX2 work
+ * to pay for the fork on an idle machine. On a loaded machine a second
+ * thread can cost more than it saves: hdtw_set_threads(ctx, 1) is then
+ * the better choice. */
 #define MIN_CELLS_PER_THREAD 250000.0
 
-/* Threads for a lanes call: the context's, but no more than lane groups
+/* Threads for a lanes call: the caller's, but no more than lane groups
  * and no more than the work pays for. */
-static int FUNC(lanes_threads)(hdtw_ctx *ctx, const hdtw_job *job,
+static int FUNC(lanes_threads)(int threads, const hdtw_job *job,
                                size_t groups)
 {
-    int threads = hdtw_ctx_threads(ctx);
     if ((size_t)threads > groups)
         threads = (int)groups;
     double cells = (double)hdtw_band_cells(job->m, job->n, job->band) *
@@ -87,11 +85,11 @@ static int FUNC(lanes_threads)(hdtw_ctx *ctx, const hdtw_job *job,
     return threads;
 }
 
-static hdtw_status FUNC(run_lanes)(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status FUNC(run_lanes)(int threads, const hdtw_job *job,
                                    double *out)
 {
     size_t groups = job->count / VEC_WIDTH + (job->count % VEC_WIDTH != 0);
-    int threads = FUNC(lanes_threads)(ctx, job, groups);
+    threads = FUNC(lanes_threads)(threads, job, groups);
     /* n values of a window exist in memory, so 2n + 1 cannot overflow */
     size_t per_thread = 2 * job->n + 1, bytes; /* vectors, see lane_group */
     if (__builtin_mul_overflow(per_thread, (size_t)threads * sizeof(VEC),
@@ -112,12 +110,14 @@ static hdtw_status FUNC(run_lanes)(hdtw_ctx *ctx, const hdtw_job *job,
     return HDTW_OK;
 }
 
-hdtw_status KERNEL_ENTRY(hdtw_ctx *ctx, const hdtw_job *job, double *out)
+hdtw_status KERNEL_ENTRY(const hdtw_call *call)
 {
+    const hdtw_job *job = call->job;
+    double *out = call->out;
     size_t longest = job->m > job->n ? job->m : job->n;
     if (job->count == 1 && job->band + 1 >= longest && longest >= 2)
         return FUNC(run_stripes)(job, out);
     if (job->count == 1 && job->band >= DIAG_MIN_BAND)
         return FUNC(run_diagonals)(job, out);
-    return FUNC(run_lanes)(ctx, job, out);
+    return FUNC(run_lanes)(call->threads, job, out);
 }

@@ -30,13 +30,21 @@
 #include <stdint.h>
 
 /* Columns lane l + 1 runs behind lane l: the lane-to-lane chain of
- * LANE_ROWS cells plus the shift must fit in this many steps. Measured on
- * Zen 3 (AVX2, 1 thread, pair 2000, best of 7, same run): skew 2 -> 2.3,
- * 3 -> 3.9, 4 -> 4.1, 6 -> 4.9, 8 -> 4.9 GCUPS. */
+ * LANE_ROWS cells plus the shift must fit in this many steps (the skews
+ * measured: bench/RESULTS.md, "Measurements behind the code's constants"). */
 #define STRIPE_SKEW 6
 #define STRIPE_ROWS (VEC_WIDTH * LANE_ROWS)
 /* steps lane VEC_WIDTH - 1 trails lane 0 */
 #define STRIPE_SPAN ((VEC_WIDTH - 1) * STRIPE_SKEW)
+
+/* count items of `size` bytes, vector-aligned; NULL when the size
+ * overflows or the allocation fails. kernel_run.h uses it too. */
+static void *FUNC(aligned_work)(size_t count, size_t size)
+{
+    if (count > SIZE_MAX / size)
+        return NULL;
+    return hdtw_malloc_aligned(sizeof(VEC), count * size);
+}
 
 /* Vectors of work area stripes_dp needs for an n-column pair. */
 static size_t FUNC(stripes_work_vectors)(size_t n)
@@ -124,10 +132,8 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
 /* One pair whose band covers the whole matrix, into out[0]. */
 static hdtw_status FUNC(stripes_run)(const hdtw_job *job, double *out)
 {
-    size_t vectors = FUNC(stripes_work_vectors)(job->n);
-    if (vectors > SIZE_MAX / sizeof(VEC))
-        return HDTW_E_NOMEM;
-    VEC *work = hdtw_malloc_aligned(sizeof(VEC), vectors * sizeof(VEC));
+    VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n),
+                                   sizeof(VEC));
     if (!work)
         return HDTW_E_NOMEM;
     if (job->cost == HDTW_COST_SQUARED)

@@ -1,11 +1,9 @@
 /*
- * lower_bounds.c — envelopes, LB_Kim and the pruning limit, and the
- * portable (one double a "vector") build of the bound loops of
- * cpu/search_lb_template.h.
+ * lower_bounds.c — envelopes, LB_Kim and the pruning limit (the bound
+ * loops' portable build is in cpu/portable.c).
  */
 #include "cpu/lower_bounds.h"
 
-#include "cpu/search_lb.h"
 #include "cpu/znorm.h"
 
 #include <float.h>
@@ -94,25 +92,3 @@ double hdtw_lb_kim(const hdtw_lb_query *lq, const double ends[4],
     lb += cheapest3(lq->cost, q[m - 1], ends[3], q[m - 2], ends[2]);
     return lb;
 }
-
-/* ------------------------------------------- the portable bound loops */
-
-#define VEC double
-#define VEC_WIDTH 1
-#define VLOADU(p) (*(p))
-#define VSTOREU(p, x) (*(p) = (x))
-#define VSET1(x) (x)
-#define VADD(x, y) ((x) + (y))
-#define VSUB(x, y) ((x) - (y))
-#define VMUL(x, y) ((x) * (y))
-#define VDIV(x, y) ((x) / (y))
-#define VMAX(x, y) ((x) > (y) ? (x) : (y))
-#define VMIN(x, y) ((x) < (y) ? (x) : (y))
-#define VABS(x) fabs(x)
-#define VHSUM(x) (x)
-#define VSQRT(x) sqrt(x)
-#define VKEEP_IF_GE(a, b, x) ((a) >= (b) ? (x) : 0.0)
-#define FUNC(name) portable_lb_##name
-#define LB_KERNELS hdtw_lb_portable
-
-#include "cpu/search_lb_template.h"

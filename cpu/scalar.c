@@ -3,12 +3,14 @@
  * functions with memcmp, so they are written to be read, not to be fast.
  *
  * distance/batch/sliding: two rolling rows of n + 1 doubles, visiting only
- * the cells inside the band. align: the same rows kept for every i (an
+ * the cells inside the band; with a threshold (job->max_dist > 0) a window
+ * is abandoned after the first row whose every cell exceeds it. align: the same rows kept for every i (an
  * (m + 1) x (n + 1) matrix), then a walk back.
  */
 #include "cpu/scalar.h"
 
 #include "cpu/cell.h"
+#include "cpu/cpu.h"
 #include "core/alloc.h"
 
 #include <math.h>
@@ -17,44 +19,31 @@
 #include <string.h>
 #include <unistd.h>
 
-/*
- * Rows hold D(i, j) at index j + 1; index 0 is column -1. Before row 0 the
- * "previous row" is row -1: +inf everywhere except column -1, which holds 0
- * so that D(0,0) = c + min(inf, inf, 0) = c exactly and D(0,j) = c + D(0,j-1).
- *
- * A row i writes columns lo..hi and sets column lo - 1 and hi + 1 to +inf;
- * row i + 1 reads row i only in columns lo' - 1 .. hi' with lo' >= lo and
- * hi' <= hi + 1, so stale values further out are never read.
- */
-static void init_row_above_first(double *row, size_t n)
+/* Whether every cell of the row (columns lo..hi, in the layout of
+ * cpu/cell.h) exceeds max_dist. Costs are >= 0, so every path through the
+ * row, and D(m-1, n-1), then does too: the caller may stop (the core maps
+ * the result to +inf). */
+static int row_beyond(const double *row, size_t lo, size_t hi,
+                      double max_dist)
 {
-    row[0] = 0.0;
-    for (size_t j = 1; j <= n; j++)
-        row[j] = INFINITY;
+    int beyond = 1; /* no early exit: the loop vectorises */
+    for (size_t j = lo; j <= hi; j++)
+        beyond &= row[j + 1] > max_dist;
+    return beyond;
 }
 
-/* Row i of the recurrence from row i - 1 (both in the layout above). */
-static void row_step(hdtw_cost cost, double ai, const double *b, size_t n,
-                     size_t lo, size_t hi, const double *prev, double *cur)
-{
-    cur[lo] = INFINITY; /* column lo - 1 */
-    for (size_t j = lo; j <= hi; j++) {
-        double best = hdtw_min3(prev[j], prev[j + 1], cur[j]);
-        cur[j + 1] = hdtw_cell_cost(cost, ai, b[j]) + best;
-    }
-    if (hi + 2 <= n)
-        cur[hi + 2] = INFINITY; /* column hi + 1 */
-}
-
-static double pair_distance(hdtw_cost cost, size_t w,
+/* The rows follow the layout of cpu/cell.h (hdtw_row_step). */
+static double pair_distance(hdtw_cost cost, size_t w, double max_dist,
                             const double *a, size_t m,
                             const double *b, size_t n, double *rows)
 {
     double *prev = rows, *cur = rows + n + 1;
-    init_row_above_first(prev, n);
+    hdtw_row_above_first(prev, n);
     for (size_t i = 0; i < m; i++) {
-        row_step(cost, a[i], b, n, hdtw_row_lo(i, w), hdtw_row_hi(i, w, n),
-                 prev, cur);
+        size_t lo = hdtw_row_lo(i, w), hi = hdtw_row_hi(i, w, n);
+        hdtw_row_step(cost, a[i], b, n, lo, hi, prev, cur);
+        if (max_dist > 0 && row_beyond(cur, lo, hi, max_dist))
+            return INFINITY; /* abandoned: above the threshold */
         double *t = prev;
         prev = cur;
         cur = t;
@@ -62,14 +51,16 @@ static double pair_distance(hdtw_cost cost, size_t w,
     return prev[n];
 }
 
-hdtw_status hdtw_scalar_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
+hdtw_status hdtw_scalar_run(const hdtw_call *call)
 {
-    (void)ctx;
+    const hdtw_job *job = call->job;
+    double *out = call->out;
     double *rows = hdtw_malloc(2 * (job->n + 1) * sizeof *rows);
     if (!rows)
         return HDTW_E_NOMEM;
     for (size_t k = 0; k < job->count; k++)
-        out[k] = pair_distance(job->cost, job->band, job->pattern, job->m,
+        out[k] = pair_distance(job->cost, job->band, job->max_dist,
+                               job->pattern, job->m,
                                job->series + k * job->stride, job->n, rows);
     hdtw_free(rows);
     return HDTW_OK;
@@ -98,10 +89,11 @@ static int matrix_fits(size_t rows, size_t cols)
 static void fill_matrix(hdtw_cost cost, size_t w, const double *a, size_t m,
                         const double *b, size_t n, double *P)
 {
-    init_row_above_first(P, n);
+    hdtw_row_above_first(P, n);
     for (size_t i = 0; i < m; i++)
-        row_step(cost, a[i], b, n, hdtw_row_lo(i, w), hdtw_row_hi(i, w, n),
-                 P + i * (n + 1), P + (i + 1) * (n + 1));
+        hdtw_row_step(cost, a[i], b, n, hdtw_row_lo(i, w),
+                      hdtw_row_hi(i, w, n), P + i * (n + 1),
+                      P + (i + 1) * (n + 1));
 }
 
 /* Walks back from (m-1, n-1) into path (room for m + n - 1 cells), last cell

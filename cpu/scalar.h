@@ -1,11 +1,9 @@
-/* scalar.h — the reference backend (cpu/scalar.c). */
+/* scalar.h — the reference backend's alignment (cpu/scalar.c); its
+ * hdtw_run_fn is in cpu/cpu.h. */
 #ifndef HDTW_CPU_SCALAR_H
 #define HDTW_CPU_SCALAR_H
 
-#include "core/internal.h"
-
-/* hdtw_run_fn of the scalar backend: one window after another. */
-hdtw_status hdtw_scalar_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
+#include "core/backend.h"
 
 /* Distance, path and similarity of job->pattern against the single window
  * job->series[0 .. n-1] (count must be 1). HDTW_E_NOMEM when the m x n

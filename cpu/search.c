@@ -25,12 +25,11 @@
 #include "cpu/search.h"
 
 #include "cpu/cell.h"
+#include "cpu/cpu.h"
 #include "cpu/lower_bounds.h"
-#include "cpu/search_lb.h"
 #include "cpu/topk.h"
 #include "cpu/znorm.h"
 #include "core/alloc.h"
-#include "core/internal.h"
 
 #include <float.h>
 #include <math.h>
@@ -73,7 +72,7 @@ typedef struct {
 
 /*
  * The DTW of the query q against x with band w, both of length m: the
- * cells and arithmetic of cpu/scalar.c's pair_distance (so a finished
+ * reference rows of cpu/cell.h that cpu/scalar.c runs (so a finished
  * value is its exact bits), plus a check after each row: the rest of any
  * path still visits every column beyond i + w, each costing at least
  * cb's term, so row minimum + cb[i + w + 1] > limit proves the distance
@@ -84,22 +83,10 @@ static double dtw_abandoning(hdtw_cost cost, size_t w, const double *q,
                              double limit, double *rows)
 {
     double *prev = rows, *cur = rows + m + 1;
-    for (size_t j = 0; j <= m; j++)
-        prev[j] = INFINITY;
-    prev[0] = 0.0;
-
+    hdtw_row_above_first(prev, m);
     for (size_t i = 0; i < m; i++) {
-        size_t lo = hdtw_row_lo(i, w), hi = hdtw_row_hi(i, w, m);
-        double row_min = INFINITY;
-        cur[lo] = INFINITY;
-        for (size_t j = lo; j <= hi; j++) {
-            double best = hdtw_min3(prev[j], prev[j + 1], cur[j]);
-            double d = hdtw_cell_cost(cost, q[i], x[j]) + best;
-            cur[j + 1] = d;
-            row_min = hdtw_min2(row_min, d);
-        }
-        if (hi + 2 <= m)
-            cur[hi + 2] = INFINITY;
+        double row_min = hdtw_row_step(cost, q[i], x, m, hdtw_row_lo(i, w),
+                                       hdtw_row_hi(i, w, m), prev, cur);
         size_t ahead = i + w + 1 < m ? i + w + 1 : m;
         if (row_min + cb[ahead] > limit)
             return INFINITY;
@@ -345,17 +332,6 @@ static hdtw_status magnitude_order(const double *q, size_t m, size_t width,
     return HDTW_OK;
 }
 
-/* The bound loops for the instruction sets the job may use. */
-static const hdtw_lb_kernels *pick_kernels(unsigned features)
-{
-#ifdef HDTW_HAVE_AVX2
-    if (features & HDTW_FEATURE_AVX2)
-        return &hdtw_lb_avx2;
-#endif
-    (void)features;
-    return &hdtw_lb_portable;
-}
-
 /* Any window overflowing its sums needs |values| near 2^500 / m; below
  * that no check is needed, above it every window is checked up front so
  * that the status does not depend on which thread got there first. */
@@ -381,7 +357,8 @@ static hdtw_status check_overflow(const hdtw_search_job *job, double *mean,
 
 /* The normalised query (or a copy), its envelope and order, and the
  * distance of a constant window. q holds 3m doubles: q, lo, hi. */
-static hdtw_status make_plan(const hdtw_search_job *job, double *q,
+static hdtw_status make_plan(const hdtw_search_job *job,
+                             const hdtw_lb_kernels *lb, double *q,
                              size_t *order, double *scratch, double *rows,
                              plan *p)
 {
@@ -398,7 +375,7 @@ static hdtw_status make_plan(const hdtw_search_job *job, double *q,
     p->r = job->band < m - 1 ? job->band : m - 1;
     p->want = hdtw_topk_witnesses(job->k, p->count, job->exclusion);
     hdtw_envelope(q, m, p->r, 0, m, q + m, q + 2 * m, scratch);
-    p->lb = pick_kernels(job->features);
+    p->lb = lb;
     if (magnitude_order(q, m, p->lb->width, order) != HDTW_OK)
         return HDTW_E_NOMEM;
     p->lq = (hdtw_lb_query){ .cost = job->cost, .m = m, .q = q,
@@ -490,12 +467,15 @@ cleanup:
     return status;
 }
 
-hdtw_status hdtw_search_run(const hdtw_search_job *job, hdtw_match *out,
-                            size_t *found, hdtw_search_stats *stats)
+hdtw_status hdtw_search_run(const hdtw_search_job *job,
+                            const hdtw_lb_kernels *lb, int threads,
+                            hdtw_match *out, size_t *found,
+                            hdtw_search_stats *stats)
 {
     size_t m = job->m, count = job->len - m + 1;
     size_t chunks = (count + CHUNK - 1) / CHUNK;
-    int threads = job->threads < 1 ? 1 : job->threads;
+    if (threads < 1)
+        threads = 1;
     if ((size_t)threads > chunks)
         threads = (int)chunks;
     plan p;
@@ -513,7 +493,7 @@ hdtw_status hdtw_search_run(const hdtw_search_job *job, hdtw_match *out,
         if (status != HDTW_OK)
             goto cleanup;
     }
-    status = make_plan(job, q, order, scratch, q + 3 * m, &p);
+    status = make_plan(job, lb, q, order, scratch, q + 3 * m, &p);
     if (status != HDTW_OK)
         goto cleanup;
     for (; ready < threads; ready++) {
@@ -533,4 +513,10 @@ cleanup:
     hdtw_free(q);
     hdtw_free(workers);
     return status;
+}
+
+hdtw_status hdtw_search_with(const hdtw_call *call, const hdtw_lb_kernels *lb)
+{
+    return hdtw_search_run(call->search, lb, call->threads, call->matches,
+                           call->found, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * search_lb.h — the per-window lower bounds of the search cascade, one
  * implementation per instruction set (cpu/search_lb_template.h, built in
- * cpu/lower_bounds.c for any CPU and in cpu/search_avx2.c with -mavx2).
+ * cpu/portable.c for any CPU and in cpu/avx2.c, cpu/avx512.c with their
+ * flags).
  *
  * A bound only decides what need not be computed, so the ISA variants may
  * add their terms in different orders (the margin of hdtw_lb_limit covers
@@ -49,6 +50,9 @@ typedef struct {
 extern const hdtw_lb_kernels hdtw_lb_portable;
 #ifdef HDTW_HAVE_AVX2
 extern const hdtw_lb_kernels hdtw_lb_avx2;
+#endif
+#ifdef HDTW_HAVE_AVX512
+extern const hdtw_lb_kernels hdtw_lb_avx512;
 #endif
 
 #endif

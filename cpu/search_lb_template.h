@@ -10,6 +10,7 @@
  *   VSQRT(x)                  IEEE square root per lane
  *   VKEEP_IF_GE(a, b, x)      x where a >= b, else 0 (NaN: 0)
  *   FUNC(name), LB_KERNELS    the local names and the exported table
+ *   SEARCH_ENTRY              the backend's search entry (cpu/cpu.h)
  * Normalised values are VDIV(VSUB(x, mean), sd), the operations of
  * hdtw_normalise for sd != 0: the same bits whatever the width.
  */
@@ -150,63 +151,84 @@ static void FUNC(kim_estimate)(const hdtw_lb_query *lq, const double *x,
         lb[w] = 0.0;
 }
 
-/* Blocks in lq->order, then the tail in index order; the partial sum is
- * checked after each block. */
-static int FUNC(keogh_eq)(const hdtw_lb_query *lq, const double *xs,
-                          double mean, double sd, double limit, double *x,
-                          double *terms, double *total)
+/* The two LB_Keogh bounds share their walk: blocks in lq->order, then the
+ * tail in index order, the partial sum checked after each block. With
+ * `window` (LB_Keogh EQ) the window xs, normalised into x, is bounded by
+ * the query's envelope; otherwise (EC) the query by the window's envelope
+ * elo/ehi, normalised as it goes. */
+static inline __attribute__((always_inline)) VEC
+FUNC(keogh_block)(const hdtw_lb_query *lq, int window, const double *xs,
+                  const double *ehi, VEC mu, VEC s, size_t j, double *x)
+{
+    int sq = lq->cost == HDTW_COST_SQUARED;
+    if (window) {
+        VEC v = VDIV(VSUB(VLOADU(xs + j), mu), s);
+        VSTOREU(x + j, v);
+        return FUNC(term)(sq, v, VLOADU(lq->lo + j), VLOADU(lq->hi + j));
+    }
+    VEC lo = VDIV(VSUB(VLOADU(xs + j), mu), s);
+    VEC hi = VDIV(VSUB(VLOADU(ehi + j), mu), s);
+    return FUNC(term)(sq, VLOADU(lq->q + j), lo, hi);
+}
+
+static inline __attribute__((always_inline)) double
+FUNC(keogh_point)(const hdtw_lb_query *lq, int window, const double *xs,
+                  const double *ehi, double mean, double sd, size_t j,
+                  double *x)
+{
+    if (window) {
+        x[j] = hdtw_normalise(xs[j], mean, sd);
+        return hdtw_lb_term(lq->cost, x[j], lq->lo[j], lq->hi[j]);
+    }
+    return hdtw_lb_term(lq->cost, lq->q[j], hdtw_normalise(xs[j], mean, sd),
+                        hdtw_normalise(ehi[j], mean, sd));
+}
+
+static inline __attribute__((always_inline)) int
+FUNC(keogh)(const hdtw_lb_query *lq, int window, const double *xs,
+            const double *ehi, double mean, double sd, double limit,
+            double *x, double *terms, double *total)
 {
     size_t m = lq->m, blocks = m / VEC_WIDTH;
-    int sq = lq->cost == HDTW_COST_SQUARED;
     VEC mu = VSET1(mean), s = VSET1(sd);
     double lb = 0.0;
     for (size_t b = 0; b < blocks; b++) {
         size_t j = lq->order[b];
-        VEC v = VDIV(VSUB(VLOADU(xs + j), mu), s);
-        VEC t = FUNC(term)(sq, v, VLOADU(lq->lo + j), VLOADU(lq->hi + j));
-        VSTOREU(x + j, v);
+        VEC t = FUNC(keogh_block)(lq, window, xs, ehi, mu, s, j, x);
         VSTOREU(terms + j, t);
         lb += VHSUM(t);
         if (lb > limit)
             return HDTW_LB_PRUNED;
     }
     for (size_t j = blocks * VEC_WIDTH; j < m; j++) {
-        x[j] = hdtw_normalise(xs[j], mean, sd);
-        terms[j] = hdtw_lb_term(lq->cost, x[j], lq->lo[j], lq->hi[j]);
+        terms[j] = FUNC(keogh_point)(lq, window, xs, ehi, mean, sd, j, x);
         lb += terms[j];
     }
     *total = lb;
     return lb > limit ? HDTW_LB_PRUNED : HDTW_LB_KEPT;
 }
 
+static int FUNC(keogh_eq)(const hdtw_lb_query *lq, const double *xs,
+                          double mean, double sd, double limit, double *x,
+                          double *terms, double *total)
+{
+    return FUNC(keogh)(lq, 1, xs, NULL, mean, sd, limit, x, terms, total);
+}
+
 static int FUNC(keogh_ec)(const hdtw_lb_query *lq, const double *elo,
                           const double *ehi, double mean, double sd,
                           double limit, double *terms, double *total)
 {
-    size_t m = lq->m, blocks = m / VEC_WIDTH;
-    int sq = lq->cost == HDTW_COST_SQUARED;
-    VEC mu = VSET1(mean), s = VSET1(sd);
-    double lb = 0.0;
-    for (size_t b = 0; b < blocks; b++) {
-        size_t i = lq->order[b];
-        VEC lo = VDIV(VSUB(VLOADU(elo + i), mu), s);
-        VEC hi = VDIV(VSUB(VLOADU(ehi + i), mu), s);
-        VEC t = FUNC(term)(sq, VLOADU(lq->q + i), lo, hi);
-        VSTOREU(terms + i, t);
-        lb += VHSUM(t);
-        if (lb > limit)
-            return HDTW_LB_PRUNED;
-    }
-    for (size_t i = blocks * VEC_WIDTH; i < m; i++) {
-        terms[i] = hdtw_lb_term(lq->cost, lq->q[i],
-                                hdtw_normalise(elo[i], mean, sd),
-                                hdtw_normalise(ehi[i], mean, sd));
-        lb += terms[i];
-    }
-    *total = lb;
-    return lb > limit ? HDTW_LB_PRUNED : HDTW_LB_KEPT;
+    return FUNC(keogh)(lq, 0, elo, ehi, mean, sd, limit, NULL, terms, total);
 }
 
 const hdtw_lb_kernels LB_KERNELS = { VEC_WIDTH, FUNC(kim),
                                      FUNC(kim_estimate), FUNC(keogh_eq),
                                      FUNC(keogh_ec) };
+
+/* The backend's search entry (core/registry.c): cpu/search.c with these
+ * bound loops. */
+hdtw_status SEARCH_ENTRY(const hdtw_call *call)
+{
+    return hdtw_search_with(call, &LB_KERNELS);
+}

@@ -45,8 +45,24 @@ static void stats_one(const double *x, size_t m, double *mean, double *sd)
     *sd = sqrt(acc / (double)m);
 }
 
+/* The AVX2 and baseline clones, chosen by an ifunc resolver at load time.
+ * Under ThreadSanitizer the resolver would be instrumented and run before
+ * TSan is initialised (a crash at load of any program that links this
+ * file), so a TSan build keeps the baseline clone only: the same operations,
+ * and the races TSan looks for do not depend on the ISA. */
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HDTW_TSAN_BUILD 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) || defined(HDTW_TSAN_BUILD)
+#define STATS_CLONES
+#else
+#define STATS_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+
 /* Windows x .. x + LANES - 1: lane l of vector v is window 4 v + l. */
-__attribute__((target_clones("avx2", "default")))
+STATS_CLONES
 static void stats_block(const double *x, size_t m, double *mean, double *sd)
 {
     vec4 sum[VECS] = { 0 }, acc[VECS] = { 0 }, mu[VECS];

@@ -26,8 +26,8 @@
  *
  * Threads: an hdtw_ctx is used by one thread at a time; separate contexts
  * are independent and may be used concurrently. Functions that take no
- * context (hdtw_strerror, hdtw_backend_name, hdtw_alignment_free) are
- * thread-safe.
+ * context (hdtw_strerror, hdtw_backend_name, hdtw_alignment_free,
+ * hdtw_version) are thread-safe.
  */
 #ifndef HDTW_H
 #define HDTW_H
@@ -54,6 +54,11 @@ extern "C" {
 #define HDTW_VERSION_MINOR 1
 #define HDTW_VERSION_PATCH 0
 
+/* The version of the library that runs, "MAJOR.MINOR.PATCH" (the
+ * HDTW_VERSION_* a program was compiled with may be older). Static
+ * storage, never NULL; thread-safe. */
+HDTW_API const char *hdtw_version(void);
+
 /* ------------------------------------------------------------------ status */
 
 typedef enum {
@@ -66,7 +71,9 @@ typedef enum {
     HDTW_E_NOMEM,       /* an allocation failed, or a matrix would not fit in
                            this machine's memory */
     HDTW_E_UNSUPPORTED, /* the requested backend is not available here */
-    HDTW_E_DEVICE       /* an OpenCL device failed and no fallback was allowed */
+    HDTW_E_DEVICE,      /* an OpenCL device failed and no fallback was allowed */
+    HDTW_E_CANCELLED    /* the progress callback (hdtw_set_progress) asked
+                           to stop; nothing was written */
 } hdtw_status;
 
 /* A short English description of s ("success", "invalid argument", ...).
@@ -92,13 +99,27 @@ typedef enum {
 
 /* DTW parameters. band < 0: unconstrained. band >= 0: Sakoe–Chiba half
  * width, widened to |m - n| when smaller. band = 0 with m = n is the
- * lock-step (Euclidean-style) sum of costs. */
+ * lock-step (Euclidean-style) sum of costs.
+ *
+ * max_dist is a threshold for callers who only need "too far" past it
+ * (k-NN, pruning):
+ *   > 0   a distance greater than max_dist is returned as +inf (a distance
+ *         equal to it is returned as it is); kernels may stop a window as
+ *         soon as every cell of a row exceeds it. The result is defined by
+ *         the exact distance, so every backend returns the same bits:
+ *         the exact distance or +inf. +inf as max_dist changes nothing.
+ *   0     no threshold (what zero-initialisation gives).
+ *   < 0 or NaN: HDTW_E_ARG.
+ * It applies to hdtw_distance, hdtw_batch, hdtw_sliding and
+ * hdtw_subsequence (matches that exceed it are not reported). hdtw_align
+ * and hdtw_search ignore it (their value of it is never read). */
 typedef struct {
     hdtw_cost cost;
     long band;
+    double max_dist;
 } hdtw_params;
 
-#define HDTW_PARAMS_DEFAULT ((hdtw_params){ HDTW_COST_ABS, -1 })
+#define HDTW_PARAMS_DEFAULT ((hdtw_params){ HDTW_COST_ABS, -1, 0.0 })
 
 /* ----------------------------------------------------------------- context */
 
@@ -108,6 +129,10 @@ typedef struct hdtw_ctx hdtw_ctx; /* opaque */
  *   HDTW_BACKEND=auto|scalar|avx2|avx512|opencl   force a backend
  *   HDTW_DISABLE=avx512,avx2,opencl               pretend features are absent
  *   HDTW_OPENCL_DEVICE=<index or name substring>  pick an OpenCL device
+ *   HDTW_PROFILE=<file>                           the router's measured
+ *       numbers (written by hdtw_calibrate); unset: hdtw_profile_path's
+ *       default. A missing, unreadable or malformed file is ignored and
+ *       the built-in numbers are used: routing, never results, changes
  * Returns HDTW_E_ARG if out is NULL or a variable holds an unknown value,
  * HDTW_E_UNSUPPORTED if HDTW_BACKEND names a backend absent here,
  * HDTW_E_NOMEM if allocation fails. *out is written only on success.
@@ -141,7 +166,7 @@ HDTW_API const char *hdtw_backend_name(hdtw_backend b);
 /* DTW distance between a[0..m-1] and b[0..n-1] into *distance.
  * p may be NULL for HDTW_PARAMS_DEFAULT.
  * HDTW_E_ARG: ctx, a, b or distance NULL; m or n zero; m*n overflows;
- *             p->cost unknown.
+ *             p->cost unknown; p->max_dist < 0 or NaN.
  * HDTW_E_NONFINITE: a NaN or +-Inf in a or b.
  * HDTW_E_NOMEM, HDTW_E_UNSUPPORTED, HDTW_E_DEVICE as described above. */
 HDTW_API hdtw_status hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
@@ -164,8 +189,9 @@ typedef struct {
  * diagonal (i-1,j-1), up (i-1,j) and left (i,j-1), ties preferring
  * diagonal, then up, then left. Uses O(m*n) memory (8 bytes per cell):
  * HDTW_E_NOMEM when that matrix would not fit in this machine's memory.
- * Always computed on the CPU. Other statuses as hdtw_distance; *out is
- * written only on success. */
+ * Always computed on the CPU. p->max_dist is ignored: the distance is
+ * always the exact one (the path needs it). Other statuses as
+ * hdtw_distance; *out is written only on success. */
 HDTW_API hdtw_status hdtw_align(hdtw_ctx *ctx, const hdtw_params *p,
                                 const double *a, size_t m,
                                 const double *b, size_t n,
@@ -187,6 +213,12 @@ HDTW_API hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
                                 const double *pattern, size_t m,
                                 const double *windows, size_t count, size_t n,
                                 double *out);
+
+/* Number of cells (i, j) inside the band that a distance of an m-value
+ * pattern against an n-value window computes: m * n without a band, fewer
+ * with one. Benchmarks divide cells by seconds (GCUPS). 0 when m or n is
+ * 0; saturates at SIZE_MAX. */
+HDTW_API size_t hdtw_cells(size_t m, size_t n, long band);
 
 /* Number of windows hdtw_sliding produces: (len - window) / stride + 1, or 0
  * when window is 0, stride is 0 or window > len. */
@@ -251,7 +283,7 @@ typedef struct {
 
 /* unconstrained absolute-cost DTW, z-normalised, exclusion m / 2 */
 #define HDTW_SEARCH_DEFAULT \
-    ((hdtw_search_params){ { HDTW_COST_ABS, -1 }, 1, HDTW_EXCLUSION_AUTO })
+    ((hdtw_search_params){ { HDTW_COST_ABS, -1, 0.0 }, 1, HDTW_EXCLUSION_AUTO })
 
 /* One match: the window series[start .. start+m-1] and its DTW distance to
  * the query (after z-normalisation of both when znorm is set). */
@@ -276,8 +308,12 @@ typedef struct {
  * on the window's envelope) and early-abandoning DTW, in the manner of the
  * UCR Suite; pruning only skips windows that provably cannot be among the
  * result, and every distance returned is computed in full. Results never
- * depend on the number of threads (hdtw_set_threads). hdtw_last_backend
- * reports HDTW_BACKEND_SCALAR (the search runs on the CPU).
+ * depend on the number of threads (hdtw_set_threads), nor on the backend.
+ * The search runs on the CPU: on the backend forced with hdtw_set_backend
+ * or HDTW_BACKEND when it is a CPU backend (scalar, avx2 and avx512 differ
+ * only in the vector width of the lower bounds), else (auto, opencl) on
+ * the fastest CPU backend present; hdtw_last_backend reports the one that
+ * ran.
  *
  * sp may be NULL for HDTW_SEARCH_DEFAULT.
  * HDTW_E_ARG: ctx, query, series, out or found NULL; m or k zero; m > len;
@@ -292,6 +328,45 @@ HDTW_API hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
                                  const double *query, size_t m,
                                  const double *series, size_t len, size_t k,
                                  hdtw_match *out, size_t *found);
+
+/* ------------------------------------------- free-end subsequence DTW */
+
+/* One match of a subsequence search: series[start .. end] (end inclusive). */
+typedef struct { size_t start, end; double distance; } hdtw_span;
+
+/* Free-start, free-end subsequence DTW of the whole query against series.
+   D(0, j) = c(q0, s_j) for every j (free start); D(i, j) = c(q_i, s_j) +
+   min(D(i-1, j), D(i, j-1), D(i-1, j-1)) for i >= 1 (out of range = +inf);
+   every end e has cost D(m-1, e), and its start is the column where the
+   path that reaches (m-1, e) leaves row 0, with predecessors chosen by
+   the same tie rule as hdtw_align (diagonal, then up, then left).
+   Matches are picked greedily: the smallest cost first (ties: smaller
+   end), then the next smallest whose span does not overlap any span
+   already picked, until k are picked or none is left. *found = how many.
+   p->band must be negative (a band has no meaning with a free start):
+   otherwise HDTW_E_ARG.
+
+   Every end e = 0 .. len-1 is a candidate, so a series of len values gives
+   up to len matches (m may exceed len: the query then warps onto fewer
+   values). With p->max_dist > 0 an end whose cost exceeds it is not a
+   candidate. Costs that overflow are +inf and rank last. p may be NULL for
+   HDTW_PARAMS_DEFAULT. One pass over the series with O(m) working memory
+   plus 24 bytes per series value for the candidates, on one CPU thread:
+   AVX-512 where the context may use it (AUTO or forced to AVX-512), else
+   the scalar pass, the same bits either way; hdtw_last_backend reports
+   which. See docs/SUBSEQUENCE.md.
+   HDTW_E_ARG: ctx, query, series, out or found NULL; m, len or k zero;
+               a length over SIZE_MAX / sizeof(hdtw_span); p->cost unknown;
+               p->band >= 0; p->max_dist < 0 or NaN.
+   HDTW_E_NONFINITE: a NaN or +-Inf in the query or the series.
+   HDTW_E_NOMEM: an allocation failed.
+   On success out[0 .. *found-1] (in the order picked) and *found are
+   written and out[*found .. k-1] is left as it was; on failure neither out
+   nor *found is touched. */
+HDTW_API hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
+                                      const double *query, size_t m,
+                                      const double *series, size_t len,
+                                      size_t k, hdtw_span *out, size_t *found);
 
 /* ---------------------------------------------------------- OpenCL devices */
 
@@ -320,10 +395,172 @@ HDTW_API hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
  * fp64; HDTW_E_ARG for a NULL ctx. */
 HDTW_API hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index);
 
-/* A description of the last device problem on ctx (for example the OpenCL
- * program build log), or "" when there was none. Owned by ctx, valid until
- * the next call on ctx. */
+/* The program ctx's OpenCL device compiled from hdtw's kernels
+ * (CL_PROGRAM_BINARIES: PTX text on NVIDIA, where it shows whether the
+ * device compiler contracted a multiply and an add into fma.rn.f64, which
+ * would break bit identity). *size = its size in bytes; the bytes are copied
+ * to buf when buf is not NULL and cap >= *size. The program exists once a
+ * call has run on the device. HDTW_E_ARG for a NULL ctx or size;
+ * HDTW_E_UNSUPPORTED when there is no OpenCL backend or no program yet;
+ * HDTW_E_DEVICE when the device fails to hand it over. */
+HDTW_API hdtw_status hdtw_opencl_program(hdtw_ctx *ctx, void *buf, size_t cap,
+                                         size_t *size);
+
+/* The device ctx's OpenCL backend uses (as hdtw_opencl_devices lists it)
+ * into *out. HDTW_E_ARG for a NULL ctx or out; HDTW_E_UNSUPPORTED when ctx
+ * has no OpenCL backend (none built, no usable device, or disabled). */
+HDTW_API hdtw_status hdtw_opencl_current_device(hdtw_ctx *ctx,
+                                                hdtw_device_info *out);
+
+/* A description of the last error on ctx, or "" when there was none:
+ * for a call refused with HDTW_E_ARG, the function, the argument and its
+ * value ("hdtw_distance: m is 0", "hdtw_batch: pattern is NULL",
+ * "hdtw_set_threads: n is -1, must be >= 0"); for a device problem, the
+ * OpenCL step and error (with the program build log when the compiler
+ * failed), also when the call then completed on the CPU. Successful calls
+ * leave it as it was. Owned by ctx, valid until the next call on ctx. */
 HDTW_API const char *hdtw_last_error(const hdtw_ctx *ctx);
+
+/* ------------------------------------------------- progress and cancel */
+
+/* Progress for long calls: called from the calling thread with the work
+ * done so far and the total, in a unit of the call's choosing that only
+ * grows (hdtw_batch and hdtw_sliding count windows, hdtw_cdist and
+ * hdtw_pdist count pairs). Called once with done = 0 before any work, then
+ * between pieces of work at most about every 10 ms and at least about every
+ * 100 ms (the work is cut into pieces sized by their measured time; one
+ * pair is never cut, so a single very long pair reports only at its ends),
+ * and last with done = total. A non-zero return cancels the call: it
+ * returns HDTW_E_CANCELLED and leaves its output untouched, whenever the
+ * callback said so, the last call included.
+ *
+ * Memory: while a callback is set, hdtw_batch, hdtw_sliding, hdtw_cdist and
+ * hdtw_pdist stage their results in a temporary buffer of the output's size
+ * and copy it to the output at the end (so a cancelled call writes
+ * nothing); without a callback they write the output in place. A staging
+ * buffer that cannot be allocated gives HDTW_E_NOMEM.
+ *
+ * hdtw_distance, hdtw_align and hdtw_search do not report progress (yet).
+ * The callback must not call hdtw functions on the same context. */
+
+typedef int (*hdtw_progress_fn)(void *user, size_t done, size_t total);
+
+/* Sets ctx's progress callback and the user pointer passed to it; fn NULL
+ * removes it. A NULL ctx is ignored. */
+HDTW_API void hdtw_set_progress(hdtw_ctx *ctx, hdtw_progress_fn fn,
+                                void *user);
+
+/* ------------------------------------------------------------- calibration */
+
+/* Measures the backends present in ctx on this machine (each CPU backend
+ * at 1 thread and at all cores, ctx's OpenCL device once) over a fixed set
+ * of pair and batch shapes, fits each one's per-call overhead and cells per
+ * second (and a device's bytes per second), writes them as the router's
+ * profile to profile_path (NULL: the path hdtw_create reads, see there;
+ * missing folders are made) and makes ctx route by them. Takes seconds
+ * (more with a slow OpenCL device). progress (may be NULL; the type of
+ * hdtw_set_progress, declared above) is called with user after each shape,
+ * done shapes of total; a non-zero return stops the calibration with
+ * HDTW_E_CANCELLED, and then nothing is written and ctx routes as before.
+ * Other contexts read the file when they are created. Results of every
+ * call stay the same bits; only the routing, so the speed, changes.
+ * HDTW_E_ARG: ctx NULL, or the file cannot be written (hdtw_last_error
+ *             says why); HDTW_E_NOMEM; HDTW_E_CANCELLED. */
+HDTW_API hdtw_status hdtw_calibrate(hdtw_ctx *ctx, const char *profile_path,
+                                    hdtw_progress_fn progress, void *user);
+
+/* The op-mix bound of CPU backend b on one core: the cells per second that
+ * b's instruction set could at best compute, measured as the throughput of
+ * a cell's five operations (sub, abs, min, min, add) on 12 independent
+ * vector chains in registers, no memory traffic, on the calling thread for
+ * about `seconds` (in (0, 60]; the fastest run counts). A kernel's GCUPS
+ * over this bound says how much of the arithmetic limit it reaches.
+ * HDTW_E_ARG: ctx or cells_per_s NULL, seconds out of range;
+ * HDTW_E_UNSUPPORTED: b is not a CPU backend present in ctx (auto, opencl,
+ * or absent/disabled). *cells_per_s is written only on success. */
+HDTW_API hdtw_status hdtw_opmix_bound(hdtw_ctx *ctx, hdtw_backend b,
+                                      double seconds, double *cells_per_s);
+
+/* The profile file hdtw_create reads and hdtw_calibrate writes by default:
+ * $HDTW_PROFILE, else $XDG_CACHE_HOME/hdtw/profile, else
+ * $HOME/.cache/hdtw/profile, into buf[0..cap) (NUL-terminated). Returns 0,
+ * or -1 when none of those variables is set or buf is too small. */
+HDTW_API int hdtw_profile_path(char *buf, size_t cap);
+
+/* --------------------------------------------------- distance matrices */
+
+/* A set of series, read in place (never copied whole).
+ *   Fixed length (offsets NULL): count series of len values each, series i
+ *     at values[i*len .. (i+1)*len).
+ *   Ragged (offsets non-NULL): offsets holds count + 1 entries, strictly
+ *     increasing (every series has at least one value), and series i is
+ *     values[offsets[i] .. offsets[i+1]); len is ignored. offsets[0] need
+ *     not be 0, so a block of a larger set is a pointer offset into offsets
+ *     with the same values pointer.
+ * A sub-set of series lo .. hi-1 of a fixed set is {values + lo*len, NULL,
+ * hi - lo, len}; of a ragged set {values, offsets + lo, hi - lo, 0}. */
+typedef struct {
+    const double *values;
+    const size_t *offsets;
+    size_t count;
+    size_t len;
+} hdtw_set;
+
+/* The full distance matrix: out[i*b->count + j] = DTW(a_i, b_j), row-major,
+ * a->count * b->count doubles, each the same bits as hdtw_distance(ctx, p,
+ * a_i, |a_i|, b_j, |b_j|) on every backend and at any thread count.
+ *
+ * p may be NULL for HDTW_PARAMS_DEFAULT.
+ * HDTW_E_ARG: ctx, a, b, out or a set's values NULL; a count zero; a fixed
+ *             set with len zero or count*len values beyond size_t; a
+ *             ragged set whose offsets decrease or repeat (an empty
+ *             series); a->count * b->count doubles overflow size_t; the
+ *             longest series of a times the longest of b times b->count
+ *             overflows size_t; p->cost unknown.
+ * HDTW_E_NONFINITE: a NaN or +-Inf in any series of a or b.
+ * HDTW_E_CANCELLED: the progress callback returned non-zero.
+ * HDTW_E_NOMEM, HDTW_E_UNSUPPORTED, HDTW_E_DEVICE as hdtw_batch.
+ * out is written entirely on success, and untouched on every refusal above
+ * (they all come before any work) and on HDTW_E_CANCELLED. The one
+ * exception to the library's rule: without a progress callback the matrix
+ * is written in place, so an allocation that fails after the work began
+ * (the kernels' per-thread rows) returns HDTW_E_NOMEM with some elements
+ * already written. A progress callback (any, even one that always returns
+ * 0) stages the results, and then out is untouched on every failure.
+ *
+ * Memory: the output, 8 * a->count * b->count bytes, plus scratch of
+ * O(threads * longest series) (the kernels' rows, and a copy of the
+ * context per thread) and, for a ragged b, 16 bytes per series of b (b's
+ * order by length), a gather buffer of at most 2 MiB (or one series, if
+ * longer) and, per thread and once more, 8 bytes per series of b up to
+ * 2 MiB (a block's results before they are scattered); with a progress
+ * callback, another buffer of the output's size (see hdtw_set_progress).
+ *
+ * A matrix larger than memory is computed in blocks: rows lo .. hi-1
+ * against columns c0 .. c1-1 is hdtw_cdist on the sub-sets (see hdtw_set)
+ * with an output of (hi - lo) * (c1 - c0) doubles; its element
+ * [(i - lo) * (c1 - c0) + (j - c0)] is the full matrix's [i][j], with the
+ * same bits. Stream the blocks one after another to disk or a reducer. */
+HDTW_API hdtw_status hdtw_cdist(hdtw_ctx *ctx, const hdtw_params *p,
+                                const hdtw_set *a, const hdtw_set *b,
+                                double *out);
+
+/* The condensed upper triangle of the distances within x, in the order of
+ * scipy.spatial.distance.pdist: for i < j,
+ *
+ *     out[count*i - i*(i+1)/2 + (j - i - 1)] = DTW(x_i, x_j),
+ *
+ * count*(count-1)/2 doubles (none for count = 1), each the same bits as
+ * hdtw_distance on the pair (x_i first). Statuses as hdtw_cdist (with
+ * x for a and b; count*(count-1)/2 doubles must fit size_t). Memory as
+ * hdtw_cdist with 8 * count*(count-1)/2 bytes of output.
+ *
+ * In blocks: the rows lo .. hi-1 of the triangle (j > i) against columns
+ * c0 .. c1-1 with c0 >= hi is an off-diagonal block, hdtw_cdist(rows,
+ * columns); a diagonal block (lo .. hi-1 with itself) is hdtw_pdist on that
+ * sub-set, whose condensed order is the block's own. */
+HDTW_API hdtw_status hdtw_pdist(hdtw_ctx *ctx, const hdtw_params *p,
+                                const hdtw_set *x, double *out);
 
 #ifdef __cplusplus
 }

@@ -82,6 +82,76 @@ HDTW_MPI_API hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
                                          size_t k, hdtw_match *out,
                                          size_t *found);
 
+/* Distance matrices written by the ranks of comm into one file.
+ *
+ * Every rank holds the whole set (or sets) and computes an equal share of
+ * the matrix's cells (floor(r T / R) .. floor((r+1) T / R) - 1 of the T
+ * cells in file order, for rank r of R; one rank's share may span many
+ * rows or part of one), with hdtw_cdist / hdtw_pdist on sub-sets, then
+ * every rank writes its share with collective MPI-IO writes into one file.
+ *
+ * The file (docs/SCALING.md, "Distributed pdist / cdist"), little-endian:
+ *   bytes  0 ..  7  magic "HDTWPD01" (pdist) or "HDTWCD01" (cdist)
+ *   bytes  8 .. 15  pdist: count; cdist: a->count (rows), uint64
+ *   bytes 16 .. 23  pdist: 0; cdist: b->count (columns), uint64
+ *   bytes 24 .. 31  cost (0 HDTW_COST_ABS, 1 HDTW_COST_SQUARED), uint64
+ *   bytes 32 .. 39  band, int64 (-1: unconstrained)
+ *   bytes 40 .. 63  0
+ *   bytes 64 ..     T float64: pdist in hdtw_pdist's (scipy's) condensed
+ *                   order, cdist in hdtw_cdist's row-major order; the
+ *                   same bits as hdtw_pdist / hdtw_cdist in one process.
+ *
+ * The file is written as path + ".part" (replaced if it exists) and
+ * renamed to path by rank 0 once every rank's share is written and the
+ * file closed, so path holds either its former content or the complete
+ * matrix, never a part. On every failure, path is untouched and the
+ * ".part" file is deleted (when the failure comes after it was created
+ * and the deletion itself works); only a job that dies between creating
+ * and renaming it leaves path + ".part" behind, incomplete by its name.
+ * path must name the same file on every rank (a shared file system for
+ * ranks on several nodes).
+ *
+ * Same on every rank (else HDTW_E_ARG on every rank): the path string, the
+ * cost and band of *p (NULL is HDTW_PARAMS_DEFAULT), and each set's count,
+ * len, kind (fixed or ragged), series lengths and value bits (compared by
+ * a 64-bit hash of each, so a difference is caught unless two hashes
+ * collide). ctx is each rank's own.
+ *
+ * Statuses, the same on every rank:
+ * HDTW_E_ARG: as hdtw_pdist / hdtw_cdist on the set(s); a NULL path; the
+ *             arguments above differ between ranks; the file would exceed
+ *             2^63 bytes; MPI not initialised or comm MPI_COMM_NULL (then
+ *             returned by the calling rank alone, without communicating);
+ *             path + ".part" cannot be created or path cannot be replaced
+ *             by it (a missing directory, path naming a directory).
+ * HDTW_E_NONFINITE: a NaN or +-Inf in any series (every rank checks the
+ *             whole set before any work).
+ * HDTW_E_NOMEM: an allocation failed on some rank (each rank holds its
+ *             share, 8 T / R bytes, in memory before writing, plus pdist's
+ *             scratch of at most 8 MiB).
+ * HDTW_E_UNSUPPORTED: as hdtw_cdist (ctx's backend).
+ * HDTW_E_DEVICE: writing, syncing or closing the file failed on some rank
+ *             (a full disk), or an MPI call failed under
+ *             MPI_ERRORS_RETURN; also as hdtw_cdist for OpenCL.
+ * HDTW_E_CANCELLED: ctx's progress callback asked to stop (each rank's
+ *             hdtw_cdist / hdtw_pdist calls, one per part of a row or run
+ *             of whole rows, report to it separately).
+ * The order above is the order of precedence when ranks fail differently.
+ * Nothing is written to disk before every rank has computed its share. */
+HDTW_MPI_API hdtw_status hdtw_mpi_pdist(hdtw_ctx *ctx, MPI_Comm comm,
+                                        const hdtw_params *p,
+                                        const hdtw_set *x, const char *path);
+
+/* As hdtw_mpi_pdist for the full matrix of a against b: T = a->count *
+ * b->count cells in row-major order, each the bits of hdtw_cdist's. */
+HDTW_MPI_API hdtw_status hdtw_mpi_cdist(hdtw_ctx *ctx, MPI_Comm comm,
+                                        const hdtw_params *p,
+                                        const hdtw_set *a, const hdtw_set *b,
+                                        const char *path);
+
+/* The size of the file header before the distances. */
+#define HDTW_MPI_MATRIX_HEADER 64
+
 #ifdef __cplusplus
 }
 #endif

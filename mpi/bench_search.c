@@ -14,41 +14,13 @@
  */
 #include "hdtw_mpi.h"
 
+#include "bench_common.h"
 #include "walk.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-static double reduce(double t, MPI_Op op)
-{
-    double r = 0.0;
-    MPI_Allreduce(&t, &r, 1, MPI_DOUBLE, op, MPI_COMM_WORLD);
-    return r;
-}
-
-/* CPU time of this process: what a search costs, apart from the other
- * programs that share the machine's cores */
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* the middle of v[0..n-1], sorted in place (n is small) */
-static double median(double *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            double t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-    return v[n / 2];
-}
 
 /* Median wall time of one allreduce of `words` 64-bit values: the
  * transport under the call's agreements (1 word) and under its candidate
@@ -75,14 +47,11 @@ static double allreduce_time(size_t words, int repeats)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
     int rank = 0, ranks = 1;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    size_t total = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
-    size_t m = argc > 2 ? strtoull(argv[2], NULL, 10) : 128;
-    size_t k = argc > 3 ? strtoull(argv[3], NULL, 10) : 10;
-    int repeats = argc > 4 ? atoi(argv[4]) : 3;
+    bench_start(&argc, &argv, &rank, &ranks);
+    size_t total = size_arg(argc, argv, 1, 1000000);
+    size_t m = size_arg(argc, argv, 2, 128), k = size_arg(argc, argv, 3, 10);
+    int repeats = (int)size_arg(argc, argv, 4, 3);
 
     double *x = walk_alloc(total, 42);
     hdtw_ctx *ctx = NULL;

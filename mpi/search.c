@@ -14,80 +14,16 @@
  */
 #include "hdtw_mpi.h"
 
+#include "mpi/agree.h"
 #include "mpi/candidates.h"
 
 #include <limits.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* An MPI call that fails (only possible under MPI_ERRORS_RETURN) ends the
- * call on this rank with HDTW_E_DEVICE. */
-#define MPI_TRY(call)                                                         \
-    do {                                                                      \
-        if ((call) != MPI_SUCCESS) {                                          \
-            status = HDTW_E_DEVICE;                                           \
-            goto cleanup;                                                     \
-        }                                                                     \
-    } while (0)
-
-/* Agreement: every rank gets the status of the lowest value other than OK,
- * which is hdtw_search's order of precedence (E_ARG before E_NONFINITE
- * before E_NOMEM). */
-enum { URGENCY_TOP = 1024 }; /* above every hdtw_status */
-
-static uint64_t urgency(hdtw_status s)
-{
-    return s == HDTW_OK ? 0 : URGENCY_TOP - (uint64_t)s;
-}
-
-static hdtw_status from_urgency(uint64_t u)
-{
-    return u == 0 ? HDTW_OK : (hdtw_status)(URGENCY_TOP - u);
-}
-
-static int agree(MPI_Comm comm, hdtw_status *status)
-{
-    uint64_t mine = urgency(*status), most = 0;
-    int rc = MPI_Allreduce(&mine, &most, 1, MPI_UINT64_T, MPI_MAX, comm);
-    *status = from_urgency(most);
-    return rc;
-}
-
-static int all_finite(const double *x, size_t n)
-{
-    int finite = 1;
-    for (size_t i = 0; i < n; i++)
-        finite &= isfinite(x[i]) != 0;
-    return finite;
-}
-
 enum { FIELD_M, FIELD_K, FIELD_COST, FIELD_BAND, FIELD_ZNORM,
        FIELD_EXCLUSION, FIELD_COUNT };
-
-/* Checks what one rank can check alone and agrees with the others on the
- * scalar arguments: each is reduced by MAX as x and as ~x, so one
- * allreduce gives both its maximum and its minimum. */
-static int agree_arguments(MPI_Comm comm, hdtw_status local,
-                           const uint64_t fields[FIELD_COUNT],
-                           hdtw_status *status)
-{
-    uint64_t both[2 * FIELD_COUNT + 1], most[2 * FIELD_COUNT + 1];
-    for (int f = 0; f < FIELD_COUNT; f++) {
-        both[f] = fields[f];
-        both[FIELD_COUNT + f] = ~fields[f];
-    }
-    both[2 * FIELD_COUNT] = urgency(local);
-    int rc = MPI_Allreduce(both, most, 2 * FIELD_COUNT + 1, MPI_UINT64_T,
-                           MPI_MAX, comm);
-    hdtw_status s = from_urgency(most[2 * FIELD_COUNT]);
-    for (int f = 0; f < FIELD_COUNT; f++)
-        if (most[f] != ~most[FIELD_COUNT + f])
-            s = HDTW_E_ARG;
-    *status = s;
-    return rc;
-}
 
 /* Where this rank's slice starts and the series' total length, from every
  * rank's length; 0 when the total overflows. */
@@ -228,7 +164,7 @@ static int gather_layout(call_state *c, const double *query,
         c->root_query = malloc(c->m * sizeof *c->root_query);
     }
     *status = c->lens && c->root_query ? HDTW_OK : HDTW_E_NOMEM;
-    int rc = agree(c->comm, status);
+    int rc = hdtw_mpi_agree(c->comm, status);
     if (rc != MPI_SUCCESS || *status != HDTW_OK)
         return rc;
     uint64_t mine = slice_len;
@@ -244,9 +180,10 @@ static int gather_layout(call_state *c, const double *query,
         c->total < c->m ||
         memcmp(c->root_query, query, c->m * sizeof *query) != 0)
         *status = HDTW_E_ARG;
-    else if (!all_finite(query, c->m) || !all_finite(slice, slice_len))
+    else if (!hdtw_mpi_all_finite(query, c->m) ||
+             !hdtw_mpi_all_finite(slice, slice_len))
         *status = HDTW_E_NONFINITE;
-    return agree(c->comm, status);
+    return hdtw_mpi_agree(c->comm, status);
 }
 
 /* Everything the remaining steps need, allocated and agreed on before
@@ -267,7 +204,7 @@ static int allocate_rest(call_state *c, size_t slice_len, hdtw_status *status)
     }
     *status = c->plan && c->seam && c->matches && c->list && c->kept
                   ? HDTW_OK : HDTW_E_NOMEM;
-    return agree(c->comm, status);
+    return hdtw_mpi_agree(c->comm, status);
 }
 
 /* seam = the slice's last m - 1 values, then the m - 1 values after the
@@ -303,7 +240,7 @@ static int search_own_windows(call_state *c, hdtw_ctx *ctx,
         *status = search_part(ctx, &every, query, c->m, c->seam, c->seam_len,
                               c->origin + slice_len - c->tail, c->p,
                               c->matches, c->list, c->list + c->p);
-    return agree(c->comm, status);
+    return hdtw_mpi_agree(c->comm, status);
 }
 
 hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
@@ -311,10 +248,7 @@ hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
                             size_t m, const double *slice, size_t slice_len,
                             size_t k, hdtw_match *out, size_t *found)
 {
-    int initialised = 0, finalised = 0;
-    MPI_Initialized(&initialised);
-    MPI_Finalized(&finalised);
-    if (!initialised || finalised || comm == MPI_COMM_NULL)
+    if (!hdtw_mpi_usable(comm))
         return HDTW_E_ARG;
 
     hdtw_search_params params = sp ? *sp : HDTW_SEARCH_DEFAULT;
@@ -335,23 +269,24 @@ hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
         .exclusion = params.exclusion == HDTW_EXCLUSION_AUTO
                          ? m / 2 : params.exclusion,
     };
-    MPI_TRY(MPI_Comm_size(comm, &c.ranks));
-    MPI_TRY(MPI_Comm_rank(comm, &c.rank));
-    MPI_TRY(agree_arguments(comm, status, fields, &status));
+    HDTW_MPI_TRY(MPI_Comm_size(comm, &c.ranks));
+    HDTW_MPI_TRY(MPI_Comm_rank(comm, &c.rank));
+    HDTW_MPI_TRY(hdtw_mpi_agree_fields(comm, status, fields, FIELD_COUNT,
+                                       &status));
     if (status != HDTW_OK)
         goto cleanup;
-    MPI_TRY(gather_layout(&c, query, slice, slice_len, &status));
+    HDTW_MPI_TRY(gather_layout(&c, query, slice, slice_len, &status));
     if (status != HDTW_OK)
         goto cleanup;
-    MPI_TRY(allocate_rest(&c, slice_len, &status));
+    HDTW_MPI_TRY(allocate_rest(&c, slice_len, &status));
     if (status != HDTW_OK)
         goto cleanup;
-    MPI_TRY(exchange_halo(&c, slice, slice_len));
-    MPI_TRY(search_own_windows(&c, ctx, &params, query, slice, slice_len,
+    HDTW_MPI_TRY(exchange_halo(&c, slice, slice_len));
+    HDTW_MPI_TRY(search_own_windows(&c, ctx, &params, query, slice, slice_len,
                                &status));
     if (status != HDTW_OK)
         goto cleanup;
-    MPI_TRY(reduce_candidates(comm, c.list, c.p));
+    HDTW_MPI_TRY(reduce_candidates(comm, c.list, c.p));
     *found = hdtw_mpi_walk(c.list, c.p, c.exclusion, c.kept_cap, c.kept, out);
 
 cleanup:

@@ -4,9 +4,10 @@
  * work-group shape, split the windows into chunks that fit the device,
  * upload each chunk's span of the series once (windows are read by offset)
  * through pinned staging, run one launch per chunk, and read the distances
- * into pinned host memory. Buffers stay in the context for the next call.
- * `out` is written only after every chunk succeeded, so a failure anywhere
- * leaves it untouched and the router completes the call on the CPU.
+ * into pinned host memory. Buffers stay in the backend's state for the
+ * next call. `out` is written only after every chunk succeeded, so a
+ * failure anywhere leaves it untouched and the router completes the call on
+ * the CPU.
  */
 #include "opencl/runtime.h"
 
@@ -126,26 +127,25 @@ static size_t chunk_span(const hdtw_job *job, size_t count)
 }
 
 /* Device buffers for chunks of p->chunk windows and, for a GPU, pinned
- * staging for the series; all kept in the context for later calls. A CPU
+ * staging for the series; all kept in the state for later calls. A CPU
  * device reads host memory anyway: there the staging copy would only cost
  * time, and the series is uploaded from the caller's memory. */
-static hdtw_status fit_buffers(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status fit_buffers(struct hdtw_opencl *cl, const hdtw_job *job,
                                const plan *p)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     size_t d = sizeof(double), span = chunk_span(job, p->chunk);
-    hdtw_status s = hdtw_cl_buffer_fit(ctx, &cl->pattern, CL_MEM_READ_ONLY,
+    hdtw_status s = hdtw_cl_buffer_fit(cl, &cl->pattern, CL_MEM_READ_ONLY,
                                        job->m * d);
     if (s == HDTW_OK)
-        s = hdtw_cl_buffer_fit(ctx, &cl->series, CL_MEM_READ_ONLY, span * d);
+        s = hdtw_cl_buffer_fit(cl, &cl->series, CL_MEM_READ_ONLY, span * d);
     if (s == HDTW_OK)
-        s = hdtw_cl_buffer_fit(ctx, &cl->out, CL_MEM_WRITE_ONLY, p->chunk * d);
+        s = hdtw_cl_buffer_fit(cl, &cl->out, CL_MEM_WRITE_ONLY, p->chunk * d);
     if (s == HDTW_OK)
-        s = hdtw_cl_buffer_fit(ctx, &cl->slots, CL_MEM_READ_WRITE,
+        s = hdtw_cl_buffer_fit(cl, &cl->slots, CL_MEM_READ_WRITE,
                                p->slot_doubles *
                                    round_up(p->chunk, cl->lanes) * d);
     for (size_t h = 0; h < HDTW_CL_STAGES && s == HDTW_OK && as_gpu(cl); h++)
-        s = hdtw_cl_pinned_fit(ctx, &cl->stage[h], span * d);
+        s = hdtw_cl_pinned_fit(cl, &cl->stage[h], span * d);
     return s;
 }
 
@@ -171,10 +171,9 @@ static cl_int set_common_args(cl_kernel k, const hdtw_job *job,
 }
 
 /* One launch for the chunk's windows, whatever their length. */
-static hdtw_status launch(hdtw_ctx *ctx, const hdtw_job *job, const plan *p,
-                          size_t count)
+static hdtw_status launch(struct hdtw_opencl *cl, const hdtw_job *job,
+                          const plan *p, size_t count)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     cl_kernel k = p->team_kernel ? cl->team_kernel : cl->rows_kernel;
     cl_int err = set_common_args(k, job, cl, count);
     cl_int team = (cl_int)p->team;
@@ -183,7 +182,7 @@ static hdtw_status launch(hdtw_ctx *ctx, const hdtw_job *job, const plan *p,
     else
         err |= clSetKernelArg(k, 10, job->m * sizeof(double), NULL);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clSetKernelArg", err);
+        return hdtw_cl_fail(cl, "clSetKernelArg", err);
     size_t local = p->group;
     size_t items = (count + cl->lanes - 1) / cl->lanes * p->team;
     size_t global = round_up(items, local);
@@ -192,17 +191,16 @@ static hdtw_status launch(hdtw_ctx *ctx, const hdtw_job *job, const plan *p,
               : clEnqueueNDRangeKernel(cl->queue, k, 1, NULL, &global, &local,
                                        0, NULL, NULL);
     return err == CL_SUCCESS ? HDTW_OK
-                             : hdtw_cl_fail(ctx, "clEnqueueNDRangeKernel", err);
+                             : hdtw_cl_fail(cl, "clEnqueueNDRangeKernel", err);
 }
 
 /* The chunk's span of the series, ready to upload: copied into a pinned
  * stage on a GPU (once the upload that last used the stage is done), the
  * caller's memory on a CPU device. */
-static hdtw_status stage_span(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status stage_span(struct hdtw_opencl *cl, const hdtw_job *job,
                               const plan *p, size_t first, size_t span,
                               cl_event *stage_done, const double **src)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     *src = job->series + first * job->stride;
     if (!as_gpu(cl))
         return HDTW_OK;
@@ -211,7 +209,7 @@ static hdtw_status stage_span(hdtw_ctx *ctx, const hdtw_job *job,
         clReleaseEvent(*stage_done);
         *stage_done = NULL;
         if (err != CL_SUCCESS)
-            return hdtw_cl_fail(ctx, "clWaitForEvents", err);
+            return hdtw_cl_fail(cl, "clWaitForEvents", err);
     }
     double *stage = cl->stage[(first / p->chunk) % HDTW_CL_STAGES].host;
     memcpy(stage, *src, span * sizeof *stage);
@@ -223,22 +221,21 @@ static hdtw_status stage_span(hdtw_ctx *ctx, const hdtw_job *job,
  * blocking, run, and queue the read of the distances into results. The
  * in-order queue orders upload, kernel and read; meanwhile the host fills
  * the other stage for the next chunk. */
-static hdtw_status run_chunk(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status run_chunk(struct hdtw_opencl *cl, const hdtw_job *job,
                              const plan *p, size_t first, size_t count,
                              cl_event *stage_done, double *results)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     size_t span = chunk_span(job, count), d = sizeof(double);
     const double *src;
-    hdtw_status s = stage_span(ctx, job, p, first, span, stage_done, &src);
+    hdtw_status s = stage_span(cl, job, p, first, span, stage_done, &src);
     if (s != HDTW_OK)
         return s;
     cl_int err = clEnqueueWriteBuffer(cl->queue, cl->series.mem, CL_FALSE, 0,
                                       span * d, src, 0, NULL,
                                       as_gpu(cl) ? stage_done : NULL);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clEnqueueWriteBuffer", err);
-    s = launch(ctx, job, p, count);
+        return hdtw_cl_fail(cl, "clEnqueueWriteBuffer", err);
+    s = launch(cl, job, p, count);
     if (s != HDTW_OK)
         return s;
     err = cl->fault == HDTW_FAULT_READ
@@ -247,46 +244,49 @@ static hdtw_status run_chunk(hdtw_ctx *ctx, const hdtw_job *job,
                                     count * d, results + first, 0, NULL,
                                     NULL);
     return err == CL_SUCCESS ? HDTW_OK
-                             : hdtw_cl_fail(ctx, "clEnqueueReadBuffer", err);
+                             : hdtw_cl_fail(cl, "clEnqueueReadBuffer", err);
 }
 
 /* Every chunk into results; returns once the device is idle. */
-static hdtw_status run_chunks(hdtw_ctx *ctx, const hdtw_job *job,
+static hdtw_status run_chunks(struct hdtw_opencl *cl, const hdtw_job *job,
                               const plan *p, double *results)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     cl_event stage_done[HDTW_CL_STAGES] = { NULL };
-    hdtw_status s = fit_buffers(ctx, job, p);
+    hdtw_status s = fit_buffers(cl, job, p);
     cl_int err = CL_SUCCESS;
     if (s == HDTW_OK)
         err = clEnqueueWriteBuffer(cl->queue, cl->pattern.mem, CL_FALSE, 0,
                                    job->m * sizeof(double), job->pattern, 0,
                                    NULL, NULL);
     if (err != CL_SUCCESS)
-        s = hdtw_cl_fail(ctx, "clEnqueueWriteBuffer", err);
+        s = hdtw_cl_fail(cl, "clEnqueueWriteBuffer", err);
     for (size_t first = 0, c = 0; first < job->count && s == HDTW_OK;
          first += p->chunk, c++)
-        s = run_chunk(ctx, job, p, first,
+        s = run_chunk(cl, job, p, first,
                       min_size(p->chunk, job->count - first),
                       &stage_done[c % HDTW_CL_STAGES], results);
     /* the caller's memory, every stage and results must be idle before we
      * return */
     err = clFinish(cl->queue);
     if (s == HDTW_OK && err != CL_SUCCESS)
-        s = hdtw_cl_fail(ctx, "clFinish", err);
+        s = hdtw_cl_fail(cl, "clFinish", err);
     for (size_t h = 0; h < HDTW_CL_STAGES; h++)
         if (stage_done[h])
             clReleaseEvent(stage_done[h]);
     return s;
 }
 
-hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
+hdtw_status hdtw_opencl_run(const hdtw_call *call)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
+    struct hdtw_opencl *cl = call->state;
+    const hdtw_job *job = call->job;
+    double *out = call->out;
+    cl->error = call->error;
+    cl->error_size = call->error_size;
     if (job->m > MAX_LENGTH || job->n > MAX_LENGTH)
-        return hdtw_cl_fail(ctx, "series longer than the kernels index",
+        return hdtw_cl_fail(cl, "series longer than the kernels index",
                             CL_INVALID_VALUE);
-    hdtw_status s = hdtw_cl_prepare(ctx);
+    hdtw_status s = hdtw_cl_prepare(cl);
     if (s != HDTW_OK)
         return s;
 
@@ -294,13 +294,13 @@ hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out)
     plan_shape(cl, job, &p);
     p.chunk = chunk_windows(cl, job, &p);
     if (p.chunk == 0)
-        return hdtw_cl_fail(ctx, "a window does not fit in device memory",
+        return hdtw_cl_fail(cl, "a window does not fit in device memory",
                             CL_INVALID_BUFFER_SIZE);
     /* out is written only once every chunk has succeeded */
     double *results = hdtw_malloc(job->count * sizeof *results);
     if (!results)
         return HDTW_E_NOMEM;
-    s = run_chunks(ctx, job, &p, results);
+    s = run_chunks(cl, job, &p, results);
     if (s == HDTW_OK)
         memcpy(out, results, job->count * sizeof *out);
     hdtw_free(results);

@@ -248,11 +248,9 @@ hdtw_status hdtw_cl_device_at(size_t index, hdtw_cl_device *out)
     return status;
 }
 
-hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
-                                size_t cap, size_t *count)
+hdtw_status hdtw_opencl_list(hdtw_device_info *out, size_t cap,
+                             size_t *count)
 {
-    if (!ctx || !count || (cap > 0 && !out))
-        return HDTW_E_ARG;
     device_list list;
     hdtw_status status = list_devices(&list);
     if (status != HDTW_OK)
@@ -264,31 +262,15 @@ hdtw_status hdtw_opencl_devices(hdtw_ctx *ctx, hdtw_device_info *out,
     return HDTW_OK;
 }
 
-hdtw_status hdtw_opencl_current_device(const hdtw_ctx *ctx,
-                                       hdtw_device_info *out)
+hdtw_status hdtw_opencl_info(const void *state, hdtw_device_info *out)
 {
-    if (!ctx->opencl)
-        return HDTW_E_UNSUPPORTED;
-    fill_info(ctx->opencl->dev.platform, ctx->opencl->dev.device, out);
+    const struct hdtw_opencl *cl = state;
+    fill_info(cl->dev.platform, cl->dev.device, out);
     return HDTW_OK;
 }
 
-hdtw_status hdtw_set_opencl_device(hdtw_ctx *ctx, size_t index)
+const char *hdtw_opencl_name(const void *state)
 {
-    if (!ctx)
-        return HDTW_E_ARG;
-    if (ctx->disabled & HDTW_FEATURE_OPENCL)
-        return HDTW_E_UNSUPPORTED;
-    hdtw_cl_device dev;
-    hdtw_status status = hdtw_cl_device_at(index, &dev);
-    if (status == HDTW_OK)
-        status = hdtw_cl_attach(ctx, &dev);
-    if (status == HDTW_OK)
-        ctx->memo.backend = HDTW_BACKEND_AUTO; /* decided for another device */
-    return status;
-}
-
-const char *hdtw_opencl_device_name(const hdtw_ctx *ctx)
-{
-    return ctx->opencl ? ctx->opencl->dev.name : NULL;
+    const struct hdtw_opencl *cl = state;
+    return cl->dev.name;
 }

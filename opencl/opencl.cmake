@@ -1,4 +1,4 @@
-# The OpenCL backend (DESIGN.md §4), included by the top-level
+# The OpenCL backend (docs/DESIGN.md §4), included by the top-level
 # CMakeLists.txt after hdtw_objects exists. HDTW_OPENCL: AUTO builds it when
 # an OpenCL ICD loader and headers are found, ON requires them, OFF skips.
 set(HDTW_HAVE_OPENCL OFF)

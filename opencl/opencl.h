@@ -1,48 +1,56 @@
 /*
- * opencl.h — what the rest of hdtw knows of the OpenCL backend: open it on
- * a context, run a job, close it. Everything else (devices, programs,
- * buffers) stays inside opencl/. Only built with HDTW_HAVE_OPENCL.
+ * opencl.h — what the rest of hdtw knows of the OpenCL backend: the
+ * functions of its hdtw_backend_entry (core/registry.c). Everything else
+ * (devices, programs, buffers) stays inside opencl/. Only built with
+ * HDTW_HAVE_OPENCL.
  */
 #ifndef HDTW_OPENCL_H
 #define HDTW_OPENCL_H
 
-#include "core/internal.h"
+#include "core/backend.h"
 
-#include <stdio.h>
 
-/* Finds the device ctx->opencl_device names (or the default: the first GPU
- * with cl_khr_fp64, else the first other fp64 device) and attaches the
- * backend's state to ctx->opencl. Cheap: nothing is built until the first
- * job. HDTW_E_UNSUPPORTED when no usable device matches, HDTW_E_NOMEM. */
-hdtw_status hdtw_opencl_open(hdtw_ctx *ctx);
+struct hdtw_opencl; /* opencl/runtime.h: the backend's state */
 
-/* Releases ctx->opencl and every OpenCL object it holds; NULL state is
- * fine. */
-void hdtw_opencl_close(hdtw_ctx *ctx);
+/* Attaches to the device `device` names (a HDTW_OPENCL_DEVICE value; "" is
+ * the default: the first GPU with cl_khr_fp64, else the first other fp64
+ * device), or with device NULL to the device at `index` of
+ * hdtw_opencl_list. Cheap: nothing is built until the first job.
+ * HDTW_E_UNSUPPORTED when no usable device matches, HDTW_E_NOMEM. */
+hdtw_status hdtw_opencl_open(const char *device, size_t index, void **state);
+
+/* Releases a state from hdtw_opencl_open and every OpenCL object it
+ * holds. */
+void hdtw_opencl_close(void *state);
 
 /* The backend's hdtw_run_fn. Builds the program on first use (once per
- * context and device). Any OpenCL failure returns HDTW_E_DEVICE with
- * nothing written to out and the reason in hdtw_last_error(ctx). */
-hdtw_status hdtw_opencl_run(hdtw_ctx *ctx, const hdtw_job *job, double *out);
+ * state). Any OpenCL failure returns HDTW_E_DEVICE with nothing written to
+ * out and the reason in call->error. */
+hdtw_status hdtw_opencl_run(const hdtw_call *call);
 
-/* The device ctx's OpenCL backend uses (benchmarks report it);
- * HDTW_E_UNSUPPORTED when the backend is absent. */
-hdtw_status hdtw_opencl_current_device(const hdtw_ctx *ctx,
-                                       hdtw_device_info *out);
+/* Every OpenCL device of every platform (hdtw_opencl_devices' list). */
+hdtw_status hdtw_opencl_list(hdtw_device_info *out, size_t cap,
+                             size_t *count);
 
-/* Writes the device's compiled program (CL_PROGRAM_BINARIES: PTX text on
- * NVIDIA) to `to`, for bench/gpu/run.sh to check for fma.rn.f64. Only
- * after a job has built it: HDTW_E_UNSUPPORTED before. */
-hdtw_status hdtw_opencl_write_binary(const hdtw_ctx *ctx, FILE *to);
+/* The state's device, as hdtw_opencl_list reports it. */
+hdtw_status hdtw_opencl_info(const void *state, hdtw_device_info *out);
+
+/* The name of the state's device, as hdtw_opencl_list reports it. */
+const char *hdtw_opencl_name(const void *state);
+
+/* The state's compiled program (CL_PROGRAM_BINARIES), as
+ * hdtw_opencl_program documents it. */
+hdtw_status hdtw_opencl_program_of(const void *state, void *buf, size_t cap,
+                                   size_t *size);
 
 /* Test hook: at most `windows` windows per device chunk (0 = only the
  * device's memory limits), so tests reach the chunking path with small
  * batches. */
-void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows);
+void hdtw_cl_set_chunk_limit(struct hdtw_opencl *cl, size_t windows);
 
 /* Test hook, before the first job: build the program with the options a
  * GPU gets (one window per work-item, fmin) whatever the device. */
-void hdtw_opencl_build_as_gpu(hdtw_ctx *ctx);
+void hdtw_cl_build_as_gpu(struct hdtw_opencl *cl);
 
 /* Test hook: which kernel the next jobs use, and its shape. */
 typedef enum {
@@ -52,7 +60,7 @@ typedef enum {
 } hdtw_opencl_kernel;
 /* team: work-items per window for the team kernel; group: work-items per
  * work-group (a multiple of team); 0 = as the backend would choose. */
-void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel,
-                              size_t team, size_t group);
+void hdtw_cl_force_kernel(struct hdtw_opencl *cl, hdtw_opencl_kernel kernel,
+                          size_t team, size_t group);
 
 #endif

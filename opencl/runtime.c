@@ -3,7 +3,7 @@
  * a device is chosen), and the context, queue, program and kernels built
  * on first use, once per context and device. Errors become HDTW_E_DEVICE
  * with a readable reason (the build log when the compiler fails) in the
- * context's last error.
+ * call's error buffer (the context's last error).
  */
 #include "opencl/runtime.h"
 
@@ -15,7 +15,7 @@
 #include <string.h>
 
 /* Never -cl-fast-relaxed-math, -cl-mad-enable, -cl-unsafe-math-optimizations
- * or -cl-denorms-are-zero: each would change result bits (DESIGN.md §1). */
+ * or -cl-denorms-are-zero: each would change result bits (docs/DESIGN.md §2). */
 static const char build_options[] = "-cl-std=CL1.2";
 
 /* Appended to the source by HDTW_OPENCL_FAULT=build, so the real compiler
@@ -42,9 +42,9 @@ static const char *cl_error_name(cl_int err)
     }
 }
 
-hdtw_status hdtw_cl_fail(hdtw_ctx *ctx, const char *what, cl_int err)
+hdtw_status hdtw_cl_fail(struct hdtw_opencl *cl, const char *what, cl_int err)
 {
-    snprintf(ctx->last_error, sizeof ctx->last_error, "opencl: %s: %s (%d)",
+    snprintf(cl->error, cl->error_size, "opencl: %s: %s (%d)",
              what, cl_error_name(err), (int)err);
     return HDTW_E_DEVICE;
 }
@@ -99,37 +99,36 @@ static cl_int create_buffer(struct hdtw_opencl *cl, cl_mem_flags flags,
     return err;
 }
 
-hdtw_status hdtw_cl_buffer_fit(hdtw_ctx *ctx, hdtw_cl_buffer *buf,
+hdtw_status hdtw_cl_buffer_fit(struct hdtw_opencl *cl, hdtw_cl_buffer *buf,
                                cl_mem_flags flags, size_t bytes)
 {
     if (buf->bytes >= bytes)
         return HDTW_OK;
     release_buffer(buf);
-    cl_int err = create_buffer(ctx->opencl, flags, bytes, &buf->mem);
+    cl_int err = create_buffer(cl, flags, bytes, &buf->mem);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clCreateBuffer", err);
+        return hdtw_cl_fail(cl, "clCreateBuffer", err);
     buf->bytes = bytes;
     return HDTW_OK;
 }
 
-hdtw_status hdtw_cl_pinned_fit(hdtw_ctx *ctx, hdtw_cl_pinned *buf,
+hdtw_status hdtw_cl_pinned_fit(struct hdtw_opencl *cl, hdtw_cl_pinned *buf,
                                size_t bytes)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     if (buf->bytes >= bytes)
         return HDTW_OK;
     release_pinned(cl->queue, buf);
     cl_int err = create_buffer(cl, CL_MEM_ALLOC_HOST_PTR | CL_MEM_READ_WRITE,
                                bytes, &buf->mem);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clCreateBuffer (pinned)", err);
+        return hdtw_cl_fail(cl, "clCreateBuffer (pinned)", err);
     buf->host = clEnqueueMapBuffer(cl->queue, buf->mem, CL_TRUE,
                                    CL_MAP_READ | CL_MAP_WRITE, 0, bytes, 0,
                                    NULL, NULL, &err);
     if (err != CL_SUCCESS) {
         buf->host = NULL;
         release_pinned(cl->queue, buf);
-        return hdtw_cl_fail(ctx, "clEnqueueMapBuffer", err);
+        return hdtw_cl_fail(cl, "clEnqueueMapBuffer", err);
     }
     buf->bytes = bytes;
     return HDTW_OK;
@@ -155,50 +154,43 @@ static void release_objects(struct hdtw_opencl *cl)
     cl->context = NULL;
 }
 
-hdtw_status hdtw_cl_attach(hdtw_ctx *ctx, const hdtw_cl_device *dev)
+hdtw_status hdtw_opencl_open(const char *device, size_t index, void **state)
 {
+    hdtw_cl_device dev;
+    hdtw_status status = device ? hdtw_cl_choose_device(device, &dev)
+                                : hdtw_cl_device_at(index, &dev);
+    if (status != HDTW_OK)
+        return status;
     struct hdtw_opencl *cl = hdtw_calloc(1, sizeof *cl);
     if (!cl)
         return HDTW_E_NOMEM;
-    cl->dev = *dev;
+    cl->dev = dev;
     cl->fault = fault_from_env();
-    hdtw_opencl_close(ctx); /* a previously chosen device */
-    ctx->opencl = cl;
-    ctx->run[HDTW_BACKEND_OPENCL] = hdtw_opencl_run;
+    *state = cl;
     return HDTW_OK;
 }
 
-hdtw_status hdtw_opencl_open(hdtw_ctx *ctx)
+void hdtw_opencl_close(void *state)
 {
-    hdtw_cl_device dev;
-    hdtw_status status = hdtw_cl_choose_device(ctx->opencl_device, &dev);
-    return status != HDTW_OK ? status : hdtw_cl_attach(ctx, &dev);
-}
-
-void hdtw_opencl_close(hdtw_ctx *ctx)
-{
-    if (!ctx->opencl)
+    if (!state)
         return;
-    release_objects(ctx->opencl);
-    hdtw_free(ctx->opencl);
-    ctx->opencl = NULL;
-    ctx->run[HDTW_BACKEND_OPENCL] = NULL;
+    release_objects(state);
+    hdtw_free(state);
 }
 
-/* The compiler's log into the last error, after a one-line reason. */
-static hdtw_status build_failed(hdtw_ctx *ctx, cl_int err)
+/* The compiler's log into the error buffer, after a one-line reason. */
+static hdtw_status build_failed(struct hdtw_opencl *cl, cl_int err)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
-    hdtw_cl_fail(ctx, "program build failed", err);
-    size_t used = strlen(ctx->last_error);
-    size_t room = sizeof ctx->last_error - used - 1;
+    hdtw_cl_fail(cl, "program build failed", err);
+    size_t used = strlen(cl->error);
+    size_t room = cl->error_size - used - 1;
     if (room > 1) {
-        ctx->last_error[used++] = '\n';
+        cl->error[used++] = '\n';
         if (clGetProgramBuildInfo(cl->program, cl->dev.device,
                                   CL_PROGRAM_BUILD_LOG, room, 
-                                  ctx->last_error + used, NULL) != CL_SUCCESS)
-            ctx->last_error[used] = '\0'; /* longer than room: reason only */
-        ctx->last_error[sizeof ctx->last_error - 1] = '\0';
+                                  cl->error + used, NULL) != CL_SUCCESS)
+            cl->error[used] = '\0'; /* longer than room: reason only */
+        cl->error[cl->error_size - 1] = '\0';
     }
     return HDTW_E_DEVICE;
 }
@@ -219,9 +211,8 @@ static size_t lanes_for(const hdtw_cl_device *dev, int as_gpu)
     return lanes;
 }
 
-static hdtw_status build_program(hdtw_ctx *ctx)
+static hdtw_status build_program(struct hdtw_opencl *cl)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     char options[sizeof build_options + 64];
     int gpu = !cl->dev.is_cpu || cl->build_as_gpu;
     cl->lanes = lanes_for(&cl->dev, cl->build_as_gpu);
@@ -233,61 +224,58 @@ static hdtw_status build_program(hdtw_ctx *ctx)
     cl->program = clCreateProgramWithSource(cl->context, nsources, sources,
                                             NULL, &err);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clCreateProgramWithSource", err);
+        return hdtw_cl_fail(cl, "clCreateProgramWithSource", err);
     err = clBuildProgram(cl->program, 1, &cl->dev.device, options, NULL,
                          NULL);
     if (err != CL_SUCCESS)
-        return build_failed(ctx, err);
+        return build_failed(cl, err);
     return HDTW_OK;
 }
 
-static hdtw_status make_kernel(hdtw_ctx *ctx, const char *name,
+static hdtw_status make_kernel(struct hdtw_opencl *cl, const char *name,
                                cl_kernel *kernel, size_t *group)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     cl_int err;
     *kernel = clCreateKernel(cl->program, name, &err);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, name, err);
+        return hdtw_cl_fail(cl, name, err);
     err = clGetKernelWorkGroupInfo(*kernel, cl->dev.device,
                                    CL_KERNEL_WORK_GROUP_SIZE, sizeof *group,
                                    group, NULL);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clGetKernelWorkGroupInfo", err);
+        return hdtw_cl_fail(cl, "clGetKernelWorkGroupInfo", err);
     return HDTW_OK;
 }
 
-static hdtw_status build_objects(hdtw_ctx *ctx)
+static hdtw_status build_objects(struct hdtw_opencl *cl)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     cl_int err;
     cl_context_properties props[] = {
         CL_CONTEXT_PLATFORM, (cl_context_properties)cl->dev.platform, 0
     };
     cl->context = clCreateContext(props, 1, &cl->dev.device, NULL, NULL, &err);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clCreateContext", err);
+        return hdtw_cl_fail(cl, "clCreateContext", err);
     cl->queue = clCreateCommandQueue(cl->context, cl->dev.device, 0, &err);
     if (err != CL_SUCCESS)
-        return hdtw_cl_fail(ctx, "clCreateCommandQueue", err);
-    hdtw_status status = build_program(ctx);
+        return hdtw_cl_fail(cl, "clCreateCommandQueue", err);
+    hdtw_status status = build_program(cl);
     if (status == HDTW_OK)
-        status = make_kernel(ctx, HDTW_KERNEL_ROWS, &cl->rows_kernel,
+        status = make_kernel(cl, HDTW_KERNEL_ROWS, &cl->rows_kernel,
                              &cl->rows_kernel_group);
     if (status == HDTW_OK)
-        status = make_kernel(ctx, HDTW_KERNEL_TEAM, &cl->team_kernel,
+        status = make_kernel(cl, HDTW_KERNEL_TEAM, &cl->team_kernel,
                              &cl->team_kernel_group);
     return status;
 }
 
-hdtw_status hdtw_cl_prepare(hdtw_ctx *ctx)
+hdtw_status hdtw_cl_prepare(struct hdtw_opencl *cl)
 {
-    struct hdtw_opencl *cl = ctx->opencl;
     if (cl->broken)
         return HDTW_E_DEVICE; /* the reason is still in the last error */
     if (cl->team_kernel)
         return HDTW_OK;
-    hdtw_status status = build_objects(ctx);
+    hdtw_status status = build_objects(cl);
     if (status != HDTW_OK) {
         /* a device that cannot build the program will not build it on the
          * next call either: every later call goes straight to the CPU */
@@ -297,44 +285,41 @@ hdtw_status hdtw_cl_prepare(hdtw_ctx *ctx)
     return status;
 }
 
-void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows)
+void hdtw_cl_set_chunk_limit(struct hdtw_opencl *cl, size_t windows)
 {
-    if (ctx->opencl)
-        ctx->opencl->chunk_limit = windows;
+    if (cl)
+        cl->chunk_limit = windows;
 }
 
-hdtw_status hdtw_opencl_write_binary(const hdtw_ctx *ctx, FILE *to)
+hdtw_status hdtw_opencl_program_of(const void *state, void *buf, size_t cap,
+                                   size_t *size)
 {
-    const struct hdtw_opencl *cl = ctx->opencl;
+    const struct hdtw_opencl *cl = state;
     size_t bytes = 0;
     if (!cl || !cl->program ||
         clGetProgramInfo(cl->program, CL_PROGRAM_BINARY_SIZES, sizeof bytes,
                          &bytes, NULL) != CL_SUCCESS || bytes == 0)
         return HDTW_E_UNSUPPORTED;
-    unsigned char *binary = hdtw_malloc(bytes);
-    if (!binary)
-        return HDTW_E_NOMEM;
-    hdtw_status s = HDTW_E_DEVICE;
-    if (clGetProgramInfo(cl->program, CL_PROGRAM_BINARIES, sizeof binary,
-                         &binary, NULL) == CL_SUCCESS &&
-        fwrite(binary, 1, bytes, to) == bytes)
-        s = HDTW_OK;
-    hdtw_free(binary);
-    return s;
+    if (buf && cap >= bytes &&
+        clGetProgramInfo(cl->program, CL_PROGRAM_BINARIES, sizeof buf, &buf,
+                         NULL) != CL_SUCCESS)
+        return HDTW_E_DEVICE;
+    *size = bytes;
+    return HDTW_OK;
 }
 
-void hdtw_opencl_build_as_gpu(hdtw_ctx *ctx)
+void hdtw_cl_build_as_gpu(struct hdtw_opencl *cl)
 {
-    if (ctx->opencl)
-        ctx->opencl->build_as_gpu = 1;
+    if (cl)
+        cl->build_as_gpu = 1;
 }
 
-void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel kernel,
-                              size_t team, size_t group)
+void hdtw_cl_force_kernel(struct hdtw_opencl *cl, hdtw_opencl_kernel kernel,
+                          size_t team, size_t group)
 {
-    if (ctx->opencl) {
-        ctx->opencl->kernel = kernel;
-        ctx->opencl->forced_team = team;
-        ctx->opencl->forced_group = group;
+    if (cl) {
+        cl->kernel = kernel;
+        cl->forced_team = team;
+        cl->forced_group = group;
     }
 }

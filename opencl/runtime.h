@@ -1,7 +1,8 @@
 /*
- * runtime.h — the OpenCL backend's state inside a context, shared by the
- * files of opencl/ (devices.c: discovery; runtime.c: context, queue,
- * program and the buffers kept between calls; backend.c: jobs).
+ * runtime.h — the OpenCL backend's state (one per context, kept by the
+ * core as an opaque pointer), shared by the files of opencl/ (devices.c:
+ * discovery; runtime.c: context, queue, program and the buffers kept
+ * between calls; backend.c: jobs).
  */
 #ifndef HDTW_OPENCL_RUNTIME_H
 #define HDTW_OPENCL_RUNTIME_H
@@ -58,7 +59,7 @@ struct hdtw_opencl {
     size_t chunk_limit;            /* test hook, 0 = none */
     hdtw_opencl_kernel kernel;     /* test hooks: kernel and shape */
     size_t forced_team, forced_group;
-    /* built on first use, kept until the context is destroyed */
+    /* built on first use, kept until the state is closed */
     cl_context context;
     cl_command_queue queue;
     cl_program program;
@@ -68,7 +69,9 @@ struct hdtw_opencl {
     size_t lanes;                  /* windows per work-item (DTW_LANES) */
     int build_as_gpu;              /* test hook */
     int broken;                    /* the build failed: do not retry */
-    /* grown on demand, kept until the context is destroyed */
+    char *error;                   /* the current call's error buffer */
+    size_t error_size;
+    /* grown on demand, kept until the state is closed */
     hdtw_cl_buffer pattern, series, out, slots;
     hdtw_cl_pinned stage[HDTW_CL_STAGES];
 };
@@ -81,19 +84,17 @@ hdtw_status hdtw_cl_device_at(size_t index, hdtw_cl_device *out);
 hdtw_status hdtw_cl_choose_device(const char *wanted, hdtw_cl_device *out);
 
 /* runtime.c: makes sure context, queue, program and kernels exist. */
-hdtw_status hdtw_cl_prepare(hdtw_ctx *ctx);
-/* runtime.c: records "what: OpenCL error N (name)" as ctx's last error and
- * returns HDTW_E_DEVICE. */
-hdtw_status hdtw_cl_fail(hdtw_ctx *ctx, const char *what, cl_int err);
+hdtw_status hdtw_cl_prepare(struct hdtw_opencl *cl);
+/* runtime.c: records "what: OpenCL error N (name)" in the call's error
+ * buffer and returns HDTW_E_DEVICE. */
+hdtw_status hdtw_cl_fail(struct hdtw_opencl *cl, const char *what,
+                         cl_int err);
 /* runtime.c: makes buf hold at least `bytes` (a new buffer, contents
  * lost, when it is smaller). */
-hdtw_status hdtw_cl_buffer_fit(hdtw_ctx *ctx, hdtw_cl_buffer *buf,
+hdtw_status hdtw_cl_buffer_fit(struct hdtw_opencl *cl, hdtw_cl_buffer *buf,
                                cl_mem_flags flags, size_t bytes);
 /* runtime.c: the same for a pinned, mapped host buffer. */
-hdtw_status hdtw_cl_pinned_fit(hdtw_ctx *ctx, hdtw_cl_pinned *buf,
+hdtw_status hdtw_cl_pinned_fit(struct hdtw_opencl *cl, hdtw_cl_pinned *buf,
                                size_t bytes);
-/* runtime.c: the state for a freshly chosen device (fault read from the
- * environment). */
-hdtw_status hdtw_cl_attach(hdtw_ctx *ctx, const hdtw_cl_device *dev);
 
 #endif

@@ -80,7 +80,104 @@ static hdtw_status call_align(hdtw_ctx *ctx, const shape *s, double *out)
     return st;
 }
 
+/* The matrices: the shape's first `count` windows of n values as a set;
+ * the ragged one moves every odd offset back one value (lengths n - 1 and
+ * n + 1 alternate). */
+static hdtw_set fixed_set(const shape *s)
+{
+    return (hdtw_set){ s->series, NULL, s->count, s->n };
+}
+
+/* A matrix writes in place unless a progress callback is set (hdtw.h):
+ * the matrices are called with one that never cancels, so that a failed
+ * allocation must leave out untouched; in-place matrices are checked by
+ * matrix_in_place_fails_cleanly. */
+static int keep_going(void *user, size_t done, size_t total)
+{
+    (void)user;
+    (void)done;
+    (void)total;
+    return 0;
+}
+
+static hdtw_status staged_cdist(hdtw_ctx *ctx, const shape *s,
+                                const hdtw_set *a, const hdtw_set *b,
+                                double *out)
+{
+    hdtw_set_progress(ctx, keep_going, NULL);
+    hdtw_status st = b ? hdtw_cdist(ctx, &s->params, a, b, out)
+                       : hdtw_pdist(ctx, &s->params, a, out);
+    hdtw_set_progress(ctx, NULL, NULL);
+    return st;
+}
+
+static hdtw_status call_cdist(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    hdtw_set x = fixed_set(s);
+    return staged_cdist(ctx, s, &x, &x, out);
+}
+
+static hdtw_status call_pdist(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    hdtw_set x = fixed_set(s);
+    return staged_cdist(ctx, s, &x, NULL, out);
+}
+
+static hdtw_status call_ragged(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    size_t offsets[64];
+    ck_assert_uint_lt(s->count, 64);
+    for (size_t i = 0; i <= s->count; i++)
+        offsets[i] = i * s->n - (i % 2 && i < s->count && s->n > 1);
+    hdtw_set x = { s->series, offsets, s->count, 0 }, y = fixed_set(s);
+    return staged_cdist(ctx, s, &x, &y, out);
+}
+
+static size_t square_out(const shape *s) { return s->count * s->count; }
+static size_t triangle_out(const shape *s)
+{
+    return s->count * (s->count - 1) / 2;
+}
+
+/* search's outputs flattened: found, then start and distance of each of
+ * the k = count matches (the unfound ones as the sentinels left there).
+ * The matches and *found must be untouched on failure. */
+static hdtw_status call_search(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    enum { K_MAX = 32 };
+    ck_assert_uint_le(s->count, K_MAX);
+    hdtw_match before[K_MAX], matches[K_MAX];
+    for (size_t i = 0; i < K_MAX; i++)
+        before[i] = (hdtw_match){ 12345, SENTINEL };
+    memcpy(matches, before, sizeof matches);
+    size_t found = 54321;
+    /* z-normalised for the absolute cost, raw values for the squared */
+    hdtw_search_params sp = { s->params, s->params.cost == HDTW_COST_ABS,
+                              HDTW_EXCLUSION_AUTO };
+    hdtw_status st = hdtw_search(ctx, &sp, s->pattern, s->m, s->series,
+                                 s->len, s->count, matches, &found);
+    if (st != HDTW_OK) {
+        ck_assert(memcmp(matches, before, sizeof matches) == 0);
+        ck_assert_uint_eq(found, 54321);
+        return st;
+    }
+    out[0] = (double)found;
+    for (size_t i = 0; i < s->count; i++) {
+        out[1 + 2 * i] = (double)matches[i].start;
+        out[2 + 2 * i] = matches[i].distance;
+    }
+    return st;
+}
+
+static hdtw_status call_znorm(hdtw_ctx *ctx, const shape *s, double *out)
+{
+    (void)ctx;
+    return hdtw_znorm(s->series, s->len, out);
+}
+
 static size_t one(const shape *s) { (void)s; return 1; }
+static size_t search_out(const shape *s) { return 1 + 2 * s->count; }
+static size_t len_out(const shape *s) { return s->len; }
 static size_t count_out(const shape *s) { return s->count; }
 static size_t align_out(const shape *s) { return 3 + 2 * (s->m + s->n - 1); }
 
@@ -94,14 +191,19 @@ static const entry entries[] = {
     { "align", call_align, align_out },
     { "batch", call_batch, count_out },
     { "sliding", call_sliding, sliding_out },
+    { "cdist", call_cdist, square_out },
+    { "pdist", call_pdist, triangle_out },
+    { "cdist ragged", call_ragged, square_out },
+    { "search", call_search, search_out },
+    { "znorm", call_znorm, len_out },
 };
 #define ENTRY_COUNT (sizeof entries / sizeof *entries)
 
 static shape make_shape(uint64_t seed, hdtw_cost cost, long band, size_t m,
                         size_t n, size_t count, size_t stride)
 {
-    test_rng rng = { seed };
-    shape s = { { cost, band }, m, n, count, 0, n, stride, NULL, NULL };
+    test_rng rng = { test_seed(seed) };
+    shape s = { { cost, band, 0.0 }, m, n, count, 0, n, stride, NULL, NULL };
     s.len = (count - 1) * stride + n;
     if (s.len < count * n)
         s.len = count * n; /* room for the batch's windows too */
@@ -273,6 +375,34 @@ START_TEST(create_fails_cleanly)
 }
 END_TEST
 
+/* Matrices without a progress callback write in place (hdtw.h): every
+ * budget gives HDTW_E_NOMEM or the exact matrix, and nothing leaks. */
+START_TEST(matrix_in_place_fails_cleanly)
+{
+    shape sh = make_shape(4, HDTW_COST_ABS, -1, 9, 9, 13, 9);
+    hdtw_set x = fixed_set(&sh);
+    double expected[13 * 13], got[13 * 13];
+    long live = hdtw_alloc_live();
+    for (int threads = 1; threads <= 2; threads++) {
+        hdtw_ctx *ctx = context_on(HDTW_BACKEND_AUTO, threads);
+        hdtw_alloc_fail_after(-1);
+        ck_assert_int_eq(hdtw_cdist(ctx, NULL, &x, &x, expected), HDTW_OK);
+        long needed = hdtw_alloc_count(), held = hdtw_alloc_live();
+        for (long budget = 0; budget <= needed; budget++) {
+            hdtw_alloc_fail_after(budget);
+            hdtw_status st = hdtw_cdist(ctx, NULL, &x, &x, got);
+            hdtw_alloc_fail_after(-1);
+            ck_assert_int_eq(st, budget < needed ? HDTW_E_NOMEM : HDTW_OK);
+            ck_assert_int_eq(hdtw_alloc_live(), held);
+        }
+        ck_assert(memcmp(got, expected, sizeof got) == 0);
+        hdtw_destroy(ctx);
+    }
+    ck_assert_int_eq(hdtw_alloc_live(), live);
+    free_shape(&sh);
+}
+END_TEST
+
 START_TEST(hook_counts_and_fails)
 {
     /* the hook itself: a budget of 0 fails the first allocation, and a
@@ -298,6 +428,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, hook_counts_and_fails);
     tcase_add_test(tc, create_fails_cleanly);
+    tcase_add_test(tc, matrix_in_place_fails_cleanly);
     tcase_add_loop_test(tc, entry_points_on_each_backend, HDTW_BACKEND_AUTO,
                         HDTW_BACKEND_COUNT);
     suite_add_tcase(s, tc);

@@ -1,13 +1,14 @@
 /*
  * test_dispatch.c — the router: its cost model on synthetic profiles, the
  * profile file (good, partial, missing, malformed: never a crash, always
- * usable numbers), AUTO equal to scalar bit for bit, and the fallback to
+ * usable numbers), AUTO equal to the definition bit for bit on the backends
+ * the profile sends it to, and the fallback to
  * the CPU when a device fails.
  */
 #include "testutil.h"
 
 #include "cpu/cell.h"
-#include "cpu/scalar.h"
+#include "cpu/cpu.h"
 #include "core/internal.h"
 #include "core/profile.h"
 
@@ -373,13 +374,13 @@ static void profile_setup(void)
     int fd = mkstemp(profile_path);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    setenv("HDTW_PROFILE", profile_path, 1);
+    test_setenv("HDTW_PROFILE", profile_path);
 }
 
 static void profile_teardown(void)
 {
     unlink(profile_path);
-    unsetenv("HDTW_PROFILE");
+    test_env_restore();
 }
 
 /* hdtw_create succeeds and the context holds the expected numbers. */
@@ -423,18 +424,18 @@ START_TEST(missing_corrupt_or_odd_files_give_defaults)
     assert_context_profile(0);
     unlink(profile_path);                                   /* missing */
     assert_context_profile(0);
-    setenv("HDTW_PROFILE", "/", 1);                         /* a directory */
+    test_setenv("HDTW_PROFILE", "/");                       /* a directory */
     assert_context_profile(0);
     ck_assert_int_eq(mkfifo(profile_path, 0600), 0);        /* a FIFO */
-    setenv("HDTW_PROFILE", profile_path, 1);
+    test_setenv("HDTW_PROFILE", profile_path);
     assert_context_profile(0);                              /* no hang */
     unlink(profile_path);
-    setenv("HDTW_PROFILE", "", 1);  /* empty: the XDG rule, from nowhere */
-    setenv("XDG_CACHE_HOME", "relative/ignored", 1);
-    setenv("HOME", "/nonexistent-hdtw-home", 1);
+    test_setenv("HDTW_PROFILE", "");     /* empty: the XDG rule, from nowhere */
+    test_setenv("XDG_CACHE_HOME", "relative/ignored");
+    test_setenv("HOME", "/nonexistent-hdtw-home");
     assert_context_profile(0);
-    unsetenv("HOME");
-    unsetenv("XDG_CACHE_HOME");
+    test_unsetenv("HOME");
+    test_unsetenv("XDG_CACHE_HOME");
     assert_context_profile(0);
 }
 END_TEST
@@ -442,71 +443,112 @@ END_TEST
 START_TEST(profile_path_follows_the_environment)
 {
     char buf[256];
-    setenv("HDTW_PROFILE", "/x/p", 1);
+    test_setenv("HDTW_PROFILE", "/x/p");
     ck_assert_int_eq(hdtw_profile_path(buf, sizeof buf), 0);
     ck_assert_str_eq(buf, "/x/p");
-    unsetenv("HDTW_PROFILE");
-    setenv("XDG_CACHE_HOME", "/cache", 1);
+    test_unsetenv("HDTW_PROFILE");
+    test_setenv("XDG_CACHE_HOME", "/cache");
     ck_assert_int_eq(hdtw_profile_path(buf, sizeof buf), 0);
     ck_assert_str_eq(buf, "/cache/hdtw/profile");
-    setenv("XDG_CACHE_HOME", "not/absolute", 1);
-    setenv("HOME", "/home/u", 1);
+    test_setenv("XDG_CACHE_HOME", "not/absolute");
+    test_setenv("HOME", "/home/u");
     ck_assert_int_eq(hdtw_profile_path(buf, sizeof buf), 0);
     ck_assert_str_eq(buf, "/home/u/.cache/hdtw/profile");
     ck_assert_int_eq(hdtw_profile_path(buf, 8), -1); /* does not fit */
-    unsetenv("HOME");
-    unsetenv("XDG_CACHE_HOME");
+    test_unsetenv("HOME");
+    test_unsetenv("XDG_CACHE_HOME");
     ck_assert_int_eq(hdtw_profile_path(buf, sizeof buf), -1);
 }
 END_TEST
 
 /* ------------------------------------------------- routing end to end */
 
-/* Profiles that send calls to every CPU backend present at some size. */
-static const char *const routing_profiles[] = {
-    crossover_text,
-    threads_text,
-    "hdtw-profile 1\nrate scalar pair 1 0 1000\nrate scalar many 1 0 1000\n",
+/* Profiles that send calls to every CPU backend present at some size, and
+ * one that keeps every call on scalar. */
+static const struct {
+    const char *text;
+    int every_cpu_backend; /* 1: AUTO must reach each present one */
+} routing_profiles[] = {
+    { crossover_text, 1 },
+    { threads_text, 1 },
+    { "hdtw-profile 1\nrate scalar pair 1 0 1000\nrate scalar many 1 0 1000\n",
+      0 },
 };
 
-START_TEST(auto_equals_scalar_bit_for_bit)
+/* The backends hdtw_set_backend accepts on ctx, as a bit set */
+static unsigned present_cpu_backends(hdtw_ctx *ctx)
 {
-    write_file(routing_profiles[_i], strlen(routing_profiles[_i]));
+    unsigned present = 0;
+    for (int b = HDTW_BACKEND_SCALAR; b <= HDTW_BACKEND_AVX512; b++)
+        if (hdtw_set_backend(ctx, (hdtw_backend)b) == HDTW_OK)
+            present |= 1u << b;
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    return present;
+}
+
+/* One AUTO call's results against the literal definition (naive_dtw, not
+ * the scalar backend: in the -no-simd variant that would be scalar against
+ * itself); the backend that served it joins *reached. */
+static void check_auto_call(hdtw_ctx *ctx, hdtw_status status,
+                            const double *got, const double *want,
+                            size_t len, unsigned *reached)
+{
+    ck_assert_int_eq(status, HDTW_OK);
+    ck_assert(memcmp(got, want, len * sizeof *got) == 0);
+    *reached |= 1u << hdtw_last_backend(ctx);
+}
+
+START_TEST(auto_equals_the_definition_bit_for_bit)
+{
+    write_file(routing_profiles[_i].text, strlen(routing_profiles[_i].text));
     hdtw_ctx *ctx;
     ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
     ck_assert_int_eq(ctx->profile.from_file, 1);
-    test_rng rng = { 0xD15B47C4ull + (uint64_t)_i };
+    unsigned present = present_cpu_backends(ctx), reached = 0;
+    test_rng rng = { test_seed(0xD15B47C4ull + (uint64_t)_i) };
     enum { MAX_LEN = 200, MAX_COUNT = 20 }; /* seconds under ASan */
     double *a = test_alloc(MAX_LEN * sizeof *a);
     double *series = test_alloc(MAX_LEN * MAX_COUNT * sizeof *a);
-    double got[1 + 2 * MAX_COUNT], want[1 + 2 * MAX_COUNT];
+    double got[MAX_COUNT], want[MAX_COUNT];
     for (int t = 0; t < 60; t++) {
         size_t m = test_range(&rng, 1, MAX_LEN);
         size_t n = test_range(&rng, 1, MAX_LEN);
         size_t count = test_range(&rng, 1, MAX_COUNT);
         hdtw_params p = { test_range(&rng, 0, 1) ? HDTW_COST_SQUARED
                                                  : HDTW_COST_ABS,
-                          (long)test_range(&rng, 0, MAX_LEN) - 40 };
+                          (long)test_range(&rng, 0, MAX_LEN) - 40, 0.0 };
         test_fill_series(&rng, a, m);
         test_fill_series(&rng, series, count * n);
-        ck_assert_int_eq(hdtw_set_threads(ctx, (int)test_range(&rng, 0, 3)),
-                         HDTW_OK);
+        int threads = (int)test_range(&rng, 0, 3);
+        if (t < 2) { /* the largest calls, at 1 and 2 threads */
+            m = n = MAX_LEN;
+            count = MAX_COUNT;
+            p.band = -1;
+            threads = 1 + t;
+        } else if (t == 2) { /* and one of the smallest */
+            m = n = 4;
+            count = 1;
+        }
+        ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
         size_t stride = test_range(&rng, 1, n);
         size_t span = n + (count - 1) * stride; /* count windows */
-        for (int backend = HDTW_BACKEND_SCALAR; backend >= 0; backend--) {
-            double *out = backend == HDTW_BACKEND_SCALAR ? want : got;
-            ck_assert_int_eq(hdtw_set_backend(ctx, (hdtw_backend)backend),
-                             HDTW_OK);
-            ck_assert_int_eq(hdtw_distance(ctx, &p, a, m, series, n, out),
-                             HDTW_OK);
-            ck_assert_int_eq(hdtw_batch(ctx, &p, a, m, series, count, n,
-                                        out + 1), HDTW_OK);
-            ck_assert_int_eq(hdtw_sliding(ctx, &p, a, m, series, span, n,
-                                          stride, out + 1 + count),
-                             HDTW_OK);
-        }
-        ck_assert(memcmp(got, want, (1 + 2 * count) * sizeof *got) == 0);
+        for (size_t k = 0; k < count; k++)
+            want[k] = naive_dtw(p.cost, p.band, a, m, series + k * n, n);
+        check_auto_call(ctx, hdtw_distance(ctx, &p, a, m, series, n, got),
+                        got, want, 1, &reached);
+        check_auto_call(ctx, hdtw_batch(ctx, &p, a, m, series, count, n, got),
+                        got, want, count, &reached);
+        for (size_t k = 0; k < count; k++)
+            want[k] = naive_dtw(p.cost, p.band, a, m, series + k * stride, n);
+        check_auto_call(ctx, hdtw_sliding(ctx, &p, a, m, series, span, n,
+                                          stride, got),
+                        got, want, count, &reached);
     }
+    ck_assert_msg(reached & present, "AUTO used a backend that is absent");
+    ck_assert_uint_eq(reached & ~present, 0);
+    ck_assert_uint_eq(reached, routing_profiles[_i].every_cpu_backend
+                                   ? present
+                                   : 1u << HDTW_BACKEND_SCALAR);
     free(a);
     free(series);
     hdtw_destroy(ctx);
@@ -515,12 +557,9 @@ END_TEST
 
 static int device_calls;
 
-static hdtw_status failing_device(hdtw_ctx *ctx, const hdtw_job *job,
-                                  double *out)
+static hdtw_status failing_device(const hdtw_call *call)
 {
-    (void)ctx;
-    (void)job;
-    (void)out;
+    (void)call;
     device_calls++;
     return HDTW_E_DEVICE;
 }
@@ -548,6 +587,15 @@ START_TEST(remembered_decisions_follow_the_shape)
     ck_assert_int_eq(hdtw_route_pick(ctx, &many), HDTW_BACKEND_AVX2);
     many.count = 100000;
     ck_assert_int_eq(hdtw_route_pick(ctx, &many), HDTW_BACKEND_AVX512);
+    /* the same shape at 2 threads: avx2 scales, avx512 does not */
+    ctx->profile = synthetic(threads_text);
+    hdtw_job big = many_job(10000, 100, 100);
+    for (int round = 0; round < 2; round++) {
+        ck_assert_int_eq(hdtw_set_threads(ctx, 1), HDTW_OK);
+        ck_assert_int_eq(hdtw_route_pick(ctx, &big), HDTW_BACKEND_AVX512);
+        ck_assert_int_eq(hdtw_set_threads(ctx, 2), HDTW_OK);
+        ck_assert_int_eq(hdtw_route_pick(ctx, &big), HDTW_BACKEND_AVX2);
+    }
     hdtw_destroy(ctx);
 }
 END_TEST
@@ -601,7 +649,7 @@ static Suite *dispatch_suite(void)
     tcase_add_test(file, context_reads_the_profile_file);
     tcase_add_test(file, missing_corrupt_or_odd_files_give_defaults);
     tcase_add_test(file, profile_path_follows_the_environment);
-    tcase_add_loop_test(file, auto_equals_scalar_bit_for_bit, 0,
+    tcase_add_loop_test(file, auto_equals_the_definition_bit_for_bit, 0,
                         sizeof routing_profiles / sizeof *routing_profiles);
     tcase_add_test(file, device_failure_completes_on_the_cpu);
     tcase_set_timeout(file, 60);

@@ -62,6 +62,28 @@ static void check_entry(hdtw_ctx *ctx, entry_fn call, const void *args,
     free(got);
 }
 
+/* The backend's test hooks, on ctx's OpenCL state. */
+static struct hdtw_opencl *opencl_state(hdtw_ctx *ctx)
+{
+    return ctx->state[HDTW_BACKEND_OPENCL];
+}
+
+static void hdtw_opencl_force_kernel(hdtw_ctx *ctx, hdtw_opencl_kernel k,
+                                     size_t team, size_t group)
+{
+    hdtw_cl_force_kernel(opencl_state(ctx), k, team, group);
+}
+
+static void hdtw_opencl_set_chunk_limit(hdtw_ctx *ctx, size_t windows)
+{
+    hdtw_cl_set_chunk_limit(opencl_state(ctx), windows);
+}
+
+static void hdtw_opencl_build_as_gpu(hdtw_ctx *ctx)
+{
+    hdtw_cl_build_as_gpu(opencl_state(ctx));
+}
+
 static long random_band(test_rng *r, size_t m, size_t n)
 {
     switch (test_next(r) % 4) {
@@ -74,7 +96,7 @@ static long random_band(test_rng *r, size_t m, size_t n)
 static hdtw_params random_params(test_rng *r, size_t m, size_t n)
 {
     hdtw_params p = { test_next(r) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS,
-                      random_band(r, m, n) };
+                      random_band(r, m, n), 0.0 };
     return p;
 }
 
@@ -212,7 +234,7 @@ START_TEST(long_pairs_match_scalar)
     test_rng r = { 0x10e9u };
     hdtw_ctx *ctx = create_ctx();
     for (size_t p = 0; p < sizeof pairs / sizeof *pairs; p++) {
-        shape s = { { pairs[p].cost, pairs[p].band }, pairs[p].m, pairs[p].n,
+        shape s = { { pairs[p].cost, pairs[p].band, 0.0 }, pairs[p].m, pairs[p].n,
                     1, pairs[p].n };
         check_random_data(ctx, &r, &s);
         if (p < 2) { /* the same pairs through a team of 64 lanes */
@@ -234,7 +256,7 @@ START_TEST(degenerate_lengths_match_scalar)
     hdtw_ctx *ctx = create_ctx();
     for (size_t l = 0; l < sizeof lengths / sizeof *lengths; l++) {
         for (long band = -1; band <= 2; band++) {
-            shape s = { { band % 2 ? HDTW_COST_ABS : HDTW_COST_SQUARED, band },
+            shape s = { { band % 2 ? HDTW_COST_ABS : HDTW_COST_SQUARED, band, 0.0 },
                         lengths[l][0], lengths[l][1], 33, lengths[l][1] };
             check_random_data(ctx, &r, &s);
         }
@@ -330,8 +352,9 @@ START_TEST(fault_falls_back_to_cpu)
     for (size_t k = 0; k < count; k++)
         out[k] = -1.0;
     hdtw_job job = { HDTW_COST_SQUARED, hdtw_effective_band(-1, m, n),
-                     pattern, m, series, n, count, n };
-    ck_assert_int_eq(hdtw_opencl_run(ctx, &job, out), HDTW_E_DEVICE);
+                     pattern, m, series, n, count, n, 0.0 };
+    ck_assert_int_eq(hdtw_run_backend(ctx, HDTW_BACKEND_OPENCL, &job, out),
+                     HDTW_E_DEVICE);
     for (size_t k = 0; k < count; k++)
         ck_assert(same_bits(out[k], -1.0));
     ck_assert_msg(strstr(hdtw_last_error(ctx), "opencl") != NULL, "%s",
@@ -340,7 +363,7 @@ START_TEST(fault_falls_back_to_cpu)
         ck_assert_msg(strstr(hdtw_last_error(ctx), "fault injection"), "%s",
                       hdtw_last_error(ctx));
 
-    shape s = { { HDTW_COST_SQUARED, -1 }, m, n, count, n };
+    shape s = { { HDTW_COST_SQUARED, -1, 0.0 }, m, n, count, n };
     for (int call = 0; call < 2; call++) /* a failed build is not retried */
         check_shape(ctx, &s, pattern, series, hdtw_best_cpu_backend(ctx));
     hdtw_destroy(ctx);
@@ -357,7 +380,7 @@ START_TEST(unknown_fault_injects_nothing)
     double pattern[20], series[9 * 30];
     test_fill_series(&r, pattern, 20);
     test_fill_series(&r, series, 9 * 30);
-    shape s = { { HDTW_COST_ABS, 3 }, 20, 30, 9, 30 };
+    shape s = { { HDTW_COST_ABS, 3, 0.0 }, 20, 30, 9, 30 };
     for (size_t v = 0; v < sizeof values / sizeof *values; v++) {
         ck_assert_int_eq(setenv("HDTW_OPENCL_FAULT", values[v], 1), 0);
         hdtw_ctx *ctx = create_ctx();
@@ -495,7 +518,7 @@ START_TEST(auto_routes_to_listed_device)
     double pattern[50], series[30 * 70], want[30], got[30];
     test_fill_series(&r, pattern, m);
     test_fill_series(&r, series, count * n);
-    hdtw_params params = { HDTW_COST_SQUARED, 10 };
+    hdtw_params params = { HDTW_COST_SQUARED, 10, 0.0 };
     ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
     ck_assert_int_eq(hdtw_batch(ctx, &params, pattern, m, series, count, n,
                                 want), HDTW_OK);

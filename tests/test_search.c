@@ -34,70 +34,6 @@ static void teardown(void)
 
 /* ------------------------------------------------------- the definition */
 
-/* hdtw.h's algorithm for hdtw_znorm, written out literally */
-static void reference_znorm(const double *x, size_t n, double *out)
-{
-    int constant = 1;
-    for (size_t i = 1; i < n; i++)
-        constant &= x[i] == x[0];
-    double sum = 0.0, acc = 0.0;
-    for (size_t i = 0; i < n; i++)
-        sum = sum + x[i];
-    double mean = sum / (double)n;
-    for (size_t i = 0; i < n; i++)
-        acc = acc + (x[i] - mean) * (x[i] - mean);
-    double sd = sqrt(acc / (double)n);
-    for (size_t i = 0; i < n; i++)
-        out[i] = constant || sd == 0.0 ? 0.0 : (x[i] - mean) / sd;
-}
-
-static int rank_order(const void *x, const void *y)
-{
-    const hdtw_match *a = x, *b = y;
-    if (a->distance != b->distance)
-        return a->distance < b->distance ? -1 : 1;
-    return (a->start > b->start) - (a->start < b->start);
-}
-
-/* The brute-force definition: every window, ranked, then the walk. */
-static size_t brute_force(const hdtw_search_params *sp, const double *query,
-                          size_t m, const double *series, size_t len,
-                          size_t k, hdtw_match *out)
-{
-    size_t count = len - m + 1, found = 0;
-    size_t exclusion = sp->exclusion == HDTW_EXCLUSION_AUTO ? m / 2
-                                                            : sp->exclusion;
-    double *q = test_alloc(m * sizeof *q), *w = test_alloc(m * sizeof *w);
-    hdtw_match *all = test_alloc(count * sizeof *all);
-    if (sp->znorm)
-        ck_assert_int_eq(hdtw_znorm(query, m, q), HDTW_OK);
-    else
-        memcpy(q, query, m * sizeof *q);
-    for (size_t s = 0; s < count; s++) {
-        if (sp->znorm)
-            ck_assert_int_eq(hdtw_znorm(series + s, m, w), HDTW_OK);
-        else
-            memcpy(w, series + s, m * sizeof *w);
-        all[s].start = s;
-        ck_assert_int_eq(hdtw_distance(ctx, &sp->dtw, q, m, w, m,
-                                       &all[s].distance), HDTW_OK);
-    }
-    qsort(all, count, sizeof *all, rank_order);
-    for (size_t r = 0; r < count && found < k; r++) {
-        int clash = 0;
-        for (size_t c = 0; c < found; c++) {
-            size_t a = all[r].start, b = out[c].start;
-            clash |= (a > b ? a - b : b - a) < exclusion;
-        }
-        if (!clash)
-            out[found++] = all[r];
-    }
-    free(all);
-    free(w);
-    free(q);
-    return found;
-}
-
 /* hdtw_search with each thread count in 1 .. max_threads, with the bound
  * loops for this CPU and with the portable ones, equals the brute force,
  * and leaves out[found ..] alone. */
@@ -107,7 +43,9 @@ static void check_search(const hdtw_search_params *sp, const double *query,
 {
     hdtw_match *want = test_alloc(k * sizeof *want);
     hdtw_match *got = test_alloc(k * sizeof *got);
-    size_t want_n = brute_force(sp, query, m, series, len, k, want);
+    size_t want_n;
+    ck_assert_int_eq(brute_force_search(ctx, sp, query, m, series, len, k,
+                                        want, &want_n), HDTW_OK);
     unsigned vector_isas = HDTW_FEATURE_AVX2 | HDTW_FEATURE_AVX512;
     for (int run = 0; run < 2 * max_threads; run++) {
         int threads = 1 + run / 2;
@@ -136,7 +74,7 @@ static void check_search(const hdtw_search_params *sp, const double *query,
 
 START_TEST(znorm_matches_its_definition)
 {
-    test_rng rng = { 1000u + (unsigned)_i };
+    test_rng rng = { test_seed(1000u + (unsigned)_i) };
     for (int c = 0; c < 50; c++) {
         size_t n = test_range(&rng, 1, 300);
         double *x = test_alloc(n * sizeof *x), *got = test_alloc(n * sizeof *x),
@@ -145,7 +83,7 @@ START_TEST(znorm_matches_its_definition)
         if (test_next(&rng) % 4 == 0) /* a constant input */
             for (size_t i = 0; i < n; i++)
                 x[i] = x[0];
-        reference_znorm(x, n, want);
+        naive_znorm(x, n, want);
         ck_assert_int_eq(hdtw_znorm(x, n, got), HDTW_OK);
         ck_assert_mem_eq(got, want, n * sizeof *got);
         ck_assert_int_eq(hdtw_znorm(x, n, x), HDTW_OK); /* in place */
@@ -199,11 +137,12 @@ START_TEST(znorm_bad_input)
 }
 END_TEST
 
-/* The search takes many windows' statistics in one call (8 at a time plus
- * a tail); each must be the bits of a call on that window alone. */
-START_TEST(window_stats_independent_of_count)
+/* The search takes many windows' statistics in one call (blocks of
+ * adjacent windows plus a tail); each must be the bits of the definition
+ * evaluated on that window alone (naive_window_stats, not the library). */
+START_TEST(window_stats_match_the_definition)
 {
-    test_rng rng = { 2000u + (unsigned)_i };
+    test_rng rng = { test_seed(2000u + (unsigned)_i) };
     size_t m = test_range(&rng, 1, 40), count = test_range(&rng, 1, 70);
     double *x = test_alloc((count + m) * sizeof *x);
     double *mean = test_alloc(count * sizeof *mean),
@@ -211,12 +150,16 @@ START_TEST(window_stats_independent_of_count)
     test_fill_series(&rng, x, count + m);
     hdtw_window_stats(x, m, count, mean, sd);
     for (size_t w = 0; w < count; w++) {
-        double mean1, sd1, *z = test_alloc(m * sizeof *z);
-        hdtw_window_stats(x + w, m, 1, &mean1, &sd1);
-        ck_assert(same_bits(mean[w], mean1) && same_bits(sd[w], sd1));
+        double mean1, sd1, *z = test_alloc(m * sizeof *z),
+                           *want = test_alloc(m * sizeof *want);
+        naive_window_stats(x + w, m, &mean1, &sd1);
+        ck_assert_msg(same_bits(mean[w], mean1) && same_bits(sd[w], sd1),
+                      "window %zu of %zu (m=%zu) differs from the definition",
+                      w, count, m);
         ck_assert_int_eq(hdtw_znorm(x + w, m, z), HDTW_OK);
-        for (size_t i = 0; i < m; i++)
-            ck_assert(same_bits(z[i], hdtw_normalise(x[w + i], mean1, sd1)));
+        naive_znorm(x + w, m, want);
+        ck_assert_mem_eq(z, want, m * sizeof *z);
+        free(want);
         free(z);
     }
     free(sd);
@@ -227,7 +170,7 @@ END_TEST
 
 START_TEST(envelope_matches_naive)
 {
-    test_rng rng = { 3000u + (unsigned)_i };
+    test_rng rng = { test_seed(3000u + (unsigned)_i) };
     size_t len = test_range(&rng, 1, 200), r = test_range(&rng, 0, 30);
     size_t t0 = test_range(&rng, 0, len - 1), t1 = test_range(&rng, t0 + 1, len);
     double *y = test_alloc(len * sizeof *y);
@@ -321,7 +264,7 @@ static void check_kim_estimate(const hdtw_lb_kernels *lb, hdtw_cost cost,
 
 START_TEST(kim_estimate_never_above_exact)
 {
-    test_rng rng = { 6000u + (unsigned)_i };
+    test_rng rng = { test_seed(6000u + (unsigned)_i) };
     size_t len = test_range(&rng, 8, 600), m = test_range(&rng, 1, 40);
     m = m < len ? m : len;
     double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
@@ -330,12 +273,17 @@ START_TEST(kim_estimate_never_above_exact)
     /* a normalised window (when its sums stay finite), or a random walk */
     if (test_next(&rng) % 2 == 0 || hdtw_znorm(x + at, m, q) != HDTW_OK)
         test_fill_series(&rng, q, m);
-    const hdtw_lb_kernels *kernels[2] = { &hdtw_lb_portable, NULL };
+    const hdtw_lb_kernels *kernels[3] = { &hdtw_lb_portable, NULL, NULL };
+    int nk = 1;
 #ifdef HDTW_HAVE_AVX2
     if (hdtw_cpu_features() & HDTW_FEATURE_AVX2)
-        kernels[1] = &hdtw_lb_avx2;
+        kernels[nk++] = &hdtw_lb_avx2;
 #endif
-    for (int k = 0; k < 2 && kernels[k]; k++) {
+#ifdef HDTW_HAVE_AVX512
+    if (hdtw_cpu_features() & HDTW_FEATURE_AVX512)
+        kernels[nk++] = &hdtw_lb_avx512;
+#endif
+    for (int k = 0; k < nk; k++) {
         check_kim_estimate(kernels[k], HDTW_COST_SQUARED, x, len, q, m);
         check_kim_estimate(kernels[k], HDTW_COST_ABS, x, len, q, m);
     }
@@ -347,7 +295,7 @@ END_TEST
 /* A search over the hostile series, exact against the brute force. */
 START_TEST(hostile_series_vs_brute_force)
 {
-    test_rng rng = { 7000u + (unsigned)_i };
+    test_rng rng = { test_seed(7000u + (unsigned)_i) };
     size_t len = test_range(&rng, 300, 5000), m = test_range(&rng, 4, 40);
     double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
     hostile_series(&rng, _i % 6, x, len);
@@ -383,6 +331,7 @@ static void random_params(test_rng *rng, size_t m, size_t len,
     sp->dtw.cost = test_next(rng) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
     sp->dtw.band = test_next(rng) % 3 ? bands[test_next(rng) % 5]
                                       : (long)test_range(rng, 0, m + 2);
+    sp->dtw.max_dist = 0.0; /* the brute force's distances are exact */
     sp->znorm = test_next(rng) % 3 != 0;
     sp->exclusion = pick_exclusion(rng, m, len);
 }
@@ -407,7 +356,7 @@ static void random_series(test_rng *rng, double *x, size_t len,
 
 START_TEST(random_cases_vs_brute_force)
 {
-    test_rng rng = { 4000u + (unsigned)_i };
+    test_rng rng = { test_seed(4000u + (unsigned)_i) };
     for (int c = 0; c < 100; c++) {
         size_t len = test_range(&rng, 1, 150);
         size_t m = test_range(&rng, 1, len < 24 ? len : 24);
@@ -433,7 +382,7 @@ END_TEST
  * result must not depend on the thread count either. */
 START_TEST(long_series_vs_brute_force)
 {
-    test_rng rng = { 5000u + (unsigned)_i };
+    test_rng rng = { test_seed(5000u + (unsigned)_i) };
     size_t len = test_range(&rng, 8300, 10000), m = test_range(&rng, 16, 64);
     double *query = test_alloc(m * sizeof *query);
     double *series = test_alloc(len * sizeof *series);
@@ -486,7 +435,7 @@ END_TEST
  * elsewhere: flanks seen first, the suppressor in another chunk. */
 START_TEST(exclusion_suppresses_across_chunks)
 {
-    test_rng rng = { 6000u + (unsigned)_i };
+    test_rng rng = { test_seed(6000u + (unsigned)_i) };
     size_t len = 30000, m = 1 + _i % 3;
     double query[3] = { 0, 1, 0 };
     double *series = test_alloc(len * sizeof *series);
@@ -498,7 +447,7 @@ START_TEST(exclusion_suppresses_across_chunks)
         series[flank + 8900 + i] = query[i] + 4;
         series[flank + 4500 + i] = query[i] + 1;
     }
-    hdtw_search_params sp = { { HDTW_COST_ABS, 0 }, 0, 5000 };
+    hdtw_search_params sp = { { HDTW_COST_ABS, 0, 0.0 }, 0, 5000 };
     check_search(&sp, query, m, series, len, 2 + _i % 3, 3);
     free(series);
 }
@@ -551,7 +500,41 @@ START_TEST(search_bad_input)
     ck_assert_int_eq(hdtw_search(ctx, NULL, good, 3, good, 6, 1, out, &found), HDTW_OK);
     ck_assert_uint_eq(out[0].start, 0);
     ck_assert(same_bits(out[0].distance, 0.0));
+    ck_assert_int_eq(hdtw_last_backend(ctx), hdtw_best_cpu_backend(ctx));
+}
+END_TEST
+
+/* The search goes through the backend table: a forced CPU backend runs
+ * it and hdtw_last_backend names it; a backend without a search (OpenCL)
+ * hands it to the fastest CPU backend. Every backend's result has the
+ * bits of scalar's. */
+START_TEST(forced_backend_runs_the_search)
+{
+    test_rng rng = { 0x5eac4u };
+    size_t len = 3000, m = 32, k = 5, found_want, found;
+    double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
+    test_fill_series(&rng, x, len);
+    test_fill_series(&rng, q, m);
+    hdtw_search_params sp = { { HDTW_COST_SQUARED, 6, 0.0 }, 1, HDTW_EXCLUSION_AUTO };
+    hdtw_match want[5], got[5];
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, k, want, &found_want),
+                     HDTW_OK);
     ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_SCALAR);
+    for (int b = HDTW_BACKEND_AVX2; b < HDTW_BACKEND_COUNT; b++) {
+        if (hdtw_set_backend(ctx, (hdtw_backend)b) != HDTW_OK)
+            continue;
+        memset(got, 0xff, sizeof got);
+        ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, k, got, &found),
+                         HDTW_OK);
+        ck_assert_int_eq(hdtw_last_backend(ctx),
+                         b == HDTW_BACKEND_OPENCL ? hdtw_best_cpu_backend(ctx)
+                                                  : (hdtw_backend)b);
+        ck_assert_uint_eq(found, found_want);
+        ck_assert_mem_eq(got, want, found * sizeof *got);
+    }
+    free(q);
+    free(x);
 }
 END_TEST
 
@@ -562,7 +545,7 @@ static Suite *search_suite(void)
     tcase_add_loop_test(norm, znorm_matches_its_definition, 0, 10);
     tcase_add_test(norm, znorm_special_inputs);
     tcase_add_test(norm, znorm_bad_input);
-    tcase_add_loop_test(norm, window_stats_independent_of_count, 0, 40);
+    tcase_add_loop_test(norm, window_stats_match_the_definition, 0, 40);
     tcase_add_loop_test(norm, envelope_matches_naive, 0, 100);
     tcase_add_loop_test(norm, kim_estimate_never_above_exact, 0, 120);
     suite_add_tcase(s, norm);
@@ -581,6 +564,7 @@ static Suite *search_suite(void)
     TCase *bad = tcase_create("bad_input");
     tcase_add_checked_fixture(bad, setup, teardown);
     tcase_add_test(bad, search_bad_input);
+    tcase_add_test(bad, forced_backend_runs_the_search);
     suite_add_tcase(s, bad);
     return s;
 }

@@ -1,6 +1,7 @@
 /*
  * test_threads.c — separate contexts used at the same time from 8 threads,
- * on mixed work (every entry point, every available backend, several
+ * on mixed work (every computing entry point, hdtw_search and hdtw_znorm
+ * included, every available backend, several
  * thread counts), give exactly the bits of the same work run sequentially.
  * All threads read the same input arrays. CI also runs this program under
  * ThreadSanitizer (-DHDTW_TSAN=ON), which reports any data race between
@@ -14,12 +15,12 @@
 #include <string.h>
 
 #define THREADS 8
-#define JOBS 40
+#define JOBS 48
 #define ROUNDS 2
 #define PATH_MAX_CELLS 512 /* m + n - 1 for the largest align job */
 
 typedef enum { KIND_DISTANCE, KIND_ALIGN, KIND_BATCH, KIND_SLIDING,
-               KIND_COUNT } job_kind;
+               KIND_SEARCH, KIND_ZNORM, KIND_COUNT } job_kind;
 
 /* One piece of work and the result it must give. */
 typedef struct {
@@ -27,7 +28,10 @@ typedef struct {
     hdtw_backend backend;
     int threads;
     hdtw_params params;
-    size_t m, n, count, stride; /* sliding: n is the window */
+    int znorm;       /* search */
+    size_t exclusion; /* search */
+    size_t m, n, count, stride; /* sliding: n is the window; search: n is
+                                   the series' length, count is k */
     size_t pattern_at, series_at; /* offsets into the shared inputs */
     size_t out_len;
     double expected[2 + 2 * PATH_MAX_CELLS];
@@ -36,6 +40,29 @@ typedef struct {
 #define SHARED_LEN 4096
 static double shared[SHARED_LEN];
 static job jobs[JOBS];
+
+/* The search's matches as doubles: how many were found, then start and
+ * distance of each, zeros up to out_len. */
+static hdtw_status run_search(hdtw_ctx *ctx, const job *j,
+                              const double *query, const double *series,
+                              double *out)
+{
+    hdtw_search_params sp = { j->params, j->znorm, j->exclusion };
+    hdtw_match found[16];
+    size_t count;
+    hdtw_status s = hdtw_search(ctx, &sp, query, j->m, series, j->n,
+                                j->count, found, &count);
+    if (s != HDTW_OK)
+        return s;
+    out[0] = (double)count;
+    for (size_t i = 1; i < j->out_len; i++) {
+        const hdtw_match *match = &found[(i - 1) / 2];
+        out[i] = (i - 1) / 2 >= count ? 0.0
+                 : i % 2             ? (double)match->start
+                                     : match->distance;
+    }
+    return s;
+}
 
 /* Runs j on ctx into out (out_len doubles). */
 static hdtw_status run_job(hdtw_ctx *ctx, const job *j, double *out)
@@ -58,6 +85,10 @@ static hdtw_status run_job(hdtw_ctx *ctx, const job *j, double *out)
         return hdtw_sliding(ctx, &j->params, pattern, j->m, series,
                             (j->count - 1) * j->stride + j->n, j->n,
                             j->stride, out);
+    case KIND_SEARCH:
+        return run_search(ctx, j, pattern, series, out);
+    case KIND_ZNORM:
+        return hdtw_znorm(pattern, j->m, out);
     case KIND_ALIGN: {
         hdtw_alignment al;
         s = hdtw_align(ctx, &j->params, pattern, j->m, series, j->n, &al);
@@ -84,6 +115,10 @@ static size_t output_length(const job *j)
         return j->count;
     case KIND_ALIGN:
         return 2 + 2 * (j->m + j->n - 1);
+    case KIND_SEARCH:
+        return 1 + 2 * j->count;
+    case KIND_ZNORM:
+        return j->m;
     default:
         return 1;
     }
@@ -102,11 +137,26 @@ static int available_backends(hdtw_backend *list)
     return count;
 }
 
+/* A search: a query of up to 64 values in a series of up to 1500, k up
+ * to 10, with or without z-normalisation, exclusion from none to past
+ * the query. */
+static void search_shape(test_rng *rng, job *j)
+{
+    j->m = test_range(rng, 1, 64);
+    j->n = test_range(rng, j->m, 1500);
+    j->count = test_range(rng, 1, 10);
+    j->znorm = (int)(test_next(rng) % 2);
+    j->exclusion = test_next(rng) % 3 ? HDTW_EXCLUSION_AUTO
+                                      : test_range(rng, 0, 80);
+    j->pattern_at = test_range(rng, 0, SHARED_LEN - j->m);
+    j->series_at = test_range(rng, 0, SHARED_LEN - j->n);
+}
+
 /* Random jobs over every kind and backend; expected results computed here,
  * sequentially, on one context. */
 static void make_jobs(void)
 {
-    test_rng rng = { 2024 };
+    test_rng rng = { test_seed(2024) };
     hdtw_backend backends[HDTW_BACKEND_COUNT];
     int nb = available_backends(backends);
     test_fill_series(&rng, shared, SHARED_LEN);
@@ -117,15 +167,22 @@ static void make_jobs(void)
         j->threads = (int)test_range(&rng, 0, 3);
         j->params = (hdtw_params){
             test_next(&rng) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS,
-            test_next(&rng) % 3 ? -1 : (long)test_range(&rng, 0, 20) };
+            test_next(&rng) % 3 ? -1 : (long)test_range(&rng, 0, 20), 0.0 };
         j->m = test_range(&rng, 1, 200);
         j->n = test_range(&rng, 1, PATH_MAX_CELLS - j->m);
         j->count = j->kind == KIND_BATCH || j->kind == KIND_SLIDING
                        ? test_range(&rng, 1, 13) : 1;
         j->stride = j->kind == KIND_SLIDING ? test_range(&rng, 1, 40) : j->n;
+        /* the windows must fit in the shared input (13 batch windows of
+         * up to 511 values do not) */
+        size_t room = (SHARED_LEN - j->n) / j->stride + 1;
+        if (j->count > room)
+            j->count = room;
         j->pattern_at = test_range(&rng, 0, SHARED_LEN - j->m);
         size_t span = (j->count - 1) * j->stride + j->n;
         j->series_at = test_range(&rng, 0, SHARED_LEN - span);
+        if (j->kind == KIND_SEARCH)
+            search_shape(&rng, j);
         j->out_len = output_length(j);
     }
     hdtw_ctx *ctx;

@@ -3,7 +3,7 @@
  */
 #include "bench.h"
 
-#include "cpu/cell.h"
+#include "timing.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -12,13 +12,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-double bench_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
 
 int bench_cores(void)
 {
@@ -133,8 +126,8 @@ void bench_free_targets(bench_target *targets, int count)
 
 double bench_case_cells(const bench_case *c)
 {
-    size_t w = hdtw_effective_band(c->params.band, c->m, c->n);
-    return (double)c->count * (double)hdtw_band_cells(c->m, c->n, w);
+    return (double)c->count *
+           (double)hdtw_cells(c->m, c->n, c->params.band);
 }
 
 /* ------------------------------------------------------------ measuring */
@@ -156,32 +149,20 @@ static hdtw_status run_case(hdtw_ctx *ctx, const bench_case *c, double *out)
 static double time_calls(const bench_case *c, hdtw_ctx *ctx, long calls,
                          double *out, hdtw_status *status)
 {
-    double t0 = bench_now();
+    double t0 = timing_now();
     for (long k = 0; k < calls; k++) {
         *status = run_case(ctx, c, out);
         if (*status != HDTW_OK)
             return -1;
     }
-    return bench_now() - t0;
-}
-
-static int by_value(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
-double bench_median(double *values, int n)
-{
-    qsort(values, (size_t)n, sizeof *values, by_value);
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    return timing_now() - t0;
 }
 
 static void summarise(bench_result *r)
 {
     double sorted[BENCH_MAX_REPEATS];
     memcpy(sorted, r->samples, (size_t)r->repeats * sizeof *sorted);
-    r->median = bench_median(sorted, r->repeats);
+    r->median = timing_median(sorted, r->repeats);
     r->min = sorted[0];
     r->max = sorted[r->repeats - 1];
 }
@@ -275,7 +256,7 @@ void bench_progress(const bench_settings *s, const char *fmt, ...)
 {
     if (!s->progress)
         return;
-    double now = bench_now();
+    double now = timing_now();
     if (progress_start < 0)
         progress_start = now;
     if (now - progress_start < 1.0)

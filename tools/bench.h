@@ -86,7 +86,5 @@ void bench_progress_done(const bench_settings *s);
 
 double bench_now(void);
 
-/* The median of values[0..n) (n > 0), which it sorts. */
-double bench_median(double *values, int n);
 
 #endif

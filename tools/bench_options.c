@@ -15,6 +15,7 @@ void bench_usage(FILE *to)
 "       dtwbench --list           OpenCL devices and CPU backends\n"
 "       dtwbench --calibrate      measure and write the router's profile\n"
 "       dtwbench --sweep          AUTO vs every backend, 10^2..10^8 cells\n"
+"       dtwbench --limit          op-mix bound GCUPS per core and ISA (--json)\n"
 "cases (default: all three)\n"
 "  --pairs LIST        pair lengths (default 50,100,200,500,1000,2000; none;\n"
 "                      at most 32 lengths of at most 100000)\n"
@@ -42,7 +43,8 @@ void bench_usage(FILE *to)
 "  --profile FILE      --calibrate writes here (default: $HDTW_PROFILE, else\n"
 "                      $XDG_CACHE_HOME/hdtw/profile, else\n"
 "                      ~/.cache/hdtw/profile)\n"
-"  --sweep-max CELLS   largest sweep size (default 1e8)\n",
+"  --sweep-max CELLS   largest sweep size (default 1e8)\n"
+"       dtwbench --matrix CxN     pdist of C walks of N values (--matrix --help)\n",
             BENCH_MAX_REPEATS);
 }
 
@@ -112,7 +114,7 @@ static int check_batch(const char *text)
 enum { O_PAIRS = 256, O_BATCH, O_DATA, O_COLUMN, O_PATTERN, O_STRIDE,
        O_BAND, O_COST, O_BACKENDS, O_DEVICES, O_THREADS, O_REPEATS,
        O_JS, O_NOJS, O_JSON, O_CSV, O_PLOT, O_PROFILE, O_LIST,
-       O_CALIBRATE, O_SWEEP, O_SWEEPMAX, O_HELP };
+       O_CALIBRATE, O_SWEEP, O_SWEEPMAX, O_LIMIT, O_HELP };
 
 static const struct option longs[] = {
     { "pairs", 1, 0, O_PAIRS }, { "batch", 1, 0, O_BATCH },
@@ -126,7 +128,8 @@ static const struct option longs[] = {
     { "plot", 1, 0, O_PLOT }, { "profile", 1, 0, O_PROFILE },
     { "list", 0, 0, O_LIST }, { "calibrate", 0, 0, O_CALIBRATE },
     { "sweep", 0, 0, O_SWEEP }, { "sweep-max", 1, 0, O_SWEEPMAX },
-    { "help", 0, 0, O_HELP }, { 0, 0, 0, 0 },
+    { "limit", 0, 0, O_LIMIT }, { "help", 0, 0, O_HELP },
+    { 0, 0, 0, 0 },
 };
 
 /* One option with a value into o; nonzero when the value is refused. */
@@ -177,6 +180,7 @@ static int take_flag(int c, options *o)
     case O_LIST: o->mode = MODE_LIST; return 0;
     case O_CALIBRATE: o->mode = MODE_CALIBRATE; return 0;
     case O_SWEEP: o->mode = MODE_SWEEP; return 0;
+    case O_LIMIT: o->mode = MODE_LIMIT; return 0;
     case 'h':
     case O_HELP: o->help = 1; return 0;
     }

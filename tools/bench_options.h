@@ -11,7 +11,8 @@
 /* Most pair lengths in --pairs (dtwbench keeps room for the other cases). */
 #define BENCH_MAX_PAIRS 32
 
-typedef enum { MODE_RUN, MODE_LIST, MODE_CALIBRATE, MODE_SWEEP } run_mode;
+typedef enum { MODE_RUN, MODE_LIST, MODE_CALIBRATE, MODE_SWEEP,
+               MODE_LIMIT } run_mode;
 
 typedef struct {
     run_mode mode;

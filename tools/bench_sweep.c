@@ -1,48 +1,19 @@
 /*
- * bench_sweep.c — dtwbench --calibrate and --sweep.
- *
- * Calibration times every backend on a ladder of shapes for each job kind
- * (one pair; many windows) and fits  t = overhead + cells * s [+ bytes * b]
- * by least squares on relative errors (so a 1 us call weighs as much as a
- * 1 s call: the router must be right at every size). The fitted numbers are
- * written in the profile format of core/profile.h.
+ * bench_sweep.c — dtwbench --calibrate (through hdtw_calibrate: the tool
+ * never sees the profile format) and --sweep.
  */
 #include "bench_sweep.h"
 
 #include "walk.h"
 #include "bench_report.h"
-#include "core/profile.h"
+#include "timing.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 /* ---------------------------------------------------------------- shapes */
-
-typedef struct {
-    hdtw_kind kind;
-    size_t m, n, count;
-} shape;
-
-/* Pairs 16 to 9e6 cells; many windows: short (10) and seed-like (100)
- * windows, and short patterns against long windows, whose bytes per cell
- * differ 10-fold, so a device's transfer rate can be told from its compute
- * rate. Largest ~2e7 cells keeps calibration near half a minute. */
-static const shape calibration_shapes[] = {
-    { HDTW_KIND_PAIR, 4, 4, 1 },       { HDTW_KIND_PAIR, 16, 16, 1 },
-    { HDTW_KIND_PAIR, 64, 64, 1 },     { HDTW_KIND_PAIR, 256, 256, 1 },
-    { HDTW_KIND_PAIR, 1024, 1024, 1 }, { HDTW_KIND_PAIR, 3000, 3000, 1 },
-    { HDTW_KIND_MANY, 10, 10, 10 },    { HDTW_KIND_MANY, 10, 10, 1000 },
-    { HDTW_KIND_MANY, 100, 100, 2 },   { HDTW_KIND_MANY, 100, 100, 20 },
-    { HDTW_KIND_MANY, 100, 100, 200 }, { HDTW_KIND_MANY, 100, 100, 2000 },
-    { HDTW_KIND_MANY, 10, 100, 2000 }, { HDTW_KIND_MANY, 10, 100, 20000 },
-};
-
-#define NSHAPES (sizeof calibration_shapes / sizeof *calibration_shapes)
 
 /* Inputs for a case of m x n x count (stride n), owned by the caller. */
 static int make_case(bench_case *c, const char *name, size_t m, size_t n,
@@ -88,210 +59,54 @@ static int measure_shape(const char *name, size_t m, size_t n, size_t count,
     return rc;
 }
 
-/* ------------------------------------------------------------------ fit */
-
-/* Solves the k x k system a x = b (k <= 3) by Gaussian elimination with
- * partial pivoting; -1 when singular. */
-static int solve(double a[3][3], double b[3], int k, double x[3])
-{
-    for (int col = 0; col < k; col++) {
-        int pivot = col;
-        for (int r = col + 1; r < k; r++)
-            if (fabs(a[r][col]) > fabs(a[pivot][col]))
-                pivot = r;
-        if (fabs(a[pivot][col]) < 1e-300)
-            return -1;
-        for (int j = 0; j < k; j++) {
-            double t = a[col][j];
-            a[col][j] = a[pivot][j];
-            a[pivot][j] = t;
-        }
-        double t = b[col];
-        b[col] = b[pivot];
-        b[pivot] = t;
-        for (int r = col + 1; r < k; r++) {
-            double f = a[r][col] / a[col][col];
-            for (int j = col; j < k; j++)
-                a[r][j] -= f * a[col][j];
-            b[r] -= f * b[col];
-        }
-    }
-    for (int r = k - 1; r >= 0; r--) {
-        double sum = b[r];
-        for (int j = r + 1; j < k; j++)
-            sum -= a[r][j] * x[j];
-        x[r] = sum / a[r][r];
-    }
-    return 0;
-}
-
-/* Fits t_i = p0 + p1 * cells_i + p2 * bytes_i minimising the relative
- * errors, over the terms in `use` (bit j: term j); terms that come out
- * negative are dropped and the rest refitted. p[1] must stay > 0. */
-static int fit(const double *cells, const double *bytes, const double *secs,
-               int npoints, unsigned use, double p[3])
-{
-    for (int attempt = 0; attempt < 3; attempt++) {
-        int idx[3], k = 0;
-        for (int j = 0; j < 3; j++)
-            if (use & (1u << j))
-                idx[k++] = j;
-        double a[3][3] = { { 0 } }, b[3] = { 0 }, x[3] = { 0 };
-        for (int i = 0; i < npoints; i++) {
-            double row[3] = { 1 / secs[i], cells[i] / secs[i],
-                              bytes[i] / secs[i] };
-            for (int r = 0; r < k; r++) {
-                for (int c = 0; c < k; c++)
-                    a[r][c] += row[idx[r]] * row[idx[c]];
-                b[r] += row[idx[r]];
-            }
-        }
-        if (solve(a, b, k, x) != 0)
-            return -1;
-        unsigned negative = 0;
-        for (int j = 0; j < 3; j++)
-            p[j] = 0;
-        for (int r = 0; r < k; r++) {
-            p[idx[r]] = x[r];
-            if (x[r] < 0 && idx[r] != 1)
-                negative |= 1u << idx[r];
-        }
-        if (!negative)
-            return p[1] > 0 ? 0 : -1;
-        use &= ~negative;
-    }
-    return -1;
-}
-
 /* ------------------------------------------------------------ calibrate */
 
-static int make_dirs_for(const char *path)
+static int calibrate_progress(void *user, size_t done, size_t total)
 {
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
+    bench_progress(user, "calibrating: %.0f%%",
+                   100.0 * (double)done / (double)total);
     return 0;
 }
 
-/* Fits the points of one target and kind into the profile. */
-static void record(hdtw_profile *prof, const bench_target *t, hdtw_kind kind,
-                   const double *cells, const double *bytes,
-                   const double *secs, int npoints)
+/* Prints the profile file at path to stdout. */
+static void print_file(const char *path)
 {
-    double p[3];
-    int device = t->backend == HDTW_BACKEND_OPENCL;
-    if (fit(cells, bytes, secs, npoints, device ? 7u : 3u, p) != 0) {
-        fprintf(stderr, "dtwbench: no usable fit for %s\n", t->label);
+    char line[512];
+    FILE *f = fopen(path, "r");
+    if (!f)
         return;
-    }
-    if (!device) {
-        hdtw_curve_add(&prof->cpu[t->backend][kind],
-                       t->threads ? t->threads : bench_cores(), p[0],
-                       1 / p[1]);
-        return;
-    }
-    hdtw_device_info info[HDTW_PROFILE_DEVICES];
-    size_t total = 0;
-    hdtw_opencl_devices(t->ctx, info, HDTW_PROFILE_DEVICES, &total);
-    if (t->device >= (int)total || t->device >= HDTW_PROFILE_DEVICES)
-        return;
-    hdtw_device_profile *d =
-        (hdtw_device_profile *)hdtw_profile_device(prof, info[t->device].name);
-    if (!d && prof->devices < HDTW_PROFILE_DEVICES) {
-        d = &prof->device[prof->devices++];
-        snprintf(d->name, sizeof d->name, "%s", info[t->device].name);
-    }
-    if (!d)
-        return;
-    /* no measurable transfer term: a bandwidth too high to matter */
-    d->bytes_per_s[kind] = p[2] > 0 ? 1 / p[2] : 1e15;
-    hdtw_curve_add(&d->kind[kind], 0, p[0], 1 / p[1]);
+    while (fgets(line, sizeof line, f))
+        fputs(line, stdout);
+    fclose(f);
 }
 
 int bench_calibrate(const char *path, const char *devices,
                     const bench_settings *s)
 {
-    char default_path[4096];
-    if (!path) {
-        if (hdtw_profile_path(default_path, sizeof default_path) != 0) {
-            fprintf(stderr, "dtwbench: no profile path (set HDTW_PROFILE "
-                            "or HOME, or give --profile)\n");
-            return 2;
-        }
-        path = default_path;
-    }
-    int threads[2] = { 1, bench_cores() };
-    bench_target targets[BENCH_MAX_TARGETS];
-    int ntargets = bench_make_targets("scalar,avx2,avx512,opencl", threads,
-                                      threads[1] > 1 ? 2 : 1, devices,
-                                      targets, BENCH_MAX_TARGETS);
-    if (ntargets <= 0)
+    hdtw_ctx *ctx = NULL;
+    hdtw_status st = hdtw_create(&ctx);
+    /* a device list picks the device to measure: its first index */
+    if (st == HDTW_OK && devices && *devices)
+        st = hdtw_set_opencl_device(ctx, strtoul(devices, NULL, 10));
+    if (st == HDTW_OK)
+        st = hdtw_calibrate(ctx, path, calibrate_progress, (void *)s);
+    bench_progress_done(s);
+    if (st != HDTW_OK) {
+        fprintf(stderr, "dtwbench: --calibrate: %s%s%s\n", hdtw_strerror(st),
+                ctx && *hdtw_last_error(ctx) ? ": " : "",
+                ctx ? hdtw_last_error(ctx) : "");
+        hdtw_destroy(ctx);
         return EXIT_FAILURE;
-    static double secs[BENCH_MAX_TARGETS][NSHAPES];
-    double cells[NSHAPES], bytes[NSHAPES];
-    static bench_result results[BENCH_MAX_TARGETS];
-    int rc = EXIT_FAILURE;
-    for (size_t k = 0; k < NSHAPES; k++) {
-        const shape *sh = &calibration_shapes[k];
-        char name[64];
-        snprintf(name, sizeof name, "calibrate %zux%zu x%zu", sh->m, sh->n,
-                 sh->count);
-        if (measure_shape(name, sh->m, sh->n, sh->count, targets, ntargets,
-                          s, results, &cells[k]) != 0)
-            goto cleanup;
-        bytes[k] = 8.0 * (double)(sh->m + sh->n * sh->count + sh->count);
-        for (int t = 0; t < ntargets; t++)
-            secs[t][k] = results[t].median;
     }
-    hdtw_profile prof;
-    memset(&prof, 0, sizeof prof);
-    for (int t = 0; t < ntargets; t++)
-        for (int kind = 0; kind < HDTW_KIND_COUNT; kind++) {
-            double c[NSHAPES], b[NSHAPES], y[NSHAPES];
-            int n = 0;
-            for (size_t k = 0; k < NSHAPES; k++)
-                if (calibration_shapes[k].kind == (hdtw_kind)kind) {
-                    c[n] = cells[k];
-                    b[n] = bytes[k];
-                    y[n++] = secs[t][k];
-                }
-            record(&prof, &targets[t], (hdtw_kind)kind, c, b, y, n);
-        }
-    bench_progress_done(s);
-
-    char cpu[256], when[32], comment[512], text[HDTW_PROFILE_FILE_MAX];
-    time_t now = time(NULL);
-    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", gmtime(&now));
-    report_cpu_model(cpu, sizeof cpu);
-    snprintf(comment, sizeof comment,
-             "written by dtwbench --calibrate on %s, %s, %d cores", when, cpu,
-             bench_cores());
-    size_t len = hdtw_profile_format(&prof, comment, text, sizeof text);
-    FILE *f = NULL;
-    if (len >= sizeof text || make_dirs_for(path) != 0 ||
-        !(f = fopen(path, "w")) || fwrite(text, 1, len, f) != len) {
-        fprintf(stderr, "dtwbench: cannot write %s: %s\n", path,
-                strerror(errno));
-        if (f)
-            fclose(f);
-        goto cleanup;
-    }
-    if (fclose(f) == 0) {
-        printf("%s", text);
+    hdtw_destroy(ctx);
+    char where[4096];
+    if (!path) /* the library's default: the one HDTW_PROFILE etc. name */
+        path = hdtw_profile_path(where, sizeof where) == 0 ? where : NULL;
+    if (path) {
+        print_file(path);
         printf("# profile written to %s\n", path);
-        rc = EXIT_SUCCESS;
     }
-cleanup:
-    bench_progress_done(s);
-    bench_free_targets(targets, ntargets);
-    return rc;
+    return EXIT_SUCCESS;
 }
 
 /* ---------------------------------------------------------------- sweep */
@@ -328,7 +143,7 @@ static double paired_ratio(const bench_result *a, const bench_result *b)
         return NAN;
     for (int k = 0; k < n; k++)
         ratios[k] = a->samples[k] / b->samples[k];
-    return bench_median(ratios, n);
+    return timing_median(ratios, n);
 }
 
 static void print_row(const sweep_row *r, int *within, int *rows)

@@ -6,6 +6,7 @@
  *   dtwbench              the standard cases on every backend (see usage)
  *   dtwbench --list       devices and CPU backends
  *   dtwbench --calibrate  measures the router's profile and writes it
+ *   dtwbench --limit      the op-mix bound per instruction set (bench_limit.c)
  *   dtwbench --sweep      AUTO against every backend from 10^2 to 10^8 cells
  *
  * Exit status: 0 all identical, 1 a mismatch or a failed call, 2 usage.
@@ -15,6 +16,8 @@
 #include "tool_util.h"
 #include "walk.h"
 #include "bench_js.h"
+#include "bench_limit.h"
+#include "bench_matrix.h"
 #include "bench_report.h"
 #include "bench_sweep.h"
 #include "csv.h"
@@ -353,6 +356,8 @@ static int check_run(const options *o, char *err, size_t err_len)
 
 int main(int argc, char **argv)
 {
+    if (bench_matrix_wanted(argc, argv)) /* its own options */
+        return bench_matrix_main(argc, argv);
     options o;
     char err[512];
     if (bench_parse_options(argc, argv, bench_cores(), &o, err,
@@ -374,6 +379,8 @@ int main(int argc, char **argv)
     case MODE_SWEEP:
         return bench_sweep(o.backends, o.threads, o.nthreads, o.devices,
                            o.sweep_max, o.json, &o.settings);
+    case MODE_LIMIT:
+        return bench_limit(o.json);
     case MODE_RUN:
         break;
     }

@@ -1,7 +1,7 @@
 'use strict';
 // Pure-JavaScript DTW: the baseline the seed's trading system measured, and
 // the reference the Node addon's tests compare with. Plain Float64Array,
-// two rolling rows, the same arithmetic as cpu/scalar.c (DESIGN.md §1), so
+// two rolling rows, the same arithmetic as cpu/scalar.c (docs/DESIGN.md §2), so
 // it gives the same bits: cost = |x - y| or (x - y) * (x - y), then
 // D = cost + min(up, left, diag). JavaScript never fuses multiply-add.
 

@@ -1,15 +1,19 @@
 /*
  * addon.c — hdtw for Node.js: the native halves of dtwDistance, dtwBatch,
- * dtwSliding, dtwSearch, znorm and their ...Async variants (docs/NODE.md).
+ * dtwSliding, dtwSearch, dtwCdist, dtwPdist, znorm and their ...Async
+ * variants (docs/NODE.md).
  * index.js wraps them: it turns number[] into Float64Array, parses the
  * options object into packed numbers (args.h, ADDON_OPT_...) and shapes the
  * distance-only result, so that the per-call path here makes as few
  * Node-API calls as it can.
  *
  * Zero copy: inputs are read in place through napi_get_typedarray_info (any
- * Float64Array view, the data pointer already includes its offset); batch
- * and sliding results are written straight into the ArrayBuffer of the
- * Float64Array that is returned, allocated once before the call.
+ * Float64Array view, the data pointer already includes its offset); batch,
+ * sliding and matrix results are written straight into the ArrayBuffer of
+ * the Float64Array that is returned, allocated once before the call. The
+ * matrix functions take arrays of series, which they gather once into one
+ * buffer (the library's hdtw_set), so their inputs may change as soon as
+ * the call has started.
  *
  * Contexts: an hdtw_ctx is used by one thread at a time, so each call takes
  * a context from a per-environment pool and gives it back when done (sync
@@ -45,7 +49,9 @@ typedef struct {
     hdtw_backend last_backend; /* who served the last successful call */
 } addon_state;
 
-typedef enum { JOB_PAIR, JOB_BATCH, JOB_SLIDING, JOB_SEARCH, JOB_ZNORM } job_kind;
+typedef enum {
+    JOB_PAIR, JOB_BATCH, JOB_SLIDING, JOB_SEARCH, JOB_ZNORM, JOB_CDIST, JOB_PDIST
+} job_kind;
 
 /* One exported function: its JS name, what it computes, sync or async. */
 typedef struct {
@@ -62,8 +68,12 @@ typedef struct {
     f64_view a, b;            /* pair: a, b; batch/sliding: pattern, windows/series;
                                  search: query, series; znorm: x */
     size_t window, stride;    /* batch: window = patternLength */
-    size_t count;             /* results: batch, sliding, znorm; search: k,
-                                 capped at the number of windows */
+    size_t count;             /* results: batch, sliding, znorm, cdist,
+                                 pdist; search: k, capped at the number of
+                                 windows */
+    hdtw_set sets[2];         /* cdist: A, B; pdist: X (gathered copies) */
+    double *set_values[2];    /* their malloc'd buffers */
+    size_t *set_offsets[2];
     double *out;              /* count doubles inside the returned ArrayBuffer */
     hdtw_match *matches;      /* search: count matches (malloc) */
     size_t found;             /* search: matches written */
@@ -202,6 +212,34 @@ static bool parse_search(napi_env env, napi_value *argv, job *j,
     return true;
 }
 
+/* A and B (cdist) or X (pdist), and the number of results. */
+static bool parse_matrix(napi_env env, napi_value *argv, job *j,
+                         addon_error *err)
+{
+    bool pdist = j->fn->kind == JOB_PDIST;
+    for (int k = 0; k < (pdist ? 1 : 2); k++)
+        if (!arg_series_set(env, argv[k], pdist ? "X" : k ? "B" : "A",
+                            &j->sets[k], &j->set_values[k],
+                            &j->set_offsets[k], err))
+            return false;
+    size_t rows = j->sets[0].count, columns = pdist ? rows - 1 : j->sets[1].count;
+    /* rows and columns are array lengths (< 2^32): only the bytes can
+     * overflow */
+    if (columns && rows > SIZE_MAX / sizeof(double) / columns)
+        return fail_range(err, "%s: the matrix (%zu x %zu) does not fit in "
+                          "memory", j->fn->name, rows, columns);
+    j->count = pdist ? rows * columns / 2 : rows * columns;
+    return true;
+}
+
+static void free_sets(job *j)
+{
+    for (int k = 0; k < 2; k++) {
+        free(j->set_values[k]);
+        free(j->set_offsets[k]);
+    }
+}
+
 static bool parse_job(napi_env env, napi_value *argv, job *j, addon_error *err)
 {
     if (j->fn->kind == JOB_ZNORM) {
@@ -218,6 +256,8 @@ static bool parse_job(napi_env env, napi_value *argv, job *j, addon_error *err)
     case JOB_BATCH: return parse_batch(env, argv, j, err);
     case JOB_SLIDING: return parse_sliding(env, argv, j, err);
     case JOB_SEARCH: return parse_search(env, argv, j, err);
+    case JOB_CDIST:
+    case JOB_PDIST: return parse_matrix(env, argv, j, err);
     case JOB_ZNORM: break;
     }
     return false;
@@ -274,6 +314,14 @@ static void run_job(job *j)
         break;
     case JOB_ZNORM:
         j->status = hdtw_znorm(j->a.data, j->a.length, j->out);
+        break;
+    case JOB_CDIST:
+        j->status = hdtw_cdist(j->ctx, p, &j->sets[0], &j->sets[1], j->out);
+        break;
+    case JOB_PDIST: /* one series: no result, and a 0-byte buffer may have
+                       no address, which hdtw_pdist would refuse */
+        j->status = hdtw_pdist(j->ctx, p, &j->sets[0],
+                               j->out ? j->out : &j->distance);
         break;
     }
 }
@@ -391,6 +439,7 @@ static napi_value run_sync(napi_env env, const entry *fn, napi_value *argv,
     }
     hdtw_alignment_free(&j.alignment);
     free(j.matches);
+    free_sets(&j);
     if (!ok)
         throw_error(env, &err);
     return ok ? result : NULL;
@@ -408,6 +457,7 @@ static void free_job(napi_env env, addon_state *st, job *j)
         napi_delete_async_work(env, j->work);
     hdtw_alignment_free(&j->alignment);
     free(j->matches);
+    free_sets(j);
     free(j);
 }
 
@@ -452,7 +502,7 @@ static void complete(napi_env env, napi_status status, void *data)
 static bool keep_alive(napi_env env, job *j, napi_value *argv, napi_value buffer,
                        addon_error *err)
 {
-    bool two_inputs = j->fn->kind != JOB_ZNORM;
+    bool two_inputs = j->fn->kind != JOB_ZNORM && j->fn->kind != JOB_PDIST;
     if (napi_create_reference(env, argv[0], 1, &j->keep[0]) != napi_ok ||
         (two_inputs &&
          napi_create_reference(env, argv[1], 1, &j->keep[1]) != napi_ok) ||
@@ -639,11 +689,15 @@ static const entry entries[] = {
     { "dtwSliding", JOB_SLIDING, false },
     { "dtwSearch", JOB_SEARCH, false },
     { "znorm", JOB_ZNORM, false },
+    { "dtwCdist", JOB_CDIST, false },
+    { "dtwPdist", JOB_PDIST, false },
     { "dtwDistanceAsync", JOB_PAIR, true },
     { "dtwBatchAsync", JOB_BATCH, true },
     { "dtwSlidingAsync", JOB_SLIDING, true },
     { "dtwSearchAsync", JOB_SEARCH, true },
     { "znormAsync", JOB_ZNORM, true },
+    { "dtwCdistAsync", JOB_CDIST, true },
+    { "dtwPdistAsync", JOB_PDIST, true },
 };
 
 #define ENTRY_COUNT (sizeof entries / sizeof *entries)

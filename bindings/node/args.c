@@ -15,7 +15,9 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The largest integer a double holds exactly (Number.MAX_SAFE_INTEGER). */
@@ -129,6 +131,81 @@ bool arg_f64(napi_env env, napi_value value, const char *name, f64_view *out,
     return true;
 }
 
+/* The elements of the JS array `value` as views into views[0 .. count-1]
+ * (malloc'd, the caller frees it) and their total length. */
+static bool set_views(napi_env env, napi_value value, const char *name,
+                      f64_view **views, uint32_t *count, size_t *total,
+                      addon_error *err)
+{
+    bool is_array = false;
+    if (napi_is_array(env, value, &is_array) != napi_ok)
+        return fail_js(err);
+    if (!is_array)
+        return fail_type(err, "%s must be an array of series (Float64Array "
+                         "or number[])", name);
+    if (napi_get_array_length(env, value, count) != napi_ok)
+        return fail_js(err);
+    if (*count == 0)
+        return fail_range(err, "%s must not be empty", name);
+    *views = malloc(*count * sizeof **views);
+    if (!*views)
+        return fail_hdtw(err, HDTW_E_NOMEM, name);
+    *total = 0;
+    for (uint32_t k = 0; k < *count; k++) {
+        napi_value item;
+        char item_name[64];
+        snprintf(item_name, sizeof item_name, "%s[%u]", name, k);
+        if (napi_get_element(env, value, k, &item) != napi_ok)
+            return fail_js(err);
+        if (!arg_f64(env, item, item_name, &(*views)[k], err))
+            return false;
+        if ((*views)[k].length > SIZE_MAX / sizeof(double) - *total)
+            return fail_hdtw(err, HDTW_E_NOMEM, name);
+        *total += (*views)[k].length;
+    }
+    return true;
+}
+
+/* views[0 .. count-1] copied back to back into the new buffers of *out. */
+static bool gather_views(const f64_view *views, size_t count, size_t total,
+                         const char *name, hdtw_set *out, double **values,
+                         size_t **offsets, addon_error *err)
+{
+    *values = malloc(total * sizeof **values);
+    *offsets = malloc((count + 1) * sizeof **offsets);
+    if (!*values || !*offsets)
+        return fail_hdtw(err, HDTW_E_NOMEM, name);
+    bool equal = true;
+    (*offsets)[0] = 0;
+    for (size_t k = 0; k < count; k++) {
+        memcpy(*values + (*offsets)[k], views[k].data,
+               views[k].length * sizeof(double));
+        (*offsets)[k + 1] = (*offsets)[k] + views[k].length;
+        equal = equal && views[k].length == views[0].length;
+    }
+    *out = (hdtw_set){ *values, *offsets, count, views[0].length };
+    if (equal) { /* a fixed set: the kernels need no length order */
+        out->offsets = NULL;
+        free(*offsets);
+        *offsets = NULL;
+    }
+    return true;
+}
+
+bool arg_series_set(napi_env env, napi_value value, const char *name,
+                    hdtw_set *out, double **values, size_t **offsets,
+                    addon_error *err)
+{
+    f64_view *views = NULL;
+    uint32_t count = 0;
+    size_t total = 0;
+    bool ok = set_views(env, value, name, &views, &count, &total, err) &&
+              gather_views(views, count, total, name, out, values, offsets,
+                           err);
+    free(views);
+    return ok;
+}
+
 /* A JS number that must be an integer in [lo, hi]. */
 static bool get_integer(napi_env env, napi_value value, const char *name,
                         double lo, double hi, double *out, addon_error *err)
@@ -207,6 +284,7 @@ static const char *status_code(hdtw_status status)
     case HDTW_E_NOMEM: return "HDTW_E_NOMEM";
     case HDTW_E_UNSUPPORTED: return "HDTW_E_UNSUPPORTED";
     case HDTW_E_DEVICE: return "HDTW_E_DEVICE";
+    case HDTW_E_CANCELLED: return "HDTW_E_CANCELLED";
     }
     return "HDTW_E_UNKNOWN";
 }

@@ -74,6 +74,15 @@ bool arg_f64(napi_env env, napi_value value, const char *name, f64_view *out,
              addon_error *err);
 bool arg_count(napi_env env, napi_value value, const char *name, size_t *out,
                addon_error *err);
+/* A set of series for dtwCdist and dtwPdist: a JS array of Float64Array
+ * (index.js has converted number[] elements), each read through arg_f64
+ * (named "A[3]" in messages) and gathered once, back to back, into one
+ * malloc'd buffer *values, with *offsets (count + 1 entries, malloc'd)
+ * when the lengths differ, else NULL; *out describes them as an hdtw_set.
+ * The caller frees *values and *offsets, also after a failure. */
+bool arg_series_set(napi_env env, napi_value value, const char *name,
+                    hdtw_set *out, double **values, size_t **offsets,
+                    addon_error *err);
 /* The packed options of index.js (see ADDON_OPT_...), checked again so that
  * a direct call of the native function cannot reach the library with
  * values it would misread. */

@@ -68,6 +68,27 @@ export function dtwSliding(pattern: Series, series: Series,
 export function dtwSearch(query: Series, series: Series, k: number,
                           opts?: SearchOptions): Matches;
 
+/**
+ * A set of series for the matrix functions: an array of Float64Array or
+ * number[], of any lengths (ragged). The series are gathered once into one
+ * buffer, so they may change as soon as the call has started.
+ */
+export type SeriesSet = Series[];
+
+/**
+ * The distance matrix (hdtw_cdist), row-major: element i * B.length + j is
+ * dtwDistance(A[i], B[j], { alignment: false }).distance, the same bits.
+ */
+export function dtwCdist(A: SeriesSet, B: SeriesSet, opts?: DtwOptions): Float64Array;
+
+/**
+ * The distances within X (hdtw_pdist), condensed in the order of
+ * scipy.spatial.distance.pdist: X.length * (X.length - 1) / 2 elements,
+ * element n*i - i*(i+1)/2 + (j-i-1) holding the distance of X[i] and X[j]
+ * for i < j (n = X.length).
+ */
+export function dtwPdist(X: SeriesSet, opts?: DtwOptions): Float64Array;
+
 /** x z-normalised (hdtw_znorm): a new Float64Array. */
 export function znorm(x: Series): Float64Array;
 
@@ -83,6 +104,8 @@ export function dtwSlidingAsync(pattern: Series, series: Series,
                                 opts?: DtwOptions): Promise<Float64Array>;
 export function dtwSearchAsync(query: Series, series: Series, k: number,
                                opts?: SearchOptions): Promise<Matches>;
+export function dtwCdistAsync(A: SeriesSet, B: SeriesSet, opts?: DtwOptions): Promise<Float64Array>;
+export function dtwPdistAsync(X: SeriesSet, opts?: DtwOptions): Promise<Float64Array>;
 export function znormAsync(x: Series): Promise<Float64Array>;
 
 /** The backend ('scalar', 'avx2', ...) that served the last successful call. */

@@ -1,7 +1,8 @@
 'use strict';
-// hdtw for Node.js (docs/NODE.md): DTW distances, batches, sliding windows
-// and the k-nearest-window search, computed by the C library, bit for bit
-// the same as the pure-JavaScript reference (bench/js/dtw.js).
+// hdtw for Node.js (docs/NODE.md): DTW distances, batches, sliding windows,
+// the k-nearest-window search and distance matrices, computed by the C
+// library, bit for bit the same as the pure-JavaScript reference
+// (bench/js/dtw.js).
 //
 // The native addon (hdtw.node) checks the arrays and runs the library; this
 // file does what is cheaper in JavaScript than through Node-API:
@@ -66,6 +67,13 @@ function toFloat64(x, name) {
   return out;
 }
 
+// An array of series with its number[] elements converted (a new array only
+// when there is one); anything else goes to the addon, which refuses it.
+function toSeriesArray(set, name) {
+  if (!Array.isArray(set) || !set.some(Array.isArray)) return set;
+  return set.map((x, k) => toFloat64(x, `${name}[${k}]`));
+}
+
 // ----------------------------------------------------------------- options
 
 // The packed layout of args.h (ADDON_OPT_...).
@@ -82,6 +90,8 @@ const SPECS = {
               flagDefault: false },
   dtwSliding: { keys: COMMON_KEYS, flag: null, flagDefault: false },
   dtwSearch: { keys: [...COMMON_KEYS, 'znorm', 'exclusion'], flag: 'znorm', flagDefault: true },
+  dtwCdist: { keys: COMMON_KEYS, flag: null, flagDefault: false },
+  dtwPdist: { keys: COMMON_KEYS, flag: null, flagDefault: false },
 };
 
 function integerOption(value, name, lo, hi) {
@@ -162,6 +172,21 @@ function dtwSearch(query, series, k, opts) {
   return native.dtwSearch(toFloat64(query, 'query'), toFloat64(series, 'series'), k, undefined, o);
 }
 
+// A and B: arrays of series (Float64Array or number[], any lengths). The
+// result is row-major: element i * B.length + j is the distance of A[i]
+// and B[j].
+function dtwCdist(A, B, opts) {
+  const o = pack('dtwCdist', opts);
+  return native.dtwCdist(toSeriesArray(A, 'A'), toSeriesArray(B, 'B'), undefined, undefined, o);
+}
+
+// The condensed upper triangle, in scipy.spatial.distance.pdist order:
+// element n*i - i*(i+1)/2 + (j-i-1) is the distance of X[i] and X[j], i < j.
+function dtwPdist(X, opts) {
+  const o = pack('dtwPdist', opts);
+  return native.dtwPdist(toSeriesArray(X, 'X'), undefined, undefined, undefined, o);
+}
+
 function znorm(x) {
   return native.znorm(toFloat64(x, 'x'));
 }
@@ -192,6 +217,16 @@ async function dtwSearchAsync(query, series, k, opts) {
   return native.dtwSearchAsync(toFloat64(query, 'query'), toFloat64(series, 'series'), k, undefined, o);
 }
 
+async function dtwCdistAsync(A, B, opts) {
+  const o = pack('dtwCdist', opts);
+  return native.dtwCdistAsync(toSeriesArray(A, 'A'), toSeriesArray(B, 'B'), undefined, undefined, o);
+}
+
+async function dtwPdistAsync(X, opts) {
+  const o = pack('dtwPdist', opts);
+  return native.dtwPdistAsync(toSeriesArray(X, 'X'), undefined, undefined, undefined, o);
+}
+
 async function znormAsync(x) {
   return native.znormAsync(toFloat64(x, 'x'));
 }
@@ -200,8 +235,9 @@ const lastBackend = () => native.lastBackend();
 const openclDevices = () => native.openclDevices();
 
 module.exports = {
-  dtwDistance, dtwBatch, dtwSliding, dtwSearch, znorm,
-  dtwDistanceAsync, dtwBatchAsync, dtwSlidingAsync, dtwSearchAsync, znormAsync,
+  dtwDistance, dtwBatch, dtwSliding, dtwSearch, dtwCdist, dtwPdist, znorm,
+  dtwDistanceAsync, dtwBatchAsync, dtwSlidingAsync, dtwSearchAsync,
+  dtwCdistAsync, dtwPdistAsync, znormAsync,
   lastBackend, openclDevices,
 };
 // Not part of the API: hdtw_distance run `reps` times in C, so that

@@ -55,7 +55,7 @@ DTW_INLINE dvec dtw_min2(dvec x, dvec y)
 }
 
 /* One rounded subtraction, then fabs or one multiply, then one rounded
- * addition of the best predecessor: the cell of DESIGN.md section 1. */
+ * addition of the best predecessor: the cell of docs/DESIGN.md section 2. */
 DTW_INLINE dvec dtw_cell(double x, dvec y, dvec best, int squared)
 {
     dvec d = x - y;

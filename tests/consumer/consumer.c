@@ -5,7 +5,7 @@
 int main(void)
 {
     const double a[] = { 1, 2, 3 }, b[] = { 1, 2, 2, 3, 4 };
-    hdtw_params p = { HDTW_COST_SQUARED, -1 };
+    hdtw_params p = { HDTW_COST_SQUARED, -1, 0.0 };
     hdtw_ctx *ctx;
     double d = -1;
     if (hdtw_create(&ctx) != HDTW_OK || hdtw_distance(ctx, &p, a, 3, b, 5, &d) != HDTW_OK)

@@ -6,8 +6,8 @@
 
 #include <stdlib.h>
 
-#define MAX_M 32
-#define MAX_N 32
+#define MAX_M 80
+#define MAX_N 80
 #define MAX_COUNT 24
 
 typedef struct {

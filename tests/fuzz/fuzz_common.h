@@ -97,7 +97,7 @@ typedef struct {
 } fuzz_pair;
 
 void fuzz_read_pair(fuzz_input *in, size_t max_len, fuzz_pair *pair);
-/* The status the DESIGN.md rules give for the pair. */
+/* The status the docs/DESIGN.md rules give for the pair. */
 hdtw_status fuzz_pair_expected(const fuzz_pair *pair);
 void fuzz_free_pair(fuzz_pair *pair);
 

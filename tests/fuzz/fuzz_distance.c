@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_input in = { data, size };
     fuzz_pair pair;
-    fuzz_read_pair(&in, 64, &pair);
+    fuzz_read_pair(&in, 200, &pair);
     hdtw_status expected = fuzz_pair_expected(&pair);
     double distance;
     fuzz_check_backends(&in, call, &pair, 1, expected, &distance,

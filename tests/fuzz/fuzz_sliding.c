@@ -7,8 +7,8 @@
 
 #include <stdlib.h>
 
-#define MAX_M 24
-#define MAX_LEN 96
+#define MAX_M 80
+#define MAX_LEN 160
 
 typedef struct {
     hdtw_params params;

@@ -14,7 +14,7 @@
  * Not a Check suite: Check forks each test, which an MPI process must not
  * do. A failure prints its case and rank; the exit status is non-zero.
  */
-#include "hdtw_mpi.h"
+#include "mpi_testutil.h"
 #include "testutil.h"
 
 #include <math.h>
@@ -23,29 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int rank, ranks, failures;
 static hdtw_ctx *ctx;
-
-#define EXPECT(cond, ...)                                                     \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "rank %d/%d: %s:%d: ", rank, ranks, __FILE__,     \
-                    __LINE__);                                                \
-            fprintf(stderr, __VA_ARGS__);                                     \
-            fputc('\n', stderr);                                              \
-            failures++;                                                       \
-        }                                                                     \
-    } while (0)
-
-static void *xmalloc(size_t bytes)
-{
-    void *p = malloc(bytes ? bytes : 1);
-    if (!p) {
-        fprintf(stderr, "rank %d: out of memory\n", rank);
-        MPI_Abort(MPI_COMM_WORLD, 2);
-    }
-    return p;
-}
 
 /* ------------------------------------------------------------ the oracles */
 
@@ -256,32 +234,6 @@ static void planted_cases(void)
     free(lens);
 }
 
-/* data/usdchf_30min.csv: the second column of each line after the header */
-static double *read_prices(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "r");
-    size_t cap = 1 << 16, n = 0;
-    double *x = xmalloc(cap * sizeof *x);
-    char line[256];
-    if (!f) {
-        *len = 0;
-        return x;
-    }
-    while (fgets(line, sizeof line, f)) {
-        char *comma = strchr(line, ',');
-        char *end = NULL;
-        double v = comma ? strtod(comma + 1, &end) : 0.0;
-        if (!comma || end == comma + 1)
-            continue; /* the header */
-        if (n == cap)
-            x = realloc(x, (cap *= 2) * sizeof *x); /* test input, trusted */
-        x[n++] = v;
-    }
-    fclose(f);
-    *len = n;
-    return x;
-}
-
 static void usdchf_cases(void)
 {
     size_t len = 0;
@@ -440,26 +392,12 @@ static void die_in_the_middle(void)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-    if (hdtw_create(&ctx) != HDTW_OK || hdtw_set_threads(ctx, 1) != HDTW_OK) {
-        fprintf(stderr, "rank %d: no context\n", rank);
-        MPI_Abort(MPI_COMM_WORLD, 2);
-    }
+    ctx = mpi_test_start(&argc, &argv);
     if (argc > 1 && strcmp(argv[1], "die") == 0)
         die_in_the_middle();
     random_cases(argc > 1 ? atoi(argv[1]) : 150);
     planted_cases();
     usdchf_cases();
     failure_cases();
-    hdtw_destroy(ctx);
-
-    int all = 0;
-    MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    if (rank == 0)
-        printf("test_mpi_search: %d ranks, %s (%d failures)\n", ranks,
-               all ? "FAILED" : "passed", all);
-    MPI_Finalize();
-    return all ? EXIT_FAILURE : EXIT_SUCCESS;
+    return mpi_test_finish("test_mpi_search", ctx);
 }

@@ -2,7 +2,7 @@
 // Shared by the addon's tests: the addon, the pure-JS references and seeded
 // inputs. The distance reference is bench/js/dtw.js (two rolling rows, the
 // same arithmetic as cpu/scalar.c); the alignment reference below is the
-// full matrix and walk-back of DESIGN.md §1, written independently here.
+// full matrix and walk-back of docs/DESIGN.md §1, written independently here.
 const assert = require('node:assert/strict');
 const path = require('node:path');
 
@@ -39,7 +39,7 @@ function randomInt(random, lo, hi) {
   return lo + Math.floor(random() * (hi - lo + 1));
 }
 
-// DESIGN.md §1: full matrix D, walk back from (m-1, n-1) preferring
+// docs/DESIGN.md §1: full matrix D, walk back from (m-1, n-1) preferring
 // diagonal, then up, then left; similarity = 1 / (1 + d / pathLength).
 function jsAlign(a, b, opts = {}) {
   const m = a.length, n = b.length, w = js.effectiveBand(opts.band, m, n);

@@ -25,6 +25,19 @@
 "TypeError; a wrong shape, an empty array or a bad option -> ValueError;\n" \
 "out of memory -> MemoryError; an OpenCL device failure -> RuntimeError.\n"
 
+#define PROGRESS_DOC \
+"progress  None (the default) or a callable(done, total) -> bool | None,\n" \
+"          called on the calling thread (with the GIL) before any work,\n" \
+"          between pieces of work about every 10 to 100 ms, and last with\n" \
+"          done == total; done only grows (batch and sliding count\n" \
+"          windows, cdist and pdist pairs). Returning True cancels: the\n" \
+"          call raises hdtw.CancelledError and returns nothing. An\n" \
+"          exception in the callable, or Ctrl-C (KeyboardInterrupt, whose\n" \
+"          handler runs there), also cancels and is re-raised. With a\n" \
+"          callable, results are staged in a second buffer of the\n" \
+"          output's size.\n" \
+"\n"
+
 #define MODULE_DOC \
 "Dynamic Time Warping on CPUs and GPUs, bit for bit the same.\n" \
 "\n" \
@@ -89,7 +102,7 @@
 "\n" OPTIONS_DOC
 
 #define BATCH_DOC \
-"batch($module, pattern, windows, /, *, cost='abs', band=-1, backend='auto', threads=0)\n" \
+"batch($module, pattern, windows, /, *, cost='abs', band=-1, backend='auto', threads=0, progress=None)\n" \
 "--\n" \
 "\n" \
 "distance(pattern, windows[k]) for every row k of the 2-D array windows\n" \
@@ -98,10 +111,10 @@
 ">>> import hdtw\n" \
 ">>> hdtw.batch([0., 1.], [[0., 1.], [1., 1.], [2., 0.]]).tolist()\n" \
 "[0.0, 1.0, 3.0]\n" \
-"\n" OPTIONS_DOC
+"\n" PROGRESS_DOC OPTIONS_DOC
 
 #define SLIDING_DOC \
-"sliding($module, pattern, series, /, window, stride=1, *, cost='abs', band=-1, backend='auto', threads=0)\n" \
+"sliding($module, pattern, series, /, window, stride=1, *, cost='abs', band=-1, backend='auto', threads=0, progress=None)\n" \
 "--\n" \
 "\n" \
 "distance(pattern, series[s:s+window]) for s = 0, stride, 2*stride, ...\n" \
@@ -111,7 +124,7 @@
 ">>> import hdtw\n" \
 ">>> hdtw.sliding([0., 1.], [0., 1., 2., 3.], 2).tolist()\n" \
 "[0.0, 2.0, 4.0]\n" \
-"\n" OPTIONS_DOC
+"\n" PROGRESS_DOC OPTIONS_DOC
 
 #define SEARCH_DOC \
 "search($module, query, series, /, k=1, *, znorm=True, exclusion=None, cost='abs', band=-1, backend='auto', threads=0)\n" \
@@ -134,6 +147,40 @@
 ">>> starts.tolist(), dists.tolist()\n" \
 "([2], [0.0])\n" \
 "\n" OPTIONS_DOC
+
+#define SETS_DOC \
+"A set is a 2-D array (count, n), read in place when it is C-contiguous\n" \
+"float64, or a sequence of 1-D arrays of any lengths (ragged), copied\n" \
+"once into one buffer. Every element is the same bits as distance() on\n" \
+"its pair. NaN or Inf: ValueError naming the series (\"A[3]\").\n" \
+"\n"
+
+#define CDIST_DOC \
+"cdist($module, A, B, /, *, cost='abs', band=-1, backend='auto', threads=0, progress=None)\n" \
+"--\n" \
+"\n" \
+"The distance matrix between two sets: a float64 array D of shape\n" \
+"(len(A), len(B)) with D[i, j] = distance(A[i], B[j]).\n" \
+"\n" \
+">>> import hdtw\n" \
+">>> hdtw.cdist([[0., 1.], [2., 2.]], [[0., 1.], [1.], [0., 1., 2.]]).tolist()\n" \
+"[[0.0, 1.0, 1.0], [3.0, 2.0, 3.0]]\n" \
+"\n" SETS_DOC PROGRESS_DOC OPTIONS_DOC
+
+#define PDIST_DOC \
+"pdist($module, X, /, *, cost='abs', band=-1, backend='auto', threads=0, progress=None)\n" \
+"--\n" \
+"\n" \
+"The distances within a set, condensed in the order of\n" \
+"scipy.spatial.distance.pdist: a float64 array of n*(n-1)//2 elements\n" \
+"(n = len(X)) whose element n*i - i*(i+1)//2 + (j - i - 1) is\n" \
+"distance(X[i], X[j]) for i < j; scipy.spatial.distance.squareform turns\n" \
+"it into the square matrix. Each pair is computed once.\n" \
+"\n" \
+">>> import hdtw\n" \
+">>> hdtw.pdist([[0., 1.], [2., 2.], [1.]]).tolist()\n" \
+"[3.0, 1.0, 2.0]\n" \
+"\n" SETS_DOC PROGRESS_DOC OPTIONS_DOC
 
 #define ZNORM_DOC \
 "znorm($module, x, /)\n" \

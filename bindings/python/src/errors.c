@@ -72,3 +72,35 @@ void raise_call_status(const hdtw_ctx *ctx, hdtw_status s,
         break;
     }
 }
+
+/* Series i of set as a named input called "<name>[i]" (text holds it). */
+static named_input set_series(const named_set *named, size_t i, char *text,
+                              size_t text_size)
+{
+    const hdtw_set *set = named->set;
+    size_t begin = set->offsets ? set->offsets[i] : i * set->len;
+    size_t end = set->offsets ? set->offsets[i + 1] : begin + set->len;
+    PyOS_snprintf(text, text_size, "%s[%zu]", named->name, i);
+    named_input series = { text, set->values + begin, end - begin };
+    return series;
+}
+
+void raise_set_status(const hdtw_ctx *ctx, hdtw_status s,
+                      const named_set *sets, size_t count)
+{
+    if (s != HDTW_E_NONFINITE) {
+        raise_call_status(ctx, s, NULL, 0);
+        return;
+    }
+    char name[96];
+    for (size_t k = 0; k < count; k++) {
+        for (size_t i = 0; i < sets[k].set->count; i++) {
+            named_input series = set_series(&sets[k], i, name, sizeof name);
+            if (first_nonfinite(series.data, series.length) < series.length) {
+                raise_nonfinite(&series, 1);
+                return;
+            }
+        }
+    }
+    raise_nonfinite(NULL, 0);
+}

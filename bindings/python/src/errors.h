@@ -23,6 +23,13 @@ typedef struct {
     size_t length;
 } named_input;
 
+/* A set of series of a matrix call (cdist, pdist), named as the Python
+ * signature names it ("A"); a NaN is reported as "A[i] ... at index k". */
+typedef struct {
+    const char *name;
+    const hdtw_set *set;
+} named_set;
+
 /* Raises the exception for a failed hdtw_create or hdtw_set_backend. */
 void raise_context_status(hdtw_status s, hdtw_backend backend);
 
@@ -30,5 +37,10 @@ void raise_context_status(hdtw_status s, hdtw_backend backend);
  * calls without a context) whose inputs are inputs[0 .. count-1]. */
 void raise_call_status(const hdtw_ctx *ctx, hdtw_status s,
                        const named_input *inputs, size_t count);
+
+/* As raise_call_status, for a call whose inputs are the sets
+ * sets[0 .. count-1]. */
+void raise_set_status(const hdtw_ctx *ctx, hdtw_status s,
+                      const named_set *sets, size_t count);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * module.c — hdtw._hdtw, the CPython extension behind the hdtw package:
- * distance, align, batch, sliding, search, znorm, backends (docs.h).
+ * distance, align, batch, sliding, search, cdist, pdist, znorm, backends
+ * (docs.h).
  *
  * Every call: arguments become float64 arrays (args.h, in place when they
  * already are C-contiguous float64), the output array is allocated, a
@@ -13,7 +14,9 @@
 #define HDTW_PY_IMPORTS_NUMPY
 #include "numpy_api.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "args.h"
 #include "docs.h"
@@ -23,6 +26,7 @@
 typedef struct {
     ctx_pool pool;
     PyTypeObject *alignment_type;
+    PyObject *cancelled_error; /* hdtw.CancelledError */
 } module_state;
 
 /* Everything one hdtw call reads and writes; the run functions below touch
@@ -39,6 +43,9 @@ typedef struct {
     hdtw_search_params search;
     hdtw_match *matches;
     size_t k, found;
+    hdtw_set set_a, set_b;  /* cdist: A, B; pdist: X in set_a */
+    PyObject *progress;     /* a callable(done, total), or NULL */
+    PyThreadState *released; /* this thread's state while the GIL is out */
 } job;
 
 typedef hdtw_status (*job_fn)(hdtw_ctx *ctx, job *j);
@@ -53,27 +60,101 @@ static size_t f64_size(PyArrayObject *arr)
     return (size_t)PyArray_SIZE(arr);
 }
 
+/* The library's progress callback: called on the calling thread while the
+ * GIL is released, it takes the GIL back to call the Python callable and to
+ * run signal handlers (Ctrl-C), then releases it again. Stops the call when
+ * the callable returns true or an exception is pending (the callable's, or
+ * KeyboardInterrupt), which run_job then raises. */
+static int progress_hook(void *user, size_t done, size_t total)
+{
+    job *j = user;
+    PyEval_RestoreThread(j->released);
+    int stop = 1;
+    PyObject *answer = PyObject_CallFunction(j->progress, "nn",
+                                             (Py_ssize_t)done,
+                                             (Py_ssize_t)total);
+    if (answer) {
+        stop = PyObject_IsTrue(answer);
+        Py_DECREF(answer);
+        if (stop == 0 && PyErr_CheckSignals() < 0)
+            stop = 1;
+    }
+    j->released = PyEval_SaveThread();
+    return stop != 0;
+}
+
+/* fn(ctx, j) with the GIL released, reporting to j->progress if set. */
+static hdtw_status run_released(hdtw_ctx *ctx, job *j, job_fn fn)
+{
+    if (j->progress)
+        hdtw_set_progress(ctx, progress_hook, j);
+    j->released = PyEval_SaveThread();
+    hdtw_status s = fn(ctx, j);
+    PyEval_RestoreThread(j->released);
+    hdtw_set_progress(ctx, NULL, NULL);
+    return s;
+}
+
+/* What a call reads: arrays (pairs, batches) or sets (matrices), named for
+ * the messages of raise_call_status and raise_set_status. */
+typedef struct {
+    const named_input *arrays;
+    const named_set *sets;
+    size_t count;
+} call_inputs;
+
 /* Runs fn(ctx, j) without the GIL on a pooled context. 0, or -1 with the
- * exception for its status (inputs name the arrays for a NaN). */
-static int run_job(PyObject *module, job *j, job_fn fn,
-                   const named_input *inputs, size_t input_count)
+ * exception for its status (a NaN is reported against the input holding
+ * it; a cancelled call raises what the progress callable raised, or
+ * CancelledError). */
+static int run_with(PyObject *module, job *j, job_fn fn,
+                    const call_inputs *in)
 {
     module_state *st = PyModule_GetState(module);
     hdtw_ctx *ctx = pool_acquire(&st->pool, j->opts.backend, j->opts.threads);
     if (!ctx)
         return -1;
-    hdtw_status s;
-    Py_BEGIN_ALLOW_THREADS
-    s = fn(ctx, j);
-    Py_END_ALLOW_THREADS
-    if (s != HDTW_OK)
-        raise_call_status(ctx, s, inputs, input_count);
+    hdtw_status s = run_released(ctx, j, fn);
+    if (s == HDTW_E_CANCELLED && !PyErr_Occurred())
+        PyErr_SetString(st->cancelled_error,
+                        "hdtw: cancelled (the progress callable returned "
+                        "True)");
+    else if (s != HDTW_OK && s != HDTW_E_CANCELLED && in->sets)
+        raise_set_status(ctx, s, in->sets, in->count);
+    else if (s != HDTW_OK && s != HDTW_E_CANCELLED)
+        raise_call_status(ctx, s, in->arrays, in->count);
     pool_release(&st->pool, j->opts.backend, ctx);
     return s == HDTW_OK ? 0 : -1;
 }
 
+static int run_job(PyObject *module, job *j, job_fn fn,
+                   const named_input *inputs, size_t input_count)
+{
+    call_inputs in = { inputs, NULL, input_count };
+    return run_with(module, j, fn, &in);
+}
+
+/* progress= of the long calls into j->progress (borrowed: the call's
+ * arguments hold it); None or absent is no callable. */
+static int take_progress(PyObject *obj, job *j)
+{
+    if (!obj || obj == Py_None)
+        return 0;
+    if (!PyCallable_Check(obj)) {
+        PyErr_Format(PyExc_TypeError,
+                     "progress must be a callable(done, total) or None, not "
+                     "%.80s", Py_TYPE(obj)->tp_name);
+        return -1;
+    }
+    j->progress = obj;
+    return 0;
+}
+
 /* The four keyword options every distance function ends with. */
 #define OPTION_KEYWORDS "cost", "band", "backend", "threads", NULL
+
+/* The long calls (batch, sliding, cdist, pdist) take progress= too. */
+#define LONG_CALL_KEYWORDS "cost", "band", "backend", "threads", "progress", NULL
 
 /* The two input arrays of a call, referenced until it returns. */
 typedef struct {
@@ -219,15 +300,16 @@ static hdtw_status run_batch(hdtw_ctx *ctx, job *j)
 
 static PyObject *py_batch(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    static char *keywords[] = { "", "", OPTION_KEYWORDS };
-    PyObject *pattern_obj, *windows_obj;
+    static char *keywords[] = { "", "", LONG_CALL_KEYWORDS };
+    PyObject *pattern_obj, *windows_obj, *progress_obj = NULL;
     option_objects o = { NULL, NULL, NULL, NULL };
     held_inputs h = { NULL, NULL };
     job j = { 0 };
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOO:batch", keywords,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOO:batch", keywords,
                                      &pattern_obj, &windows_obj, &o.cost,
-                                     &o.band, &o.backend, &o.threads) ||
-        parse_options(&o, &j.opts) < 0 ||
+                                     &o.band, &o.backend, &o.threads,
+                                     &progress_obj) ||
+        parse_options(&o, &j.opts) < 0 || take_progress(progress_obj, &j) < 0 ||
         take_inputs(&j, &h, pattern_obj, "pattern", windows_obj, "windows",
                     2) < 0) {
         drop_inputs(&h);
@@ -267,16 +349,19 @@ static int sliding_geometry(PyObject *window_obj, PyObject *stride_obj,
 
 static PyObject *py_sliding(PyObject *module, PyObject *args, PyObject *kwargs)
 {
-    static char *keywords[] = { "", "", "window", "stride", OPTION_KEYWORDS };
-    PyObject *pattern_obj, *series_obj, *window_obj, *stride_obj = NULL;
+    static char *keywords[] = { "", "", "window", "stride",
+                                LONG_CALL_KEYWORDS };
+    PyObject *pattern_obj, *series_obj, *window_obj, *stride_obj = NULL,
+             *progress_obj = NULL;
     option_objects o = { NULL, NULL, NULL, NULL };
     held_inputs h = { NULL, NULL };
     job j = { 0 };
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|O$OOOO:sliding",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|O$OOOOO:sliding",
                                      keywords, &pattern_obj, &series_obj,
                                      &window_obj, &stride_obj, &o.cost,
-                                     &o.band, &o.backend, &o.threads) ||
-        parse_options(&o, &j.opts) < 0 ||
+                                     &o.band, &o.backend, &o.threads,
+                                     &progress_obj) ||
+        parse_options(&o, &j.opts) < 0 || take_progress(progress_obj, &j) < 0 ||
         take_inputs(&j, &h, pattern_obj, "pattern", series_obj, "series",
                     1) < 0 ||
         sliding_geometry(window_obj, stride_obj, &j) < 0) {
@@ -377,6 +462,171 @@ cleanup:
     return result;
 }
 
+/* ------------------------------------------------------------ matrices */
+
+/* A set of series as the library reads it: a 2-D array in place (fixed),
+ * or a sequence of 1-D arrays gathered once into values (with offsets
+ * when their lengths differ). */
+typedef struct {
+    PyArrayObject *fixed;
+    double *values;
+    size_t *offsets;
+    hdtw_set set;
+} held_set;
+
+static void drop_set(held_set *h)
+{
+    Py_XDECREF(h->fixed);
+    PyMem_Free(h->values);
+    PyMem_Free(h->offsets);
+}
+
+/* The lengths of the series of *s into offsets (count + 1 entries, from
+ * 0); their total, or (size_t)-1 with MemoryError when it overflows. */
+static size_t series_offsets(const series_set *s, size_t *offsets)
+{
+    offsets[0] = 0;
+    for (Py_ssize_t k = 0; k < s->count; k++) {
+        size_t len = f64_size(s->series[k]);
+        if (offsets[k] > SIZE_MAX / sizeof(double) - len) {
+            PyErr_NoMemory();
+            return (size_t)-1;
+        }
+        offsets[k + 1] = offsets[k] + len;
+    }
+    return offsets[s->count];
+}
+
+/* The series of *s copied back to back into h (one copy, made once). */
+static int gather_set(const series_set *s, held_set *h)
+{
+    size_t count = (size_t)s->count;
+    h->offsets = PyMem_Malloc((count + 1) * sizeof *h->offsets);
+    if (!h->offsets)
+        goto nomem;
+    size_t total = series_offsets(s, h->offsets);
+    if (total == (size_t)-1)
+        return -1;
+    h->values = PyMem_Malloc(total * sizeof *h->values);
+    if (!h->values)
+        goto nomem;
+    int equal = 1;
+    for (size_t k = 0; k < count; k++) {
+        size_t len = h->offsets[k + 1] - h->offsets[k];
+        memcpy(h->values + h->offsets[k], f64_data(s->series[k]),
+               len * sizeof(double));
+        equal &= len == h->offsets[1];
+    }
+    hdtw_set set = { h->values, equal ? NULL : h->offsets, count,
+                     h->offsets[1] };
+    h->set = set;
+    return 0;
+nomem:
+    PyErr_NoMemory();
+    return -1;
+}
+
+/* obj (a 2-D array, or a sequence of 1-D arrays) as a set into h; 0, or
+ * -1 with an exception (h is then dropped by the caller). */
+static int take_set(PyObject *obj, const char *name, held_set *h)
+{
+    if (PyArray_Check(obj) && PyArray_NDIM((PyArrayObject *)obj) == 2) {
+        h->fixed = as_f64_array(obj, name, 2);
+        if (!h->fixed)
+            return -1;
+        hdtw_set set = { f64_data(h->fixed), NULL,
+                         (size_t)PyArray_DIM(h->fixed, 0),
+                         (size_t)PyArray_DIM(h->fixed, 1) };
+        h->set = set;
+        return 0;
+    }
+    series_set series = { NULL, 0 };
+    if (as_series_set(obj, name, &series) < 0)
+        return -1;
+    int rc = gather_set(&series, h);
+    series_set_clear(&series);
+    return rc;
+}
+
+static hdtw_status run_cdist(hdtw_ctx *ctx, job *j)
+{
+    return hdtw_cdist(ctx, &j->opts.params, &j->set_a, &j->set_b, j->out);
+}
+
+static hdtw_status run_pdist(hdtw_ctx *ctx, job *j)
+{
+    return hdtw_pdist(ctx, &j->opts.params, &j->set_a, j->out);
+}
+
+/* Runs fn into out (the matrix's new array), which it returns, or NULL
+ * with an exception (out released). */
+static PyObject *run_matrix(PyObject *module, job *j, job_fn fn,
+                            PyArrayObject *out, const named_set *sets,
+                            size_t set_count)
+{
+    if (!out)
+        return NULL;
+    j->out = (double *)PyArray_DATA(out);
+    call_inputs in = { NULL, sets, set_count };
+    if (run_with(module, j, fn, &in) < 0)
+        Py_CLEAR(out);
+    return (PyObject *)out;
+}
+
+static PyObject *py_cdist(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = { "", "", LONG_CALL_KEYWORDS };
+    PyObject *a_obj, *b_obj, *progress_obj = NULL, *result = NULL;
+    option_objects o = { NULL, NULL, NULL, NULL };
+    held_set a = { 0 }, b = { 0 };
+    job j = { 0 };
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOO:cdist",
+                                     keywords, &a_obj, &b_obj, &o.cost,
+                                     &o.band, &o.backend, &o.threads,
+                                     &progress_obj) ||
+        parse_options(&o, &j.opts) < 0 ||
+        take_progress(progress_obj, &j) < 0 || take_set(a_obj, "A", &a) < 0 ||
+        take_set(b_obj, "B", &b) < 0)
+        goto cleanup;
+    j.set_a = a.set, j.set_b = b.set;
+    npy_intp dims[2] = { (npy_intp)a.set.count, (npy_intp)b.set.count };
+    named_set sets[] = { { "A", &j.set_a }, { "B", &j.set_b } };
+    result = run_matrix(module, &j, run_cdist,
+                        (PyArrayObject *)PyArray_SimpleNew(2, dims, NPY_DOUBLE),
+                        sets, 2);
+cleanup:
+    drop_set(&a);
+    drop_set(&b);
+    return result;
+}
+
+static PyObject *py_pdist(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = { "", LONG_CALL_KEYWORDS };
+    PyObject *x_obj, *progress_obj = NULL, *result = NULL;
+    option_objects o = { NULL, NULL, NULL, NULL };
+    held_set x = { 0 };
+    job j = { 0 };
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OOOOO:pdist", keywords,
+                                     &x_obj, &o.cost, &o.band, &o.backend,
+                                     &o.threads, &progress_obj) ||
+        parse_options(&o, &j.opts) < 0 ||
+        take_progress(progress_obj, &j) < 0 || take_set(x_obj, "X", &x) < 0)
+        goto cleanup;
+    j.set_a = x.set;
+    size_t count = x.set.count;
+    if (count > 1 && count - 1 > SIZE_MAX / count) {
+        PyErr_NoMemory();
+        goto cleanup;
+    }
+    named_set sets[] = { { "X", &j.set_a } };
+    result = run_matrix(module, &j, run_pdist, new_f64(count * (count - 1) / 2),
+                        sets, 1);
+cleanup:
+    drop_set(&x);
+    return result;
+}
+
 /* ------------------------------------------------------------ the rest */
 
 static PyObject *py_znorm(PyObject *module, PyObject *x_obj)
@@ -437,6 +687,10 @@ static PyMethodDef methods[] = {
       METH_VARARGS | METH_KEYWORDS, SLIDING_DOC },
     { "search", (PyCFunction)(void (*)(void))py_search,
       METH_VARARGS | METH_KEYWORDS, SEARCH_DOC },
+    { "cdist", (PyCFunction)(void (*)(void))py_cdist,
+      METH_VARARGS | METH_KEYWORDS, CDIST_DOC },
+    { "pdist", (PyCFunction)(void (*)(void))py_pdist,
+      METH_VARARGS | METH_KEYWORDS, PDIST_DOC },
     { "znorm", py_znorm, METH_O, ZNORM_DOC },
     { "backends", py_backends, METH_NOARGS, BACKENDS_DOC },
     { NULL, NULL, 0, NULL },
@@ -467,6 +721,15 @@ static int module_exec(PyObject *module)
         PyModule_AddObjectRef(module, "Alignment",
                               (PyObject *)st->alignment_type) < 0)
         return -1;
+    st->cancelled_error = PyErr_NewExceptionWithDoc(
+        "hdtw.CancelledError",
+        "A long call (batch, sliding, cdist, pdist) stopped because its "
+        "progress callable returned True; nothing was returned.",
+        PyExc_RuntimeError, NULL);
+    if (!st->cancelled_error ||
+        PyModule_AddObjectRef(module, "CancelledError",
+                              st->cancelled_error) < 0)
+        return -1;
     char version[32];
     snprintf(version, sizeof version, "%d.%d.%d", HDTW_VERSION_MAJOR,
              HDTW_VERSION_MINOR, HDTW_VERSION_PATCH);
@@ -477,6 +740,7 @@ static int module_traverse(PyObject *module, visitproc visit, void *arg)
 {
     module_state *st = PyModule_GetState(module);
     Py_VISIT(st->alignment_type);
+    Py_VISIT(st->cancelled_error);
     return 0;
 }
 
@@ -484,6 +748,7 @@ static int module_clear(PyObject *module)
 {
     module_state *st = PyModule_GetState(module);
     Py_CLEAR(st->alignment_type);
+    Py_CLEAR(st->cancelled_error);
     return 0;
 }
 

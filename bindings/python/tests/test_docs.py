@@ -12,18 +12,19 @@ import pytest
 import hdtw
 import hdtw._hdtw
 
-FUNCTIONS = ["distance", "align", "batch", "sliding", "search", "znorm",
-             "backends"]
+FUNCTIONS = ["distance", "align", "batch", "sliding", "search", "cdist",
+             "pdist", "znorm", "backends"]
 
 
 def test_docstring_examples_run():
     result = doctest.testmod(hdtw._hdtw, verbose=False, report=True)
     assert result.failed == 0
-    assert result.attempted >= 15
+    assert result.attempted >= 19
 
 
 def test_every_function_has_a_docstring_and_a_signature():
-    assert sorted(hdtw.__all__) == sorted(FUNCTIONS + ["Alignment", "__version__"])
+    assert sorted(hdtw.__all__) == sorted(FUNCTIONS + ["Alignment", "CancelledError",
+                                                  "__version__"])
     for name in FUNCTIONS:
         fn = getattr(hdtw, name)
         assert len(fn.__doc__) > 80, name

@@ -4,8 +4,10 @@ The functions live in the C extension hdtw._hdtw (bindings/python/src);
 help(hdtw.distance) and docs/PYTHON.md describe options, conventions of
 dtaidistance / tslearn / aeon, copies and errors.
 """
-from ._hdtw import (Alignment, __doc__, __version__, align, backends, batch,
-                    distance, search, sliding, znorm)
+from ._hdtw import (Alignment, CancelledError, __doc__, __version__, align,
+                    backends, batch, cdist, distance, pdist, search, sliding,
+                    znorm)
 
-__all__ = ["distance", "align", "batch", "sliding", "search", "znorm",
-           "backends", "Alignment", "__version__"]
+__all__ = ["distance", "align", "batch", "sliding", "search", "cdist",
+           "pdist", "znorm", "backends", "Alignment", "CancelledError",
+           "__version__"]

@@ -1,16 +1,24 @@
 """Type stubs of hdtw (the C extension hdtw._hdtw)."""
-from typing import ClassVar, Literal, Sequence, Union, final
+from typing import Callable, ClassVar, Literal, Sequence, Union, final
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["distance", "align", "batch", "sliding", "search", "znorm",
-           "backends", "Alignment", "__version__"]
+__all__ = ["distance", "align", "batch", "sliding", "search", "cdist",
+           "pdist", "znorm", "backends", "Alignment", "CancelledError",
+           "__version__"]
 __version__: str
 
 _ArrayLike1D = Union[npt.ArrayLike, Sequence[float]]
 _Cost = Literal["abs", "squared"]
 _Backend = Literal["auto", "scalar", "avx2", "avx512", "opencl"]
+# progress(done, total): True cancels (CancelledError); None or False goes on
+_Progress = Callable[[int, int], Union[bool, None]]
+# a 2-D array (count, n), or a sequence of 1-D arrays of any lengths
+_SeriesSet = Union[npt.ArrayLike, Sequence[_ArrayLike1D]]
+
+class CancelledError(RuntimeError):
+    """A long call stopped because its progress callable returned True."""
 
 @final
 class Alignment(tuple[float, float, npt.NDArray[np.intp]]):
@@ -39,13 +47,14 @@ def align(a: _ArrayLike1D, b: _ArrayLike1D, /, *, cost: _Cost = "abs",
 
 def batch(pattern: _ArrayLike1D, windows: npt.ArrayLike, /, *,
           cost: _Cost = "abs", band: int = -1, backend: _Backend = "auto",
-          threads: int = 0) -> npt.NDArray[np.float64]:
+          threads: int = 0,
+          progress: _Progress | None = None) -> npt.NDArray[np.float64]:
     """distance(pattern, windows[k]) for every row of a 2-D array."""
 
 def sliding(pattern: _ArrayLike1D, series: _ArrayLike1D, /, window: int,
             stride: int = 1, *, cost: _Cost = "abs", band: int = -1,
-            backend: _Backend = "auto",
-            threads: int = 0) -> npt.NDArray[np.float64]:
+            backend: _Backend = "auto", threads: int = 0,
+            progress: _Progress | None = None) -> npt.NDArray[np.float64]:
     """distance(pattern, series[s:s+window]) for s = 0, stride, ..."""
 
 def search(query: _ArrayLike1D, series: _ArrayLike1D, /, k: int = 1, *,
@@ -54,6 +63,16 @@ def search(query: _ArrayLike1D, series: _ArrayLike1D, /, k: int = 1, *,
            threads: int = 0
            ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
     """The k windows of series most similar to query: (starts, distances)."""
+
+def cdist(A: _SeriesSet, B: _SeriesSet, /, *, cost: _Cost = "abs",
+          band: int = -1, backend: _Backend = "auto", threads: int = 0,
+          progress: _Progress | None = None) -> npt.NDArray[np.float64]:
+    """(len(A), len(B)) matrix of distance(A[i], B[j])."""
+
+def pdist(X: _SeriesSet, /, *, cost: _Cost = "abs", band: int = -1,
+          backend: _Backend = "auto", threads: int = 0,
+          progress: _Progress | None = None) -> npt.NDArray[np.float64]:
+    """distance(X[i], X[j]) for i < j, condensed in scipy's pdist order."""
 
 def znorm(x: _ArrayLike1D, /) -> npt.NDArray[np.float64]:
     """x z-normalised (population deviation), as search() does it."""

@@ -1,0 +1,122 @@
+/*
+ * backend.h — the whole interface between the core and a backend
+ * (docs/DESIGN.md, "Layers"). A backend gets a validated job and a plain
+ * call record, and returns a status. It knows nothing of contexts, of
+ * routing or of other backends: everything it may use is in hdtw_call.
+ *
+ * A backend folder (cpu/, opencl/) includes this header, core/alloc.h and
+ * its own headers, nothing else of core/. The core registers a backend with
+ * one hdtw_backend_entry in core/registry.c.
+ */
+#ifndef HDTW_CORE_BACKEND_H
+#define HDTW_CORE_BACKEND_H
+
+#include "hdtw.h"
+
+#include <stddef.h>
+
+/* One validated piece of work: the pattern against `count` windows of
+ * length n, window k being series[k*stride .. k*stride + n - 1]. A single
+ * pair is count = 1; hdtw_batch is stride = n; hdtw_sliding any stride >= 1.
+ * Every value a window reads is finite, and m*n*count fits in size_t. */
+typedef struct {
+    hdtw_cost cost;
+    size_t band;            /* effective half width, see hdtw_effective_band */
+    const double *pattern;
+    size_t m;
+    const double *series;
+    size_t n;
+    size_t count;
+    size_t stride;
+    double max_dist;        /* hdtw_params.max_dist, valid; 0: none. Kernels
+                               may abandon a window past it (any value
+                               above it); the core then writes +inf */
+} hdtw_job;
+
+/* A validated subsequence search: every value finite, 1 <= m <= len,
+ * k >= 1. */
+typedef struct {
+    hdtw_cost cost;
+    size_t band;      /* effective half width, hdtw_effective_band(b, m, m) */
+    int znorm;
+    size_t exclusion; /* resolved (HDTW_EXCLUSION_AUTO already m / 2) */
+    const double *query;
+    size_t m;
+    const double *series;
+    size_t len;
+    size_t k;
+} hdtw_search_job;
+
+/* Reserved slot: a progress report (fraction done in [0, 1]) a long call
+ * may make; NULL today, and a backend must accept NULL. */
+typedef struct {
+    void (*report)(void *user, double fraction);
+    void *user;
+} hdtw_progress_hook;
+
+/* Reserved slot: memory the caller lends for the call's working arrays;
+ * NULL today (a backend allocates with core/alloc.h). */
+typedef struct {
+    void *base;
+    size_t bytes;
+} hdtw_scratch;
+
+/* Everything one call gives a backend. Exactly one of job/search is set,
+ * matching the entry point called (run or search). */
+typedef struct {
+    const hdtw_job *job;           /* run: the windows to compare */
+    double *out;                   /* run: job->count distances */
+    const hdtw_search_job *search; /* search: the search to make */
+    hdtw_match *matches;           /* search: up to search->k matches */
+    size_t *found;                 /* search: how many were written */
+    int threads;                   /* CPU threads to use, >= 1 */
+    void *state;                   /* the backend's own state (see open) */
+    char *error;                   /* where a failure's reason goes, */
+    size_t error_size;             /* NUL-terminated, at most this long */
+    hdtw_scratch *scratch;         /* reserved, NULL */
+    const hdtw_progress_hook *progress; /* reserved, NULL */
+} hdtw_call;
+
+/* A backend's entry point. Contract: on HDTW_OK every output is written;
+ * on any other status none is (a backend that can fail part-way, such as a
+ * device, stages its results and copies them out at the end). Only
+ * HDTW_E_DEVICE makes the core retry the call on the CPU. */
+typedef hdtw_status (*hdtw_run_fn)(const hdtw_call *call);
+
+/* What the core knows of a backend. Every function pointer but run may be
+ * NULL. */
+typedef struct {
+    hdtw_backend id;
+    /* the HDTW_DISABLE bit (HDTW_FEATURE_*) that switches it off */
+    unsigned feature;
+    /* HDTW_FEATURE_* bits the CPU must report (hdtw_cpu_features) */
+    unsigned cpu_needs;
+    /* stateful backends: attach to the device `device` names
+     * (HDTW_OPENCL_DEVICE, "" for the default) or to the device at `index`
+     * of the backend's list (device NULL). HDTW_E_UNSUPPORTED when there is
+     * no usable device, HDTW_E_NOMEM. *state is written only on success. */
+    hdtw_status (*open)(const char *device, size_t index, void **state);
+    void (*close)(void *state);
+    hdtw_run_fn run;
+    hdtw_run_fn search;
+    /* CPU backends: the op-mix bound's kernel (hdtw_opmix_bound) */
+    size_t (*opmix)(size_t iterations, const double *constants,
+                    double *sink);
+    /* devices: the list hdtw_opencl_devices reports, the state's device
+     * and its name (the router looks its measured numbers up by name) */
+    hdtw_status (*devices)(hdtw_device_info *out, size_t cap, size_t *count);
+    hdtw_status (*device_info)(const void *state, hdtw_device_info *out);
+    const char *(*device_name)(const void *state);
+    /* the device's compiled program (see hdtw_opencl_program) */
+    hdtw_status (*program)(const void *state, void *buf, size_t cap,
+                           size_t *size);
+} hdtw_backend_entry;
+
+/* Bits of HDTW_DISABLE and of hdtw_cpu_features(). */
+enum {
+    HDTW_FEATURE_AVX2 = 1u << 0,
+    HDTW_FEATURE_AVX512 = 1u << 1,
+    HDTW_FEATURE_OPENCL = 1u << 2
+};
+
+#endif /* HDTW_CORE_BACKEND_H */

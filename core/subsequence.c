@@ -1,0 +1,199 @@
+/*
+ * subsequence.c — hdtw_subsequence: arguments checked here (shapes first,
+ * then values, as core/api.c does), the one pass of cpu/subsequence.c
+ * gives every end's cost and start, then the greedy pick of hdtw.h:
+ * candidates taken in (cost, end) order from a heap, each kept unless its
+ * span overlaps one kept before it.
+ *
+ * Kept spans are disjoint, so sorted by start they are sorted by end too:
+ * a candidate [s, e] overlaps one of them exactly when the last kept span
+ * starting at or before e ends at or after s. A binary search finds it.
+ */
+#include "core/internal.h"
+
+#include "core/alloc.h"
+#include "core/threshold.h"
+#include "cpu/subsequence.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The longest series or query: its candidates (one span per value) must
+ * fit in size_t bytes. */
+#define MAX_SPANS (SIZE_MAX / sizeof(hdtw_span))
+
+/* ... and HDTW_SUBSEQ_WORK(m) entries of the pass's working memory */
+#define MAX_QUERY (MAX_SPANS / 3 - 24)
+
+static int finite_values(const double *x, size_t n)
+{
+    size_t bad = 0; /* counted, not returned early: the loop vectorises */
+    for (size_t i = 0; i < n; i++)
+        bad += !isfinite(x[i]);
+    return bad == 0;
+}
+
+static hdtw_status check_arguments(const hdtw_ctx *ctx,
+                                   const hdtw_params *params,
+                                   const double *query, size_t m,
+                                   const double *series, size_t len,
+                                   size_t k, const hdtw_span *out,
+                                   const size_t *found)
+{
+    if (!ctx || !query || !series || !out || !found || m == 0 || len == 0 ||
+        k == 0 || m > MAX_QUERY || len > MAX_SPANS)
+        return HDTW_E_ARG;
+    if ((params->cost != HDTW_COST_ABS &&
+         params->cost != HDTW_COST_SQUARED) ||
+        params->band >= 0 || !hdtw_max_dist_valid(params->max_dist))
+        return HDTW_E_ARG;
+    if (!finite_values(query, m) || !finite_values(series, len))
+        return HDTW_E_NONFINITE;
+    return HDTW_OK;
+}
+
+/* Ranking of candidates: cost ascending, then end ascending. Costs are
+ * never NaN (finite inputs; only +inf from overflow). */
+static int ranks_before(hdtw_span a, hdtw_span b)
+{
+    return a.distance < b.distance ||
+           (a.distance == b.distance && a.end < b.end);
+}
+
+/* Min-heap of candidates in rank order: built in O(len), popped only as
+ * far as the picks need (a pick rejects little more than its neighbours),
+ * instead of sorting every end. */
+static void sift_down(hdtw_span *heap, size_t count, size_t at)
+{
+    for (;;) {
+        size_t first = at, child = 2 * at + 1;
+        if (child < count && ranks_before(heap[child], heap[first]))
+            first = child;
+        if (child + 1 < count && ranks_before(heap[child + 1], heap[first]))
+            first = child + 1;
+        if (first == at)
+            return;
+        hdtw_span t = heap[at];
+        heap[at] = heap[first];
+        heap[first] = t;
+        at = first;
+    }
+}
+
+static void make_heap(hdtw_span *heap, size_t count)
+{
+    for (size_t at = count / 2; at-- > 0;)
+        sift_down(heap, count, at);
+}
+
+/* Removes and returns the best candidate of a non-empty heap. */
+static hdtw_span pop_best(hdtw_span *heap, size_t *count)
+{
+    hdtw_span best = heap[0];
+    heap[0] = heap[--*count];
+    sift_down(heap, *count, 0);
+    return best;
+}
+
+/* Drops the candidates above the threshold; returns how many remain. */
+static size_t keep_within(hdtw_span *spans, size_t count, double max_dist)
+{
+    size_t kept = 0;
+    for (size_t e = 0; e < count; e++)
+        if (hdtw_within_max_dist(spans[e].distance, max_dist))
+            spans[kept++] = spans[e];
+    return kept;
+}
+
+/* Number of kept spans (sorted by start) whose start is <= end. */
+static size_t count_starting_by(const hdtw_span *kept, size_t count,
+                                size_t end)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (kept[mid].start <= end)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Pops the candidates in rank order, writing the picks to out in order;
+ * by_start (room for k) holds the same picks sorted by start. Returns how
+ * many. */
+static size_t pick_greedy(hdtw_span *heap, size_t count, size_t k,
+                          hdtw_span *by_start, hdtw_span *out)
+{
+    size_t found = 0;
+    make_heap(heap, count);
+    while (count > 0 && found < k) {
+        hdtw_span span = pop_best(heap, &count);
+        size_t at = count_starting_by(by_start, found, span.end);
+        if (at > 0 && by_start[at - 1].end >= span.start)
+            continue; /* overlaps a span picked before */
+        memmove(by_start + at + 1, by_start + at,
+                (found - at) * sizeof *by_start);
+        by_start[at] = span;
+        out[found++] = span;
+    }
+    return found;
+}
+
+/* The AVX-512 pass where the context may use AVX-512 (present, not
+ * disabled, and AUTO or forced to it), else the column kernel; both give
+ * the same bits. Returns the backend that ran. */
+static hdtw_backend run_pass(const hdtw_ctx *ctx, hdtw_cost cost,
+                             const double *query, size_t m,
+                             const double *series, size_t len,
+                             hdtw_subseq_column work, hdtw_span *ends)
+{
+#ifdef HDTW_HAVE_AVX512
+    if (ctx->run[HDTW_BACKEND_AVX512] &&
+        (ctx->forced == HDTW_BACKEND_AUTO ||
+         ctx->forced == HDTW_BACKEND_AVX512)) {
+        hdtw_subsequence_ends_avx512(cost, query, m, series, len, work, ends);
+        return HDTW_BACKEND_AVX512;
+    }
+#else
+    (void)ctx;
+#endif
+    hdtw_subsequence_ends(cost, query, m, series, len, work, ends);
+    return HDTW_BACKEND_SCALAR;
+}
+
+hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
+                             const double *query, size_t m,
+                             const double *series, size_t len, size_t k,
+                             hdtw_span *out, size_t *found)
+{
+    hdtw_params params = p ? *p : HDTW_PARAMS_DEFAULT;
+    hdtw_status status =
+        check_arguments(ctx, &params, query, m, series, len, k, out, found);
+    if (status != HDTW_OK)
+        return status;
+
+    size_t room = k < len ? k : len; /* no more picks than ends */
+    hdtw_subseq_column col = {
+        hdtw_malloc(HDTW_SUBSEQ_WORK(m) * sizeof *col.cost),
+        hdtw_malloc(HDTW_SUBSEQ_WORK(m) * sizeof *col.start),
+    };
+    hdtw_span *ends = hdtw_malloc(len * sizeof *ends);
+    hdtw_span *by_start = hdtw_malloc(room * sizeof *by_start);
+    status = HDTW_E_NOMEM;
+    if (!col.cost || !col.start || !ends || !by_start)
+        goto cleanup;
+
+    ctx->last = run_pass(ctx, params.cost, query, m, series, len, col, ends);
+    size_t count = keep_within(ends, len, params.max_dist);
+    *found = pick_greedy(ends, count, k, by_start, out);
+    status = HDTW_OK;
+cleanup:
+    hdtw_free(by_start);
+    hdtw_free(ends);
+    hdtw_free(col.start);
+    hdtw_free(col.cost);
+    return status;
+}

@@ -1,0 +1,80 @@
+/*
+ * subsequence.c — the one pass of free-start, free-end subsequence DTW.
+ *
+ * The series is walked column by column; a single column of m cells holds
+ * D(i, j - 1) for every row i and is overwritten in place with D(i, j),
+ * top to bottom, keeping D(i - 1, j - 1) (the diagonal) in a local. Next
+ * to each cost the column keeps the start of the path that reaches it:
+ * hdtw_align's walk back picks the predecessor of a cell from that cell's
+ * three neighbours alone, so the start a walk from (m - 1, e) reaches is
+ * the start of the predecessor the tie rule picks, propagated forward.
+ *
+ * Column -1 is +inf with start 0: at j = 0 every predecessor a cell can
+ * pick (even the out-of-range diagonal when overflowing costs make every
+ * neighbour +inf) then carries start 0, the only start a path in column 0
+ * can have, and min(+inf, +inf, up) = up as the recurrence wants.
+ */
+#include "cpu/subsequence.h"
+
+#include <math.h>
+
+static void init_column_before_first(hdtw_subseq_column col, size_t m)
+{
+    for (size_t i = 0; i < m; i++) {
+        col.cost[i] = INFINITY;
+        col.start[i] = 0;
+    }
+}
+
+/* Column j from column j - 1, in place, ties as hdtw_subseq_pick but
+ * written with branches: here, where each cell waits for the one above,
+ * gcc's selects for the helper put the start's choice on that chain and
+ * measured slower. Inlined into one loop per cost: no cost branch. */
+static inline __attribute__((always_inline)) void
+column_step(hdtw_cost cost, const double *query, size_t m, double sj,
+            size_t j, hdtw_subseq_column col)
+{
+    double diag = col.cost[0];
+    size_t diag_start = col.start[0];
+    col.cost[0] = hdtw_cell_cost(cost, query[0], sj); /* free start */
+    col.start[0] = j;
+    for (size_t i = 1; i < m; i++) {
+        double left = col.cost[i], up = col.cost[i - 1];
+        size_t left_start = col.start[i];
+        double best = left;
+        size_t best_start = left_start;
+        if (diag <= up && diag <= left) {
+            best = diag;
+            best_start = diag_start;
+        } else if (up <= left) {
+            best = up;
+            best_start = col.start[i - 1];
+        }
+        col.cost[i] = hdtw_cell_cost(cost, query[i], sj) + best;
+        col.start[i] = best_start;
+        diag = left;
+        diag_start = left_start;
+    }
+}
+
+static inline __attribute__((always_inline)) void
+all_columns(hdtw_cost cost, const double *query, size_t m,
+            const double *series, size_t len, hdtw_subseq_column col,
+            hdtw_span *ends)
+{
+    init_column_before_first(col, m);
+    for (size_t j = 0; j < len; j++) {
+        column_step(cost, query, m, series[j], j, col);
+        ends[j] = (hdtw_span){ col.start[m - 1], j, col.cost[m - 1] };
+    }
+}
+
+void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
+                           const double *series, size_t len,
+                           hdtw_subseq_column col, hdtw_span *ends)
+{
+    if (cost == HDTW_COST_SQUARED)
+        all_columns(HDTW_COST_SQUARED, query, m, series, len, col, ends);
+    else
+        all_columns(HDTW_COST_ABS, query, m, series, len, col, ends);
+}

@@ -1,0 +1,53 @@
+/* subsequence.h — the free-start, free-end DTW pass of hdtw_subsequence
+ * (cpu/subsequence.c); validation and the greedy pick are in
+ * core/subsequence.c. */
+#ifndef HDTW_CPU_SUBSEQUENCE_H
+#define HDTW_CPU_SUBSEQUENCE_H
+
+#include "hdtw.h"
+
+#include "cpu/cell.h"
+
+#include <stddef.h>
+
+/* Working memory of one pass: costs and starts, HDTW_SUBSEQ_WORK(m)
+ * entries each. */
+typedef struct {
+    double *cost;
+    size_t *start;
+} hdtw_subseq_column;
+
+/* the column kernel needs m; the AVX-512 pass three diagonals of row -1,
+ * m rows, and padding for its last vector of eight rows to be whole */
+#define HDTW_SUBSEQ_DIAGONAL(m) ((((m) + 1 + 7) / 8) * 8 + 8)
+#define HDTW_SUBSEQ_WORK(m) (3 * HDTW_SUBSEQ_DIAGONAL(m))
+
+/* The tie rule of hdtw_align for one cell: the start of the predecessor
+ * chosen among diagonal, up and left (ties in that order; <= keeps the
+ * earlier of equal ones). The cell's value is the minimum either way. */
+static inline size_t hdtw_subseq_pick(double diag, double up, double left,
+                                      size_t diag_start, size_t up_start,
+                                      size_t left_start)
+{
+    if (diag <= up && diag <= left)
+        return diag_start;
+    return up <= left ? up_start : left_start;
+}
+
+/* One pass over series[0..len-1]: ends[e] = { start, e, D(m-1, e) } for
+ * every end e, with D and start as hdtw.h defines them for
+ * hdtw_subsequence, column by column. col holds HDTW_SUBSEQ_WORK(m) entries
+ * in each array; its contents on entry do not matter. Inputs are finite (costs may still overflow to
+ * +inf, which is handled). */
+void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
+                           const double *series, size_t len,
+                           hdtw_subseq_column col, hdtw_span *ends);
+
+/* The same ends, bit for bit, computed along anti-diagonals with AVX-512
+ * (cpu/subsequence_avx512.c, built only with HDTW_HAVE_AVX512; call it
+ * only where the CPU has AVX-512F/DQ). */
+void hdtw_subsequence_ends_avx512(hdtw_cost cost, const double *query,
+                                  size_t m, const double *series, size_t len,
+                                  hdtw_subseq_column work, hdtw_span *ends);
+
+#endif

@@ -1,0 +1,619 @@
+/*
+ * test_subsequence.c — hdtw_subsequence against a naive full-matrix
+ * implementation of include/hdtw.h's definition, written here from the
+ * text alone: the whole matrix D, a literal walk back from every end with
+ * the tie rule diagonal > up > left, and the greedy pick done by repeated
+ * linear scans. Starts, ends, found and distance bits must match exactly,
+ * on every backend a context can be set to. Also small cases worked out by
+ * hand (so the oracle itself is checked), bad input, and the max_dist
+ * threshold of hdtw_distance, hdtw_batch and hdtw_sliding against the
+ * exact distance of testutil's naive_dtw.
+ */
+#include "testutil.h"
+
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Random cases run many to a test: each test creates a context, which
+ * looks for OpenCL devices and costs more than a case. */
+static hdtw_ctx *ctx;
+
+static void setup(void)
+{
+    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
+}
+
+static void teardown(void)
+{
+    hdtw_destroy(ctx);
+    ctx = NULL;
+}
+
+/* ---------------------------------------------------------- the oracle */
+
+static double cell_cost(hdtw_cost cost, double x, double y)
+{
+    double d = x - y;
+    return cost == HDTW_COST_SQUARED ? d * d : fabs(d);
+}
+
+/* D(i, j) of the definition, +inf out of range */
+static double at(const double *D, size_t len, long i, long j)
+{
+    return i < 0 || j < 0 ? INFINITY : D[(size_t)i * len + (size_t)j];
+}
+
+static double *full_matrix(hdtw_cost cost, const double *q, size_t m,
+                           const double *s, size_t len)
+{
+    double *D = test_alloc(m * len * sizeof *D);
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < len; j++) {
+            long li = (long)i, lj = (long)j;
+            double best = 0.0; /* row 0: free start, no predecessor */
+            if (i > 0) {
+                double up = at(D, len, li - 1, lj);
+                double left = at(D, len, li, lj - 1);
+                double diag = at(D, len, li - 1, lj - 1);
+                best = fmin(fmin(up, left), diag);
+            }
+            D[i * len + j] = cell_cost(cost, q[i], s[j]) + best;
+        }
+    return D;
+}
+
+/* The column where the walk back from (m - 1, e) reaches row 0. */
+static size_t walk_to_start(const double *D, size_t m, size_t len, size_t e)
+{
+    long i = (long)m - 1, j = (long)e;
+    while (i > 0) {
+        if (j == 0) { /* column 0: up is the only cell in range */
+            i--;
+            continue;
+        }
+        double diag = at(D, len, i - 1, j - 1), up = at(D, len, i - 1, j);
+        double left = at(D, len, i, j - 1);
+        if (diag <= up && diag <= left) {
+            i--;
+            j--;
+        } else if (up <= left) {
+            i--;
+        } else {
+            j--;
+        }
+    }
+    return (size_t)j;
+}
+
+static int overlaps(hdtw_span a, hdtw_span b)
+{
+    return a.start <= b.end && b.start <= a.end;
+}
+
+/* The definition: every end a candidate (unless above max_dist), then the
+ * smallest remaining (cost, end) first, skipping overlaps. */
+static size_t naive_subsequence(const hdtw_params *p, const double *q,
+                                size_t m, const double *s, size_t len,
+                                size_t k, hdtw_span *out)
+{
+    double *D = full_matrix(p->cost, q, m, s, len);
+    hdtw_span *cand = test_alloc(len * sizeof *cand);
+    int *used = test_alloc(len * sizeof *used);
+    for (size_t e = 0; e < len; e++) {
+        cand[e] = (hdtw_span){ walk_to_start(D, m, len, e), e,
+                               D[(m - 1) * len + e] };
+        used[e] = p->max_dist > 0 && cand[e].distance > p->max_dist;
+    }
+    size_t found = 0;
+    for (;;) {
+        size_t best = len;
+        for (size_t e = 0; e < len; e++)
+            if (!used[e] &&
+                (best == len || cand[e].distance < cand[best].distance))
+                best = e; /* strict <: the smaller end wins ties */
+        if (best == len || found == k)
+            break;
+        used[best] = 1;
+        int clear = 1;
+        for (size_t f = 0; f < found; f++)
+            clear &= !overlaps(out[f], cand[best]);
+        if (clear)
+            out[found++] = cand[best];
+    }
+    free(used);
+    free(cand);
+    free(D);
+    return found;
+}
+
+/* ------------------------------------------------------------- checking */
+
+#define SENTINEL ((hdtw_span){ 777, 778, -1.5 })
+
+static int same_span(hdtw_span a, hdtw_span b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* hdtw_subsequence on ctx's current backend equals the oracle, and leaves
+ * out[found .. k-1] alone. */
+static void check_against_oracle(const hdtw_params *p, const double *q,
+                                 size_t m, const double *s, size_t len,
+                                 size_t k)
+{
+    hdtw_span *want = test_alloc(k * sizeof *want);
+    hdtw_span *got = test_alloc(k * sizeof *got);
+    for (size_t i = 0; i < k; i++)
+        got[i] = SENTINEL;
+    size_t want_found = naive_subsequence(p, q, m, s, len, k, want);
+    size_t found = 12345;
+    ck_assert_int_eq(hdtw_subsequence(ctx, p, q, m, s, len, k, got, &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, want_found);
+    for (size_t i = 0; i < found; i++)
+        ck_assert_msg(same_span(got[i], want[i]),
+                      "m=%zu len=%zu k=%zu pick %zu: got [%zu,%zu] %.17g, "
+                      "want [%zu,%zu] %.17g", m, len, k, i, got[i].start,
+                      got[i].end, got[i].distance, want[i].start,
+                      want[i].end, want[i].distance);
+    for (size_t i = found; i < k; i++)
+        ck_assert(same_span(got[i], SENTINEL));
+    hdtw_backend ran = hdtw_last_backend(ctx); /* the two CPU passes */
+    ck_assert(ran == HDTW_BACKEND_SCALAR || ran == HDTW_BACKEND_AVX512);
+    free(got);
+    free(want);
+}
+
+/* The backends hdtw_set_backend accepts here, AUTO first. */
+static size_t usable_backends(hdtw_backend *out)
+{
+    size_t count = 0;
+    for (int b = HDTW_BACKEND_AUTO; b < HDTW_BACKEND_COUNT; b++)
+        if (hdtw_set_backend(ctx, (hdtw_backend)b) == HDTW_OK)
+            out[count++] = (hdtw_backend)b;
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    return count;
+}
+
+static void check_every_backend(const hdtw_params *p, const double *q,
+                                size_t m, const double *s, size_t len,
+                                size_t k)
+{
+    hdtw_backend backends[HDTW_BACKEND_COUNT];
+    size_t count = usable_backends(backends);
+    for (size_t b = 0; b < count; b++) {
+        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
+        check_against_oracle(p, q, m, s, len, k);
+        if (backends[b] == HDTW_BACKEND_SCALAR ||
+            backends[b] == HDTW_BACKEND_AVX512)
+            ck_assert_int_eq(hdtw_last_backend(ctx), backends[b]);
+    }
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+}
+
+/* small integers: exact arithmetic, so ties everywhere in D */
+static void fill_small_integers(test_rng *r, double *x, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = (double)test_range(r, 0, 3);
+}
+
+static hdtw_params random_params(test_rng *r)
+{
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = test_next(r) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
+    return p;
+}
+
+/* ------------------------------------------------------- by hand first */
+
+/* Each expected answer below is worked out from the definition by hand. */
+START_TEST(exact_motifs_found_in_end_order)
+{
+    const double q[] = { 1, 2, 3 };
+    const double s[] = { 0, 1, 2, 3, 0, 0, 1, 2, 3, 9 };
+    hdtw_span out[2];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_subsequence(ctx, NULL, q, 3, s, 10, 2, out, &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, 2);
+    /* both cost 0: the smaller end first */
+    ck_assert(same_span(out[0], (hdtw_span){ 1, 3, 0.0 }));
+    ck_assert(same_span(out[1], (hdtw_span){ 6, 8, 0.0 }));
+}
+END_TEST
+
+START_TEST(constant_series_ties)
+{
+    /* D(0, j) = 0; D(1, 0) = 0 by up; for j >= 1 all three predecessors
+     * are 0 and the diagonal wins: ends 0..3 start at 0, 0, 1, 2. The
+     * pick: [0,0], then [0,1] overlaps, [1,2] fits, [2,3] overlaps. */
+    const double q[] = { 5, 5 }, s[] = { 5, 5, 5, 5 };
+    hdtw_span out[4] = { SENTINEL, SENTINEL, SENTINEL, SENTINEL };
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_subsequence(ctx, NULL, q, 2, s, 4, 4, out, &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, 2);
+    ck_assert(same_span(out[0], (hdtw_span){ 0, 0, 0.0 }));
+    ck_assert(same_span(out[1], (hdtw_span){ 1, 2, 0.0 }));
+    ck_assert(same_span(out[2], SENTINEL));
+    check_every_backend(&HDTW_PARAMS_DEFAULT, q, 2, s, 4, 4);
+}
+END_TEST
+
+START_TEST(warped_match_longer_than_query)
+{
+    /* q = 0 4 0 against 0 4 4 4 0: the path stays on q1 = 4 for three
+     * values, cost 0, span [2,6]; abs cost */
+    const double q[] = { 0, 4, 0 };
+    const double s[] = { 9, 9, 0, 4, 4, 4, 0, 9 };
+    hdtw_span out[1];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_subsequence(ctx, NULL, q, 3, s, 8, 1, out, &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, 1);
+    ck_assert(same_span(out[0], (hdtw_span){ 2, 6, 0.0 }));
+}
+END_TEST
+
+START_TEST(query_of_one_value)
+{
+    /* m = 1: every end is its own start, cost |q0 - s_e| */
+    const double q[] = { 2 }, s[] = { 5, 2.5, 1, 2.5 };
+    hdtw_span out[4];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_subsequence(ctx, NULL, q, 1, s, 4, 4, out, &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, 4);
+    ck_assert(same_span(out[0], (hdtw_span){ 1, 1, 0.5 }));
+    ck_assert(same_span(out[1], (hdtw_span){ 3, 3, 0.5 }));
+    ck_assert(same_span(out[2], (hdtw_span){ 2, 2, 1.0 }));
+    ck_assert(same_span(out[3], (hdtw_span){ 0, 0, 3.0 }));
+}
+END_TEST
+
+/* ------------------------------------------------------ against oracle */
+
+static void random_cases_vs_oracle_one(uint64_t seed)
+{
+    test_rng r = { seed };
+    size_t m = test_range(&r, 1, 24), len = test_range(&r, 1, 90);
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    if (seed % 2) {
+        fill_small_integers(&r, q, m);
+        fill_small_integers(&r, s, len);
+    } else {
+        test_fill_series(&r, q, m);
+        test_fill_series(&r, s, len);
+    }
+    hdtw_params p = random_params(&r);
+    size_t k = test_range(&r, 1, len + 4); /* sometimes more than possible */
+    check_against_oracle(&p, q, m, s, len, k);
+    free(s);
+    free(q);
+}
+
+START_TEST(random_cases_vs_oracle)
+{
+    for (uint64_t c = 0; c < 20; c++)
+        random_cases_vs_oracle_one(9100u + (uint64_t)_i * 20 + c);
+}
+END_TEST
+
+/* a motif planted several times, sometimes stretched, in small noise */
+static void repeated_motifs_vs_oracle_one(uint64_t seed)
+{
+    test_rng r = { seed };
+    size_t m = test_range(&r, 2, 12), len = 0, cap = 400;
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(cap * sizeof *s);
+    fill_small_integers(&r, q, m);
+    while (len + 3 * m + 5 < cap) {
+        size_t gap = test_range(&r, 0, 5);
+        for (size_t g = 0; g < gap; g++)
+            s[len++] = (double)test_range(&r, 0, 3);
+        for (size_t i = 0; i < m; i++) {
+            size_t repeat = test_range(&r, 1, 3); /* warped copies */
+            for (size_t t = 0; t < repeat; t++)
+                s[len++] = q[i];
+        }
+    }
+    hdtw_params p = random_params(&r);
+    check_against_oracle(&p, q, m, s, len, test_range(&r, 1, 40));
+    free(s);
+    free(q);
+}
+
+START_TEST(repeated_motifs_vs_oracle)
+{
+    for (uint64_t c = 0; c < 10; c++)
+        repeated_motifs_vs_oracle_one(7300u + (uint64_t)_i * 10 + c);
+}
+END_TEST
+
+/* queries long enough for whole vectors of eight rows in the AVX-512
+ * pass, series shorter and longer than them (its ramps) */
+START_TEST(every_backend_same_bits)
+{
+    test_rng r = { 5150u + (uint64_t)_i };
+    size_t m = test_range(&r, 1, 70), len = test_range(&r, 1, 300);
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    test_fill_series(&r, q, m);
+    test_fill_series(&r, s, len);
+    hdtw_params p = random_params(&r);
+    check_every_backend(&p, q, m, s, len, test_range(&r, 1, 10));
+    free(s);
+    free(q);
+}
+END_TEST
+
+static void max_dist_drops_matches_one(uint64_t seed)
+{
+    test_rng r = { seed };
+    size_t m = test_range(&r, 1, 16), len = test_range(&r, 1, 80);
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    test_fill_series(&r, q, m);
+    test_fill_series(&r, s, len);
+    hdtw_params p = random_params(&r);
+    /* the threshold at a real cost (kept: not greater), just below it
+     * (dropped), or +inf (everything kept) */
+    hdtw_span all[1];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_subsequence(ctx, &p, q, m, s, len, 1, all, &found),
+                     HDTW_OK);
+    double cut = all[0].distance * (double)test_range(&r, 1, 4);
+    double choices[] = { cut, nextafter(cut, 0.0), INFINITY };
+    p.max_dist = choices[seed % 3];
+    if (p.max_dist > 0)
+        check_against_oracle(&p, q, m, s, len, test_range(&r, 1, len + 2));
+    free(s);
+    free(q);
+}
+
+START_TEST(max_dist_drops_matches)
+{
+    for (uint64_t c = 0; c < 10; c++)
+        max_dist_drops_matches_one(6400u + (uint64_t)_i * 10 + c);
+}
+END_TEST
+
+START_TEST(overflowing_costs)
+{
+    /* squared differences of 2e300 overflow to +inf: only paths that meet
+     * each huge value with its equal stay finite (ends 2 and 3) */
+    const double q[] = { 1e300, -1e300, 0 };
+    const double s[] = { 1e300, -1e300, 0, 1, -1e300, 1e300, 2 };
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = HDTW_COST_SQUARED;
+    check_every_backend(&p, q, 3, s, 7, 7);
+    p.max_dist = 1e308; /* the +inf matches are dropped */
+    check_against_oracle(&p, q, 3, s, 7, 7);
+}
+END_TEST
+
+/* ------------------------------------------------------------ bad input */
+
+static void expect_refused(hdtw_status want, const hdtw_params *p,
+                           const double *q, size_t m, const double *s,
+                           size_t len, size_t k, hdtw_span *out,
+                           size_t *found)
+{
+    hdtw_span before = out ? out[0] : SENTINEL;
+    size_t found_before = found ? *found : 0;
+    ck_assert_int_eq(hdtw_subsequence(ctx, p, q, m, s, len, k, out, found),
+                     want);
+    if (out)
+        ck_assert(same_span(out[0], before));
+    if (found)
+        ck_assert_uint_eq(*found, found_before);
+}
+
+START_TEST(subsequence_bad_input)
+{
+    double q[] = { 1, 2 }, s[] = { 1, 2, 3 };
+    hdtw_span out[2] = { SENTINEL, SENTINEL };
+    size_t found = 99;
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    expect_refused(HDTW_E_ARG, &p, NULL, 2, s, 3, 2, out, &found);
+    expect_refused(HDTW_E_ARG, &p, q, 2, NULL, 3, 2, out, &found);
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 3, 2, NULL, &found);
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 3, 2, out, NULL);
+    expect_refused(HDTW_E_ARG, &p, q, 0, s, 3, 2, out, &found);
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 0, 2, out, &found);
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 3, 0, out, &found);
+    expect_refused(HDTW_E_ARG, &p, q, SIZE_MAX / 2, s, 3, 2, out, &found);
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, SIZE_MAX / 2, 2, out, &found);
+    ck_assert_int_eq(hdtw_subsequence(NULL, &p, q, 2, s, 3, 2, out, &found),
+                     HDTW_E_ARG);
+    p.band = 0; /* a band has no meaning with a free start */
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 3, 2, out, &found);
+    p.band = 5;
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 3, 2, out, &found);
+    p = HDTW_PARAMS_DEFAULT;
+    p.cost = (hdtw_cost)9;
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 3, 2, out, &found);
+    p = HDTW_PARAMS_DEFAULT;
+    p.max_dist = -1.0;
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 3, 2, out, &found);
+    p.max_dist = NAN;
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 3, 2, out, &found);
+    p.max_dist = -INFINITY;
+    expect_refused(HDTW_E_ARG, &p, q, 2, s, 3, 2, out, &found);
+    p = HDTW_PARAMS_DEFAULT;
+    q[1] = NAN;
+    expect_refused(HDTW_E_NONFINITE, &p, q, 2, s, 3, 2, out, &found);
+    q[1] = 2;
+    s[2] = -INFINITY;
+    expect_refused(HDTW_E_NONFINITE, &p, q, 2, s, 3, 2, out, &found);
+    s[2] = INFINITY;
+    expect_refused(HDTW_E_NONFINITE, NULL, q, 2, s, 3, 2, out, &found);
+}
+END_TEST
+
+/* ------------------------------------------ max_dist of the other calls */
+
+/* The threshold's definition applied to an exact distance. */
+static double thresholded(double exact, double max_dist)
+{
+    return max_dist > 0 && exact > max_dist ? INFINITY : exact;
+}
+
+/* distance, batch (windows back to back) and sliding (stride 1) of one
+ * pattern, with p->max_dist, against naive_dtw; out[w] for each window */
+static void check_threshold_calls(const hdtw_params *p, const double *pat,
+                                  size_t m, const double *s, size_t len,
+                                  size_t n)
+{
+    size_t count = len - n + 1;
+    double *want = test_alloc(count * sizeof *want);
+    double *got = test_alloc(count * sizeof *got);
+    double *windows = test_alloc(count * n * sizeof *windows);
+    for (size_t w = 0; w < count; w++) {
+        memcpy(windows + w * n, s + w, n * sizeof *windows);
+        want[w] = thresholded(naive_dtw(p->cost, p->band, pat, m, s + w, n),
+                              p->max_dist);
+    }
+    double one;
+    ck_assert_int_eq(hdtw_distance(ctx, p, pat, m, s, n, &one), HDTW_OK);
+    ck_assert(same_bits(one, want[0]));
+    ck_assert_int_eq(hdtw_batch(ctx, p, pat, m, windows, count, n, got),
+                     HDTW_OK);
+    for (size_t w = 0; w < count; w++)
+        ck_assert_msg(same_bits(got[w], want[w]), "batch %zu: %.17g vs %.17g",
+                      w, got[w], want[w]);
+    ck_assert_int_eq(hdtw_sliding(ctx, p, pat, m, s, len, n, 1, got),
+                     HDTW_OK);
+    for (size_t w = 0; w < count; w++)
+        ck_assert(same_bits(got[w], want[w]));
+    free(windows);
+    free(got);
+    free(want);
+}
+
+START_TEST(max_dist_every_backend)
+{
+    test_rng r = { 3300u + (uint64_t)_i };
+    size_t m = test_range(&r, 1, 40), n = test_range(&r, 1, 40);
+    size_t len = n + test_range(&r, 0, 30);
+    double *pat = test_alloc(m * sizeof *pat), *s = test_alloc(len * sizeof *s);
+    test_fill_series(&r, pat, m);
+    test_fill_series(&r, s, len);
+    hdtw_params p = random_params(&r);
+    p.band = test_next(&r) % 2 ? -1 : (long)test_range(&r, 0, 8);
+    double exact = naive_dtw(p.cost, p.band, pat, m, s, n);
+    /* exactly equal (finite), just below (+inf), +inf (exact), none, and
+     * the window's median-ish scale so that some windows pass */
+    double choices[] = { exact, nextafter(exact, 0.0), INFINITY, 0.0,
+                         exact * 1.5 };
+    p.max_dist = choices[_i % 5];
+    if (p.max_dist == 0.0 && _i % 5 != 3)
+        p.max_dist = 0.5; /* exact was 0: nextafter gives 0, which is none */
+    hdtw_backend backends[HDTW_BACKEND_COUNT];
+    size_t nb = usable_backends(backends);
+    for (size_t b = 0; b < nb; b++) {
+        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
+        check_threshold_calls(&p, pat, m, s, len, n);
+    }
+    free(s);
+    free(pat);
+}
+END_TEST
+
+START_TEST(max_dist_edges)
+{
+    const double a[] = { 0, 1, 3 }, b[] = { 0, 2, 3, 3 };
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    double exact = 1.0, d = -1.0; /* by hand: one step of 1 on the path */
+    p.max_dist = 1.0;
+    ck_assert_int_eq(hdtw_distance(ctx, &p, a, 3, b, 4, &d), HDTW_OK);
+    ck_assert(same_bits(d, exact)); /* equal: returned finite */
+    p.max_dist = nextafter(1.0, 0.0);
+    ck_assert_int_eq(hdtw_distance(ctx, &p, a, 3, b, 4, &d), HDTW_OK);
+    ck_assert(same_bits(d, INFINITY));
+    p.max_dist = INFINITY;
+    ck_assert_int_eq(hdtw_distance(ctx, &p, a, 3, b, 4, &d), HDTW_OK);
+    ck_assert(same_bits(d, exact));
+    p.max_dist = DBL_MIN; /* the smallest normal threshold */
+    ck_assert_int_eq(hdtw_distance(ctx, &p, a, 3, b, 4, &d), HDTW_OK);
+    ck_assert(same_bits(d, INFINITY));
+
+    /* overflowing costs are +inf, above any finite threshold */
+    const double big[] = { 1e300, -1e300 }, small[] = { -1e300, 1e300 };
+    p.cost = HDTW_COST_SQUARED;
+    p.max_dist = DBL_MAX;
+    ck_assert_int_eq(hdtw_distance(ctx, &p, big, 2, small, 2, &d), HDTW_OK);
+    ck_assert(same_bits(d, INFINITY));
+
+    /* align ignores the threshold, even an invalid one */
+    hdtw_alignment al;
+    p = HDTW_PARAMS_DEFAULT;
+    p.max_dist = 1e-9;
+    ck_assert_int_eq(hdtw_align(ctx, &p, a, 3, b, 4, &al), HDTW_OK);
+    ck_assert(same_bits(al.distance, exact));
+    hdtw_alignment_free(&al);
+    p.max_dist = -1.0;
+    ck_assert_int_eq(hdtw_align(ctx, &p, a, 3, b, 4, &al), HDTW_OK);
+    hdtw_alignment_free(&al);
+}
+END_TEST
+
+START_TEST(max_dist_bad_values)
+{
+    const double a[] = { 0, 1 }, w[] = { 0, 1, 2, 3 };
+    double out[3] = { -7, -7, -7 };
+    const double refused[] = { -1.0, -DBL_MIN, NAN, -INFINITY };
+    for (size_t v = 0; v < sizeof refused / sizeof *refused; v++) {
+        hdtw_params p = HDTW_PARAMS_DEFAULT;
+        p.max_dist = refused[v];
+        ck_assert_int_eq(hdtw_distance(ctx, &p, a, 2, w, 2, out), HDTW_E_ARG);
+        ck_assert_int_eq(hdtw_batch(ctx, &p, a, 2, w, 2, 2, out), HDTW_E_ARG);
+        ck_assert_int_eq(hdtw_sliding(ctx, &p, a, 2, w, 4, 2, 1, out),
+                         HDTW_E_ARG);
+        for (size_t k = 0; k < 3; k++)
+            ck_assert(same_bits(out[k], -7));
+    }
+}
+END_TEST
+
+static Suite *subsequence_suite(void)
+{
+    Suite *s = suite_create("subsequence");
+    TCase *hand = tcase_create("by_hand");
+    tcase_add_checked_fixture(hand, setup, teardown);
+    tcase_add_test(hand, exact_motifs_found_in_end_order);
+    tcase_add_test(hand, constant_series_ties);
+    tcase_add_test(hand, warped_match_longer_than_query);
+    tcase_add_test(hand, query_of_one_value);
+    suite_add_tcase(s, hand);
+
+    TCase *oracle = tcase_create("oracle");
+    tcase_add_checked_fixture(oracle, setup, teardown);
+    tcase_set_timeout(oracle, 120);
+    tcase_add_loop_test(oracle, random_cases_vs_oracle, 0, 20);
+    tcase_add_loop_test(oracle, repeated_motifs_vs_oracle, 0, 6);
+    tcase_add_loop_test(oracle, every_backend_same_bits, 0, 40);
+    tcase_add_loop_test(oracle, max_dist_drops_matches, 0, 6);
+    tcase_add_test(oracle, overflowing_costs);
+    suite_add_tcase(s, oracle);
+
+    TCase *bad = tcase_create("bad_input");
+    tcase_add_checked_fixture(bad, setup, teardown);
+    tcase_add_test(bad, subsequence_bad_input);
+    suite_add_tcase(s, bad);
+
+    TCase *threshold = tcase_create("max_dist");
+    tcase_add_checked_fixture(threshold, setup, teardown);
+    tcase_set_timeout(threshold, 120);
+    tcase_add_loop_test(threshold, max_dist_every_backend, 0, 20);
+    tcase_add_test(threshold, max_dist_edges);
+    tcase_add_test(threshold, max_dist_bad_values);
+    suite_add_tcase(s, threshold);
+    return s;
+}
+
+int main(void)
+{
+    return test_run_suite(subsequence_suite(), CK_FORK_GETENV);
+}

@@ -1,0 +1,13 @@
+/* timing.h — the clock and the median every tool and benchmark program
+ * uses (tools/common). */
+#ifndef HDTW_TOOLS_TIMING_H
+#define HDTW_TOOLS_TIMING_H
+
+/* Seconds on the monotonic clock (an arbitrary origin). */
+double timing_now(void);
+
+/* The median of values[0..n) (n > 0; the mean of the middle two when n
+ * is even). Sorts values. */
+double timing_median(double *values, int n);
+
+#endif
