@@ -2,7 +2,8 @@
  * avx2.c — the AVX2 backend: 4 doubles a vector. Compiled with -mavx2 only
  * (CMakeLists.txt) and called only when cpuid + xgetbv report AVX2. The
  * loops (DTW kernels, the search's lower bounds, the op-mix bound) are the
- * shared templates; this file only names the instructions.
+ * shared templates; isa_avx2.h names the instructions they share with
+ * avx512.c's short pairs, this file the search's extra ones.
  */
 #include "cpu/cpu.h"
 #include "cpu/search.h"
@@ -18,22 +19,8 @@ static inline double avx2_hsum(__m256d x)
     return _mm_cvtsd_f64(_mm_add_sd(pair, _mm_unpackhi_pd(pair, pair)));
 }
 
-#define VEC __m256d
-#define VEC_WIDTH 4
-/* 4 rows x (pattern + left value) + temporaries fit the 16 ymm registers */
-#define LANE_ROWS 4
-#define VLOADU(p) _mm256_loadu_pd(p)
-#define VSTOREU(p, x) _mm256_storeu_pd((p), (x))
-#define VSET1(x) _mm256_set1_pd(x)
-#define VSUB(x, y) _mm256_sub_pd((x), (y))
-#define VMUL(x, y) _mm256_mul_pd((x), (y))
-#define VADD(x, y) _mm256_add_pd((x), (y))
-#define VMIN(x, y) _mm256_min_pd((x), (y))
-#define VABS(x) _mm256_andnot_pd(_mm256_set1_pd(-0.0), (x))
-#define VSHIFT_IN(x, s)                                                       \
-    _mm256_blend_pd(_mm256_permute4x64_pd((x), 0x90), _mm256_set1_pd(s), 1)
+#include "cpu/isa_avx2.h"
 #define VDIV(x, y) _mm256_div_pd((x), (y))
-#define VMAX(x, y) _mm256_max_pd((x), (y))
 #define VHSUM(x) avx2_hsum(x)
 #define VSQRT(x) _mm256_sqrt_pd(x)
 #define VKEEP_IF_GE(a, b, x) \

@@ -6,11 +6,15 @@
  *
  * The including file defines:
  *   VEC, VEC_WIDTH           vector type of VEC_WIDTH doubles
- *   LANE_ROWS                pattern rows swept together (register block)
+ *   LANE_ROWS                most rows swept together (register block;
+ *                            the stripes use this many, lanes at most 4)
  *   VLOADU, VSTOREU          unaligned load/store; VSET1 broadcast
  *   VSUB, VMUL, VADD, VMIN   lane-wise, correctly rounded; VMIN(x, y) = the
  *                            smaller (exact: no NaN and no -0 ever arrives)
+ *   VMAX                     the larger, likewise
  *   VABS                     clears the sign bit (= fabs)
+ *   VTRANSPOSE(v)            transposes VEC v[VEC_WIDTH] in place: lane l
+ *                            of v[k] becomes lane k of v[l]
  *   FUNC(name)               ISA-specific name of a static function
  *
  * Layout of one lane group's work area (per thread): cols[j] holds value j
@@ -19,8 +23,8 @@
  * of the last finished row, row[0] column -1.
  *
  * Why row blocks: D(i, j) needs D(i, j-1), so one row is a chain of
- * dependent min+add (about 4-5 cycles a vector). Sweeping LANE_ROWS rows
- * together, column by column, keeps LANE_ROWS such chains in flight and the
+ * dependent min+add (about 4-5 cycles a vector). Sweeping a block of rows
+ * together, column by column, keeps one such chain a row in flight and the
  * rows in registers: per column only the block's top neighbour is loaded
  * and its bottom row stored, in place (row[j + 1] is read as "up" before
  * the block's last row overwrites it).
@@ -40,17 +44,49 @@ ALWAYS_INLINE VEC FUNC(cost)(int squared, VEC x, VEC y)
     return VABS(d);
 }
 
-/* One column j of a block whose every row is inside the band. diag is
- * D(i0 - 1, j - 1) on entry; returns D(i0 - 1, j), the next column's. */
-ALWAYS_INLINE VEC FUNC(column)(int squared, int rows, const VEC *pat,
+/* Rows per block (VEC_WIDTH lanes each). A block spans 2w + rows columns
+ * for 2w + 1 cells a row, and its rows - 1 columns on either side are
+ * edges, where a cell outside the band still costs its slot; 4 rows keep
+ * enough independent row chains in flight for the min+add latency. On the
+ * AVX-512 machine of bench/RESULTS.md 4-row blocks beat 8-row ones at
+ * every band, the full width included. Never more rows than 2w + 2, so
+ * that no column has cells outside the band on both sides. */
+#define BLOCK_ROWS (LANE_ROWS < 4 ? LANE_ROWS : 4)
+
+static int FUNC(block_rows)(size_t w)
+{
+    int rows = BLOCK_ROWS;
+    while (rows > 1 && (size_t)rows > 2 * w + 2)
+        rows /= 2;
+    return rows;
+}
+
+/* One column j of a block. diag is D(i0 - 1, j - 1) on entry; returns
+ * D(i0 - 1, j), the next column's. In an edge column (edge != 0) row r's
+ * cost is raised to penalty[r]: 0 inside the band (costs are >= +0, so
+ * max leaves them exact), +inf outside, which makes the cell +inf like
+ * the scalar reference's unvisited cells (inf + min is inf, never NaN).
+ * The max sits on the cost, off the row's min+add chain. */
+ALWAYS_INLINE VEC FUNC(column)(int squared, int rows, int edge,
+                               const double *penalty, const VEC *pat,
                                VEC *left, VEC bj, VEC diag, VEC *row_j1)
 {
     VEC up = *row_j1, next_diag = up;
 #pragma GCC unroll 16
     for (int r = 0; r < rows; r++) {
         VEC old = left[r]; /* D(i, j - 1) */
-        VEC best = VMIN(VMIN(diag, up), old);
-        VEC d = VADD(FUNC(cost)(squared, pat[r], bj), best);
+        /* The neighbour that enters the min last has the short path (one
+         * min + add) to d. Short blocks need it on the row's own chain
+         * (old), which bounds a column step; tall ones on the chain down
+         * the column (up), whose length times the rows would otherwise
+         * outgrow the out-of-order window. Either order gives the same
+         * bits: min is exact (cell.h). */
+        VEC best = rows >= 8 ? VMIN(VMIN(diag, old), up)
+                             : VMIN(VMIN(diag, up), old);
+        VEC c = FUNC(cost)(squared, pat[r], bj);
+        if (edge)
+            c = VMAX(c, VSET1(penalty[r]));
+        VEC d = VADD(c, best);
         left[r] = d;
         diag = old;
         up = d;
@@ -59,35 +95,15 @@ ALWAYS_INLINE VEC FUNC(column)(int squared, int rows, const VEC *pat,
     return next_diag;
 }
 
-/* The same column where some rows are outside the band: their cells are
- * +inf, exactly as the scalar reference's unvisited cells. */
-ALWAYS_INLINE VEC FUNC(column_banded)(int squared, int rows, size_t i0,
-                                      size_t w, size_t n, size_t j,
-                                      const VEC *pat, VEC *left, VEC bj,
-                                      VEC diag, VEC *row_j1)
-{
-    VEC up = *row_j1, next_diag = up;
-    for (int r = 0; r < rows; r++) {
-        size_t i = i0 + (size_t)r;
-        VEC old = left[r];
-        VEC d = VSET1(INFINITY);
-        if (j >= hdtw_row_lo(i, w) && j <= hdtw_row_hi(i, w, n))
-            d = VADD(FUNC(cost)(squared, pat[r], bj),
-                     VMIN(VMIN(diag, up), old));
-        left[r] = d;
-        diag = old;
-        up = d;
-    }
-    *row_j1 = up;
-    return next_diag;
-}
-
-/* Rows i0 .. i0 + rows - 1 (rows <= LANE_ROWS): row holds row i0 - 1 on
- * entry and row i0 + rows - 1 on return. Columns where every row of the
- * block is in the band take the branch-free path. */
+/* Rows i0 .. i0 + rows - 1 (rows <= LANE_ROWS, rows <= 2w + 2): row holds
+ * row i0 - 1 on entry and row i0 + rows - 1 on return. penalty: LANE_ROWS
+ * zeros, LANE_ROWS +inf, LANE_ROWS zeros (lanes_dp). In a left edge column
+ * j, row r is outside iff r > j + w - i0; in a right edge column iff
+ * r < j - w - i0: each a window of that table. */
 ALWAYS_INLINE void FUNC(row_block)(int squared, int rows, const double *a,
                                    size_t i0, size_t w, size_t n,
-                                   const VEC *cols, VEC *row)
+                                   const VEC *cols, const double *penalty,
+                                   VEC *row)
 {
     VEC pat[LANE_ROWS], left[LANE_ROWS];
     for (int r = 0; r < rows; r++) {
@@ -99,19 +115,31 @@ ALWAYS_INLINE void FUNC(row_block)(int squared, int rows, const double *a,
     size_t all_lo = hdtw_row_lo(last_i, w), all_hi = hdtw_row_hi(i0, w, n);
     VEC diag = row[first];
     size_t j = first;
-    for (; j <= last && j < all_lo; j++)
-        diag = FUNC(column_banded)(squared, rows, i0, w, n, j, pat, left,
-                                   cols[j], diag, &row[j + 1]);
-    for (; j <= last && j <= all_hi; j++)
-        diag = FUNC(column)(squared, rows, pat, left, cols[j], diag,
+    for (; j < all_lo; j++) /* j + w >= i0 here: j >= first */
+        diag = FUNC(column)(squared, rows, 1,
+                            penalty + (LANE_ROWS - 1 - (j + w - i0)), pat,
+                            left, cols[j], diag, &row[j + 1]);
+    for (; j <= all_hi; j++)
+        diag = FUNC(column)(squared, rows, 0, NULL, pat, left, cols[j], diag,
                             &row[j + 1]);
-    for (; j <= last; j++)
-        diag = FUNC(column_banded)(squared, rows, i0, w, n, j, pat, left,
-                                   cols[j], diag, &row[j + 1]);
+    for (; j <= last; j++) /* j > i0 + w here: j > all_hi, j < n */
+        diag = FUNC(column)(squared, rows, 1,
+                            penalty + (2 * LANE_ROWS - (j - i0 - w)), pat,
+                            left, cols[j], diag, &row[j + 1]);
     /* the next block reads this row in columns first - 1 .. last + 1 only */
     row[first] = VSET1(INFINITY);
     if (last + 2 <= n)
         row[last + 2] = VSET1(INFINITY);
+}
+
+/* Blocks of `rows` rows from *i0 while they fit in m. */
+ALWAYS_INLINE void FUNC(row_blocks)(int squared, int rows, const double *a,
+                                    size_t m, size_t *i0, size_t w, size_t n,
+                                    const VEC *cols, const double *penalty,
+                                    VEC *row)
+{
+    for (; *i0 + (size_t)rows <= m; *i0 += (size_t)rows)
+        FUNC(row_block)(squared, rows, a, *i0, w, n, cols, penalty, row);
 }
 
 /* Whole DP of the lanes in cols; returns with row[n] = D(m - 1, n - 1).
@@ -120,14 +148,20 @@ ALWAYS_INLINE void FUNC(lanes_dp)(int squared, const double *a, size_t m,
                                   size_t w, size_t n, const VEC *cols,
                                   VEC *row)
 {
+    double penalty[3 * LANE_ROWS];
+    for (int k = 0; k < 3 * LANE_ROWS; k++)
+        penalty[k] = k >= LANE_ROWS && k < 2 * LANE_ROWS ? INFINITY : 0.0;
     row[0] = VSET1(0.0); /* row -1, column -1: D(0,0) = c + 0 */
     for (size_t j = 1; j <= n; j++)
         row[j] = VSET1(INFINITY);
     size_t i0 = 0;
-    for (; i0 + LANE_ROWS <= m; i0 += LANE_ROWS)
-        FUNC(row_block)(squared, LANE_ROWS, a, i0, w, n, cols, row);
-    for (; i0 < m; i0++)
-        FUNC(row_block)(squared, 1, a, i0, w, n, cols, row);
+    int rows = FUNC(block_rows)(w);
+    if (rows == BLOCK_ROWS)
+        FUNC(row_blocks)(squared, BLOCK_ROWS, a, m, &i0, w, n, cols, penalty,
+                         row);
+    else if (rows == 2)
+        FUNC(row_blocks)(squared, 2, a, m, &i0, w, n, cols, penalty, row);
+    FUNC(row_blocks)(squared, 1, a, m, &i0, w, n, cols, penalty, row);
 }
 
 static void FUNC(lanes_dp_abs)(const double *a, size_t m, size_t w, size_t n,
@@ -149,13 +183,25 @@ static void FUNC(lane_group)(const hdtw_job *job, size_t k0, size_t valid,
                              VEC *work, double *out)
 {
     VEC *cols = work, *row = work + job->n;
-    double *col_values = (double *)cols;
-    for (size_t l = 0; l < VEC_WIDTH; l++) {
-        size_t k = k0 + (l < valid ? l : valid - 1);
-        const double *window = job->series + k * job->stride;
-        for (size_t j = 0; j < job->n; j++)
-            col_values[j * VEC_WIDTH + l] = window[j];
+    const double *window[VEC_WIDTH];
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        window[l] = job->series +
+                    (k0 + (l < valid ? l : valid - 1)) * job->stride;
+    /* VEC_WIDTH values of every window at once, turned lane-major by one
+     * in-register transpose; the last n % VEC_WIDTH one value at a time */
+    size_t j = 0;
+    for (; j + VEC_WIDTH <= job->n; j += VEC_WIDTH) {
+        VEC block[VEC_WIDTH];
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            block[l] = VLOADU(window[l] + j);
+        VTRANSPOSE(block);
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            cols[j + l] = block[l];
     }
+    double *col_values = (double *)cols;
+    for (; j < job->n; j++)
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            col_values[j * VEC_WIDTH + l] = window[l][j];
     if (job->cost == HDTW_COST_SQUARED)
         FUNC(lanes_dp_squared)(job->pattern, job->m, job->band, job->n,
                                cols, row);

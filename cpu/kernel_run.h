@@ -30,15 +30,9 @@
  * cells. */
 #define DIAG_MIN_BAND 8
 
-/* count items of `size` bytes, vector-aligned; NULL when the size
- * overflows or the allocation fails. */
-static void *FUNC(aligned_work)(size_t count, size_t size)
-{
-    if (count > SIZE_MAX / size)
-        return NULL;
-    return hdtw_malloc_aligned(sizeof(VEC), count * size);
-}
-
+/* FUNC(aligned_work), the work areas' allocator: kernel_stripes.h, which
+ * every instantiation includes before this file (a short-stripes one
+ * includes it without this file). */
 static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
 {
     size_t m = job->m, n = job->n;
@@ -56,21 +50,18 @@ static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
     return HDTW_OK;
 }
 
-/* One pair whose band covers the whole matrix: stripes (kernel_stripes.h). */
+/* One pair whose band covers the whole matrix: stripes (kernel_stripes.h),
+ * or, where the includer names a narrower instantiation (SHORT_STRIPES_RUN)
+ * and the pair has under SHORT_STRIPES_BELOW rows (an expression the
+ * includer defines), that one: its stripes pad fewer rows and skew fewer
+ * columns. */
 static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
 {
-    VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n),
-                                   sizeof(VEC));
-    if (!work)
-        return HDTW_E_NOMEM;
-    if (job->cost == HDTW_COST_SQUARED)
-        out[0] = FUNC(stripes_dp_squared)(job->pattern, job->m, job->series,
-                                          job->n, work);
-    else
-        out[0] = FUNC(stripes_dp_abs)(job->pattern, job->m, job->series,
-                                      job->n, work);
-    hdtw_free(work);
-    return HDTW_OK;
+#ifdef SHORT_STRIPES_RUN
+    if (job->m < SHORT_STRIPES_BELOW)
+        return SHORT_STRIPES_RUN(job, out);
+#endif
+    return FUNC(stripes_run)(job, out);
 }
 
 /* Cells a thread must get before a call forks one more: enough AVX2 work

@@ -19,9 +19,15 @@
  * Lanes outside the matrix (a column before 0 or after n - 1) see b = +inf:
  * every such cell is +inf (inf - x, its abs or square, and inf + min are
  * +inf), exactly the reference's column -1, and what they compute past
- * n - 1 is never read. Pattern rows past m - 1 are 0.0: they feed only
- * rows below them, which are never read either.
+ * n - 1 is never read. Pattern rows past m - 1 repeat a[m - 1] (any
+ * finite value would do): they feed only rows below them, which are never
+ * read either.
  */
+
+#include "core/alloc.h"
+
+#include <stddef.h>
+#include <stdint.h>
 
 /* Columns lane l + 1 runs behind lane l: the lane-to-lane chain of
  * LANE_ROWS cells plus the shift must fit in this many steps (the skews
@@ -30,6 +36,15 @@
 #define STRIPE_ROWS (VEC_WIDTH * LANE_ROWS)
 /* steps lane VEC_WIDTH - 1 trails lane 0 */
 #define STRIPE_SPAN ((VEC_WIDTH - 1) * STRIPE_SKEW)
+
+/* count items of `size` bytes, vector-aligned; NULL when the size
+ * overflows or the allocation fails. kernel_run.h uses it too. */
+static void *FUNC(aligned_work)(size_t count, size_t size)
+{
+    if (count > SIZE_MAX / size)
+        return NULL;
+    return hdtw_malloc_aligned(sizeof(VEC), count * size);
+}
 
 /* Vectors of work area stripes_dp needs for an n-column pair. */
 static size_t FUNC(stripes_work_vectors)(size_t n)
@@ -53,7 +68,7 @@ ALWAYS_INLINE void FUNC(stripe)(int squared, const double *a, size_t m,
         double lanes[VEC_WIDTH];
         for (size_t l = 0; l < VEC_WIDTH; l++) {
             size_t i = base + l * LANE_ROWS + (size_t)r;
-            lanes[l] = i < m ? a[i] : 0.0;
+            lanes[l] = a[i < m ? i : m - 1]; /* a select, not a branch */
         }
         pat[r] = VLOADU(lanes);
         left[r] = VSET1(INFINITY);
@@ -63,8 +78,8 @@ ALWAYS_INLINE void FUNC(stripe)(int squared, const double *a, size_t m,
     for (size_t t = 0; t < steps; t++) {
         const double *above = (const double *)&bottom[t + STRIPE_SPAN];
         VEC cell = VSHIFT_IN(lagged[t], above[VEC_WIDTH - 1]);
-        diag = FUNC(column)(squared, LANE_ROWS, pat, left, skewed_b[t], diag,
-                            &cell);
+        diag = FUNC(column)(squared, LANE_ROWS, 0, NULL, pat, left,
+                            skewed_b[t], diag, &cell);
         bottom[t] = cell;
     }
     for (int r = 0; r < LANE_ROWS; r++)
@@ -75,15 +90,19 @@ ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
                                       const double *b, size_t n, VEC *work)
 {
     VEC *skewed_b = work, *bottom = work + n + STRIPE_SPAN + STRIPE_SKEW;
+    /* the whole work area (skewed b, then bottom from bottom[-STRIPE_SKEW])
+     * starts +inf; then lane l of skewed_b[l * STRIPE_SKEW + j] = b[j]:
+     * no per-element test */
+    size_t vectors = FUNC(stripes_work_vectors)(n);
+    const VEC inf = VSET1(INFINITY);
+    for (size_t k = 0; k < vectors; k++)
+        work[k] = inf;
     double *sb = (double *)skewed_b;
-    for (size_t t = 0; t < n + STRIPE_SPAN; t++)
-        for (size_t l = 0; l < VEC_WIDTH; l++) {
-            size_t lag = l * STRIPE_SKEW;
-            sb[t * VEC_WIDTH + l] = t >= lag && t - lag < n ? b[t - lag]
-                                                            : INFINITY;
-        }
-    for (size_t k = 0; k < STRIPE_SKEW + n + 2 * STRIPE_SPAN; k++)
-        bottom[(ptrdiff_t)k - STRIPE_SKEW] = VSET1(INFINITY);
+    for (size_t l = 0; l < VEC_WIDTH; l++) {
+        double *lane = sb + l * STRIPE_SKEW * VEC_WIDTH + l;
+        for (size_t j = 0; j < n; j++)
+            lane[j * VEC_WIDTH] = b[j];
+    }
 
     VEC left[LANE_ROWS];
     size_t base = 0;
@@ -108,4 +127,21 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
                                        const double *b, size_t n, VEC *work)
 {
     return FUNC(stripes_dp)(1, a, m, b, n, work);
+}
+
+/* One pair whose band covers the whole matrix, into out[0]. */
+static hdtw_status FUNC(stripes_run)(const hdtw_job *job, double *out)
+{
+    VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n),
+                                   sizeof(VEC));
+    if (!work)
+        return HDTW_E_NOMEM;
+    if (job->cost == HDTW_COST_SQUARED)
+        out[0] = FUNC(stripes_dp_squared)(job->pattern, job->m, job->series,
+                                          job->n, work);
+    else
+        out[0] = FUNC(stripes_dp_abs)(job->pattern, job->m, job->series,
+                                      job->n, work);
+    hdtw_free(work);
+    return HDTW_OK;
 }

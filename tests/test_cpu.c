@@ -44,6 +44,12 @@ static inline gv8 gv8_min(gv8 x, gv8 y)
     return (gv8)(((gv8_bits)y & take_y) | ((gv8_bits)x & ~take_y));
 }
 
+static inline gv8 gv8_max(gv8 x, gv8 y)
+{
+    gv8_bits take_y = y > x;
+    return (gv8)(((gv8_bits)y & take_y) | ((gv8_bits)x & ~take_y));
+}
+
 static inline gv8 gv8_abs(gv8 x)
 {
     return (gv8)((gv8_bits)x & ~(gv8_bits)gv8_set1(-0.0));
@@ -61,6 +67,17 @@ static inline void gv8_storeu(double *p, gv8 v)
     memcpy(p, &v, sizeof v);
 }
 
+/* lane l of v[k] <-> lane k of v[l] */
+static inline void gv8_transpose(gv8 v[8])
+{
+    double m[8][8];
+    for (int k = 0; k < 8; k++)
+        gv8_storeu(m[k], v[k]);
+    for (int l = 0; l < 8; l++)
+        for (int k = 0; k < 8; k++)
+            v[l][k] = m[k][l];
+}
+
 #define VEC gv8
 #define VEC_WIDTH 8
 #define LANE_ROWS 8
@@ -71,9 +88,11 @@ static inline void gv8_storeu(double *p, gv8 v)
 #define VMUL(x, y) ((x) * (y))
 #define VADD(x, y) ((x) + (y))
 #define VMIN(x, y) gv8_min((x), (y))
+#define VMAX(x, y) gv8_max((x), (y))
 #define VABS(x) gv8_abs(x)
 #define VSHIFT_IN(x, s)                                                       \
     __builtin_shuffle((x), gv8_set1(s), (gv8_bits){ 8, 0, 1, 2, 3, 4, 5, 6 })
+#define VTRANSPOSE(v) gv8_transpose(v)
 #define FUNC(name) generic8_##name
 #define KERNEL_ENTRY generic8_run
 hdtw_status generic8_run(const hdtw_call *call);
@@ -252,6 +271,54 @@ START_TEST(random_sliding)
 }
 END_TEST
 
+/* Unbanded pairs (the stripes) with row counts at every shape switch:
+ * stripe heights 16 and 64, AVX-512's short-pair limit of 256 rows
+ * (cpu/avx512.c), and the single-row and single-stripe extremes. */
+START_TEST(stripe_boundaries)
+{
+    static const size_t rows[] = { 1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64,
+                                   65, 127, 128, 129, 191, 192, 193, 254,
+                                   255, 256, 257, 258, 319, 320, 321 };
+    test_rng r = { 7000 + (uint64_t)_i };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        size_t m = rows[k], n = test_range(&r, 1, 300);
+        double *pattern, *series;
+        random_series(&r, &pattern, m, &series, m > n ? m : n);
+        hdtw_job job = make_job(&r, pattern, m, series, n, 1, n);
+        job.band = hdtw_effective_band(-1, m, n);
+        check_job(&job, 1);
+        job.n = job.stride = m; /* square too */
+        job.band = hdtw_effective_band(-1, m, m);
+        check_job(&job, 1);
+        free(pattern);
+        free(series);
+    }
+}
+END_TEST
+
+/* Batches at every band width from 0 to 20 and around 32, where
+ * kernel_lanes.h switches block heights (rows <= 2w + 2, half-height
+ * blocks below TALL_BLOCK_MIN_BAND), with row counts that leave every
+ * remainder of 8, 4 and 2 rows. */
+START_TEST(band_block_heights)
+{
+    test_rng r = { 8000 + (uint64_t)_i };
+    for (long band = 0; band <= 40; band++) {
+        if (band > 20 && band < 28)
+            continue;
+        size_t m = test_range(&r, 1, 150), n = test_range(&r, 1, 150);
+        size_t count = test_range(&r, 1, 20);
+        double *pattern, *series;
+        random_series(&r, &pattern, m, &series, count * n);
+        hdtw_job job = make_job(&r, pattern, m, series, n, count, n);
+        job.band = hdtw_effective_band(band, m, n);
+        check_job(&job, 1);
+        free(pattern);
+        free(series);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------- threads */
 
 /* unbanded: no band, so that the call has the cells to really use 3
@@ -404,6 +471,8 @@ static Suite *cpu_suite(void)
     tcase_add_loop_test(shapes, long_pairs, 0, SEEDS);
     tcase_add_loop_test(shapes, random_batches, 0, SEEDS);
     tcase_add_loop_test(shapes, random_sliding, 0, SEEDS);
+    tcase_add_loop_test(shapes, stripe_boundaries, 0, SEEDS);
+    tcase_add_loop_test(shapes, band_block_heights, 0, 4 * SEEDS);
     tcase_add_test(shapes, threads_batch);
     suite_add_tcase(s, shapes);
 
