@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_cpu — the CPU backends (scalar, avx2, avx512 where present) at 1
  * and 2 threads on the seed's cases plus large batches and a sliding scan

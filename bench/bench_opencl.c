@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_opencl — the OpenCL backend against the scalar reference, measured
  * in the same run on the same inputs: batch 1000 x 100, batch 100,000 x 128

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_search — hdtw_search against the brute force it must equal.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_shapes — the SIMD backends against each other on the shapes where
  * their kernels differ (issue 15): short and long pairs, and batches with

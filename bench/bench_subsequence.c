@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_subsequence — the two measurements of issue 19, each a ratio
  * taken in one run (the machine may be shared):

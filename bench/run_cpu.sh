@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The CPU benchmark with its baselines, all on this machine in one run:
 #   1. the pure-JavaScript DTW (bench/js/baseline.js, node) on the seed's
 #      cases and the large batches, unbanded and with band 13;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Times the UCR Suite (the `ucrdtw` Python wrapper of Rakthanmanon et
 al.'s C code) on the series bench_search writes with --peer-dir, so the two
 run on the same data. Single-threaded, squared cost, k = 1 (all it does).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * alloc.c — the library's only calls to malloc and free. A test build
  * (HDTW_ALLOC_HOOKS) adds failure injection and a count of live blocks;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * alloc.h — every allocation the library makes goes through these, so that
  * one place can account for them (and a test build can make the N-th one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api.c — the public entry points. Arguments are checked here, once, for
  * every backend: shapes first (HDTW_E_ARG), then the values the call will

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * backend.h — the whole interface between the core and a backend
  * (docs/DESIGN.md, "Layers"). A backend gets a validated job and a plain

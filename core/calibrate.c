@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * calibrate.c — hdtw_calibrate: the router's numbers measured on this
  * machine and written as a profile file (format: core/profile.h), so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context.c — the context: creation from the environment, the backend
  * table, thread count and the small lookups (names, status texts).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cpu_features.c — cpuid + xgetbv. A CPU may implement AVX2 or AVX-512
  * while the operating system does not save the wider registers on a context

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cpu_features.h — what this CPU and its operating system can run. */
 #ifndef HDTW_CPU_FEATURES_H
 #define HDTW_CPU_FEATURES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * internal.h — what the files of core/ share and users never see: the
  * context and the router. Backends never include it (core/backend.h is

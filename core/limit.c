@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * limit.c — hdtw_opmix_bound: the arithmetic limit of a CPU backend on one
  * core, from its op-mix kernel (cpu/opmix_template.h, registered in

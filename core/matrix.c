@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * matrix.c — hdtw_cdist and hdtw_pdist: distance matrices as batch jobs.
  *

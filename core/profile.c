@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * profile.c — the router's numbers: built-in defaults, the profile file
  * (format in profile.h), and the time estimate of one backend.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * profile.h — the router's numbers: how long each backend takes for a call,
  * as a per-call overhead plus cells per second (plus bytes per second of

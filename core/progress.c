@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * progress.c — jobs in pieces, with the progress callback between them.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * progress.h — running jobs in pieces so that a progress callback
  * (hdtw_set_progress) hears from the call at least every ~100 ms and can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * registry.c — the backends this build contains, one entry each. Adding a
  * backend is one folder and one entry here (docs/DESIGN.md, "How to add a

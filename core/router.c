@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * router.c — picks the backend for a call and falls back when a device
  * fails. Routing never changes a result bit: every backend computes the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * search_api.c — the public entry points of z-normalisation and
  * subsequence search: arguments checked here, once (shapes first, then

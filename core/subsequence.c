@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * subsequence.c — hdtw_subsequence: arguments checked here (shapes first,
  * then values, as core/api.c does), the one pass of cpu/subsequence.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * threshold.h — hdtw_params.max_dist, applied in one place for every call
  * that honours it. Kernels compute (or abandon) as they like; the core then

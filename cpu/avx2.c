@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * avx2.c — the AVX2 backend: 4 doubles a vector. Compiled with -mavx2 only
  * (CMakeLists.txt) and called only when cpuid + xgetbv report AVX2. The

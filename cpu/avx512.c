@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * avx512.c — the AVX-512 backend: 8 doubles a vector. Compiled with
  * -mavx512f -mavx512dq -mavx512vl (CMakeLists.txt) and called only when

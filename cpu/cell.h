@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cell.h — the cell arithmetic and band geometry every backend shares.
  *

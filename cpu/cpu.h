@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cpu.h — the CPU backends' entry points, as core/registry.c registers
  * them. Scalar is always built; the vector backends (cpu/avx2.c,
  * cpu/avx512.c and their search bounds) only when the compiler supports

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * isa_avx2.h — the 256-bit macro set of the loop templates (kernel_*.h):
  * 4 doubles a vector, 4-row blocks. Included by cpu/avx2.c for its whole

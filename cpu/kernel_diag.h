@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kernel_diag.h — one long pair by anti-diagonals, included once per ISA
  * after kernel_lanes.h (same macros). The cells of anti-diagonal d = i + j

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kernel_lanes.h — inter-sequence lanes, included once per ISA (cpu/avx2.c,
  * cpu/avx512.c). VEC_WIDTH windows ride in the lanes of one vector and share

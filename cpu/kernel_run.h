@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kernel_run.h — the backend entry (an hdtw_run_fn named KERNEL_ENTRY),
  * included once per ISA after kernel_lanes.h and kernel_diag.h.

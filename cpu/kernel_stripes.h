@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kernel_stripes.h — one pair without a band, in horizontal stripes of
  * STRIPE_ROWS = VEC_WIDTH * LANE_ROWS rows; included once per ISA after

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lower_bounds.c — envelopes, LB_Kim and the pruning limit (the bound
  * loops' portable build is in cpu/portable.c).

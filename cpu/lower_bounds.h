@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lower_bounds.h — envelopes and the lower bounds of the search cascade
  * (cpu/lower_bounds.c), and the one rule that turns a floating-point lower

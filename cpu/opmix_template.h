@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * opmix_template.h — the op-mix bound of one instruction set: the five
  * operations of a DTW cell (sub, abs, min, min, add; cpu/cell.h) on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * portable.c — the templates at one double a "vector", for any CPU: the
  * scalar backend's search bounds (cpu/search_lb_template.h) and op-mix

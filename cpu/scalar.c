@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * scalar.c — the ground truth. Every other backend is tested against these
  * functions with memcmp, so they are written to be read, not to be fast.

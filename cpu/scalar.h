@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* scalar.h — the reference backend's alignment (cpu/scalar.c); its
  * hdtw_run_fn is in cpu/cpu.h. */
 #ifndef HDTW_CPU_SCALAR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * search.c — exact top-k DTW subsequence search, UCR Suite style
  * (Rakthanmanon et al., KDD 2012), with two differences that make it exact

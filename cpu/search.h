@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* search.h — the exact top-k subsequence search engine (cpu/search.c). */
 #ifndef HDTW_CPU_SEARCH_H
 #define HDTW_CPU_SEARCH_H

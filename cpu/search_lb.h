@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * search_lb.h — the per-window lower bounds of the search cascade, one
  * implementation per instruction set (cpu/search_lb_template.h, built in

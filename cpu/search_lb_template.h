@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * search_lb_template.h — the lower bounds of cpu/search_lb.h, written once
  * for any vector width. The including file names the instructions:

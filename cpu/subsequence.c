@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * subsequence.c — the one pass of free-start, free-end subsequence DTW.
  *

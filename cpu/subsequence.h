@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* subsequence.h — the free-start, free-end DTW pass of hdtw_subsequence
  * (cpu/subsequence.c); validation and the greedy pick are in
  * core/subsequence.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * subsequence_avx512.c — the pass of cpu/subsequence.c along
  * anti-diagonals, eight rows to a vector. Built with -mavx512f -mavx512dq

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * topk.c — which computed windows can still be in the result.
  *

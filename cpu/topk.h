@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * topk.h — the ranking of hdtw_search (best by (distance, start), then an
  * exclusion zone) and the pruning threshold it allows (cpu/topk.c).

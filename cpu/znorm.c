@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * znorm.c — window statistics for z-normalisation, vectorised across
  * windows.

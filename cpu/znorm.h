@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* znorm.h — per-window mean and deviation, the one source of z-normalised
  * values (cpu/znorm.c). hdtw_znorm and hdtw_search both consume it. */
 #ifndef HDTW_CPU_ZNORM_H

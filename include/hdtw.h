@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hdtw.h — Dynamic Time Warping on CPUs and GPUs, bit for bit the same.
  *

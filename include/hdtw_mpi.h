@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * hdtw_mpi.h — hdtw across the ranks of an MPI communicator (libhdtw_mpi).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * agree.c — the agreements that keep the ranks of one call on the same
  * path: every local step ends in one, so no rank waits for a rank that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * agree.h — what every collective call of libhdtw_mpi shares: the
  * agreement of the ranks on one status, and the agreement on scalar

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_common.h — what the MPI benchmarks (bench_search.c,
  * bench_matrix.c) share: reductions of one time over the ranks, the

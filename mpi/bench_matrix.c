@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_matrix.c — what docs/SCALING.md reports for hdtw_mpi_pdist: the
  * whole call (slowest rank, wall), each rank's CPU time computing its

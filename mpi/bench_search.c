@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_search.c — what docs/SCALING.md reports for hdtw_mpi_search:
  * the whole call (slowest rank), each rank's search of its own windows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * candidates.c — best-window lists: their size, their merge, and the
  * exclusion walk that turns the global list into hdtw_search's result.

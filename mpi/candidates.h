@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * candidates.h — the list of best windows each rank contributes to a
  * distributed search, its reduction across ranks, and the exclusion walk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * matrix.c — hdtw_mpi_pdist and hdtw_mpi_cdist: a distance matrix whose
  * cells are shared equally by the ranks of a communicator and written by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * search.c — hdtw_mpi_search: hdtw_search over a series cut into slices,
  * one per rank.

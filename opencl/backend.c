@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * backend.c — one hdtw_job on the OpenCL device: choose the kernel (a
  * work-item per window, or a team per window when windows are few) and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * devices.c — OpenCL device discovery through the ICD loader: the list
  * hdtw_opencl_devices reports (every device of every platform, in platform

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DOUTPUT=<file.c> -DKERNELS=<a.cl;b.cl;...> -P embed_kernels.cmake
 #
 # Writes the .cl files, concatenated in the order given, as one C string

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kernels.h — the OpenCL C source of the .cl files in opencl/kernels,
  * embedded at build time (opencl/embed_kernels.cmake writes the definition

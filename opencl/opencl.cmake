@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The OpenCL backend (docs/DESIGN.md §4), included by the top-level
 # CMakeLists.txt after hdtw_objects exists. HDTW_OPENCL: AUTO builds it when
 # an OpenCL ICD loader and headers are found, ON requires them, OFF skips.

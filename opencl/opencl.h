@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * opencl.h — what the rest of hdtw knows of the OpenCL backend: the
  * functions of its hdtw_backend_entry (core/registry.c). Everything else

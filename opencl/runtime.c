@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runtime.c — the OpenCL objects a context keeps: its state (attached when
  * a device is chosen), and the context, queue, program and kernels built

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runtime.h — the OpenCL backend's state (one per context, kept by the
  * core as an opaque pointer), shared by the files of opencl/ (devices.c:

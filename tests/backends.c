@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * backends.c — which backends a test program really reached. The suites
  * and fuzz harnesses are linked with -Wl,--wrap for the computing entry

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_alloc.c — every allocation of every entry point made to fail, one
  * budget at a time (built only with -DHDTW_ALLOC_HOOKS=ON).

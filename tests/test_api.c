@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_api.c — the context, the environment, and bad input for every public
  * function: the documented status, and the output left exactly as it was.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_cpu.c — every vector CPU backend present on this machine against the
  * scalar reference, with memcmp, over thousands of random shapes: pairs,

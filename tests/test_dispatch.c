@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_dispatch.c — the router: its cost model on synthetic profiles, the
  * profile file (good, partial, missing, malformed: never a crash, always

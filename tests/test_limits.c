@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_limits.c — sizes at the edges: products and output sizes that
  * overflow size_t, windows longer than the series, lengths of 1, extreme

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_matrix.c — hdtw_cdist and hdtw_pdist against hdtw_distance on every
  * pair (scalar, its own context), with memcmp: randomized fixed and ragged

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_opencl.c — the OpenCL backend against cpu/scalar, bit for bit
  * (memcmp), over randomized batches, sliding windows and long pairs, both

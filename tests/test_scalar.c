@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_scalar.c — the scalar reference against golden values from peer
  * libraries, against an independent naive implementation (memcmp), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_search.c — hdtw_znorm against its documented algorithm, and
  * hdtw_search against the brute-force definition of include/hdtw.h on

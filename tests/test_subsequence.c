@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_subsequence.c — hdtw_subsequence against a naive full-matrix
  * implementation of include/hdtw.h's definition, written here from the

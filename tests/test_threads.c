@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_threads.c — separate contexts used at the same time from 8 threads,
  * on mixed work (every computing entry point, hdtw_search and hdtw_znorm

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * testutil.h — what the Check suites share: a seeded generator, random
  * series, and an independent naive DTW used as a second opinion on the

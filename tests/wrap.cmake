@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Link options of every suite and fuzz harness: each computing entry point
 # passes through tests/backends.c, which notes the backend that served it
 # (the lists CI and scripts/fuzz-smoke print).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.c — targets, inputs and the measuring loop of dtwbench.
  */

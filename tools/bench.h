@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench.h — what dtwbench's parts share: the targets (a backend, a thread
  * count, an OpenCL device), the cases (one call's work), and measuring a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_js.c — runs bench/js/baseline.js (the pure-JavaScript DTW) on the
  * same cases and reads back its JSON, so dtwbench reports "x vs JS" from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_js.h — the pure-JavaScript baseline, run by node on the same cases. */
 #ifndef HDTW_TOOLS_BENCH_JS_H
 #define HDTW_TOOLS_BENCH_JS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_limit.c — dtwbench --limit: how many GCUPS one core could at best
  * reach with each instruction set (hdtw_opmix_bound), the yardstick for

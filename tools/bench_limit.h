@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_limit.h — dtwbench --limit: the op-mix bound per instruction set. */
 #ifndef HDTW_TOOLS_BENCH_LIMIT_H
 #define HDTW_TOOLS_BENCH_LIMIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_matrix.c — dtwbench --matrix CxN (see bench_matrix.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_matrix.h — dtwbench --matrix CxN: hdtw_pdist of C random walks of N
  * values on every backend, checked against scalar by memcmp, in GCUPS and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_sweep.c — dtwbench --calibrate (through hdtw_calibrate: the tool
  * never sees the profile format) and --sweep.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_sweep.h — dtwbench --calibrate (the router's profile) and --sweep
  * (AUTO against every backend over sizes). */
 #ifndef HDTW_TOOLS_BENCH_SWEEP_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The OpenCL suite and benchmark on an NVIDIA GPU (../shared/GPU.md).
 #
 #   bench/gpu/run.sh prepare   here, with apt: downloads the .debs the bare

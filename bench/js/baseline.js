@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // Times the pure-JavaScript DTW on the seed's cases and prints JSON, so the
 // C benchmarks can report "x faster than JS" from the same machine and run.

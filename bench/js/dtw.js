@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // Pure-JavaScript DTW: the baseline the seed's trading system measured, and
 // the reference the Node addon's tests compare with. Plain Float64Array,

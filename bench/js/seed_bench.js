@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // The seed's benchmark: the hdtw Node addon against pure JavaScript in the
 // same process, on the seed's cases (pairs of 50..2000 bars, a batch of

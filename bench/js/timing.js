@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // Shared by the JavaScript benchmarks (baseline.js, seed_bench.js): the
 // seeded inputs and the timing method, so every number is taken the same way.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # dtaidistance's C/OpenMP core on bench_cpu's cases: installs dtaidistance
 # and numpy into a throwaway venv under /tmp (removed on exit), runs
 # dtaidistance_bench.py there and prints its JSON on stdout. Exits non-zero

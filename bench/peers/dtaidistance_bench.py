@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Times dtaidistance's C core on bench_cpu's cases and prints JSON in the
 format of bench/js/baseline.js, so bench_cpu can report "x faster than
 dtaidistance". Inputs are the same splitmix64 random walks; dtaidistance

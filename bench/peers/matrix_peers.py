@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """pdist of C random walks of N values: dtaidistance's
 distance_matrix_fast(parallel=True) against hdtw (dtwbench --matrix) in the
 same run, as ratios and GCUPS.

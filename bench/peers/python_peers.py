@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """hdtw's Python binding against dtaidistance and tslearn, in one process,
 on the seed's cases: pairs of 50 .. 2000 bars and a batch of 1,000 windows
 x 100 bars (the inputs of bench_cpu and dtaidistance_bench.py: splitmix64

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The project's random walk in Python (bench/js/baseline.js randomWalk,
 bench/walk.h): splitmix64 uniforms in [-1, 1) summed in index order, so the
 same inputs exist in C, JavaScript and Python without storing data. Used by

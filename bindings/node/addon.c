@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * addon.c — hdtw for Node.js: the native halves of dtwDistance, dtwBatch,
  * dtwSliding, dtwSearch, dtwCdist, dtwPdist, znorm and their ...Async

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * args.c — JavaScript arguments to C values, and errors back to JavaScript.
  *

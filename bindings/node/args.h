@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * args.h — JavaScript arguments to C values for the hdtw Node.js addon, and
  * the errors that go back to JavaScript.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Types for hdtw's Node.js addon (docs/NODE.md).
 
 /**

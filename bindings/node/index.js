@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // hdtw for Node.js (docs/NODE.md): DTW distances, batches, sliding windows,
 // the k-nearest-window search and distance matrices, computed by the C

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cell.cl -- what every hdtw kernel shares: the pragmas that keep each cell
  * bit-identical to cpu/scalar, and the cell itself. OpenCL C 1.2 (the level

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rows.cl -- every job (batches, sliding windows, long pairs) as a
  * register-tiled sweep: the columns of a window are cut into blocks of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Built by .ci/run against the installed library through pkg-config. */
 #include <hdtw.h>
 #include <stdio.h>

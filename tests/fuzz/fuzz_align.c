@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_align.c — hdtw_align: the same result through every backend setting
  * (align always runs on the CPU), its distance equal to the literal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_batch.c — hdtw_batch on every backend against the scalar backend,
  * and windows of the scalar result against the literal definition.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_common.h — what the libFuzzer harnesses share: reading shapes,
  * parameters and values out of the input bytes, an independent model of

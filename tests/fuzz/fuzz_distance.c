@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_distance.c — hdtw_distance on every backend against the scalar
  * backend, and the scalar backend against the literal definition

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_env.c — hdtw_create under any HDTW_BACKEND, HDTW_DISABLE and
  * HDTW_OPENCL_DEVICE values, against a model of the documented grammar:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_matrix.c — hdtw_cdist and hdtw_pdist on every backend against the
  * scalar backend, the status against a model of the rules in hdtw.h, and

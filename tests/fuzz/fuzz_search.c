@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_search.c — hdtw_search on every backend setting and thread count
  * against the brute-force definition (tests/testutil.c

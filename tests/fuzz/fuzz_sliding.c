@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_sliding.c — hdtw_sliding (and hdtw_sliding_count) on every backend
  * against the scalar backend: windows and strides of any size, NaN and Inf

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_znorm.c — hdtw_znorm against its definition written out literally
  * (tests/testutil.c naive_znorm), bit for bit: any values the bytes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mpi_testutil.c — the helpers of mpi_testutil.h.
  */

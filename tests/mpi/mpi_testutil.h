@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mpi_testutil.h — what the MPI test programs share: the rank, failure
  * counting without Check (Check forks each test, which an MPI process must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mpi_matrix.c — hdtw_mpi_pdist and hdtw_mpi_cdist at whatever rank
  * count mpirun gives (CI: 1, 2, 3 and 4). Every rank builds the same sets

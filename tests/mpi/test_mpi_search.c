@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_mpi_search.c — hdtw_mpi_search at whatever rank count mpirun gives
  * (CI: 1, 2, 3 and 4), against hdtw_search on the whole series in one

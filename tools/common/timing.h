@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* timing.h — the clock and the median every tool and benchmark program
  * uses (tools/common). */
 #ifndef HDTW_TOOLS_TIMING_H

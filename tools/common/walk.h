@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * walk.h — the benchmarks' inputs: the random walks of bench/js/baseline.js
  * (splitmix64 seeded with `seed`, x[i] = x[i-1] + a step uniform in

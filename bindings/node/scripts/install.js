@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // npm's install step for the hdtw package (docs/NODE.md, "Installing").
 // With an hdtw.node already next to index.js (a prebuilt addon), nothing is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // The ...Async variants: the same bits as the sync calls, many in flight at
 // once, inputs kept alive while a worker reads them, and a 10^6-window batch

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // Bad input from JavaScript becomes an exception (sync) or a rejected
 // promise (async), never a crash: TypeError for a wrong type (and for a

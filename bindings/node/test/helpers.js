@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // Shared by the addon's tests: the addon, the pure-JS references and seeded
 // inputs. The distance reference is bench/js/dtw.js (two rolling rows, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // CI's check of `npm install /path/to/hdtw/bindings/node` (.ci/run): copied
 // into the installing project and run there, so that require('hdtw')

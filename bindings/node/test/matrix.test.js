@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // dtwCdist and dtwPdist against pairwise dtwDistance (and the pure-JS
 // reference bench/js/dtw.js), element by element with Object.is, on fixed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // The addon gives exactly the doubles of the pure-JavaScript reference, on
 // random shapes, both costs and a range of bands, through Float64Arrays,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 'use strict';
 // dtwSearch and znorm against an independent pure-JS reference written
 // from their definitions in include/hdtw.h: hdtw_znorm's operations in

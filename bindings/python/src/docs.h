@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * docs.h — the docstrings of the hdtw module (the worked examples are run
  * by tests/test_docs.py; the numbers quoted from dtaidistance and tslearn

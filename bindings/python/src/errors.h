@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * errors.h — hdtw statuses as Python exceptions.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * module.c — hdtw._hdtw, the CPython extension behind the hdtw package:
  * distance, align, batch, sliding, search, cdist, pdist, znorm, backends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * numpy_api.h — NumPy's C API for every file of the extension: module.c
  * imports it (import_array), the other files share its function table.

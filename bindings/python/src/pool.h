@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pool.h — the per-interpreter pool of hdtw contexts.
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The tests run from a checkout of the repository: the random walks that
 the C, JavaScript and Python benchmarks share live in bench/peers/walks.py."""
 import pathlib

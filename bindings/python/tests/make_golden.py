@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Prints the peer libraries' answers that test_golden.py embeds. Run once,
 by hand, in a throwaway venv (never at test time):
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Pure-Python DTW, written from the definition in include/hdtw.h, never
 from hdtw's code: the oracle the binding's answers must equal bit for bit.
 Python floats are IEEE-754 doubles and every step below is one rounded

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The docstrings' worked examples (the dtaidistance and tslearn
 conventions among them) run and give the numbers they quote; the type
 stubs, the signatures and the package metadata agree with the module."""

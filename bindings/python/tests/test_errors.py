@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every error path: the exception type, a message naming the argument,
 and an interpreter that carries on."""
 import math

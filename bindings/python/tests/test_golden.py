@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """hdtw against numbers computed once by dtaidistance, tslearn and aeon
 (tests/make_golden.py has the command and the versions; no peer library
 is needed here). Inputs: the project's random walks a = walk(100, 1),

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """cdist and pdist against pairwise hdtw.distance, bit for bit, on fixed
 and ragged sets and every backend; scipy's condensed order checked by an
 independent reimplementation of squareform; progress and cancellation

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Every function against the pure-Python oracle (reference.py), bit for
 bit, on small random cases, on every backend available here."""
 import random

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """No copy of C-contiguous float64 inputs, one copy of anything else, and
 the GIL released while hdtw computes."""
 import sys

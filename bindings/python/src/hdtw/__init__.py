@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Dynamic Time Warping on CPUs and GPUs, bit for bit the same.
 
 The functions live in the C extension hdtw._hdtw (bindings/python/src);
