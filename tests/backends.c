@@ -126,3 +126,18 @@ WRAP(hdtw_search,
       size_t m, const double *series, size_t len, size_t k, hdtw_match *out,
       size_t *found),
      (ctx, sp, query, m, series, len, k, out, found))
+
+WRAP(hdtw_cdist,
+     (hdtw_ctx *ctx, const hdtw_params *p, const hdtw_set *a,
+      const hdtw_set *b, double *out),
+     (ctx, p, a, b, out))
+
+WRAP(hdtw_pdist,
+     (hdtw_ctx *ctx, const hdtw_params *p, const hdtw_set *x, double *out),
+     (ctx, p, x, out))
+
+WRAP(hdtw_subsequence,
+     (hdtw_ctx *ctx, const hdtw_params *p, const double *query, size_t m,
+      const double *series, size_t len, size_t k, hdtw_span *out,
+      size_t *found),
+     (ctx, p, query, m, series, len, k, out, found))
