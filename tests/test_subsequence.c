@@ -280,7 +280,7 @@ END_TEST
 
 static void random_cases_vs_oracle_one(uint64_t seed)
 {
-    test_rng r = { seed };
+    test_rng r = { test_seed(seed) };
     size_t m = test_range(&r, 1, 24), len = test_range(&r, 1, 90);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
     if (seed % 2) {
@@ -307,7 +307,7 @@ END_TEST
 /* a motif planted several times, sometimes stretched, in small noise */
 static void repeated_motifs_vs_oracle_one(uint64_t seed)
 {
-    test_rng r = { seed };
+    test_rng r = { test_seed(seed) };
     size_t m = test_range(&r, 2, 12), len = 0, cap = 400;
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(cap * sizeof *s);
     fill_small_integers(&r, q, m);
@@ -338,7 +338,7 @@ END_TEST
  * pass, series shorter and longer than them (its ramps) */
 START_TEST(every_backend_same_bits)
 {
-    test_rng r = { 5150u + (uint64_t)_i };
+    test_rng r = { test_seed(5150u + (uint64_t)_i) };
     size_t m = test_range(&r, 1, 70), len = test_range(&r, 1, 300);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
     test_fill_series(&r, q, m);
@@ -352,7 +352,7 @@ END_TEST
 
 static void max_dist_drops_matches_one(uint64_t seed)
 {
-    test_rng r = { seed };
+    test_rng r = { test_seed(seed) };
     size_t m = test_range(&r, 1, 16), len = test_range(&r, 1, 80);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
     test_fill_series(&r, q, m);
