@@ -100,10 +100,7 @@ static int set_finite(const hdtw_set *s)
     const double *x = series_at(s, 0);
     size_t n = s->offsets ? s->offsets[s->count] - s->offsets[0]
                           : s->count * s->len;
-    int finite = 1; /* no early exit: the loop vectorises */
-    for (size_t i = 0; i < n; i++)
-        finite &= isfinite(x[i]) != 0;
-    return finite;
+    return hdtw_all_finite(x, n);
 }
 
 /* ------------------------------------------------------------ the call */
