@@ -189,11 +189,7 @@ static hdtw_status check_sliding(hdtw_ctx *ctx, const char *fn, size_t len,
     if (window > len)
         return hdtw_fail(ctx, HDTW_E_ARG, "%s: window (%zu) > len (%zu)", fn,
                          window, len);
-    if (len > MAX_VALUES)
-        return hdtw_fail(ctx, HDTW_E_ARG,
-                         "%s: len is %zu, more doubles than memory holds",
-                         fn, len);
-    return HDTW_OK;
+    return hdtw_check_doubles(ctx, fn, "len", len);
 }
 
 hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,

@@ -10,6 +10,7 @@
 #include "core/cpu_features.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +253,16 @@ hdtw_status hdtw_check_lengths(hdtw_ctx *ctx, const char *fn,
             return hdtw_fail(ctx, HDTW_E_ARG, "%s: %s is 0", fn,
                              args[k].name);
     return HDTW_OK;
+}
+
+hdtw_status hdtw_check_doubles(hdtw_ctx *ctx, const char *fn, const char *name,
+                               size_t count)
+{
+    if (count <= SIZE_MAX / sizeof(double))
+        return HDTW_OK;
+    return hdtw_fail(ctx, HDTW_E_ARG,
+                     "%s: %s is %zu, more doubles than memory holds", fn, name,
+                     count);
 }
 
 hdtw_status hdtw_check_cost(hdtw_ctx *ctx, const char *fn, hdtw_cost cost)

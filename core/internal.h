@@ -108,6 +108,11 @@ hdtw_status hdtw_check_lengths(hdtw_ctx *ctx, const char *fn,
                        sizeof((const hdtw_arg_length[]){ __VA_ARGS__ }) /     \
                            sizeof(hdtw_arg_length))
 
+/* HDTW_E_ARG naming an array of more doubles than memory can hold
+ * (count > SIZE_MAX / sizeof(double)), else HDTW_OK. */
+hdtw_status hdtw_check_doubles(hdtw_ctx *ctx, const char *fn, const char *name,
+                               size_t count);
+
 /* HDTW_E_ARG naming a cost that is not a hdtw_cost, else HDTW_OK. */
 hdtw_status hdtw_check_cost(hdtw_ctx *ctx, const char *fn, hdtw_cost cost);
 

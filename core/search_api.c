@@ -10,10 +10,11 @@
 #include "cpu/znorm.h"
 
 #include <math.h>
+#include <stdint.h>
 
 hdtw_status hdtw_znorm(const double *x, size_t n, double *out)
 {
-    if (!x || !out || n == 0)
+    if (!x || !out || n == 0 || n > SIZE_MAX / sizeof(double))
         return HDTW_E_ARG;
     if (!hdtw_all_finite(x, n))
         return HDTW_E_NONFINITE;
@@ -39,6 +40,8 @@ hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
                                         { "found", found });
     if (s == HDTW_OK)
         s = HDTW_CHECK_LENGTHS(ctx, fn, { "m", m }, { "k", k });
+    if (s == HDTW_OK)
+        s = hdtw_check_doubles(ctx, fn, "len", len);
     if (s == HDTW_OK && m > len)
         s = hdtw_fail(ctx, HDTW_E_ARG, "%s: m (%zu) > len (%zu)", fn, m, len);
     if (s == HDTW_OK)

@@ -95,6 +95,18 @@ START_TEST(arrays_that_cannot_exist)
     ck_assert_int_eq(hdtw_sliding(ctx, NULL, small, too_long, small, 4, 2, 2,
                                   out), HDTW_E_ARG);
     ck_assert(out_untouched());
+    ck_assert_int_eq(hdtw_znorm(small, too_long, out), HDTW_E_ARG);
+    ck_assert(out_untouched());
+
+    /* the search must refuse before reading: the series is 4 values long */
+    hdtw_match match = { 7, 8.5 };
+    size_t found = 9;
+    ck_assert_int_eq(hdtw_search(ctx, NULL, small, 2, small, too_long, 1,
+                                 &match, &found), HDTW_E_ARG);
+    ck_assert_uint_eq(match.start, 7);
+    ck_assert(match.distance == 8.5);
+    ck_assert_uint_eq(found, 9);
+    ck_assert_ptr_nonnull(strstr(hdtw_last_error(ctx), "more doubles"));
 }
 END_TEST
 
