@@ -199,13 +199,20 @@ static bool parse_sliding(napi_env env, napi_value *argv, job *j,
     return true;
 }
 
+/* (query, series, k) of dtwSearch and dtwSubsequence. */
+static bool parse_query_k(napi_env env, napi_value *argv, job *j, size_t *k,
+                          addon_error *err)
+{
+    return arg_f64(env, argv[0], "query", &j->a, err) &&
+           arg_f64(env, argv[1], "series", &j->b, err) &&
+           arg_count(env, argv[2], "k", k, err);
+}
+
 static bool parse_search(napi_env env, napi_value *argv, job *j,
                          addon_error *err)
 {
     size_t k;
-    if (!arg_f64(env, argv[0], "query", &j->a, err) ||
-        !arg_f64(env, argv[1], "series", &j->b, err) ||
-        !arg_count(env, argv[2], "k", &k, err))
+    if (!parse_query_k(env, argv, j, &k, err))
         return false;
     if (j->a.length > j->b.length)
         return fail_range(err, "query.length (%zu) must not exceed "
@@ -221,9 +228,7 @@ static bool parse_subsequence(napi_env env, napi_value *argv, job *j,
                               addon_error *err)
 {
     size_t k;
-    if (!arg_f64(env, argv[0], "query", &j->a, err) ||
-        !arg_f64(env, argv[1], "series", &j->b, err) ||
-        !arg_count(env, argv[2], "k", &k, err))
+    if (!parse_query_k(env, argv, j, &k, err))
         return false;
     /* no more spans than series values, so a large k allocates nothing
      * more */

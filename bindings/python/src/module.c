@@ -42,8 +42,7 @@ typedef struct {
     double distance;
     hdtw_alignment alignment;
     hdtw_search_params search;
-    hdtw_match *matches;
-    hdtw_span *spans;       /* subsequence */
+    void *items;            /* search: k hdtw_match; subsequence: k hdtw_span */
     size_t k, found;
     hdtw_set set_a, set_b;  /* cdist: A, B; pdist: X in set_a */
     PyObject *progress;     /* a callable(done, total), or NULL */
@@ -394,7 +393,7 @@ static PyObject *py_sliding(PyObject *module, PyObject *args, PyObject *kwargs)
 static hdtw_status run_search(hdtw_ctx *ctx, job *j)
 {
     return hdtw_search(ctx, &j->search, j->a, j->m, j->b, j->n, j->k,
-                       j->matches, &j->found);
+                       j->items, &j->found);
 }
 
 /* k, znorm and exclusion of search() into j->search and j->k. */
@@ -454,14 +453,33 @@ static npy_intp *intp_data(PyArrayObject *arr)
 /* (starts, distances) of the j->found matches. */
 static PyObject *search_result(const job *j)
 {
+    const hdtw_match *matches = j->items;
     PyArrayObject *starts, *distances;
     if (new_match_arrays(j, &starts, NULL, &distances) < 0)
         return NULL;
     for (size_t i = 0; i < j->found; i++) {
-        intp_data(starts)[i] = (npy_intp)j->matches[i].start;
-        ((double *)PyArray_DATA(distances))[i] = j->matches[i].distance;
+        intp_data(starts)[i] = (npy_intp)matches[i].start;
+        ((double *)PyArray_DATA(distances))[i] = matches[i].distance;
     }
     return Py_BuildValue("(NN)", starts, distances);
+}
+
+/* search and subsequence: fn on (query, series) into j->items, room for
+ * j->k results of item_size bytes each, then make(j): its result, or NULL
+ * with an exception. */
+static PyObject *run_query(PyObject *module, job *j, job_fn fn,
+                           size_t item_size, PyObject *(*make)(const job *))
+{
+    PyObject *result = NULL;
+    j->items = PyMem_Malloc(j->k * item_size);
+    if (!j->items)
+        return PyErr_NoMemory();
+    named_input inputs[] = { { "query", j->a, j->m }, { "series", j->b, j->n } };
+    if (run_job(module, j, fn, inputs, 2) == 0)
+        result = make(j);
+    PyMem_Free(j->items);
+    j->items = NULL;
+    return result;
 }
 
 static PyObject *py_search(PyObject *module, PyObject *args, PyObject *kwargs)
@@ -481,16 +499,9 @@ static PyObject *py_search(PyObject *module, PyObject *args, PyObject *kwargs)
         take_inputs(&j, &h, query_obj, "query", series_obj, "series", 1) < 0 ||
         search_options(k_obj, znorm_obj, exclusion_obj, &j) < 0)
         goto cleanup;
-    j.matches = PyMem_Malloc(j.k * sizeof *j.matches);
-    if (!j.matches) {
-        PyErr_NoMemory();
-        goto cleanup;
-    }
-    named_input inputs[] = { { "query", j.a, j.m }, { "series", j.b, j.n } };
-    if (run_job(module, &j, run_search, inputs, 2) == 0)
-        result = search_result(&j);
+    result = run_query(module, &j, run_search, sizeof(hdtw_match),
+                       search_result);
 cleanup:
-    PyMem_Free(j.matches);
     drop_inputs(&h);
     return result;
 }
@@ -500,20 +511,21 @@ cleanup:
 static hdtw_status run_subsequence(hdtw_ctx *ctx, job *j)
 {
     return hdtw_subsequence(ctx, &j->opts.params, j->a, j->m, j->b, j->n,
-                            j->k, j->spans, &j->found);
+                            j->k, j->items, &j->found);
 }
 
 /* (starts, ends, distances) of the j->found spans, in the order picked;
  * ends are inclusive, as in hdtw_span. */
 static PyObject *subsequence_result(const job *j)
 {
+    const hdtw_span *spans = j->items;
     PyArrayObject *starts, *ends, *distances;
     if (new_match_arrays(j, &starts, &ends, &distances) < 0)
         return NULL;
     for (size_t i = 0; i < j->found; i++) {
-        intp_data(starts)[i] = (npy_intp)j->spans[i].start;
-        intp_data(ends)[i] = (npy_intp)j->spans[i].end;
-        ((double *)PyArray_DATA(distances))[i] = j->spans[i].distance;
+        intp_data(starts)[i] = (npy_intp)spans[i].start;
+        intp_data(ends)[i] = (npy_intp)spans[i].end;
+        ((double *)PyArray_DATA(distances))[i] = spans[i].distance;
     }
     return Py_BuildValue("(NNN)", starts, ends, distances);
 }
@@ -541,16 +553,9 @@ static PyObject *py_subsequence(PyObject *module, PyObject *args,
     /* no more spans than series values: the buffer stays as small as the
      * answer */
     j.k = (size_t)k < j.n ? (size_t)k : j.n;
-    j.spans = PyMem_Malloc(j.k * sizeof *j.spans);
-    if (!j.spans) {
-        PyErr_NoMemory();
-        goto cleanup;
-    }
-    named_input inputs[] = { { "query", j.a, j.m }, { "series", j.b, j.n } };
-    if (run_job(module, &j, run_subsequence, inputs, 2) == 0)
-        result = subsequence_result(&j);
+    result = run_query(module, &j, run_subsequence, sizeof(hdtw_span),
+                       subsequence_result);
 cleanup:
-    PyMem_Free(j.spans);
     drop_inputs(&h);
     return result;
 }
