@@ -123,6 +123,12 @@ test('dtwSubsequence: k defaults to 1, a huge k is capped, inputs are untouched'
   assert.deepEqual([...q, ...s], [1, 1, 2, 3]);
 });
 
+test('dtwSubsequence: nothing within maxDist gives empty arrays', () => {
+  const none = hdtw.dtwSubsequence([0, 5], [1, 1, 1], { k: 3, maxDist: 0.5 });
+  for (const key of ['starts', 'ends', 'distances'])
+    assert.ok(none[key] instanceof Float64Array && none[key].length === 0, key);
+});
+
 test('dtwSubsequenceAsync resolves to the same spans', async () => {
   const random = rng(20);
   const query = series(random, 7), s = series(random, 300);

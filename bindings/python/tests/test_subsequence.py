@@ -137,3 +137,10 @@ def test_large_k_is_capped_at_the_series_length():
     starts, ends, dists = hdtw.subsequence([1.0], [1.0, 2.0, 3.0], k=2**62)
     assert starts.tolist() == ends.tolist() == [0, 1, 2]
     assert dists.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_nothing_within_max_dist_gives_empty_arrays():
+    starts, ends, dists = hdtw.subsequence([0.0, 5.0], [1.0, 1.0, 1.0], k=3,
+                                           max_dist=0.5)
+    assert (starts.dtype, ends.dtype, dists.dtype) == (np.intp, np.intp, np.float64)
+    assert starts.shape == ends.shape == dists.shape == (0,)
