@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * addon.c — hdtw for Node.js: the native halves of dtwDistance, dtwBatch,
- * dtwSliding, dtwSearch, dtwCdist, dtwPdist, znorm and their ...Async
- * variants (docs/NODE.md).
+ * dtwSliding, dtwSearch, dtwSubsequence, dtwCdist, dtwPdist, znorm and
+ * their ...Async variants (docs/NODE.md).
  * index.js wraps them: it turns number[] into Float64Array, parses the
  * options object into packed numbers (args.h, ADDON_OPT_...) and shapes the
  * distance-only result, so that the per-call path here makes as few
@@ -51,7 +51,8 @@ typedef struct {
 } addon_state;
 
 typedef enum {
-    JOB_PAIR, JOB_BATCH, JOB_SLIDING, JOB_SEARCH, JOB_ZNORM, JOB_CDIST, JOB_PDIST
+    JOB_PAIR, JOB_BATCH, JOB_SLIDING, JOB_SEARCH, JOB_SUBSEQUENCE, JOB_ZNORM,
+    JOB_CDIST, JOB_PDIST
 } job_kind;
 
 /* One exported function: its JS name, what it computes, sync or async. */
@@ -67,17 +68,19 @@ typedef struct {
     const entry *fn;
     addon_opts opts;
     f64_view a, b;            /* pair: a, b; batch/sliding: pattern, windows/series;
-                                 search: query, series; znorm: x */
+                                 search, subsequence: query, series; znorm: x */
     size_t window, stride;    /* batch: window = patternLength */
     size_t count;             /* results: batch, sliding, znorm, cdist,
                                  pdist; search: k, capped at the number of
-                                 windows */
+                                 windows; subsequence: k, capped at
+                                 series.length */
     hdtw_set sets[2];         /* cdist: A, B; pdist: X (gathered copies) */
     double *set_values[2];    /* their malloc'd buffers */
     size_t *set_offsets[2];
     double *out;              /* count doubles inside the returned ArrayBuffer */
     hdtw_match *matches;      /* search: count matches (malloc) */
-    size_t found;             /* search: matches written */
+    hdtw_span *spans;         /* subsequence: count spans (malloc) */
+    size_t found;             /* search, subsequence: matches written */
     double distance;          /* pair, opts.flag (alignment) false */
     hdtw_alignment alignment; /* pair, opts.flag (alignment) true */
     hdtw_ctx *ctx;
@@ -196,13 +199,20 @@ static bool parse_sliding(napi_env env, napi_value *argv, job *j,
     return true;
 }
 
+/* (query, series, k) of dtwSearch and dtwSubsequence. */
+static bool parse_query_k(napi_env env, napi_value *argv, job *j, size_t *k,
+                          addon_error *err)
+{
+    return arg_f64(env, argv[0], "query", &j->a, err) &&
+           arg_f64(env, argv[1], "series", &j->b, err) &&
+           arg_count(env, argv[2], "k", k, err);
+}
+
 static bool parse_search(napi_env env, napi_value *argv, job *j,
                          addon_error *err)
 {
     size_t k;
-    if (!arg_f64(env, argv[0], "query", &j->a, err) ||
-        !arg_f64(env, argv[1], "series", &j->b, err) ||
-        !arg_count(env, argv[2], "k", &k, err))
+    if (!parse_query_k(env, argv, j, &k, err))
         return false;
     if (j->a.length > j->b.length)
         return fail_range(err, "query.length (%zu) must not exceed "
@@ -210,6 +220,20 @@ static bool parse_search(napi_env env, napi_value *argv, job *j,
     /* no more matches than windows, so a large k allocates nothing more */
     size_t windows = j->b.length - j->a.length + 1;
     j->count = k < windows ? k : windows;
+    return true;
+}
+
+/* query, series and k; no band (opts has none: index.js refuses it). */
+static bool parse_subsequence(napi_env env, napi_value *argv, job *j,
+                              addon_error *err)
+{
+    size_t k;
+    if (!parse_query_k(env, argv, j, &k, err))
+        return false;
+    /* no more spans than series values, so a large k allocates nothing
+     * more */
+    j->count = k < j->b.length ? k : j->b.length;
+    j->opts.params.band = -1;
     return true;
 }
 
@@ -257,6 +281,7 @@ static bool parse_job(napi_env env, napi_value *argv, job *j, addon_error *err)
     case JOB_BATCH: return parse_batch(env, argv, j, err);
     case JOB_SLIDING: return parse_sliding(env, argv, j, err);
     case JOB_SEARCH: return parse_search(env, argv, j, err);
+    case JOB_SUBSEQUENCE: return parse_subsequence(env, argv, j, err);
     case JOB_CDIST:
     case JOB_PDIST: return parse_matrix(env, argv, j, err);
     case JOB_ZNORM: break;
@@ -265,7 +290,8 @@ static bool parse_job(napi_env env, napi_value *argv, job *j, addon_error *err)
 }
 
 /* Where the results go: the ArrayBuffer of the returned Float64Array
- * (batch, sliding, znorm), or a match list (search); nothing for a pair. */
+ * (batch, sliding, znorm), or a match list (search, subsequence); nothing
+ * for a pair. */
 static bool alloc_output(napi_env env, job *j, napi_value *buffer,
                          addon_error *err)
 {
@@ -276,6 +302,10 @@ static bool alloc_output(napi_env env, job *j, napi_value *buffer,
     if (j->fn->kind == JOB_SEARCH) {
         j->matches = malloc(j->count * sizeof *j->matches);
         return j->matches || fail_hdtw(err, HDTW_E_NOMEM, j->fn->name);
+    }
+    if (j->fn->kind == JOB_SUBSEQUENCE) {
+        j->spans = malloc(j->count * sizeof *j->spans);
+        return j->spans || fail_hdtw(err, HDTW_E_NOMEM, j->fn->name);
     }
     if (napi_create_arraybuffer(env, j->count * sizeof(double), &data, buffer) !=
         napi_ok)
@@ -312,6 +342,11 @@ static void run_job(job *j)
         break;
     case JOB_SEARCH:
         run_search(j);
+        break;
+    case JOB_SUBSEQUENCE:
+        j->status = hdtw_subsequence(j->ctx, p, j->a.data, j->a.length,
+                                     j->b.data, j->b.length, j->count,
+                                     j->spans, &j->found);
         break;
     case JOB_ZNORM:
         j->status = hdtw_znorm(j->a.data, j->a.length, j->out);
@@ -375,23 +410,31 @@ static bool new_f64_array(napi_env env, size_t length, double **data,
     return true;
 }
 
-/* { starts, distances }: two Float64Arrays of the matches found. Starts
- * are Float64Array because a double holds every index below 2^53 exactly
- * and indexes JS arrays as it is (a Uint32Array would cap the series at
- * 2^32 values, a BigUint64Array would need BigInt arithmetic). */
+/* { starts, distances } (search) or { starts, ends, distances }
+ * (subsequence, ends inclusive as in hdtw_span): Float64Arrays of the
+ * matches found. Indices are Float64Array because a double holds every
+ * index below 2^53 exactly and indexes JS arrays as it is (a Uint32Array
+ * would cap the series at 2^32 values, a BigUint64Array would need BigInt
+ * arithmetic). */
 static bool make_matches(napi_env env, const job *j, napi_value *result)
 {
-    napi_value starts, distances;
-    double *start, *distance;
+    bool spans = j->fn->kind == JOB_SUBSEQUENCE;
+    napi_value starts, ends = NULL, distances;
+    double *start, *end = NULL, *distance;
     if (napi_create_object(env, result) != napi_ok ||
         !new_f64_array(env, j->found, &start, &starts) ||
+        (spans && !new_f64_array(env, j->found, &end, &ends)) ||
         !new_f64_array(env, j->found, &distance, &distances))
         return false;
     for (size_t k = 0; k < j->found; k++) {
-        start[k] = (double)j->matches[k].start;
-        distance[k] = j->matches[k].distance;
+        start[k] = (double)(spans ? j->spans[k].start : j->matches[k].start);
+        distance[k] = spans ? j->spans[k].distance : j->matches[k].distance;
+        if (spans)
+            end[k] = (double)j->spans[k].end;
     }
     return napi_set_named_property(env, *result, "starts", starts) == napi_ok &&
+           (!spans ||
+            napi_set_named_property(env, *result, "ends", ends) == napi_ok) &&
            napi_set_named_property(env, *result, "distances", distances) ==
                napi_ok;
 }
@@ -413,6 +456,7 @@ static bool make_result(napi_env env, const job *j, napi_value buffer,
              set_path(env, *result, &j->alignment);
         break;
     case JOB_SEARCH:
+    case JOB_SUBSEQUENCE:
         ok = make_matches(env, j, result);
         break;
     default:
@@ -440,6 +484,7 @@ static napi_value run_sync(napi_env env, const entry *fn, napi_value *argv,
     }
     hdtw_alignment_free(&j.alignment);
     free(j.matches);
+    free(j.spans);
     free_sets(&j);
     if (!ok)
         throw_error(env, &err);
@@ -458,6 +503,7 @@ static void free_job(napi_env env, addon_state *st, job *j)
         napi_delete_async_work(env, j->work);
     hdtw_alignment_free(&j->alignment);
     free(j->matches);
+    free(j->spans);
     free_sets(j);
     free(j);
 }
@@ -689,6 +735,7 @@ static const entry entries[] = {
     { "dtwBatch", JOB_BATCH, false },
     { "dtwSliding", JOB_SLIDING, false },
     { "dtwSearch", JOB_SEARCH, false },
+    { "dtwSubsequence", JOB_SUBSEQUENCE, false },
     { "znorm", JOB_ZNORM, false },
     { "dtwCdist", JOB_CDIST, false },
     { "dtwPdist", JOB_PDIST, false },
@@ -696,6 +743,7 @@ static const entry entries[] = {
     { "dtwBatchAsync", JOB_BATCH, true },
     { "dtwSlidingAsync", JOB_SLIDING, true },
     { "dtwSearchAsync", JOB_SEARCH, true },
+    { "dtwSubsequenceAsync", JOB_SUBSEQUENCE, true },
     { "znormAsync", JOB_ZNORM, true },
     { "dtwCdistAsync", JOB_CDIST, true },
     { "dtwPdistAsync", JOB_PDIST, true },

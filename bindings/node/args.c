@@ -260,14 +260,16 @@ bool arg_opts(napi_env env, napi_value value, addon_opts *out,
         !packed_int(o, ADDON_OPT_BACKEND, 0, ADDON_BACKEND_KEYS - 1) ||
         !packed_int(o, ADDON_OPT_THREADS, 0, INT_MAX) ||
         !packed_int(o, ADDON_OPT_FLAG, 0, 1) ||
-        !packed_int(o, ADDON_OPT_EXCLUSION, -1, MAX_SAFE_INTEGER))
+        !packed_int(o, ADDON_OPT_EXCLUSION, -1, MAX_SAFE_INTEGER) ||
+        !(o[ADDON_OPT_MAX_DIST] >= 0.0))
         return fail_type(err, "the native hdtw functions take options packed "
                          "by index.js: require('hdtw'), not hdtw.node");
     /* any negative band means "no band"; one wider than the series is the
      * same as none, so the bound above only keeps the value exact */
     double band = o[ADDON_OPT_BAND], exclusion = o[ADDON_OPT_EXCLUSION];
     *out = (addon_opts){
-        .params = { (hdtw_cost)o[ADDON_OPT_COST], band < 0 ? -1 : (long)band },
+        .params = { (hdtw_cost)o[ADDON_OPT_COST], band < 0 ? -1 : (long)band,
+                    o[ADDON_OPT_MAX_DIST] },
         .backend_key = (int)o[ADDON_OPT_BACKEND],
         .threads = (int)o[ADDON_OPT_THREADS],
         .flag = o[ADDON_OPT_FLAG] != 0,

@@ -52,6 +52,7 @@ enum {
     ADDON_OPT_FLAG,      /* 0 or 1: dtwDistance alignment, dtwBatch
                             allowUnequalLengths, dtwSearch znorm */
     ADDON_OPT_EXCLUSION, /* dtwSearch; negative: HDTW_EXCLUSION_AUTO */
+    ADDON_OPT_MAX_DIST,  /* hdtw_params.max_dist: 0 none, > 0 or +inf */
     ADDON_OPT_COUNT
 };
 

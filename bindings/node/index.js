@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 'use strict';
 // hdtw for Node.js (docs/NODE.md): DTW distances, batches, sliding windows,
-// the k-nearest-window search and distance matrices, computed by the C
+// the k-nearest-window search, free-end subsequence matches and distance
+// matrices, computed by the C
 // library, bit for bit the same as the pure-JavaScript reference
 // (bench/js/dtw.js).
 //
@@ -78,21 +79,29 @@ function toSeriesArray(set, name) {
 // ----------------------------------------------------------------- options
 
 // The packed layout of args.h (ADDON_OPT_...).
-const COST = 0, BAND = 1, BACKEND = 2, THREADS = 3, FLAG = 4, EXCLUSION = 5, OPT_COUNT = 6;
+const COST = 0, BAND = 1, BACKEND = 2, THREADS = 3, FLAG = 4, EXCLUSION = 5, MAX_DIST = 6,
+  OPT_COUNT = 7;
 const BACKENDS = ['auto', 'scalar', 'avx2', 'avx512', 'opencl']; // hdtw_backend order
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const COMMON_KEYS = ['cost', 'band', 'backend', 'threads'];
+// maxDist (hdtw_params.max_dist) where the library honours it: not on
+// dtwSearch, and on dtwDistance only with alignment: false (hdtw_align
+// ignores it; see pack).
+const THRESHOLD_KEYS = [...COMMON_KEYS, 'maxDist'];
 
 // The options each function takes; `flag` is the boolean option that goes
-// to ADDON_OPT_FLAG, with its default.
+// to ADDON_OPT_FLAG, with its default. dtwSubsequence has no band (the
+// library refuses one with a free start) and takes k here.
 const SPECS = {
-  dtwDistance: { keys: [...COMMON_KEYS, 'alignment'], flag: 'alignment', flagDefault: true },
-  dtwBatch: { keys: [...COMMON_KEYS, 'allowUnequalLengths'], flag: 'allowUnequalLengths',
+  dtwDistance: { keys: [...THRESHOLD_KEYS, 'alignment'], flag: 'alignment', flagDefault: true },
+  dtwBatch: { keys: [...THRESHOLD_KEYS, 'allowUnequalLengths'], flag: 'allowUnequalLengths',
               flagDefault: false },
-  dtwSliding: { keys: COMMON_KEYS, flag: null, flagDefault: false },
+  dtwSliding: { keys: THRESHOLD_KEYS, flag: null, flagDefault: false },
   dtwSearch: { keys: [...COMMON_KEYS, 'znorm', 'exclusion'], flag: 'znorm', flagDefault: true },
-  dtwCdist: { keys: COMMON_KEYS, flag: null, flagDefault: false },
-  dtwPdist: { keys: COMMON_KEYS, flag: null, flagDefault: false },
+  dtwSubsequence: { keys: ['k', 'cost', 'backend', 'threads', 'maxDist'], flag: null,
+                    flagDefault: false },
+  dtwCdist: { keys: THRESHOLD_KEYS, flag: null, flagDefault: false },
+  dtwPdist: { keys: THRESHOLD_KEYS, flag: null, flagDefault: false },
 };
 
 function integerOption(value, name, lo, hi) {
@@ -107,6 +116,15 @@ function wordOption(value, name, words) {
   const k = words.indexOf(value);
   if (k < 0) throw rangeError(`opts.${name} must be ${words.map((w) => `'${w}'`).join(', ')}, not '${value}'`);
   return k;
+}
+
+// hdtw_params.max_dist: 0 is no threshold, > 0 (Infinity too) a threshold;
+// negative or NaN is refused, as the library refuses it.
+function maxDistOption(value) {
+  if (typeof value !== 'number') throw typeError('opts.maxDist must be a number');
+  if (!(value >= 0))
+    throw rangeError(`opts.maxDist must be >= 0 (0: no threshold), not ${value}`);
+  return value;
 }
 
 function checkKeys(opts, fn, spec) {
@@ -129,6 +147,7 @@ function pack(fn, opts) {
   packed[THREADS] = 0;
   packed[FLAG] = spec.flagDefault ? 1 : 0;
   packed[EXCLUSION] = -1; // HDTW_EXCLUSION_AUTO
+  packed[MAX_DIST] = 0; // no threshold
   if (opts === undefined || opts === null) return packed;
   if (typeof opts !== 'object') throw typeError('opts must be an object');
   checkKeys(opts, fn, spec);
@@ -144,7 +163,21 @@ function pack(fn, opts) {
   }
   if (fn === 'dtwSearch' && opts.exclusion !== undefined)
     packed[EXCLUSION] = integerOption(opts.exclusion, 'exclusion', 0, MAX_SAFE);
+  if (opts.maxDist !== undefined) packed[MAX_DIST] = maxDistOption(opts.maxDist);
+  if (fn === 'dtwDistance' && packed[MAX_DIST] > 0 && packed[FLAG] === 1) {
+    // hdtw_align ignores max_dist (the path needs the exact distance)
+    const e = new TypeError('opts.maxDist applies to the distance only: pass ' +
+                            '{ alignment: false } with it');
+    e.code = 'ERR_INCOMPATIBLE_OPTION_PAIR';
+    throw e;
+  }
   return packed;
+}
+
+// opts.k of dtwSubsequence (default 1); the addon checks it again.
+function subsequenceK(opts) {
+  const k = opts === undefined || opts === null ? undefined : opts.k;
+  return k === undefined ? 1 : integerOption(k, 'k', 1, MAX_SAFE);
 }
 
 // ------------------------------------------------------------------- calls
@@ -171,6 +204,15 @@ function dtwSliding(pattern, series, window, stride, opts) {
 function dtwSearch(query, series, k, opts) {
   const o = pack('dtwSearch', opts);
   return native.dtwSearch(toFloat64(query, 'query'), toFloat64(series, 'series'), k, undefined, o);
+}
+
+// Free-start, free-end matches of the whole query (hdtw_subsequence):
+// { starts, ends, distances }, Float64Arrays in the order picked, ends
+// inclusive (match i is series[starts[i] .. ends[i]]).
+function dtwSubsequence(query, series, opts) {
+  const o = pack('dtwSubsequence', opts);
+  return native.dtwSubsequence(toFloat64(query, 'query'), toFloat64(series, 'series'),
+                               subsequenceK(opts), undefined, o);
 }
 
 // A and B: arrays of series (Float64Array or number[], any lengths). The
@@ -218,6 +260,12 @@ async function dtwSearchAsync(query, series, k, opts) {
   return native.dtwSearchAsync(toFloat64(query, 'query'), toFloat64(series, 'series'), k, undefined, o);
 }
 
+async function dtwSubsequenceAsync(query, series, opts) {
+  const o = pack('dtwSubsequence', opts);
+  return native.dtwSubsequenceAsync(toFloat64(query, 'query'), toFloat64(series, 'series'),
+                                    subsequenceK(opts), undefined, o);
+}
+
 async function dtwCdistAsync(A, B, opts) {
   const o = pack('dtwCdist', opts);
   return native.dtwCdistAsync(toSeriesArray(A, 'A'), toSeriesArray(B, 'B'), undefined, undefined, o);
@@ -236,8 +284,8 @@ const lastBackend = () => native.lastBackend();
 const openclDevices = () => native.openclDevices();
 
 module.exports = {
-  dtwDistance, dtwBatch, dtwSliding, dtwSearch, dtwCdist, dtwPdist, znorm,
-  dtwDistanceAsync, dtwBatchAsync, dtwSlidingAsync, dtwSearchAsync,
+  dtwDistance, dtwBatch, dtwSliding, dtwSearch, dtwSubsequence, dtwCdist, dtwPdist, znorm,
+  dtwDistanceAsync, dtwBatchAsync, dtwSlidingAsync, dtwSearchAsync, dtwSubsequenceAsync,
   dtwCdistAsync, dtwPdistAsync, znormAsync,
   lastBackend, openclDevices,
 };

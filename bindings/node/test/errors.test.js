@@ -26,6 +26,8 @@ for (const bad of wrongArrays) {
   cases.push([`query = ${name}`, 'dtwSearch', [bad, S, 1], TypeError, 'ERR_INVALID_ARG_TYPE']);
   cases.push([`search series = ${name}`, 'dtwSearch', [P, bad, 1], TypeError, 'ERR_INVALID_ARG_TYPE']);
   cases.push([`x = ${name}`, 'znorm', [bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`subsequence query = ${name}`, 'dtwSubsequence', [bad, S], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  cases.push([`subsequence series = ${name}`, 'dtwSubsequence', [P, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
 }
 const empty = new Float64Array(0);
 cases.push(['empty a', 'dtwDistance', [empty, P], RangeError, 'ERR_OUT_OF_RANGE']);
@@ -35,6 +37,8 @@ cases.push(['empty historical', 'dtwBatch', [P, empty, 3], RangeError, 'ERR_OUT_
 cases.push(['empty series', 'dtwSliding', [P, empty, 1, 1], RangeError, 'ERR_OUT_OF_RANGE']);
 cases.push(['empty query', 'dtwSearch', [empty, S, 1], RangeError, 'ERR_OUT_OF_RANGE']);
 cases.push(['empty x', 'znorm', [empty], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty subsequence query', 'dtwSubsequence', [empty, S], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['empty subsequence series', 'dtwSubsequence', [P, []], RangeError, 'ERR_OUT_OF_RANGE']);
 cases.push(['empty number[]', 'dtwDistance', [[], P], RangeError, 'ERR_OUT_OF_RANGE']);
 cases.push(['empty view of a long buffer', 'dtwBatch', [P, H.subarray(3, 3), 3], RangeError, 'ERR_OUT_OF_RANGE']);
 for (const bad of [0, -3, 2.5, NaN, Infinity, 2 ** 53]) {
@@ -42,11 +46,14 @@ for (const bad of [0, -3, 2.5, NaN, Infinity, 2 ** 53]) {
   cases.push([`window = ${bad}`, 'dtwSliding', [P, S, bad, 1], RangeError, 'ERR_OUT_OF_RANGE']);
   cases.push([`stride = ${bad}`, 'dtwSliding', [P, S, 3, bad], RangeError, 'ERR_OUT_OF_RANGE']);
   cases.push([`k = ${bad}`, 'dtwSearch', [P, S, bad], RangeError, 'ERR_OUT_OF_RANGE']);
+  cases.push([`opts.k = ${bad}`, 'dtwSubsequence', [P, S, { k: bad }], RangeError, 'ERR_OUT_OF_RANGE']);
 }
 for (const bad of ['3', undefined, null, 3n, [3]]) {
   cases.push([`k = ${typeof bad}`, 'dtwSearch', [P, S, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
   cases.push([`patternLength = ${typeof bad}`, 'dtwBatch', [P, H, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
   cases.push([`stride = ${typeof bad}`, 'dtwSliding', [P, S, 3, bad], TypeError, 'ERR_INVALID_ARG_TYPE']);
+  if (bad !== undefined)
+    cases.push([`opts.k = ${typeof bad}`, 'dtwSubsequence', [P, S, { k: bad }], TypeError, 'ERR_INVALID_ARG_TYPE']);
 }
 cases.push(['historical.length not a multiple', 'dtwBatch', [P, H, 4], RangeError, 'ERR_OUT_OF_RANGE']);
 cases.push(['pattern.length != patternLength', 'dtwBatch', [f(1, 2), H, 3], RangeError, 'ERR_OUT_OF_RANGE']);
@@ -78,6 +85,28 @@ cases.push(['exclusion: -1', 'dtwSearch', [P, S, 1, { exclusion: -1 }], RangeErr
 cases.push(['exclusion: "auto"', 'dtwSearch', [P, S, 1, { exclusion: 'auto' }], TypeError, 'ERR_INVALID_ARG_TYPE']);
 cases.push(['alignment for dtwBatch', 'dtwBatch', [P, H, 3, { alignment: false }], TypeError, 'ERR_INVALID_ARG_TYPE']);
 cases.push(['znorm for dtwSliding', 'dtwSliding', [P, S, 3, 1, { znorm: true }], TypeError, 'ERR_INVALID_ARG_TYPE']);
+cases.push(['band for dtwSubsequence', 'dtwSubsequence', [P, S, { band: 2 }], TypeError, 'ERR_INVALID_ARG_TYPE']);
+cases.push(['cost: "l2" for dtwSubsequence', 'dtwSubsequence', [P, S, { cost: 'l2' }], RangeError, 'ERR_OUT_OF_RANGE']);
+cases.push(['backend: "gpu" for dtwSubsequence', 'dtwSubsequence', [P, S, { backend: 'gpu' }], RangeError,
+            'ERR_OUT_OF_RANGE']);
+// maxDist: refused where the library refuses it (negative, NaN), a number
+// only, and only where the library honours it
+const thresholdCalls = [
+  ['dtwDistance', (o) => [P, S, { alignment: false, ...o }]], ['dtwBatch', (o) => [P, H, 3, o]],
+  ['dtwSliding', (o) => [P, S, 3, 1, o]], ['dtwCdist', (o) => [[P], [S, H], o]],
+  ['dtwPdist', (o) => [[P, S, H], o]], ['dtwSubsequence', (o) => [P, S, o]],
+];
+for (const [fn, args] of thresholdCalls) {
+  for (const bad of [-1, -5e-324, -Infinity, NaN])
+    cases.push([`maxDist: ${bad}`, fn, args({ maxDist: bad }), RangeError, 'ERR_OUT_OF_RANGE']);
+  for (const bad of ['1', null, true, 1n, [1]])
+    cases.push([`maxDist: ${typeof bad}`, fn, args({ maxDist: bad }), TypeError, 'ERR_INVALID_ARG_TYPE']);
+}
+cases.push(['maxDist for dtwSearch', 'dtwSearch', [P, S, 1, { maxDist: 1 }], TypeError, 'ERR_INVALID_ARG_TYPE']);
+cases.push(['maxDist with the alignment', 'dtwDistance', [P, S, { maxDist: 1 }], TypeError,
+            'ERR_INCOMPATIBLE_OPTION_PAIR']);
+cases.push(['maxDist with alignment: true', 'dtwDistance', [P, S, { maxDist: 1, alignment: true }], TypeError,
+            'ERR_INCOMPATIBLE_OPTION_PAIR']);
 for (const bad of [NaN, Infinity, -Infinity]) {
   const nonfinite = (x, k) => { const y = Float64Array.from(x); y[k] = bad; return y; };
   cases.push([`${bad} in a`, 'dtwDistance', [nonfinite(P, 2), P], Error, 'HDTW_E_NONFINITE']);
@@ -88,6 +117,9 @@ for (const bad of [NaN, Infinity, -Infinity]) {
   cases.push([`${bad} in query`, 'dtwSearch', [nonfinite(P, 1), S, 2], Error, 'HDTW_E_NONFINITE']);
   cases.push([`${bad} in search series`, 'dtwSearch', [P, nonfinite(S, 6), 2], Error, 'HDTW_E_NONFINITE']);
   cases.push([`${bad} in x`, 'znorm', [nonfinite(S, 0)], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in subsequence query`, 'dtwSubsequence', [nonfinite(P, 2), S], Error, 'HDTW_E_NONFINITE']);
+  cases.push([`${bad} in subsequence series`, 'dtwSubsequence', [P, nonfinite(S, 6), { maxDist: 1 }], Error,
+              'HDTW_E_NONFINITE']);
   cases.push([`${bad} in a number[]`, 'dtwDistance', [[1, bad], P], Error, 'HDTW_E_NONFINITE']);
 }
 
@@ -143,7 +175,14 @@ test('messages say what to pass', () => {
                 { name: 'TypeError', message: /a must be a Float64Array or an array of numbers, not a Float32Array/ });
   assert.throws(() => hdtw.dtwDistance(P, P, { bandd: 3 }),
                 { message: 'opts.bandd is not an option of dtwDistance; its options are: ' +
-                           'cost, band, backend, threads, alignment' });
+                           'cost, band, backend, threads, maxDist, alignment' });
+  assert.throws(() => hdtw.dtwSubsequence(P, S, { band: 3 }),
+                { message: 'opts.band is not an option of dtwSubsequence; its options are: ' +
+                           'k, cost, backend, threads, maxDist' });
+  assert.throws(() => hdtw.dtwBatch(P, H, 3, { maxDist: -2 }),
+                { message: 'opts.maxDist must be >= 0 (0: no threshold), not -2' });
+  assert.throws(() => hdtw.dtwDistance(P, P, { maxDist: 2 }),
+                { message: /maxDist applies to the distance only: pass \{ alignment: false \}/ });
   assert.throws(() => hdtw.dtwSearch(P, S, 1, { excl: 3 }),
                 { message: /its options are: cost, band, backend, threads, znorm, exclusion$/ });
   assert.throws(() => hdtw.dtwBatch(f(1, 2), H, 3), { message: /allowUnequalLengths/ });
@@ -157,9 +196,11 @@ test('extra arguments are ignored and opts may be null', () => {
 
 test('the native functions refuse options not packed by index.js', () => {
   const native = require(require('node:path').resolve(process.env.HDTW_NODE_ADDON ?? `${__dirname}/../hdtw.node`));
-  for (const bad of [undefined, { cost: 'abs' }, new Float64Array(6).fill(7), new Float64Array(2),
-                     new Float32Array(6)])
+  const packedWith = (k, v) => { const o = new Float64Array(7); o[k] = v; return o; };
+  for (const bad of [undefined, { cost: 'abs' }, new Float64Array(7).fill(7), new Float64Array(6),
+                     new Float32Array(7), packedWith(6, -1), packedWith(6, NaN)])
     assert.throws(() => native.dtwBatch(P, H, 3, undefined, bad), TypeError);
+  assert.deepEqual(native.dtwBatch(P, H, 3, undefined, packedWith(6, 1)), f(0, Infinity));
 });
 
 test('a failed call leaves the addon usable', () => {

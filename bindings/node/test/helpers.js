@@ -86,5 +86,18 @@ function jsSliding(pattern, s, window, stride, opts) {
   return Float64Array.from(out);
 }
 
+// The backends this machine has (the others answer HDTW_E_UNSUPPORTED).
+function availableBackends() {
+  return ['auto', 'scalar', 'avx2', 'avx512', 'opencl'].filter((backend) => {
+    try {
+      hdtw.dtwPdist([[1], [2]], { backend });
+      return true;
+    } catch (e) {
+      assert.equal(e.code, 'HDTW_E_UNSUPPORTED', `${backend}: ${e.message}`);
+      return false;
+    }
+  });
+}
+
 module.exports = { hdtw, js, rng, series, randomInt, jsAlign, jsSliding,
-                   assertSameDoubles };
+                   assertSameDoubles, availableBackends };

@@ -7,7 +7,7 @@
 // option and input errors; the async forms.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { hdtw, js, rng, series, randomInt, assertSameDoubles } = require('./helpers.js');
+const { hdtw, js, rng, series, randomInt, assertSameDoubles, availableBackends } = require('./helpers.js');
 
 function fixedSet(random, count, n) {
   return Array.from({ length: count }, () => series(random, n));
@@ -48,17 +48,7 @@ function sets(seed) {
 
 const OPTIONS = [{}, { cost: 'squared' }, { band: 2 }, { band: 0, cost: 'squared', threads: 2 }];
 
-// The backends this machine has (the others answer HDTW_E_UNSUPPORTED).
-function available(backend) {
-  try {
-    hdtw.dtwPdist([[1], [2]], { backend });
-    return true;
-  } catch (e) {
-    assert.equal(e.code, 'HDTW_E_UNSUPPORTED', `${backend}: ${e.message}`);
-    return false;
-  }
-}
-const BACKENDS = ['auto', 'scalar', 'avx2', 'avx512', 'opencl'].filter(available);
+const BACKENDS = availableBackends();
 
 test('dtwCdist is pairwise dtwDistance, bit for bit, on every backend', () => {
   for (const [kind, [A, B]] of Object.entries(sets(16))) {

@@ -75,6 +75,35 @@ int as_size(PyObject *obj, const char *name, Py_ssize_t lo, Py_ssize_t hi,
     return 0;
 }
 
+/* max_dist as hdtw_params.max_dist: None is 0 (no threshold); a value the
+ * library would refuse (negative or NaN, the complement of its own
+ * max_dist >= 0) is a ValueError naming the argument. */
+static int parse_max_dist(PyObject *obj, double *out)
+{
+    if (obj == Py_None) {
+        *out = 0.0;
+        return 0;
+    }
+    double value = PyFloat_AsDouble(obj);
+    if (value == -1.0 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError,
+                         "max_dist must be a float or None, not %.80s",
+                         Py_TYPE(obj)->tp_name);
+        }
+        return -1;
+    }
+    if (!(value >= 0.0)) {
+        PyErr_Format(PyExc_ValueError,
+                     "max_dist must be >= 0 (None or 0: no threshold), "
+                     "not %R", obj);
+        return -1;
+    }
+    *out = value;
+    return 0;
+}
+
 int parse_options(const option_objects *given, call_options *out)
 {
     call_options o = { HDTW_PARAMS_DEFAULT, HDTW_BACKEND_AUTO, 0 };
@@ -88,6 +117,9 @@ int parse_options(const option_objects *given, call_options *out)
         return -1;
     if (given->threads &&
         as_size(given->threads, "threads", 0, INT_MAX, &thread_count) < 0)
+        return -1;
+    if (given->max_dist &&
+        parse_max_dist(given->max_dist, &o.params.max_dist) < 0)
         return -1;
     o.params.band = (long)band_value;
     o.threads = (int)thread_count;

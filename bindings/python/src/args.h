@@ -10,9 +10,11 @@
  * array: ValueError.
  *
  * Options (keyword-only): cost='abs'|'squared', band=-1 (or >= 0),
- * backend='auto'|'scalar'|'avx2'|'avx512'|'opencl', threads=0 (all cores).
- * A value of the wrong type is a TypeError, an impossible value a
- * ValueError.
+ * backend='auto'|'scalar'|'avx2'|'avx512'|'opencl', threads=0 (all cores),
+ * and, on the calls that honour it, max_dist=None (hdtw_params.max_dist:
+ * None or 0 no threshold, > 0 or inf a threshold; negative or NaN refused
+ * as the library refuses it). A value of the wrong type is a TypeError,
+ * an impossible value a ValueError.
  */
 #ifndef HDTW_PY_ARGS_H
 #define HDTW_PY_ARGS_H
@@ -28,9 +30,10 @@ typedef struct {
     int threads;
 } call_options;
 
-/* The Python objects of the four options; NULL where not given. */
+/* The Python objects of the options; NULL where not given (max_dist is
+ * NULL too for the calls that do not take it). */
 typedef struct {
-    PyObject *cost, *band, *backend, *threads;
+    PyObject *cost, *band, *backend, *threads, *max_dist;
 } option_objects;
 
 /* The options in *given into *out. 0 on success, -1 with an exception. */

@@ -18,6 +18,11 @@
 "             every backend returns the same bits\n" \
 "    threads  CPU threads, 0 = all cores (the default); never changes a\n" \
 "             result\n" \
+"    max_dist (all but align and search) None (the default) or 0: no\n" \
+"             threshold; > 0: a distance greater than max_dist comes back\n" \
+"             as inf, one equal to it as it is, so the answer is the exact\n" \
+"             distance or inf on every backend (inf changes nothing);\n" \
+"             negative or NaN: ValueError, as the C library refuses them\n" \
 "\n" \
 "Arrays: C-contiguous float64 arrays are read in place (no copy); lists,\n" \
 "other dtypes and strided views are converted once to float64. The GIL is\n" \
@@ -58,7 +63,7 @@
 "\n" OPTIONS_DOC
 
 #define DISTANCE_DOC \
-"distance($module, a, b, /, *, cost='abs', band=-1, backend='auto', threads=0)\n" \
+"distance($module, a, b, /, *, cost='abs', band=-1, backend='auto', threads=0, max_dist=None)\n" \
 "--\n" \
 "\n" \
 "DTW distance between the 1-D series a and b (any lengths), a float.\n" \
@@ -80,6 +85,11 @@
 "\n" \
 ">>> math.sqrt(hdtw.distance(a, b, cost='squared', band=0))\n" \
 "2.0\n" \
+"\n" \
+"max_dist: past it only \"too far\" matters (k-NN, pruning):\n" \
+"\n" \
+">>> hdtw.distance(a, b, max_dist=3.0), hdtw.distance(a, b, max_dist=2.5)\n" \
+"(3.0, inf)\n" \
 "\n" OPTIONS_DOC
 
 #define ALIGN_DOC \
@@ -103,7 +113,7 @@
 "\n" OPTIONS_DOC
 
 #define BATCH_DOC \
-"batch($module, pattern, windows, /, *, cost='abs', band=-1, backend='auto', threads=0, progress=None)\n" \
+"batch($module, pattern, windows, /, *, cost='abs', band=-1, backend='auto', threads=0, max_dist=None, progress=None)\n" \
 "--\n" \
 "\n" \
 "distance(pattern, windows[k]) for every row k of the 2-D array windows\n" \
@@ -115,7 +125,7 @@
 "\n" PROGRESS_DOC OPTIONS_DOC
 
 #define SLIDING_DOC \
-"sliding($module, pattern, series, /, window, stride=1, *, cost='abs', band=-1, backend='auto', threads=0, progress=None)\n" \
+"sliding($module, pattern, series, /, window, stride=1, *, cost='abs', band=-1, backend='auto', threads=0, max_dist=None, progress=None)\n" \
 "--\n" \
 "\n" \
 "distance(pattern, series[s:s+window]) for s = 0, stride, 2*stride, ...\n" \
@@ -149,6 +159,34 @@
 "([2], [0.0])\n" \
 "\n" OPTIONS_DOC
 
+#define SUBSEQUENCE_DOC \
+"subsequence($module, query, series, /, k=1, *, cost='abs', backend='auto', threads=0, max_dist=None)\n" \
+"--\n" \
+"\n" \
+"Where the whole query matches a stretch of series of any length (free\n" \
+"start, free end; hdtw_subsequence): (starts, ends, distances), two intp\n" \
+"arrays and a float64 array, in the order picked. ends are inclusive, as\n" \
+"in the C library: match i is series[starts[i]:ends[i] + 1].\n" \
+"\n" \
+"    D(0, j) = c(q0, s_j)                    (free start)\n" \
+"    D(i, j) = c(q_i, s_j) + min(D(i-1, j), D(i, j-1), D(i-1, j-1))\n" \
+"\n" \
+"Every end e costs D(len(query)-1, e); its start is where the path that\n" \
+"reaches it leaves row 0 (ties: diagonal, then up, then left). Matches\n" \
+"are picked greedily: the smallest cost first (ties: the smaller end),\n" \
+"then the next whose span overlaps none picked, until k are picked or\n" \
+"none is left (so fewer than k may come back). With max_dist > 0, ends\n" \
+"that cost more are not candidates. No band option (a free start has no\n" \
+"diagonal to band); threads is accepted for uniformity (one CPU thread\n" \
+"runs it: AVX-512 where allowed, else scalar, the same bits).\n" \
+"\n" \
+">>> import hdtw\n" \
+">>> series = [9., 9., 0., 4., 4., 4., 0., 9., 9., 0., 4., 0., 9.]\n" \
+">>> starts, ends, dists = hdtw.subsequence([0., 4., 0.], series, k=2)\n" \
+">>> starts.tolist(), ends.tolist(), dists.tolist()\n" \
+"([2, 9], [6, 11], [0.0, 0.0])\n" \
+"\n" OPTIONS_DOC
+
 #define SETS_DOC \
 "A set is a 2-D array (count, n), read in place when it is C-contiguous\n" \
 "float64, or a sequence of 1-D arrays of any lengths (ragged), copied\n" \
@@ -157,7 +195,7 @@
 "\n"
 
 #define CDIST_DOC \
-"cdist($module, A, B, /, *, cost='abs', band=-1, backend='auto', threads=0, progress=None)\n" \
+"cdist($module, A, B, /, *, cost='abs', band=-1, backend='auto', threads=0, max_dist=None, progress=None)\n" \
 "--\n" \
 "\n" \
 "The distance matrix between two sets: a float64 array D of shape\n" \
@@ -169,7 +207,7 @@
 "\n" SETS_DOC PROGRESS_DOC OPTIONS_DOC
 
 #define PDIST_DOC \
-"pdist($module, X, /, *, cost='abs', band=-1, backend='auto', threads=0, progress=None)\n" \
+"pdist($module, X, /, *, cost='abs', band=-1, backend='auto', threads=0, max_dist=None, progress=None)\n" \
 "--\n" \
 "\n" \
 "The distances within a set, condensed in the order of\n" \

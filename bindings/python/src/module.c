@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * module.c — hdtw._hdtw, the CPython extension behind the hdtw package:
- * distance, align, batch, sliding, search, cdist, pdist, znorm, backends
- * (docs.h).
+ * distance, align, batch, sliding, search, subsequence, cdist, pdist,
+ * znorm, backends (docs.h).
  *
  * Every call: arguments become float64 arrays (args.h, in place when they
  * already are C-contiguous float64), the output array is allocated, a
@@ -42,7 +42,7 @@ typedef struct {
     double distance;
     hdtw_alignment alignment;
     hdtw_search_params search;
-    hdtw_match *matches;
+    void *items;            /* search: k hdtw_match; subsequence: k hdtw_span */
     size_t k, found;
     hdtw_set set_a, set_b;  /* cdist: A, B; pdist: X in set_a */
     PyObject *progress;     /* a callable(done, total), or NULL */
@@ -151,11 +151,16 @@ static int take_progress(PyObject *obj, job *j)
     return 0;
 }
 
-/* The four keyword options every distance function ends with. */
+/* The four keyword options every distance function takes. */
 #define OPTION_KEYWORDS "cost", "band", "backend", "threads", NULL
 
-/* The long calls (batch, sliding, cdist, pdist) take progress= too. */
-#define LONG_CALL_KEYWORDS "cost", "band", "backend", "threads", "progress", NULL
+/* The calls that honour hdtw_params.max_dist (all but align and search)
+ * take max_dist= after them. */
+#define THRESHOLD_KEYWORDS "cost", "band", "backend", "threads", "max_dist", NULL
+
+/* The long calls (batch, sliding, cdist, pdist) take progress= last. */
+#define LONG_CALL_KEYWORDS "cost", "band", "backend", "threads", "max_dist", \
+                           "progress", NULL
 
 /* The two input arrays of a call, referenced until it returns. */
 typedef struct {
@@ -202,19 +207,13 @@ static hdtw_status run_align(hdtw_ctx *ctx, job *j)
                       &j->alignment);
 }
 
-/* Parses (a, b, *, options) and runs fn on them. */
-static int pair_call(PyObject *module, PyObject *args, PyObject *kwargs,
-                     const char *format, job_fn fn, job *j)
+/* Runs fn on the parsed arguments (a, b, *, options) of a pair call. */
+static int pair_call(PyObject *module, PyObject *a_obj, PyObject *b_obj,
+                     const option_objects *o, job_fn fn, job *j)
 {
-    static char *keywords[] = { "", "", OPTION_KEYWORDS };
-    PyObject *a_obj, *b_obj;
-    option_objects o = { NULL, NULL, NULL, NULL };
     held_inputs h = { NULL, NULL };
     int rc = -1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, format, keywords, &a_obj,
-                                     &b_obj, &o.cost, &o.band, &o.backend,
-                                     &o.threads) ||
-        parse_options(&o, &j->opts) < 0 ||
+    if (parse_options(o, &j->opts) < 0 ||
         take_inputs(j, &h, a_obj, "a", b_obj, "b", 1) < 0)
         goto cleanup;
     named_input inputs[] = { { "a", j->a, j->m }, { "b", j->b, j->n } };
@@ -226,9 +225,15 @@ cleanup:
 
 static PyObject *py_distance(PyObject *module, PyObject *args, PyObject *kwargs)
 {
+    static char *keywords[] = { "", "", THRESHOLD_KEYWORDS };
+    PyObject *a_obj, *b_obj;
+    option_objects o = { 0 };
     job j = { 0 };
-    if (pair_call(module, args, kwargs, "OO|$OOOO:distance", run_distance,
-                  &j) < 0)
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOO:distance",
+                                     keywords, &a_obj, &b_obj, &o.cost,
+                                     &o.band, &o.backend, &o.threads,
+                                     &o.max_dist) ||
+        pair_call(module, a_obj, b_obj, &o, run_distance, &j) < 0)
         return NULL;
     return PyFloat_FromDouble(j.distance);
 }
@@ -246,10 +251,18 @@ static PyObject *path_array(const hdtw_alignment *al)
     return (PyObject *)path;
 }
 
+/* align takes no max_dist: hdtw_align ignores it (the path needs the exact
+ * distance), so accepting it would promise a threshold that is not kept. */
 static PyObject *py_align(PyObject *module, PyObject *args, PyObject *kwargs)
 {
+    static char *keywords[] = { "", "", OPTION_KEYWORDS };
+    PyObject *a_obj, *b_obj;
+    option_objects o = { 0 };
     job j = { 0 };
-    if (pair_call(module, args, kwargs, "OO|$OOOO:align", run_align, &j) < 0)
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOO:align", keywords,
+                                     &a_obj, &b_obj, &o.cost, &o.band,
+                                     &o.backend, &o.threads) ||
+        pair_call(module, a_obj, b_obj, &o, run_align, &j) < 0)
         return NULL;
     module_state *st = PyModule_GetState(module);
     PyObject *result = PyStructSequence_New(st->alignment_type);
@@ -303,13 +316,13 @@ static PyObject *py_batch(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = { "", "", LONG_CALL_KEYWORDS };
     PyObject *pattern_obj, *windows_obj, *progress_obj = NULL;
-    option_objects o = { NULL, NULL, NULL, NULL };
+    option_objects o = { 0 };
     held_inputs h = { NULL, NULL };
     job j = { 0 };
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOO:batch", keywords,
-                                     &pattern_obj, &windows_obj, &o.cost,
-                                     &o.band, &o.backend, &o.threads,
-                                     &progress_obj) ||
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOOO:batch",
+                                     keywords, &pattern_obj, &windows_obj,
+                                     &o.cost, &o.band, &o.backend, &o.threads,
+                                     &o.max_dist, &progress_obj) ||
         parse_options(&o, &j.opts) < 0 || take_progress(progress_obj, &j) < 0 ||
         take_inputs(&j, &h, pattern_obj, "pattern", windows_obj, "windows",
                     2) < 0) {
@@ -354,14 +367,14 @@ static PyObject *py_sliding(PyObject *module, PyObject *args, PyObject *kwargs)
                                 LONG_CALL_KEYWORDS };
     PyObject *pattern_obj, *series_obj, *window_obj, *stride_obj = NULL,
              *progress_obj = NULL;
-    option_objects o = { NULL, NULL, NULL, NULL };
+    option_objects o = { 0 };
     held_inputs h = { NULL, NULL };
     job j = { 0 };
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|O$OOOOO:sliding",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOO|O$OOOOOO:sliding",
                                      keywords, &pattern_obj, &series_obj,
                                      &window_obj, &stride_obj, &o.cost,
                                      &o.band, &o.backend, &o.threads,
-                                     &progress_obj) ||
+                                     &o.max_dist, &progress_obj) ||
         parse_options(&o, &j.opts) < 0 || take_progress(progress_obj, &j) < 0 ||
         take_inputs(&j, &h, pattern_obj, "pattern", series_obj, "series",
                     1) < 0 ||
@@ -380,7 +393,7 @@ static PyObject *py_sliding(PyObject *module, PyObject *args, PyObject *kwargs)
 static hdtw_status run_search(hdtw_ctx *ctx, job *j)
 {
     return hdtw_search(ctx, &j->search, j->a, j->m, j->b, j->n, j->k,
-                       j->matches, &j->found);
+                       j->items, &j->found);
 }
 
 /* k, znorm and exclusion of search() into j->search and j->k. */
@@ -412,24 +425,61 @@ static int search_options(PyObject *k_obj, PyObject *znorm_obj,
     return 0;
 }
 
+/* The arrays of a result of j->found matches: starts (intp), distances
+ * (float64) and, where ends is not NULL, ends (intp). 0, or -1 with an
+ * exception and no array held. */
+static int new_match_arrays(const job *j, PyArrayObject **starts,
+                            PyArrayObject **ends, PyArrayObject **distances)
+{
+    npy_intp dims[1] = { (npy_intp)j->found };
+    *starts = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_INTP);
+    *distances = new_f64(j->found);
+    if (ends)
+        *ends = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_INTP);
+    if (*starts && *distances && (!ends || *ends))
+        return 0;
+    Py_CLEAR(*starts);
+    Py_CLEAR(*distances);
+    if (ends)
+        Py_CLEAR(*ends);
+    return -1;
+}
+
+static npy_intp *intp_data(PyArrayObject *arr)
+{
+    return (npy_intp *)PyArray_DATA(arr);
+}
+
 /* (starts, distances) of the j->found matches. */
 static PyObject *search_result(const job *j)
 {
-    npy_intp dims[1] = { (npy_intp)j->found };
-    PyArrayObject *starts = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_INTP);
-    PyArrayObject *distances = new_f64(j->found);
-    if (!starts || !distances) {
-        Py_XDECREF(starts);
-        Py_XDECREF(distances);
+    const hdtw_match *matches = j->items;
+    PyArrayObject *starts, *distances;
+    if (new_match_arrays(j, &starts, NULL, &distances) < 0)
         return NULL;
-    }
-    npy_intp *start_data = (npy_intp *)PyArray_DATA(starts);
-    double *distance_data = (double *)PyArray_DATA(distances);
     for (size_t i = 0; i < j->found; i++) {
-        start_data[i] = (npy_intp)j->matches[i].start;
-        distance_data[i] = j->matches[i].distance;
+        intp_data(starts)[i] = (npy_intp)matches[i].start;
+        ((double *)PyArray_DATA(distances))[i] = matches[i].distance;
     }
     return Py_BuildValue("(NN)", starts, distances);
+}
+
+/* search and subsequence: fn on (query, series) into j->items, room for
+ * j->k results of item_size bytes each, then make(j): its result, or NULL
+ * with an exception. */
+static PyObject *run_query(PyObject *module, job *j, job_fn fn,
+                           size_t item_size, PyObject *(*make)(const job *))
+{
+    PyObject *result = NULL;
+    j->items = PyMem_Malloc(j->k * item_size);
+    if (!j->items)
+        return PyErr_NoMemory();
+    named_input inputs[] = { { "query", j->a, j->m }, { "series", j->b, j->n } };
+    if (run_job(module, j, fn, inputs, 2) == 0)
+        result = make(j);
+    PyMem_Free(j->items);
+    j->items = NULL;
+    return result;
 }
 
 static PyObject *py_search(PyObject *module, PyObject *args, PyObject *kwargs)
@@ -438,7 +488,7 @@ static PyObject *py_search(PyObject *module, PyObject *args, PyObject *kwargs)
                                 OPTION_KEYWORDS };
     PyObject *query_obj, *series_obj, *k_obj = NULL, *znorm_obj = NULL,
              *exclusion_obj = NULL, *result = NULL;
-    option_objects o = { NULL, NULL, NULL, NULL };
+    option_objects o = { 0 };
     held_inputs h = { NULL, NULL };
     job j = { 0 };
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOOOO:search",
@@ -449,16 +499,63 @@ static PyObject *py_search(PyObject *module, PyObject *args, PyObject *kwargs)
         take_inputs(&j, &h, query_obj, "query", series_obj, "series", 1) < 0 ||
         search_options(k_obj, znorm_obj, exclusion_obj, &j) < 0)
         goto cleanup;
-    j.matches = PyMem_Malloc(j.k * sizeof *j.matches);
-    if (!j.matches) {
-        PyErr_NoMemory();
-        goto cleanup;
-    }
-    named_input inputs[] = { { "query", j.a, j.m }, { "series", j.b, j.n } };
-    if (run_job(module, &j, run_search, inputs, 2) == 0)
-        result = search_result(&j);
+    result = run_query(module, &j, run_search, sizeof(hdtw_match),
+                       search_result);
 cleanup:
-    PyMem_Free(j.matches);
+    drop_inputs(&h);
+    return result;
+}
+
+/* ------------------------------------------------------------ subsequence */
+
+static hdtw_status run_subsequence(hdtw_ctx *ctx, job *j)
+{
+    return hdtw_subsequence(ctx, &j->opts.params, j->a, j->m, j->b, j->n,
+                            j->k, j->items, &j->found);
+}
+
+/* (starts, ends, distances) of the j->found spans, in the order picked;
+ * ends are inclusive, as in hdtw_span. */
+static PyObject *subsequence_result(const job *j)
+{
+    const hdtw_span *spans = j->items;
+    PyArrayObject *starts, *ends, *distances;
+    if (new_match_arrays(j, &starts, &ends, &distances) < 0)
+        return NULL;
+    for (size_t i = 0; i < j->found; i++) {
+        intp_data(starts)[i] = (npy_intp)spans[i].start;
+        intp_data(ends)[i] = (npy_intp)spans[i].end;
+        ((double *)PyArray_DATA(distances))[i] = spans[i].distance;
+    }
+    return Py_BuildValue("(NNN)", starts, ends, distances);
+}
+
+/* No band keyword: hdtw_subsequence refuses a band (a free start has no
+ * diagonal to centre it on), so it is not offered. */
+static PyObject *py_subsequence(PyObject *module, PyObject *args,
+                                PyObject *kwargs)
+{
+    static char *keywords[] = { "", "", "k", "cost", "backend", "threads",
+                                "max_dist", NULL };
+    PyObject *query_obj, *series_obj, *k_obj = NULL, *result = NULL;
+    option_objects o = { 0 };
+    held_inputs h = { NULL, NULL };
+    job j = { 0 };
+    Py_ssize_t k = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O$OOOO:subsequence",
+                                     keywords, &query_obj, &series_obj, &k_obj,
+                                     &o.cost, &o.backend, &o.threads,
+                                     &o.max_dist) ||
+        (k_obj && as_size(k_obj, "k", 1, PY_SSIZE_T_MAX, &k) < 0) ||
+        parse_options(&o, &j.opts) < 0 ||
+        take_inputs(&j, &h, query_obj, "query", series_obj, "series", 1) < 0)
+        goto cleanup;
+    /* no more spans than series values: the buffer stays as small as the
+     * answer */
+    j.k = (size_t)k < j.n ? (size_t)k : j.n;
+    result = run_query(module, &j, run_subsequence, sizeof(hdtw_span),
+                       subsequence_result);
+cleanup:
     drop_inputs(&h);
     return result;
 }
@@ -578,13 +675,13 @@ static PyObject *py_cdist(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = { "", "", LONG_CALL_KEYWORDS };
     PyObject *a_obj, *b_obj, *progress_obj = NULL, *result = NULL;
-    option_objects o = { NULL, NULL, NULL, NULL };
+    option_objects o = { 0 };
     held_set a = { 0 }, b = { 0 };
     job j = { 0 };
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOO:cdist",
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|$OOOOOO:cdist",
                                      keywords, &a_obj, &b_obj, &o.cost,
                                      &o.band, &o.backend, &o.threads,
-                                     &progress_obj) ||
+                                     &o.max_dist, &progress_obj) ||
         parse_options(&o, &j.opts) < 0 ||
         take_progress(progress_obj, &j) < 0 || take_set(a_obj, "A", &a) < 0 ||
         take_set(b_obj, "B", &b) < 0)
@@ -605,12 +702,13 @@ static PyObject *py_pdist(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *keywords[] = { "", LONG_CALL_KEYWORDS };
     PyObject *x_obj, *progress_obj = NULL, *result = NULL;
-    option_objects o = { NULL, NULL, NULL, NULL };
+    option_objects o = { 0 };
     held_set x = { 0 };
     job j = { 0 };
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OOOOO:pdist", keywords,
-                                     &x_obj, &o.cost, &o.band, &o.backend,
-                                     &o.threads, &progress_obj) ||
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|$OOOOOO:pdist",
+                                     keywords, &x_obj, &o.cost, &o.band,
+                                     &o.backend, &o.threads, &o.max_dist,
+                                     &progress_obj) ||
         parse_options(&o, &j.opts) < 0 ||
         take_progress(progress_obj, &j) < 0 || take_set(x_obj, "X", &x) < 0)
         goto cleanup;
@@ -688,6 +786,8 @@ static PyMethodDef methods[] = {
       METH_VARARGS | METH_KEYWORDS, SLIDING_DOC },
     { "search", (PyCFunction)(void (*)(void))py_search,
       METH_VARARGS | METH_KEYWORDS, SEARCH_DOC },
+    { "subsequence", (PyCFunction)(void (*)(void))py_subsequence,
+      METH_VARARGS | METH_KEYWORDS, SUBSEQUENCE_DOC },
     { "cdist", (PyCFunction)(void (*)(void))py_cdist,
       METH_VARARGS | METH_KEYWORDS, CDIST_DOC },
     { "pdist", (PyCFunction)(void (*)(void))py_pdist,

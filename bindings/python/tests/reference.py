@@ -103,3 +103,48 @@ def search(query, series, k, znormed=True, exclusion=None, cost="abs",
         if len(kept) == k:
             break
     return kept
+
+
+def subsequence(query, series, k, cost="abs", max_dist=0.0):
+    """Free-start, free-end subsequence DTW as include/hdtw.h defines
+    hdtw_subsequence, from the whole matrix: [(start, end, distance), ...]
+    in the order picked. Row 0 is c(q0, s_j) (a path may begin anywhere);
+    each end is walked back cell by cell with align's tie rule to the
+    column where its path leaves row 0; then greedy: smallest cost first
+    (ties: smaller end), skipping spans that overlap one already picked.
+    max_dist > 0 drops the ends that cost more."""
+    m, n = len(query), len(series)
+    D = [[INF] * n for _ in range(m)]
+    for j in range(n):
+        D[0][j] = _cost(query[0], series[j], cost)
+    for i in range(1, m):
+        for j in range(n):
+            best = min(D[i - 1][j], D[i][j - 1] if j else INF,
+                       D[i - 1][j - 1] if j else INF)
+            D[i][j] = _cost(query[i], series[j], cost) + best
+
+    def start_of(end):
+        i, j = m - 1, end
+        while i > 0:
+            if j == 0:  # column 0: only "up" exists
+                i -= 1
+                continue
+            diag, up, left = D[i - 1][j - 1], D[i - 1][j], D[i][j - 1]
+            if diag <= up and diag <= left:
+                i, j = i - 1, j - 1
+            elif up <= left:
+                i -= 1
+            else:
+                j -= 1
+        return j
+
+    ranked = sorted((D[m - 1][e], e) for e in range(n)
+                    if max_dist == 0 or not D[m - 1][e] > max_dist)
+    picked = []
+    for dist, end in ranked:
+        if len(picked) == k:
+            break
+        start = start_of(end)
+        if all(end < s or start > e for s, e, _ in picked):
+            picked.append((start, end, dist))
+    return picked

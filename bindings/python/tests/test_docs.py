@@ -13,7 +13,7 @@ import pytest
 import hdtw
 import hdtw._hdtw
 
-FUNCTIONS = ["distance", "align", "batch", "sliding", "search", "cdist",
+FUNCTIONS = ["distance", "align", "batch", "sliding", "search", "subsequence", "cdist",
              "pdist", "znorm", "backends"]
 
 

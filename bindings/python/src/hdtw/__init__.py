@@ -7,8 +7,8 @@ dtaidistance / tslearn / aeon, copies and errors.
 """
 from ._hdtw import (Alignment, CancelledError, __doc__, __version__, align,
                     backends, batch, cdist, distance, pdist, search, sliding,
-                    znorm)
+                    subsequence, znorm)
 
-__all__ = ["distance", "align", "batch", "sliding", "search", "cdist",
-           "pdist", "znorm", "backends", "Alignment", "CancelledError",
-           "__version__"]
+__all__ = ["distance", "align", "batch", "sliding", "search", "subsequence",
+           "cdist", "pdist", "znorm", "backends", "Alignment",
+           "CancelledError", "__version__"]
