@@ -46,7 +46,6 @@ static const shape shapes[] = {
 };
 
 #define NSHAPES (sizeof shapes / sizeof *shapes)
-#define MAX_VALUES 200000 /* the most values a shape's series holds */
 /* a measurement: the median of at least MIN_RUNS runs, more until
  * MIN_SECONDS have passed, at most MAX_RUNS */
 #define MIN_RUNS 3
@@ -246,9 +245,21 @@ typedef struct {
     target targets[MAX_TARGETS];
     hdtw_profile prof;
     char text[HDTW_PROFILE_FILE_MAX];
-    double x[MAX_VALUES + 1]; /* pattern, then the windows */
-    double out[MAX_VALUES];
+    double *x;   /* the pattern, then the windows: the most any shape reads */
+    double *out; /* the most windows of any shape */
 } calibration;
+
+/* The values (pattern and windows) and the results the largest shapes
+ * need, so the buffers follow the table. */
+static void shape_needs(size_t *values, size_t *results)
+{
+    *values = *results = 0;
+    for (size_t k = 0; k < NSHAPES; k++) {
+        size_t v = shapes[k].m + shapes[k].n * shapes[k].count;
+        *values = v > *values ? v : *values;
+        *results = shapes[k].count > *results ? shapes[k].count : *results;
+    }
+}
 
 /* Measures every target on every shape into cal->prof; HDTW_E_CANCELLED
  * when progress asks to stop. */
@@ -256,7 +267,9 @@ static hdtw_status measure(hdtw_ctx *ctx, calibration *cal,
                            hdtw_progress_fn progress, void *user)
 {
     int ntargets = make_targets(ctx, cal->targets);
-    fill_walk(cal->x, MAX_VALUES + 1, 20240229);
+    size_t values, results;
+    shape_needs(&values, &results);
+    fill_walk(cal->x, values, 20240229);
     for (size_t k = 0; k < NSHAPES; k++) {
         measure_shape(ctx, &shapes[k], cal->targets, ntargets, cal->x,
                       cal->out, k);
@@ -350,14 +363,24 @@ hdtw_status hdtw_calibrate(hdtw_ctx *ctx, const char *profile_path,
         return hdtw_fail(ctx, HDTW_E_ARG,
                          "hdtw_calibrate: cannot write profile_path '%s': %s",
                          profile_path, strerror(errno));
+    size_t values, results;
+    shape_needs(&values, &results);
+    hdtw_status s = HDTW_E_NOMEM;
     calibration *cal = hdtw_calloc(1, sizeof *cal);
     if (!cal)
         return HDTW_E_NOMEM;
+    cal->x = hdtw_calloc(values, sizeof *cal->x);
+    cal->out = hdtw_calloc(results, sizeof *cal->out);
+    if (!cal->x || !cal->out)
+        goto cleanup;
     int threads = ctx->threads;
-    hdtw_status s = measure(ctx, cal, progress, user);
+    s = measure(ctx, cal, progress, user);
     ctx->threads = threads;
     if (s == HDTW_OK)
         s = save(ctx, cal, profile_path);
+cleanup:
+    hdtw_free(cal->out);
+    hdtw_free(cal->x);
     hdtw_free(cal);
     return s;
 }
