@@ -71,18 +71,14 @@ static unsigned family_number(void)
 hdtw_cpu_family hdtw_cpu_family_of_this(void)
 {
     unsigned max_leaf, vendor[3];
+    char name[13];
     if (!__get_cpuid(0, &max_leaf, &vendor[0], &vendor[2], &vendor[1]))
         return HDTW_CPU_GENERIC;
-    if (memcmp(vendor, "GenuineIntel", 12) == 0)
-        return HDTW_CPU_INTEL;
-    if (memcmp(vendor, "AuthenticAMD", 12) != 0)
-        return HDTW_CPU_GENERIC;
-    unsigned family = family_number();
-    if (family >= 0x1a)
-        return HDTW_CPU_ZEN5;
-    if (family == 0x19 && (hdtw_cpu_features() & HDTW_FEATURE_AVX512))
-        return HDTW_CPU_ZEN4;
-    return HDTW_CPU_ZEN3; /* Zen 1 to 3: AVX2 only */
+    memcpy(name, vendor, 12);
+    name[12] = '\0';
+    return hdtw_cpu_family_from(name, family_number(),
+                                (hdtw_cpu_features() & HDTW_FEATURE_AVX512)
+                                    != 0);
 }
 
 #else
@@ -98,6 +94,20 @@ hdtw_cpu_family hdtw_cpu_family_of_this(void)
 }
 
 #endif
+
+hdtw_cpu_family hdtw_cpu_family_from(const char *vendor, unsigned family,
+                                     int avx512)
+{
+    if (strcmp(vendor, "GenuineIntel") == 0)
+        return HDTW_CPU_INTEL;
+    if (strcmp(vendor, "AuthenticAMD") != 0)
+        return HDTW_CPU_GENERIC;
+    if (family >= 0x1a)
+        return HDTW_CPU_ZEN5;
+    if (family == 0x19 && avx512)
+        return HDTW_CPU_ZEN4;
+    return HDTW_CPU_ZEN3; /* Zen 1 to 3 (families 0x17, 0x19): AVX2 only */
+}
 
 const char *hdtw_cpu_family_name(hdtw_cpu_family f)
 {

@@ -24,6 +24,12 @@ typedef enum {
  * Zen 3, which share family 0x19). HDTW_CPU_GENERIC off x86. */
 hdtw_cpu_family hdtw_cpu_family_of_this(void);
 
+/* The family of a CPU whose cpuid vendor string is `vendor`
+ * ("GenuineIntel", "AuthenticAMD", ...), whose family number (base plus
+ * extended) is `family`, and which runs AVX-512 or not. */
+hdtw_cpu_family hdtw_cpu_family_from(const char *vendor, unsigned family,
+                                     int avx512);
+
 /* "zen3", "zen4", "zen5", "intel" or "generic". */
 const char *hdtw_cpu_family_name(hdtw_cpu_family f);
 
