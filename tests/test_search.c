@@ -539,6 +539,85 @@ START_TEST(forced_backend_runs_the_search)
 }
 END_TEST
 
+/* Which search entry a call reached: each backend's slot in the context's
+ * table is replaced by a recorder that notes its backend, then runs that
+ * backend's real search. */
+static hdtw_backend reached;
+static hdtw_run_fn real_search[HDTW_BACKEND_COUNT];
+
+#define RECORDER(b)                                                          \
+    static hdtw_status record_##b(const hdtw_call *call)                     \
+    {                                                                        \
+        reached = (b);                                                       \
+        return real_search[b](call);                                         \
+    }
+RECORDER(HDTW_BACKEND_SCALAR)
+RECORDER(HDTW_BACKEND_AVX2)
+RECORDER(HDTW_BACKEND_AVX512)
+#undef RECORDER
+
+static void install_recorders(hdtw_ctx *c)
+{
+    static const hdtw_run_fn recorders[HDTW_BACKEND_COUNT] = {
+        [HDTW_BACKEND_SCALAR] = record_HDTW_BACKEND_SCALAR,
+        [HDTW_BACKEND_AVX2] = record_HDTW_BACKEND_AVX2,
+        [HDTW_BACKEND_AVX512] = record_HDTW_BACKEND_AVX512,
+    };
+    for (int b = 0; b < HDTW_BACKEND_COUNT; b++) {
+        real_search[b] = c->search[b];
+        if (c->search[b] && recorders[b])
+            c->search[b] = recorders[b];
+    }
+}
+
+/* The backend hdtw_last_backend names after a search is the one whose
+ * search ran, under AUTO (the fastest CPU backend), hdtw_set_backend and
+ * HDTW_BACKEND; and its result has scalar's bits. */
+START_TEST(reported_backend_is_the_one_that_ran)
+{
+    test_rng rng = { 0x5eac5u };
+    size_t len = 2000, m = 24, found;
+    double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
+    test_fill_series(&rng, x, len);
+    test_fill_series(&rng, q, m);
+    hdtw_search_params sp = { { HDTW_COST_ABS, 2, 0.0 }, 1, 0 };
+    hdtw_match want[3], got[3];
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, 3, want, &found),
+                     HDTW_OK);
+    for (int b = HDTW_BACKEND_AUTO; b <= HDTW_BACKEND_AVX512; b++) {
+        for (int by_env = 0; by_env < 2; by_env++) {
+            hdtw_ctx *c = NULL;
+            if (by_env)
+                test_setenv("HDTW_BACKEND",
+                            hdtw_backend_name((hdtw_backend)b));
+            hdtw_status s = hdtw_create(&c);
+            test_env_restore();
+            if (s == HDTW_OK && !by_env)
+                s = hdtw_set_backend(c, (hdtw_backend)b);
+            if (s != HDTW_OK) { /* an instruction set this CPU lacks */
+                hdtw_destroy(c);
+                continue;
+            }
+            hdtw_backend expect = b == HDTW_BACKEND_AUTO
+                                      ? hdtw_best_cpu_backend(c)
+                                      : (hdtw_backend)b;
+            install_recorders(c);
+            reached = HDTW_BACKEND_AUTO;
+            memset(got, 0xff, sizeof got);
+            ck_assert_int_eq(hdtw_search(c, &sp, q, m, x, len, 3, got,
+                                         &found), HDTW_OK);
+            ck_assert_int_eq(reached, expect);
+            ck_assert_int_eq(hdtw_last_backend(c), expect);
+            ck_assert_mem_eq(got, want, found * sizeof *got);
+            hdtw_destroy(c);
+        }
+    }
+    free(q);
+    free(x);
+}
+END_TEST
+
 static Suite *search_suite(void)
 {
     Suite *s = suite_create("search");
@@ -566,6 +645,7 @@ static Suite *search_suite(void)
     tcase_add_checked_fixture(bad, setup, teardown);
     tcase_add_test(bad, search_bad_input);
     tcase_add_test(bad, forced_backend_runs_the_search);
+    tcase_add_test(bad, reported_backend_is_the_one_that_ran);
     suite_add_tcase(s, bad);
     return s;
 }
