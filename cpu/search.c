@@ -336,10 +336,14 @@ static hdtw_status magnitude_order(const double *q, size_t m, size_t width,
 /* Any window overflowing its sums needs |values| near 2^500 / m; below
  * that no check is needed, above it every window is checked up front so
  * that the status does not depend on which thread got there first. */
-static hdtw_status check_overflow(const hdtw_search_job *job, double *mean,
-                                  double *sd)
+static hdtw_status check_overflow(const hdtw_search_job *job, int threads,
+                                  double *mean, double *sd)
 {
     double biggest = 0.0;
+    /* the one pass over the whole series before the workers start: split
+     * across them too (a maximum is exact in any order) */
+#pragma omp parallel for num_threads(threads) reduction(max : biggest) \
+    schedule(static)
     for (size_t i = 0; i < job->len; i++)
         biggest = biggest > fabs(job->series[i]) ? biggest
                                                   : fabs(job->series[i]);
@@ -490,7 +494,7 @@ hdtw_status hdtw_search_run(const hdtw_search_job *job,
     if (!workers || !q || !scratch || !stats_buf || !order)
         goto cleanup;
     if (job->znorm) {
-        status = check_overflow(job, stats_buf, stats_buf + CHUNK);
+        status = check_overflow(job, threads, stats_buf, stats_buf + CHUNK);
         if (status != HDTW_OK)
             goto cleanup;
     }
