@@ -37,7 +37,9 @@ typedef struct {
  * rate. The largest shapes bound calibration to seconds. */
 static const shape shapes[] = {
     { HDTW_KIND_PAIR, 4, 4, 1 },       { HDTW_KIND_PAIR, 16, 16, 1 },
-    { HDTW_KIND_PAIR, 64, 64, 1 },     { HDTW_KIND_PAIR, 256, 256, 1 },
+    { HDTW_KIND_PAIR, 24, 24, 1 },     { HDTW_KIND_PAIR, 32, 32, 1 },
+    { HDTW_KIND_PAIR, 48, 48, 1 },     { HDTW_KIND_PAIR, 64, 64, 1 },
+    { HDTW_KIND_PAIR, 100, 100, 1 },   { HDTW_KIND_PAIR, 256, 256, 1 },
     { HDTW_KIND_PAIR, 1024, 1024, 1 }, { HDTW_KIND_PAIR, 3000, 3000, 1 },
     { HDTW_KIND_MANY, 10, 10, 10 },    { HDTW_KIND_MANY, 10, 10, 1000 },
     { HDTW_KIND_MANY, 100, 100, 2 },   { HDTW_KIND_MANY, 100, 100, 20 },

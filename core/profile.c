@@ -71,10 +71,10 @@ static const default_rate zen5_rates[] = {
 };
 
 static const default_rate intel_rates[] = {
-    { SCALAR, PAIR, 1, 0.026, 0.86 }, { SCALAR, MANY, 1, 0.0, 0.94 },
-    { AVX2, PAIR, 1, 0.190, 5.16 },   { AVX2, PAIR, 2, 0.179, 5.01 },
+    { SCALAR, PAIR, 1, 0.027, 0.98 }, { SCALAR, MANY, 1, 0.0, 0.94 },
+    { AVX2, PAIR, 1, 0.201, 5.05 },   { AVX2, PAIR, 2, 0.199, 5.11 },
     { AVX2, MANY, 1, 0.383, 5.90 },   { AVX2, MANY, 2, 0.387, 6.74 },
-    { AVX512, PAIR, 1, 0.303, 8.09 }, { AVX512, PAIR, 2, 0.302, 8.25 },
+    { AVX512, PAIR, 1, 0.342, 8.36 }, { AVX512, PAIR, 2, 0.341, 8.44 },
     { AVX512, MANY, 1, 0.473, 7.78 }, { AVX512, MANY, 2, 0.516, 10.87 },
 };
 
