@@ -54,20 +54,21 @@ static const default_rate zen3_rates[] = {
     { AVX2, MANY, 1, 0.81, 3.94 },    { AVX2, MANY, 2, 0.88, 4.67 },
 };
 
-static const default_rate zen4_rates[] = {
+/* Zen 4 and Zen 5 share their scalar and AVX2 lines (docs/ROUTER.md). */
+static const default_rate zen4_5_scalar_avx2[] = {
     { SCALAR, PAIR, 1, 0.055, 0.73 }, { SCALAR, MANY, 1, 0.0, 0.73 },
     { AVX2, PAIR, 1, 0.19, 4.00 },    { AVX2, PAIR, 2, 0.19, 3.86 },
     { AVX2, MANY, 1, 0.81, 4.17 },    { AVX2, MANY, 2, 0.88, 4.94 },
-    { AVX512, PAIR, 1, 0.35, 3.67 },  { AVX512, PAIR, 2, 0.35, 3.54 },
-    { AVX512, MANY, 1, 0.81, 3.82 },  { AVX512, MANY, 2, 0.88, 4.53 },
 };
 
-static const default_rate zen5_rates[] = {
-    { SCALAR, PAIR, 1, 0.055, 0.73 }, { SCALAR, MANY, 1, 0.0, 0.73 },
-    { AVX2, PAIR, 1, 0.19, 4.00 },    { AVX2, PAIR, 2, 0.19, 3.86 },
-    { AVX2, MANY, 1, 0.81, 4.17 },    { AVX2, MANY, 2, 0.88, 4.94 },
-    { AVX512, PAIR, 1, 0.35, 7.62 },  { AVX512, PAIR, 2, 0.35, 7.35 },
-    { AVX512, MANY, 1, 0.81, 7.94 },  { AVX512, MANY, 2, 0.88, 9.41 },
+static const default_rate zen4_avx512[] = {
+    { AVX512, PAIR, 1, 0.35, 3.67 }, { AVX512, PAIR, 2, 0.35, 3.54 },
+    { AVX512, MANY, 1, 0.81, 3.82 }, { AVX512, MANY, 2, 0.88, 4.53 },
+};
+
+static const default_rate zen5_avx512[] = {
+    { AVX512, PAIR, 1, 0.35, 7.62 }, { AVX512, PAIR, 2, 0.35, 7.35 },
+    { AVX512, MANY, 1, 0.81, 7.94 }, { AVX512, MANY, 2, 0.88, 9.41 },
 };
 
 static const default_rate intel_rates[] = {
@@ -84,16 +85,19 @@ static const default_rate intel_rates[] = {
 #undef PAIR
 #undef MANY
 
+/* A family's table: its shared lines, then its own (either may be empty). */
 static const struct {
-    const default_rate *rates;
-    size_t count;
+    const default_rate *lines[2];
+    size_t count[2];
 } family_rates[HDTW_CPU_FAMILY_COUNT] = {
-#define RATES(table) { table, sizeof table / sizeof *table }
-    [HDTW_CPU_GENERIC] = RATES(intel_rates),
-    [HDTW_CPU_ZEN3] = RATES(zen3_rates),
-    [HDTW_CPU_ZEN4] = RATES(zen4_rates),
-    [HDTW_CPU_ZEN5] = RATES(zen5_rates),
-    [HDTW_CPU_INTEL] = RATES(intel_rates),
+#define RATES(a, b) { { a, b }, { sizeof a / sizeof *a, sizeof b / sizeof *b } }
+#define ONLY(a) { { a, NULL }, { sizeof a / sizeof *a, 0 } }
+    [HDTW_CPU_GENERIC] = ONLY(intel_rates),
+    [HDTW_CPU_ZEN3] = ONLY(zen3_rates),
+    [HDTW_CPU_ZEN4] = RATES(zen4_5_scalar_avx2, zen4_avx512),
+    [HDTW_CPU_ZEN5] = RATES(zen4_5_scalar_avx2, zen5_avx512),
+    [HDTW_CPU_INTEL] = ONLY(intel_rates),
+#undef ONLY
 #undef RATES
 };
 
@@ -102,11 +106,12 @@ void hdtw_profile_defaults_for(hdtw_profile *p, hdtw_cpu_family family)
     memset(p, 0, sizeof *p);
     if (family < 0 || family >= HDTW_CPU_FAMILY_COUNT)
         family = HDTW_CPU_GENERIC;
-    for (size_t r = 0; r < family_rates[family].count; r++) {
-        const default_rate *d = &family_rates[family].rates[r];
-        hdtw_curve_add(&p->cpu[d->backend][d->kind], d->threads,
-                       d->overhead_us * 1e-6, d->gcups * 1e9);
-    }
+    for (int part = 0; part < 2; part++)
+        for (size_t r = 0; r < family_rates[family].count[part]; r++) {
+            const default_rate *d = &family_rates[family].lines[part][r];
+            hdtw_curve_add(&p->cpu[d->backend][d->kind], d->threads,
+                           d->overhead_us * 1e-6, d->gcups * 1e9);
+        }
 }
 
 void hdtw_profile_defaults(hdtw_profile *p)

@@ -13,6 +13,7 @@
 
 #include "bench.h"
 #include "bench_report.h"
+#include "tool_util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -113,15 +114,10 @@ static char *read_text(const char *path)
     return text;
 }
 
-/* The number after "key": in text (from `from` on), or 0 when absent. */
-static double number_after(const char *from, const char *key)
+/* The bound of `isa` in the table at `from`, or 0 when absent. */
+static double bound_after(const char *from, const char *isa)
 {
-    char quoted[32];
-    snprintf(quoted, sizeof quoted, "\"%s\"", key);
-    const char *at = from ? strstr(from, quoted) : NULL;
-    if (!at || !(at = strchr(at + strlen(quoted), ':')))
-        return 0;
-    double v = strtod(at + 1, NULL);
+    double v = tool_json_number(from, isa);
     return v > 0 && isfinite(v) ? v : 0;
 }
 
@@ -132,7 +128,7 @@ static int parse_bounds(const char *text, bench_bounds *b)
     int found = 0;
     for (size_t k = 0; table && k < NISAS; k++) {
         b->per_core[isas[k]] =
-            number_after(table, hdtw_backend_name(isas[k]));
+            bound_after(table, hdtw_backend_name(isas[k]));
         found |= b->per_core[isas[k]] > 0;
     }
     return found ? 0 : -1;
