@@ -9,6 +9,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 double hdtw_lb_limit(double threshold, size_t m)
 {
@@ -60,54 +61,29 @@ static void envelope_side(const double *y, size_t len, size_t r, size_t t0,
         out[k] = sign * max2(h[k], g[k + W - 1]);
 }
 
-static double min2(double x, double y)
+void hdtw_envelope_pad(const double *y, size_t len, size_t r, size_t t0,
+                       size_t t1, double *up, double *down)
 {
-    return x < y ? x : y;
-}
-
-/* Narrow windows (the search's bands are a few percent of the query): by
- * doubling. a[k] holds the maximum of p[k .. k + s - 1] after the pass
- * for s, in place (a[k + s] is read before it is overwritten), so after
- * the passes up to S, the largest power of two <= W, the window of W at k
- * is a[k] and a[k + W - S], two runs of S that cover it. Every pass is a
- * plain elementwise max that the compiler vectorises, with no chain from
- * one point to the next as in the blocks above; min and max are exact, so
- * the values are the same whichever way they are grouped. */
-static void envelope_doubling(const double *y, size_t len, size_t r,
-                              size_t t0, size_t t1, double *lo, double *hi,
-                              double *scratch)
-{
-    size_t W = 2 * r + 1, L = t1 - t0 + 2 * r, S = 1;
-    double *up = scratch, *down = scratch + L;
-    for (size_t k = 0; k < L; k++) {
-        size_t at = t0 + k; /* position r to the right of the point */
-        int inside = at >= r && at - r < len;
-        up[k] = inside ? y[at - r] : -INFINITY;
-        down[k] = inside ? y[at - r] : INFINITY;
+    /* k reads y[t0 - r + k]: inside y for first <= k < last */
+    size_t L = t1 - t0 + 2 * r;
+    size_t first = t0 < r ? r - t0 : 0;
+    size_t last = len + r - t0 < L ? len + r - t0 : L;
+    for (size_t k = 0; k < first; k++) {
+        up[k] = -INFINITY;
+        down[k] = INFINITY;
     }
-    for (; 2 * S <= W; S *= 2)
-        for (size_t k = 0; k + 2 * S <= L; k++) {
-            up[k] = max2(up[k], up[k + S]);
-            down[k] = min2(down[k], down[k + S]);
-        }
-    for (size_t k = 0; k < t1 - t0; k++) {
-        hi[k] = max2(up[k], up[k + W - S]);
-        lo[k] = min2(down[k], down[k + W - S]);
+    memcpy(up + first, y + t0 + first - r, (last - first) * sizeof *up);
+    memcpy(down + first, y + t0 + first - r, (last - first) * sizeof *down);
+    for (size_t k = last; k < L; k++) {
+        up[k] = -INFINITY;
+        down[k] = INFINITY;
     }
 }
-
-/* Widest window done by doubling: its log2(W) passes beat the blocks'
- * three chained ones up to about here. */
-#define DOUBLING_MAX_WIDTH 32
 
 void hdtw_envelope(const double *y, size_t len, size_t r, size_t t0,
                    size_t t1, double *lo, double *hi, double *scratch)
 {
     size_t L = t1 - t0 + 2 * r;
-    if (2 * r + 1 <= DOUBLING_MAX_WIDTH) {
-        envelope_doubling(y, len, r, t0, t1, lo, hi, scratch);
-        return;
-    }
     /* the minimum is minus the maximum of -y: negation is exact */
     envelope_side(y, len, r, t0, t1, 1.0, hi, scratch, scratch + L);
     envelope_side(y, len, r, t0, t1, -1.0, lo, scratch + 2 * L,

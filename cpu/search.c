@@ -227,8 +227,8 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
             }
         p->lb->kim(&p->lq, xs, wk->mean, wk->sd, n, wk->kim);
     }
-    hdtw_envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
-                  wk->env_lo, wk->env_hi, wk->scratch);
+    p->lb->envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
+                    wk->env_lo, wk->env_hi, wk->scratch);
 
     double threshold = INFINITY, limit = INFINITY;
     for (size_t k = 0; k < n; k++) {

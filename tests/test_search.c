@@ -169,6 +169,25 @@ START_TEST(window_stats_match_the_definition)
 }
 END_TEST
 
+/* The bound loops of every instruction set this CPU runs. */
+static int lb_kernels_here(const hdtw_lb_kernels *kernels[3])
+{
+    int nk = 0;
+    kernels[nk++] = &hdtw_lb_portable;
+#ifdef HDTW_HAVE_AVX2
+    if (hdtw_cpu_features() & HDTW_FEATURE_AVX2)
+        kernels[nk++] = &hdtw_lb_avx2;
+#endif
+#ifdef HDTW_HAVE_AVX512
+    if (hdtw_cpu_features() & HDTW_FEATURE_AVX512)
+        kernels[nk++] = &hdtw_lb_avx512;
+#endif
+    return nk;
+}
+
+/* hdtw_envelope and each ISA's envelope loop (by doubling up to windows
+ * of HDTW_ENVELOPE_DOUBLING_MAX, r up to 30 reaches past it) against the
+ * minimum and maximum taken point by point. */
 START_TEST(envelope_matches_naive)
 {
     test_rng rng = { test_seed(3000u + (unsigned)_i) };
@@ -177,15 +196,25 @@ START_TEST(envelope_matches_naive)
     double *y = test_alloc(len * sizeof *y);
     double *lo = test_alloc(len * sizeof *lo), *hi = test_alloc(len * sizeof *hi);
     double *scratch = test_alloc(4 * (len + 2 * r) * sizeof *scratch);
+    const hdtw_lb_kernels *kernels[3];
+    int nk = lb_kernels_here(kernels);
     test_fill_series(&rng, y, len);
-    hdtw_envelope(y, len, r, t0, t1, lo, hi, scratch);
-    for (size_t t = t0; t < t1; t++) {
-        double mn = INFINITY, mx = -INFINITY;
-        for (size_t j = t > r ? t - r : 0; j <= t + r && j < len; j++) {
-            mn = fmin(mn, y[j]);
-            mx = fmax(mx, y[j]);
+    for (int k = -1; k < nk; k++) {
+        memset(lo, 0xA5, len * sizeof *lo);
+        memset(hi, 0xA5, len * sizeof *hi);
+        if (k < 0)
+            hdtw_envelope(y, len, r, t0, t1, lo, hi, scratch);
+        else
+            kernels[k]->envelope(y, len, r, t0, t1, lo, hi, scratch);
+        for (size_t t = t0; t < t1; t++) {
+            double mn = INFINITY, mx = -INFINITY;
+            for (size_t j = t > r ? t - r : 0; j <= t + r && j < len; j++) {
+                mn = fmin(mn, y[j]);
+                mx = fmax(mx, y[j]);
+            }
+            ck_assert_msg(lo[t - t0] == mn && hi[t - t0] == mx,
+                          "kernels %d, r %zu, t %zu", k, r, t);
         }
-        ck_assert(lo[t - t0] == mn && hi[t - t0] == mx);
     }
     free(scratch);
     free(hi);
@@ -274,16 +303,8 @@ START_TEST(kim_estimate_never_above_exact)
     /* a normalised window (when its sums stay finite), or a random walk */
     if (test_next(&rng) % 2 == 0 || hdtw_znorm(x + at, m, q) != HDTW_OK)
         test_fill_series(&rng, q, m);
-    const hdtw_lb_kernels *kernels[3] = { &hdtw_lb_portable, NULL, NULL };
-    int nk = 1;
-#ifdef HDTW_HAVE_AVX2
-    if (hdtw_cpu_features() & HDTW_FEATURE_AVX2)
-        kernels[nk++] = &hdtw_lb_avx2;
-#endif
-#ifdef HDTW_HAVE_AVX512
-    if (hdtw_cpu_features() & HDTW_FEATURE_AVX512)
-        kernels[nk++] = &hdtw_lb_avx512;
-#endif
+    const hdtw_lb_kernels *kernels[3];
+    int nk = lb_kernels_here(kernels);
     for (int k = 0; k < nk; k++) {
         check_kim_estimate(kernels[k], HDTW_COST_SQUARED, x, len, q, m);
         check_kim_estimate(kernels[k], HDTW_COST_ABS, x, len, q, m);
@@ -626,7 +647,7 @@ static Suite *search_suite(void)
     tcase_add_test(norm, znorm_special_inputs);
     tcase_add_test(norm, znorm_bad_input);
     tcase_add_loop_test(norm, window_stats_match_the_definition, 0, 40);
-    tcase_add_loop_test(norm, envelope_matches_naive, 0, 100);
+    tcase_add_loop_test(norm, envelope_matches_naive, 0, 300);
     tcase_add_loop_test(norm, kim_estimate_never_above_exact, 0, 120);
     suite_add_tcase(s, norm);
 
