@@ -18,6 +18,7 @@
 
 #include "csv.h"
 #include "timing.h"
+#include "tool_util.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -81,16 +82,6 @@ static char *read_file(const char *path)
     return text;
 }
 
-/* The number after "key": at or after from; NAN if absent. These files
- * are written by our own scripts (JSON.stringify / json.dump), so a key
- * scan is enough. */
-static double json_number(const char *from, const char *key)
-{
-    char quoted[64];
-    snprintf(quoted, sizeof quoted, "\"%s\":", key);
-    const char *at = from ? strstr(from, quoted) : NULL;
-    return at ? strtod(at + strlen(quoted), NULL) : NAN;
-}
 
 static int load_peer(const char *path, peer_file *out)
 {
@@ -101,7 +92,7 @@ static int load_peer(const char *path, peer_file *out)
     }
     snprintf(out->cost, sizeof out->cost, "%s",
              strstr(out->text, "\"cost\": \"squared\"") ? "squared" : "abs");
-    out->band = (long)json_number(out->text, "band");
+    out->band = (long)tool_json_number(out->text, "band");
     return 0;
 }
 
@@ -300,13 +291,13 @@ static baselines find_baselines(const options *o, const bench_case *c,
         if (!peer_matches(&o->js[f], c))
             continue;
         const char *entry = peer_case(&o->js[f], c->js_name);
-        b.js_seconds = json_number(entry, "seconds");
-        double js_result = json_number(entry, "result");
+        b.js_seconds = tool_json_number(entry, "seconds");
+        double js_result = tool_json_number(entry, "result");
         b.js_bits = memcmp(&js_result, &first, sizeof first) == 0;
     }
     if (peer_matches(&o->peer, c))
         b.peer_seconds =
-            json_number(peer_case(&o->peer, c->js_name), "seconds");
+            tool_json_number(peer_case(&o->peer, c->js_name), "seconds");
     return b;
 }
 

@@ -37,7 +37,9 @@ typedef struct {
  * rate. The largest shapes bound calibration to seconds. */
 static const shape shapes[] = {
     { HDTW_KIND_PAIR, 4, 4, 1 },       { HDTW_KIND_PAIR, 16, 16, 1 },
-    { HDTW_KIND_PAIR, 64, 64, 1 },     { HDTW_KIND_PAIR, 256, 256, 1 },
+    { HDTW_KIND_PAIR, 24, 24, 1 },     { HDTW_KIND_PAIR, 32, 32, 1 },
+    { HDTW_KIND_PAIR, 48, 48, 1 },     { HDTW_KIND_PAIR, 64, 64, 1 },
+    { HDTW_KIND_PAIR, 100, 100, 1 },   { HDTW_KIND_PAIR, 256, 256, 1 },
     { HDTW_KIND_PAIR, 1024, 1024, 1 }, { HDTW_KIND_PAIR, 3000, 3000, 1 },
     { HDTW_KIND_MANY, 10, 10, 10 },    { HDTW_KIND_MANY, 10, 10, 1000 },
     { HDTW_KIND_MANY, 100, 100, 2 },   { HDTW_KIND_MANY, 100, 100, 20 },
@@ -46,7 +48,6 @@ static const shape shapes[] = {
 };
 
 #define NSHAPES (sizeof shapes / sizeof *shapes)
-#define MAX_VALUES 200000 /* the most values a shape's series holds */
 /* a measurement: the median of at least MIN_RUNS runs, more until
  * MIN_SECONDS have passed, at most MAX_RUNS */
 #define MIN_RUNS 3
@@ -246,9 +247,21 @@ typedef struct {
     target targets[MAX_TARGETS];
     hdtw_profile prof;
     char text[HDTW_PROFILE_FILE_MAX];
-    double x[MAX_VALUES + 1]; /* pattern, then the windows */
-    double out[MAX_VALUES];
+    double *x;   /* the pattern, then the windows: the most any shape reads */
+    double *out; /* the most windows of any shape */
 } calibration;
+
+/* The values (pattern and windows) and the results the largest shapes
+ * need, so the buffers follow the table. */
+static void shape_needs(size_t *values, size_t *results)
+{
+    *values = *results = 0;
+    for (size_t k = 0; k < NSHAPES; k++) {
+        size_t v = shapes[k].m + shapes[k].n * shapes[k].count;
+        *values = v > *values ? v : *values;
+        *results = shapes[k].count > *results ? shapes[k].count : *results;
+    }
+}
 
 /* Measures every target on every shape into cal->prof; HDTW_E_CANCELLED
  * when progress asks to stop. */
@@ -256,7 +269,9 @@ static hdtw_status measure(hdtw_ctx *ctx, calibration *cal,
                            hdtw_progress_fn progress, void *user)
 {
     int ntargets = make_targets(ctx, cal->targets);
-    fill_walk(cal->x, MAX_VALUES + 1, 20240229);
+    size_t values, results;
+    shape_needs(&values, &results);
+    fill_walk(cal->x, values, 20240229);
     for (size_t k = 0; k < NSHAPES; k++) {
         measure_shape(ctx, &shapes[k], cal->targets, ntargets, cal->x,
                       cal->out, k);
@@ -350,14 +365,24 @@ hdtw_status hdtw_calibrate(hdtw_ctx *ctx, const char *profile_path,
         return hdtw_fail(ctx, HDTW_E_ARG,
                          "hdtw_calibrate: cannot write profile_path '%s': %s",
                          profile_path, strerror(errno));
+    size_t values, results;
+    shape_needs(&values, &results);
+    hdtw_status s = HDTW_E_NOMEM;
     calibration *cal = hdtw_calloc(1, sizeof *cal);
     if (!cal)
         return HDTW_E_NOMEM;
+    cal->x = hdtw_calloc(values, sizeof *cal->x);
+    cal->out = hdtw_calloc(results, sizeof *cal->out);
+    if (!cal->x || !cal->out)
+        goto cleanup;
     int threads = ctx->threads;
-    hdtw_status s = measure(ctx, cal, progress, user);
+    s = measure(ctx, cal, progress, user);
     ctx->threads = threads;
     if (s == HDTW_OK)
         s = save(ctx, cal, profile_path);
+cleanup:
+    hdtw_free(cal->out);
+    hdtw_free(cal->x);
     hdtw_free(cal);
     return s;
 }

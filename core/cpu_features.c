@@ -9,6 +9,8 @@
 
 #include "core/backend.h"
 
+#include <string.h>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 
@@ -55,6 +57,30 @@ unsigned hdtw_cpu_features(void)
     return features;
 }
 
+/* cpuid leaf 1, eax: the family, with the extended family added when the
+ * base family is 0xF (AMD Zen: 0x17, 0x19, 0x1A). */
+static unsigned family_number(void)
+{
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx))
+        return 0;
+    unsigned family = (eax >> 8) & 0xfu;
+    return family == 0xfu ? family + ((eax >> 20) & 0xffu) : family;
+}
+
+hdtw_cpu_family hdtw_cpu_family_of_this(void)
+{
+    unsigned max_leaf, vendor[3];
+    char name[13];
+    if (!__get_cpuid(0, &max_leaf, &vendor[0], &vendor[2], &vendor[1]))
+        return HDTW_CPU_GENERIC;
+    memcpy(name, vendor, 12);
+    name[12] = '\0';
+    return hdtw_cpu_family_from(name, family_number(),
+                                (hdtw_cpu_features() & HDTW_FEATURE_AVX512)
+                                    != 0);
+}
+
 #else
 
 unsigned hdtw_cpu_features(void)
@@ -62,4 +88,31 @@ unsigned hdtw_cpu_features(void)
     return 0;
 }
 
+hdtw_cpu_family hdtw_cpu_family_of_this(void)
+{
+    return HDTW_CPU_GENERIC;
+}
+
 #endif
+
+hdtw_cpu_family hdtw_cpu_family_from(const char *vendor, unsigned family,
+                                     int avx512)
+{
+    if (strcmp(vendor, "GenuineIntel") == 0)
+        return HDTW_CPU_INTEL;
+    if (strcmp(vendor, "AuthenticAMD") != 0)
+        return HDTW_CPU_GENERIC;
+    if (family >= 0x1a)
+        return HDTW_CPU_ZEN5;
+    if (family == 0x19 && avx512)
+        return HDTW_CPU_ZEN4;
+    return HDTW_CPU_ZEN3; /* Zen 1 to 3 (families 0x17, 0x19): AVX2 only */
+}
+
+const char *hdtw_cpu_family_name(hdtw_cpu_family f)
+{
+    static const char *const names[HDTW_CPU_FAMILY_COUNT] = {
+        "generic", "zen3", "zen4", "zen5", "intel"
+    };
+    return f >= 0 && f < HDTW_CPU_FAMILY_COUNT ? names[f] : "generic";
+}

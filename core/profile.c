@@ -10,6 +10,8 @@
  */
 #include "core/profile.h"
 
+#include "core/cpu_features.h"
+
 #include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
@@ -20,46 +22,108 @@
 #include <unistd.h>
 
 /*
- * Built-in defaults: the medians of three `dtwbench --calibrate` runs on the
- * development machine (2-vCPU KVM guest, AMD EPYC Zen 3 "Milan" ~3.05 GHz,
- * AVX2, no AVX-512), idle, on 2026-11-25, with the AVX2 and OpenCL
- * backends built. What they decide here: one pair below ~220 cells (15 x 15)
- * runs on scalar, whose call costs 0.06 us against AVX2's 0.3 us; anything
- * larger runs on the widest vector backend.
- *
- * AVX-512 could not be measured (the machine lacks it); it runs the same
- * templates at twice the width, so it is given AVX2's numbers and wins the
- * tie (router.c orders the widest first) until a calibration on an AVX-512
- * machine says otherwise. OpenCL devices have no default: AUTO uses a device
- * only once it has been measured on the machine (`dtwbench --calibrate`).
+ * Built-in defaults, one table per CPU family (hdtw_cpu_family_of_this,
+ * from cpuid). Where every number comes from, and how to regenerate the
+ * measured ones, is docs/ROUTER.md; in short:
+ *   - zen3: `dtwbench --calibrate` medians on a Zen 3 (EPYC Milan) KVM guest;
+ *   - intel: `dtwbench --calibrate` medians on a Sapphire Rapids class Xeon
+ *     KVM guest (AVX2 and AVX-512 each measured on its own);
+ *   - zen4, zen5: derived from the zen3 table by the op-mix bounds and the
+ *     per-call costs issue 15 measured on those machines (no such machine
+ *     was at hand), so that AVX-512 wins only where it is faster.
+ * A backend absent from a table is never picked over a present one by
+ * these numbers alone (router.c lends it scalar's); an absent instruction
+ * set's lines are ignored.
  */
-static const struct {
+typedef struct {
     hdtw_backend backend;
     hdtw_kind kind;
     int threads;
     double overhead_us, gcups;
-} default_rates[] = {
-    { HDTW_BACKEND_SCALAR, HDTW_KIND_PAIR, 1, 0.055, 0.73 },
-    { HDTW_BACKEND_SCALAR, HDTW_KIND_MANY, 1, 0.0, 0.73 },
-    { HDTW_BACKEND_AVX2, HDTW_KIND_PAIR, 1, 0.30, 3.78 },
-    { HDTW_BACKEND_AVX2, HDTW_KIND_PAIR, 2, 0.30, 3.65 },
-    { HDTW_BACKEND_AVX2, HDTW_KIND_MANY, 1, 0.81, 3.94 },
-    { HDTW_BACKEND_AVX2, HDTW_KIND_MANY, 2, 0.88, 4.67 },
-    { HDTW_BACKEND_AVX512, HDTW_KIND_PAIR, 1, 0.30, 3.78 },
-    { HDTW_BACKEND_AVX512, HDTW_KIND_PAIR, 2, 0.30, 3.65 },
-    { HDTW_BACKEND_AVX512, HDTW_KIND_MANY, 1, 0.81, 3.94 },
-    { HDTW_BACKEND_AVX512, HDTW_KIND_MANY, 2, 0.88, 4.67 },
+} default_rate;
+
+#define SCALAR HDTW_BACKEND_SCALAR
+#define AVX2 HDTW_BACKEND_AVX2
+#define AVX512 HDTW_BACKEND_AVX512
+#define PAIR HDTW_KIND_PAIR
+#define MANY HDTW_KIND_MANY
+
+static const default_rate zen3_rates[] = {
+    { SCALAR, PAIR, 1, 0.055, 0.73 }, { SCALAR, MANY, 1, 0.0, 0.73 },
+    { AVX2, PAIR, 1, 0.30, 3.78 },    { AVX2, PAIR, 2, 0.30, 3.65 },
+    { AVX2, MANY, 1, 0.81, 3.94 },    { AVX2, MANY, 2, 0.88, 4.67 },
 };
+
+/* Zen 4 and Zen 5 share their scalar and AVX2 lines (docs/ROUTER.md). */
+static const default_rate zen4_5_scalar_avx2[] = {
+    { SCALAR, PAIR, 1, 0.055, 0.73 }, { SCALAR, MANY, 1, 0.0, 0.73 },
+    { AVX2, PAIR, 1, 0.19, 4.00 },    { AVX2, PAIR, 2, 0.19, 3.86 },
+    { AVX2, MANY, 1, 0.81, 4.17 },    { AVX2, MANY, 2, 0.88, 4.94 },
+};
+
+static const default_rate zen4_avx512[] = {
+    { AVX512, PAIR, 1, 0.35, 3.67 }, { AVX512, PAIR, 2, 0.35, 3.54 },
+    { AVX512, MANY, 1, 0.81, 3.82 }, { AVX512, MANY, 2, 0.88, 4.53 },
+};
+
+static const default_rate zen5_avx512[] = {
+    { AVX512, PAIR, 1, 0.35, 7.62 }, { AVX512, PAIR, 2, 0.35, 7.35 },
+    { AVX512, MANY, 1, 0.81, 7.94 }, { AVX512, MANY, 2, 0.88, 9.41 },
+};
+
+static const default_rate intel_rates[] = {
+    { SCALAR, PAIR, 1, 0.027, 0.98 }, { SCALAR, MANY, 1, 0.0, 0.94 },
+    { AVX2, PAIR, 1, 0.201, 5.05 },   { AVX2, PAIR, 2, 0.199, 5.11 },
+    { AVX2, MANY, 1, 0.383, 5.90 },   { AVX2, MANY, 2, 0.387, 6.74 },
+    { AVX512, PAIR, 1, 0.342, 8.36 }, { AVX512, PAIR, 2, 0.341, 8.44 },
+    { AVX512, MANY, 1, 0.473, 7.78 }, { AVX512, MANY, 2, 0.516, 10.87 },
+};
+
+#undef SCALAR
+#undef AVX2
+#undef AVX512
+#undef PAIR
+#undef MANY
+
+/* A family's table: its shared lines, then its own (either may be empty). */
+static const struct {
+    const default_rate *lines[2];
+    size_t count[2];
+} family_rates[HDTW_CPU_FAMILY_COUNT] = {
+#define RATES(a, b) { { a, b }, { sizeof a / sizeof *a, sizeof b / sizeof *b } }
+#define ONLY(a) { { a, NULL }, { sizeof a / sizeof *a, 0 } }
+    [HDTW_CPU_GENERIC] = ONLY(intel_rates),
+    [HDTW_CPU_ZEN3] = ONLY(zen3_rates),
+    [HDTW_CPU_ZEN4] = RATES(zen4_5_scalar_avx2, zen4_avx512),
+    [HDTW_CPU_ZEN5] = RATES(zen4_5_scalar_avx2, zen5_avx512),
+    [HDTW_CPU_INTEL] = ONLY(intel_rates),
+#undef ONLY
+#undef RATES
+};
+
+void hdtw_profile_defaults_for(hdtw_profile *p, hdtw_cpu_family family)
+{
+    memset(p, 0, sizeof *p);
+    if (family < 0 || family >= HDTW_CPU_FAMILY_COUNT)
+        family = HDTW_CPU_GENERIC;
+    for (int part = 0; part < 2; part++)
+        for (size_t r = 0; r < family_rates[family].count[part]; r++) {
+            const default_rate *d = &family_rates[family].lines[part][r];
+            hdtw_curve_add(&p->cpu[d->backend][d->kind], d->threads,
+                           d->overhead_us * 1e-6, d->gcups * 1e9);
+        }
+}
 
 void hdtw_profile_defaults(hdtw_profile *p)
 {
-    memset(p, 0, sizeof *p);
-    for (size_t r = 0; r < sizeof default_rates / sizeof *default_rates;
-         r++)
-        hdtw_curve_add(&p->cpu[default_rates[r].backend][default_rates[r].kind],
-                       default_rates[r].threads,
-                       default_rates[r].overhead_us * 1e-6,
-                       default_rates[r].gcups * 1e9);
+    static hdtw_cpu_family family = HDTW_CPU_FAMILY_COUNT; /* not yet read */
+    hdtw_cpu_family f;
+    __atomic_load(&family, &f, __ATOMIC_RELAXED);
+    if (f == HDTW_CPU_FAMILY_COUNT) { /* cpuid traps in a VM: read once */
+        f = hdtw_cpu_family_of_this();
+        __atomic_store(&family, &f, __ATOMIC_RELAXED);
+    }
+    hdtw_profile_defaults_for(p, f);
 }
 
 /* ------------------------------------------------------------ the curves */

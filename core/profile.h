@@ -8,8 +8,9 @@
  * Where the numbers come from, in order:
  *   1. the file named by HDTW_PROFILE, else $XDG_CACHE_HOME/hdtw/profile,
  *      else $HOME/.cache/hdtw/profile — written by `dtwbench --calibrate`;
- *   2. the built-in defaults (profile.c), measured on the development
- *      machine. A file's entries replace the defaults of the same backend and
+ *   2. the built-in defaults (profile.c) of this CPU's family (Zen 3, Zen 4,
+ *      Zen 5, Intel; docs/ROUTER.md says where each number comes from).
+ *      A file's entries replace the defaults of the same backend and
  *      job kind; a missing, unreadable, oversized or malformed file is
  *      ignored as a whole (the defaults stay), silently.
  *
@@ -31,6 +32,8 @@
 #define HDTW_DISPATCH_PROFILE_H
 
 #include "hdtw.h"
+
+#include "core/cpu_features.h"
 
 #include <stddef.h>
 
@@ -70,8 +73,13 @@ typedef struct {
     int from_file; /* 1 when a file was read and merged */
 } hdtw_profile;
 
-/* The built-in numbers (no file). */
+/* The built-in numbers (no file) of this machine's CPU family
+ * (hdtw_cpu_family_of_this). */
 void hdtw_profile_defaults(hdtw_profile *p);
+
+/* The built-in numbers of a given CPU family (an out-of-range family gives
+ * HDTW_CPU_GENERIC's). */
+void hdtw_profile_defaults_for(hdtw_profile *p, hdtw_cpu_family family);
 
 /* Parses text[0..len) in the format above into *out (defaults first, then
  * the file's entries). Returns 0, or -1 for malformed text, in which case

@@ -9,6 +9,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 double hdtw_lb_limit(double threshold, size_t m)
 {
@@ -58,6 +59,25 @@ static void envelope_side(const double *y, size_t len, size_t r, size_t t0,
     }
     for (size_t k = 0; k < t1 - t0; k++)
         out[k] = sign * max2(h[k], g[k + W - 1]);
+}
+
+void hdtw_envelope_pad(const double *y, size_t len, size_t r, size_t t0,
+                       size_t t1, double *up, double *down)
+{
+    /* k reads y[t0 - r + k]: inside y for first <= k < last */
+    size_t L = t1 - t0 + 2 * r;
+    size_t first = t0 < r ? r - t0 : 0;
+    size_t last = len + r - t0 < L ? len + r - t0 : L;
+    for (size_t k = 0; k < first; k++) {
+        up[k] = -INFINITY;
+        down[k] = INFINITY;
+    }
+    memcpy(up + first, y + t0 + first - r, (last - first) * sizeof *up);
+    memcpy(down + first, y + t0 + first - r, (last - first) * sizeof *down);
+    for (size_t k = last; k < L; k++) {
+        up[k] = -INFINITY;
+        down[k] = INFINITY;
+    }
 }
 
 void hdtw_envelope(const double *y, size_t len, size_t r, size_t t0,

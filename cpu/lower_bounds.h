@@ -60,6 +60,16 @@ static inline double hdtw_lb_term(hdtw_cost cost, double x, double lo,
 void hdtw_envelope(const double *y, size_t len, size_t r, size_t t0,
                    size_t t1, double *lo, double *hi, double *scratch);
 
+/* The search's envelope loops (cpu/search_lb_template.h) take windows of
+ * 2r + 1 up to this by doubling, wider ones by hdtw_envelope. */
+#define HDTW_ENVELOPE_DOUBLING_MAX 32
+
+/* The points the envelope of positions t0 .. t1-1 reads, with half width
+ * r: up[k] = down[k] = y[t0 - r + k] for k < t1 - t0 + 2r, -inf (up) and
+ * +inf (down) outside y. */
+void hdtw_envelope_pad(const double *y, size_t len, size_t r, size_t t0,
+                       size_t t1, double *up, double *down);
+
 /* The query side of a search, fixed for all windows. */
 typedef struct {
     hdtw_cost cost;

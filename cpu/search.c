@@ -202,6 +202,34 @@ static void estimate_kim(const plan *p, worker *wk, const double *xs,
                         wk->kim_est);
 }
 
+/* Any window overflowing its sums needs |values| near 2^500 / m; below
+ * that no check is needed, above it every window of the chunk is checked
+ * before any is searched, so that the search fails with
+ * HDTW_E_NONFINITE, whichever thread gets there, exactly when a window
+ * overflows. Done per chunk while the chunk comes into the cache for the
+ * bounds, not as one more pass over the whole series up front. */
+static hdtw_status check_overflow(const plan *p, worker *wk, const double *xs,
+                                  size_t n)
+{
+    size_t m = p->job->m, span = n + m - 1, t = 0;
+    /* independent running maxima: one would wait on each comparison */
+    double lanes[8] = { 0 }, biggest = 0.0;
+    for (; t + 8 <= span; t += 8)
+        for (int l = 0; l < 8; l++)
+            lanes[l] = lanes[l] > fabs(xs[t + l]) ? lanes[l] : fabs(xs[t + l]);
+    for (; t < span; t++)
+        biggest = biggest > fabs(xs[t]) ? biggest : fabs(xs[t]);
+    for (int l = 0; l < 8; l++)
+        biggest = biggest > lanes[l] ? biggest : lanes[l];
+    if (biggest <= 0x1p500 / (double)m)
+        return HDTW_OK;
+    hdtw_window_stats(xs, m, n, wk->mean, wk->sd);
+    for (size_t k = 0; k < n; k++)
+        if (!isfinite(wk->mean[k]) || !isfinite(wk->sd[k]))
+            return HDTW_E_NONFINITE;
+    return HDTW_OK;
+}
+
 /* Windows s0 .. s1-1. With z-normalisation, either every window's
  * statistics up front, or (when LB_Kim pruned a quarter of the previous
  * chunk: the estimate costs about a sixth of the exact sums) the estimated
@@ -214,6 +242,9 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
     const double *xs = job->series + s0;
     size_t n = s1 - s0, ready = n, kim_before = wk->stats.kim;
     int estimating = job->znorm && wk->estimate;
+    hdtw_status status = job->znorm ? check_overflow(p, wk, xs, n) : HDTW_OK;
+    if (status != HDTW_OK)
+        return status;
     if (estimating) {
         estimate_kim(p, wk, xs, n);
         ready = 0;
@@ -227,8 +258,8 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
             }
         p->lb->kim(&p->lq, xs, wk->mean, wk->sd, n, wk->kim);
     }
-    hdtw_envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
-                  wk->env_lo, wk->env_hi, wk->scratch);
+    p->lb->envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
+                    wk->env_lo, wk->env_hi, wk->scratch);
 
     double threshold = INFINITY, limit = INFINITY;
     for (size_t k = 0; k < n; k++) {
@@ -330,29 +361,6 @@ static hdtw_status magnitude_order(const double *q, size_t m, size_t width,
     for (size_t b = 0; b < blocks; b++)
         order[b] = r[b].index;
     hdtw_free(r);
-    return HDTW_OK;
-}
-
-/* Any window overflowing its sums needs |values| near 2^500 / m; below
- * that no check is needed, above it every window is checked up front so
- * that the status does not depend on which thread got there first. */
-static hdtw_status check_overflow(const hdtw_search_job *job, double *mean,
-                                  double *sd)
-{
-    double biggest = 0.0;
-    for (size_t i = 0; i < job->len; i++)
-        biggest = biggest > fabs(job->series[i]) ? biggest
-                                                  : fabs(job->series[i]);
-    if (biggest <= 0x1p500 / (double)job->m)
-        return HDTW_OK;
-    size_t count = job->len - job->m + 1;
-    for (size_t s0 = 0; s0 < count; s0 += CHUNK) {
-        size_t n = count - s0 < CHUNK ? count - s0 : CHUNK;
-        hdtw_window_stats(job->series + s0, job->m, n, mean, sd);
-        for (size_t k = 0; k < n; k++)
-            if (!isfinite(mean[k]) || !isfinite(sd[k]))
-                return HDTW_E_NONFINITE;
-    }
     return HDTW_OK;
 }
 
@@ -483,17 +491,11 @@ hdtw_status hdtw_search_run(const hdtw_search_job *job,
     worker *workers = hdtw_calloc((size_t)threads, sizeof *workers);
     double *q = hdtw_malloc((3 * m + 2 * (m + 1)) * sizeof *q);
     double *scratch = hdtw_malloc(4 * (3 * m) * sizeof *scratch);
-    double *stats_buf = hdtw_malloc(2 * CHUNK * sizeof *stats_buf);
     size_t *order = hdtw_malloc(m * sizeof *order);
     int ready = 0;
     hdtw_status status = HDTW_E_NOMEM;
-    if (!workers || !q || !scratch || !stats_buf || !order)
+    if (!workers || !q || !scratch || !order)
         goto cleanup;
-    if (job->znorm) {
-        status = check_overflow(job, stats_buf, stats_buf + CHUNK);
-        if (status != HDTW_OK)
-            goto cleanup;
-    }
     status = make_plan(job, lb, q, order, scratch, q + 3 * m, &p);
     if (status != HDTW_OK)
         goto cleanup;
@@ -509,7 +511,6 @@ cleanup:
     for (int t = 0; t < ready; t++)
         worker_free(&workers[t]);
     hdtw_free(order);
-    hdtw_free(stats_buf);
     hdtw_free(scratch);
     hdtw_free(q);
     hdtw_free(workers);

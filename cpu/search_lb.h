@@ -46,6 +46,10 @@ typedef struct {
     int (*keogh_ec)(const hdtw_lb_query *lq, const double *elo,
                     const double *ehi, double mean, double sd, double limit,
                     double *terms, double *total);
+    /* hdtw_envelope (same arguments, same values: min and max are exact),
+     * narrow windows in vectors. */
+    void (*envelope)(const double *y, size_t len, size_t r, size_t t0,
+                     size_t t1, double *lo, double *hi, double *scratch);
 } hdtw_lb_kernels;
 
 extern const hdtw_lb_kernels hdtw_lb_portable;

@@ -223,9 +223,57 @@ static int FUNC(keogh_ec)(const hdtw_lb_query *lq, const double *elo,
     return FUNC(keogh)(lq, 0, elo, ehi, mean, sd, limit, NULL, terms, total);
 }
 
-const hdtw_lb_kernels LB_KERNELS = { VEC_WIDTH, FUNC(kim),
+/* One doubling pass: a[k] = max(a[k], a[k + s]) (and min for b) for
+ * k < n, in place, left to right: each vector reads a[k + s ..] before
+ * the stores reach it. */
+static void FUNC(double_pass)(double *a, double *b, size_t s, size_t n)
+{
+    size_t k = 0;
+    for (; k + VEC_WIDTH <= n; k += VEC_WIDTH) {
+        VEC ua = VLOADU(a + k), va = VLOADU(a + k + s);
+        VEC ub = VLOADU(b + k), vb = VLOADU(b + k + s);
+        VSTOREU(a + k, VMAX(ua, va));
+        VSTOREU(b + k, VMIN(ub, vb));
+    }
+    for (; k < n; k++) {
+        a[k] = a[k] > a[k + s] ? a[k] : a[k + s];
+        b[k] = b[k] < b[k + s] ? b[k] : b[k + s];
+    }
+}
+
+/* hdtw_envelope for windows of W = 2r + 1 <= HDTW_ENVELOPE_DOUBLING_MAX
+ * by doubling: after the passes s = 1, 2, 4, .. S/2 (S the largest power
+ * of two <= W), up[k] is the maximum of S points from k, and the window of
+ * W at k is covered by the runs at k and k + W - S. No chain runs from one
+ * point to the next, unlike the blocks of hdtw_envelope; min and max are
+ * exact, so the values are the same. */
+static void FUNC(envelope)(const double *y, size_t len, size_t r, size_t t0,
+                           size_t t1, double *lo, double *hi,
+                           double *scratch)
+{
+    size_t W = 2 * r + 1, L = t1 - t0 + 2 * r, n = t1 - t0, S = 1;
+    if (W > HDTW_ENVELOPE_DOUBLING_MAX) {
+        hdtw_envelope(y, len, r, t0, t1, lo, hi, scratch);
+        return;
+    }
+    double *up = scratch, *down = scratch + L;
+    hdtw_envelope_pad(y, len, r, t0, t1, up, down);
+    for (; 2 * S <= W; S *= 2)
+        FUNC(double_pass)(up, down, S, L - 2 * S + 1);
+    size_t k = 0;
+    for (; k + VEC_WIDTH <= n; k += VEC_WIDTH) {
+        VSTOREU(hi + k, VMAX(VLOADU(up + k), VLOADU(up + k + W - S)));
+        VSTOREU(lo + k, VMIN(VLOADU(down + k), VLOADU(down + k + W - S)));
+    }
+    for (; k < n; k++) {
+        hi[k] = up[k] > up[k + W - S] ? up[k] : up[k + W - S];
+        lo[k] = down[k] < down[k + W - S] ? down[k] : down[k + W - S];
+    }
+}
+
+const hdtw_lb_kernels LB_KERNELS = { VEC_WIDTH,       FUNC(kim),
                                      FUNC(kim_estimate), FUNC(keogh_eq),
-                                     FUNC(keogh_ec) };
+                                     FUNC(keogh_ec),  FUNC(envelope) };
 
 /* The backend's search entry (core/registry.c): cpu/search.c with these
  * bound loops. */

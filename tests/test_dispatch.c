@@ -623,6 +623,92 @@ START_TEST(device_failure_completes_on_the_cpu)
 }
 END_TEST
 
+/* ------------------------------------------------- built-in defaults */
+
+START_TEST(cpuid_names_the_family)
+{
+    ck_assert_int_eq(hdtw_cpu_family_from("GenuineIntel", 6, 1),
+                     HDTW_CPU_INTEL);
+    ck_assert_int_eq(hdtw_cpu_family_from("GenuineIntel", 6, 0),
+                     HDTW_CPU_INTEL);
+    ck_assert_int_eq(hdtw_cpu_family_from("AuthenticAMD", 0x17, 0),
+                     HDTW_CPU_ZEN3); /* Zen 2 */
+    ck_assert_int_eq(hdtw_cpu_family_from("AuthenticAMD", 0x19, 0),
+                     HDTW_CPU_ZEN3);
+    ck_assert_int_eq(hdtw_cpu_family_from("AuthenticAMD", 0x19, 1),
+                     HDTW_CPU_ZEN4);
+    ck_assert_int_eq(hdtw_cpu_family_from("AuthenticAMD", 0x1a, 1),
+                     HDTW_CPU_ZEN5);
+    ck_assert_int_eq(hdtw_cpu_family_from("HygonGenuine", 0x18, 0),
+                     HDTW_CPU_GENERIC);
+    ck_assert_str_eq(hdtw_cpu_family_name(HDTW_CPU_ZEN4), "zen4");
+    ck_assert_str_eq(hdtw_cpu_family_name(HDTW_CPU_FAMILY_COUNT), "generic");
+    /* the defaults without a file are this CPU's family's */
+    hdtw_profile mine, want;
+    hdtw_profile_defaults(&mine);
+    hdtw_profile_defaults_for(&want, hdtw_cpu_family_of_this());
+    ck_assert(memcmp(&mine, &want, sizeof mine) == 0);
+}
+END_TEST
+
+/* The pick of the family's defaults for pairs of n x n and batches of
+ * n-bar windows, at 1 or 2 threads, with every CPU backend the family has
+ * (AVX-512 when its table has numbers for it). */
+static hdtw_backend default_pick(hdtw_cpu_family f, int pair, size_t n,
+                                 int threads)
+{
+    hdtw_profile p;
+    hdtw_profile_defaults_for(&p, f);
+    hdtw_cost_model cm = { .profile = &p, .present = all_cpu(),
+                           .threads = threads };
+    hdtw_job job = pair ? pair_job(n, n, -1) : many_job(1000, n, n);
+    if (p.cpu[HDTW_BACKEND_AVX512][HDTW_KIND_PAIR].points == 0)
+        cm.present &= ~(1u << HDTW_BACKEND_AVX512); /* a CPU without it */
+    return hdtw_cost_pick(&cm, &job);
+}
+
+/* Every family's table has numbers of its own for each instruction set it
+ * has (AVX-512 is never AVX2's copy), tiny pairs go to scalar, and
+ * AVX-512 wins only where the family runs it faster: never on Zen 4
+ * (512-bit ops in two halves), from mid-size calls on on Zen 5 and Intel. */
+START_TEST(each_family_has_its_own_numbers)
+{
+    for (int f = 0; f < HDTW_CPU_FAMILY_COUNT; f++) {
+        hdtw_profile p;
+        hdtw_profile_defaults_for(&p, (hdtw_cpu_family)f);
+        for (int k = 0; k < HDTW_KIND_COUNT; k++) {
+            const hdtw_rate_curve *a2 = &p.cpu[HDTW_BACKEND_AVX2][k];
+            const hdtw_rate_curve *a5 = &p.cpu[HDTW_BACKEND_AVX512][k];
+            ck_assert_int_gt(p.cpu[HDTW_BACKEND_SCALAR][k].points, 0);
+            ck_assert_int_gt(a2->points, 0);
+            ck_assert_msg(a5->points == 0 ||
+                              memcmp(a5, a2, sizeof *a5) != 0,
+                          "%s: avx512 copies avx2",
+                          hdtw_cpu_family_name((hdtw_cpu_family)f));
+        }
+        ck_assert_int_eq(default_pick((hdtw_cpu_family)f, 1, 4, 1),
+                         HDTW_BACKEND_SCALAR);
+    }
+    for (int threads = 1; threads <= 2; threads++)
+        for (size_t n = 8; n <= 4096; n *= 2)
+            for (int pair = 0; pair < 2; pair++) {
+                ck_assert_int_ne(default_pick(HDTW_CPU_ZEN4, pair, n, threads),
+                                 HDTW_BACKEND_AVX512);
+                ck_assert_int_ne(default_pick(HDTW_CPU_ZEN3, pair, n, threads),
+                                 HDTW_BACKEND_AVX512);
+            }
+    ck_assert_int_eq(default_pick(HDTW_CPU_ZEN5, 1, 1000, 1),
+                     HDTW_BACKEND_AVX512);
+    ck_assert_int_eq(default_pick(HDTW_CPU_INTEL, 1, 1000, 1),
+                     HDTW_BACKEND_AVX512);
+    ck_assert_int_eq(default_pick(HDTW_CPU_INTEL, 0, 100, 2),
+                     HDTW_BACKEND_AVX512);
+    /* on Intel, AVX-512's dearer call loses to AVX2 on 32 x 32 */
+    ck_assert_int_eq(default_pick(HDTW_CPU_INTEL, 1, 32, 1),
+                     HDTW_BACKEND_AVX2);
+}
+END_TEST
+
 static Suite *dispatch_suite(void)
 {
     Suite *s = suite_create("dispatch");
@@ -637,6 +723,8 @@ static Suite *dispatch_suite(void)
     tcase_add_test(model, remembered_decisions_follow_the_shape);
     tcase_add_test(model, large_batches_go_to_a_measured_gpu);
     tcase_add_test(model, slow_or_unmeasured_devices_are_never_picked);
+    tcase_add_test(model, cpuid_names_the_family);
+    tcase_add_test(model, each_family_has_its_own_numbers);
     suite_add_tcase(s, model);
 
     TCase *text = tcase_create("profile text");

@@ -169,6 +169,25 @@ START_TEST(window_stats_match_the_definition)
 }
 END_TEST
 
+/* The bound loops of every instruction set this CPU runs. */
+static int lb_kernels_here(const hdtw_lb_kernels *kernels[3])
+{
+    int nk = 0;
+    kernels[nk++] = &hdtw_lb_portable;
+#ifdef HDTW_HAVE_AVX2
+    if (hdtw_cpu_features() & HDTW_FEATURE_AVX2)
+        kernels[nk++] = &hdtw_lb_avx2;
+#endif
+#ifdef HDTW_HAVE_AVX512
+    if (hdtw_cpu_features() & HDTW_FEATURE_AVX512)
+        kernels[nk++] = &hdtw_lb_avx512;
+#endif
+    return nk;
+}
+
+/* hdtw_envelope and each ISA's envelope loop (by doubling up to windows
+ * of HDTW_ENVELOPE_DOUBLING_MAX, r up to 30 reaches past it) against the
+ * minimum and maximum taken point by point. */
 START_TEST(envelope_matches_naive)
 {
     test_rng rng = { test_seed(3000u + (unsigned)_i) };
@@ -177,15 +196,25 @@ START_TEST(envelope_matches_naive)
     double *y = test_alloc(len * sizeof *y);
     double *lo = test_alloc(len * sizeof *lo), *hi = test_alloc(len * sizeof *hi);
     double *scratch = test_alloc(4 * (len + 2 * r) * sizeof *scratch);
+    const hdtw_lb_kernels *kernels[3];
+    int nk = lb_kernels_here(kernels);
     test_fill_series(&rng, y, len);
-    hdtw_envelope(y, len, r, t0, t1, lo, hi, scratch);
-    for (size_t t = t0; t < t1; t++) {
-        double mn = INFINITY, mx = -INFINITY;
-        for (size_t j = t > r ? t - r : 0; j <= t + r && j < len; j++) {
-            mn = fmin(mn, y[j]);
-            mx = fmax(mx, y[j]);
+    for (int k = -1; k < nk; k++) {
+        memset(lo, 0xA5, len * sizeof *lo);
+        memset(hi, 0xA5, len * sizeof *hi);
+        if (k < 0)
+            hdtw_envelope(y, len, r, t0, t1, lo, hi, scratch);
+        else
+            kernels[k]->envelope(y, len, r, t0, t1, lo, hi, scratch);
+        for (size_t t = t0; t < t1; t++) {
+            double mn = INFINITY, mx = -INFINITY;
+            for (size_t j = t > r ? t - r : 0; j <= t + r && j < len; j++) {
+                mn = fmin(mn, y[j]);
+                mx = fmax(mx, y[j]);
+            }
+            ck_assert_msg(lo[t - t0] == mn && hi[t - t0] == mx,
+                          "kernels %d, r %zu, t %zu", k, r, t);
         }
-        ck_assert(lo[t - t0] == mn && hi[t - t0] == mx);
     }
     free(scratch);
     free(hi);
@@ -274,16 +303,8 @@ START_TEST(kim_estimate_never_above_exact)
     /* a normalised window (when its sums stay finite), or a random walk */
     if (test_next(&rng) % 2 == 0 || hdtw_znorm(x + at, m, q) != HDTW_OK)
         test_fill_series(&rng, q, m);
-    const hdtw_lb_kernels *kernels[3] = { &hdtw_lb_portable, NULL, NULL };
-    int nk = 1;
-#ifdef HDTW_HAVE_AVX2
-    if (hdtw_cpu_features() & HDTW_FEATURE_AVX2)
-        kernels[nk++] = &hdtw_lb_avx2;
-#endif
-#ifdef HDTW_HAVE_AVX512
-    if (hdtw_cpu_features() & HDTW_FEATURE_AVX512)
-        kernels[nk++] = &hdtw_lb_avx512;
-#endif
+    const hdtw_lb_kernels *kernels[3];
+    int nk = lb_kernels_here(kernels);
     for (int k = 0; k < nk; k++) {
         check_kim_estimate(kernels[k], HDTW_COST_SQUARED, x, len, q, m);
         check_kim_estimate(kernels[k], HDTW_COST_ABS, x, len, q, m);
@@ -539,6 +560,85 @@ START_TEST(forced_backend_runs_the_search)
 }
 END_TEST
 
+/* Which search entry a call reached: each backend's slot in the context's
+ * table is replaced by a recorder that notes its backend, then runs that
+ * backend's real search. */
+static hdtw_backend reached;
+static hdtw_run_fn real_search[HDTW_BACKEND_COUNT];
+
+#define RECORDER(b)                                                          \
+    static hdtw_status record_##b(const hdtw_call *call)                     \
+    {                                                                        \
+        reached = (b);                                                       \
+        return real_search[b](call);                                         \
+    }
+RECORDER(HDTW_BACKEND_SCALAR)
+RECORDER(HDTW_BACKEND_AVX2)
+RECORDER(HDTW_BACKEND_AVX512)
+#undef RECORDER
+
+static void install_recorders(hdtw_ctx *c)
+{
+    static const hdtw_run_fn recorders[HDTW_BACKEND_COUNT] = {
+        [HDTW_BACKEND_SCALAR] = record_HDTW_BACKEND_SCALAR,
+        [HDTW_BACKEND_AVX2] = record_HDTW_BACKEND_AVX2,
+        [HDTW_BACKEND_AVX512] = record_HDTW_BACKEND_AVX512,
+    };
+    for (int b = 0; b < HDTW_BACKEND_COUNT; b++) {
+        real_search[b] = c->search[b];
+        if (c->search[b] && recorders[b])
+            c->search[b] = recorders[b];
+    }
+}
+
+/* The backend hdtw_last_backend names after a search is the one whose
+ * search ran, under AUTO (the fastest CPU backend), hdtw_set_backend and
+ * HDTW_BACKEND; and its result has scalar's bits. */
+START_TEST(reported_backend_is_the_one_that_ran)
+{
+    test_rng rng = { 0x5eac5u };
+    size_t len = 2000, m = 24, found;
+    double *x = test_alloc(len * sizeof *x), *q = test_alloc(m * sizeof *q);
+    test_fill_series(&rng, x, len);
+    test_fill_series(&rng, q, m);
+    hdtw_search_params sp = { { HDTW_COST_ABS, 2, 0.0 }, 1, 0 };
+    hdtw_match want[3], got[3];
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, 3, want, &found),
+                     HDTW_OK);
+    for (int b = HDTW_BACKEND_AUTO; b <= HDTW_BACKEND_AVX512; b++) {
+        for (int by_env = 0; by_env < 2; by_env++) {
+            hdtw_ctx *c = NULL;
+            if (by_env)
+                test_setenv("HDTW_BACKEND",
+                            hdtw_backend_name((hdtw_backend)b));
+            hdtw_status s = hdtw_create(&c);
+            test_env_restore();
+            if (s == HDTW_OK && !by_env)
+                s = hdtw_set_backend(c, (hdtw_backend)b);
+            if (s != HDTW_OK) { /* an instruction set this CPU lacks */
+                hdtw_destroy(c);
+                continue;
+            }
+            hdtw_backend expect = b == HDTW_BACKEND_AUTO
+                                      ? hdtw_best_cpu_backend(c)
+                                      : (hdtw_backend)b;
+            install_recorders(c);
+            reached = HDTW_BACKEND_AUTO;
+            memset(got, 0xff, sizeof got);
+            ck_assert_int_eq(hdtw_search(c, &sp, q, m, x, len, 3, got,
+                                         &found), HDTW_OK);
+            ck_assert_int_eq(reached, expect);
+            ck_assert_int_eq(hdtw_last_backend(c), expect);
+            ck_assert_mem_eq(got, want, found * sizeof *got);
+            hdtw_destroy(c);
+        }
+    }
+    free(q);
+    free(x);
+}
+END_TEST
+
 static Suite *search_suite(void)
 {
     Suite *s = suite_create("search");
@@ -547,7 +647,7 @@ static Suite *search_suite(void)
     tcase_add_test(norm, znorm_special_inputs);
     tcase_add_test(norm, znorm_bad_input);
     tcase_add_loop_test(norm, window_stats_match_the_definition, 0, 40);
-    tcase_add_loop_test(norm, envelope_matches_naive, 0, 100);
+    tcase_add_loop_test(norm, envelope_matches_naive, 0, 300);
     tcase_add_loop_test(norm, kim_estimate_never_above_exact, 0, 120);
     suite_add_tcase(s, norm);
 
@@ -566,6 +666,7 @@ static Suite *search_suite(void)
     tcase_add_checked_fixture(bad, setup, teardown);
     tcase_add_test(bad, search_bad_input);
     tcase_add_test(bad, forced_backend_runs_the_search);
+    tcase_add_test(bad, reported_backend_is_the_one_that_ran);
     suite_add_tcase(s, bad);
     return s;
 }

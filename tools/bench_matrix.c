@@ -6,12 +6,15 @@
  * (else the first target's) is the reference every other output must match
  * bit for bit. Samples alternate across the targets so that load on the
  * machine affects all alike. The bound of a CPU target is the op-mix
- * throughput of its instruction set per core (from --limit-json, the file
- * `dtwbench --limit --json` writes, or --bound) times the cores it uses.
+ * throughput of its instruction set per core (--bound, else as
+ * bench_bounds_get finds it: --limit-json, the file `dtwbench --limit
+ * --json` writes, the one --calibrate saved, or measured) times the cores
+ * it uses.
  */
 #include "bench_matrix.h"
 
 #include "bench.h"
+#include "bench_limit.h"
 #include "timing.h"
 #include "walk.h"
 
@@ -40,6 +43,7 @@ static void usage(FILE *to)
 "  --band B            Sakoe-Chiba band (default: none)\n"
 "  --limit-json FILE   op-mix bound per core, as dtwbench --limit --json\n"
 "                      writes it: {\"opmix_gcups_per_core\": {\"avx2\": ...}}\n"
+"                      (default: saved by --calibrate, else measured)\n"
 "  --bound GCUPS       op-mix bound per core for every ISA (overrides)\n"
 "  --json FILE         every number\n");
 }
@@ -133,40 +137,6 @@ static int parse_options(int argc, char **argv, matrix_options *o)
     return optind == argc && o->count > 0 ? 0 : -1;
 }
 
-/* ------------------------------------------------------------ the bound */
-
-/* The instruction set a CPU backend runs ("" for OpenCL and auto). */
-static const char *isa_of(hdtw_backend b)
-{
-    return b == HDTW_BACKEND_SCALAR ? "scalar"
-         : b == HDTW_BACKEND_AVX2   ? "avx2"
-         : b == HDTW_BACKEND_AVX512 ? "avx512" : "";
-}
-
-/* GCUPS per core of `isa` in the --limit JSON text, or 0 when absent. */
-static double bound_in(const char *json, const char *isa)
-{
-    const char *table = json ? strstr(json, "\"opmix_gcups_per_core\"") : NULL;
-    char key[32];
-    snprintf(key, sizeof key, "\"%s\"", isa);
-    const char *at = table && *isa ? strstr(table, key) : NULL;
-    if (!at || !(at = strchr(at + strlen(key), ':')))
-        return 0;
-    double v = strtod(at + 1, NULL);
-    return v > 0 ? v : 0;
-}
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *text = f ? calloc(1, 65536) : NULL;
-    if (text)
-        fread(text, 1, 65535, f);
-    if (f)
-        fclose(f);
-    return text;
-}
-
 /* ------------------------------------------------------------ the run */
 
 typedef struct {
@@ -199,25 +169,15 @@ static int sample(bench_target *t, const matrix_options *o,
     return 0;
 }
 
-static int threads_used(const bench_target *t)
-{
-    int cores = bench_cores();
-    return t->threads > 0 && t->threads < cores ? t->threads : cores;
-}
-
 static void finish(matrix_result *r, const bench_target *t,
-                   const matrix_options *o, const char *limit)
+                   const matrix_options *o, const bench_bounds *bounds)
 {
     r->median = timing_median(r->samples, o->repeats);
     r->gcups = pdist_cells(o) / r->median * 1e-9;
-    double per_core = o->bound > 0 ? o->bound
-                                   : bound_in(limit, isa_of(r->served));
-    r->bound = r->served == HDTW_BACKEND_OPENCL
-                   ? 0
-                   : per_core * (r->served == HDTW_BACKEND_SCALAR &&
-                                         t->backend == HDTW_BACKEND_AUTO
-                                     ? 1
-                                     : threads_used(t));
+    double per_core = bench_bound_of(bounds, r->served);
+    if (o->bound > 0 && per_core > 0)
+        per_core = o->bound;
+    r->bound = per_core * bench_threads_used(r->served, t->threads);
 }
 
 static void print_table(const bench_target *targets, int ntargets,
@@ -260,9 +220,11 @@ static int write_json(const char *path, const bench_target *targets,
         const matrix_result *r = &results[k];
         fprintf(f, "%s\n  {\"target\": \"%s\", \"threads\": %d, \"ran\": "
                    "\"%s\", \"median_s\": %.6g, \"gcups\": %.4g, "
-                   "\"bound_gcups\": %.4g, \"identical\": %s, \"samples\": [",
+                   "\"bound_gcups\": %.4g, \"pct_of_bound\": %.4g, "
+                   "\"identical\": %s, \"samples\": [",
                 k ? "," : "", targets[k].label, targets[k].threads,
                 hdtw_backend_name(r->served), r->median, r->gcups, r->bound,
+                r->bound > 0 ? 100 * r->gcups / r->bound : 0,
                 r->identical ? "true" : "false");
         for (int s = 0; s < o->repeats; s++)
             fprintf(f, "%s%.6g", s ? ", " : "", r->samples[s]);
@@ -316,19 +278,20 @@ int bench_matrix_main(int argc, char **argv)
         return ntargets == 0 ? 2 : EXIT_FAILURE;
     }
     int status = EXIT_FAILURE, identical = 1;
-    char *limit = o.limit_json ? read_text(o.limit_json) : NULL;
+    bench_bounds bounds;
     double *values = walk_alloc(o.count * o.len, 7);
     hdtw_set x = { values, NULL, o.count, o.len };
-    if ((o.limit_json && !limit) || !values) {
-        fprintf(stderr, "dtwbench: %s\n", values ? "cannot read --limit-json"
-                                                 : "out of memory");
+    if (!values) {
+        fprintf(stderr, "dtwbench: out of memory\n");
         goto cleanup;
     }
+    if (bench_bounds_get(o.limit_json, &bounds) != 0)
+        goto cleanup;
     if (measure(targets, ntargets, &o, &x, results,
                 o.count * (o.count - 1) / 2) != 0)
         goto cleanup;
     for (int k = 0; k < ntargets; k++) {
-        finish(&results[k], &targets[k], &o, limit);
+        finish(&results[k], &targets[k], &o, &bounds);
         identical &= results[k].identical;
     }
     print_table(targets, ntargets, results, &o);
@@ -342,6 +305,5 @@ cleanup:
         free(results[k].out);
     bench_free_targets(targets, ntargets);
     free(values);
-    free(limit);
     return status;
 }

@@ -42,8 +42,14 @@ void bench_usage(FILE *to)
 "  --plot FILE         GCUPS vs pair length (.png or .svg; needs gnuplot)\n"
 "  --profile FILE      --calibrate writes here (default: $HDTW_PROFILE, else\n"
 "                      $XDG_CACHE_HOME/hdtw/profile, else\n"
-"                      ~/.cache/hdtw/profile)\n"
+"                      ~/.cache/hdtw/profile), and the op-mix bound to\n"
+"                      FILE.limit.json\n"
+"  --limit-json FILE   the op-mix bound that the \"%% bound\" columns divide by\n"
+"                      (default: the one --calibrate saved for this CPU,\n"
+"                      else measured, about a second)\n"
 "  --sweep-max CELLS   largest sweep size (default 1e8)\n"
+"  --check             --sweep: exit 1 when AUTO is more than 10%% slower\n"
+"                      than the fastest backend at a size (after a retry)\n"
 "       dtwbench --matrix CxN     pdist of C walks of N values (--matrix --help)\n",
             BENCH_MAX_REPEATS);
 }
@@ -114,7 +120,8 @@ static int check_batch(const char *text)
 enum { O_PAIRS = 256, O_BATCH, O_DATA, O_COLUMN, O_PATTERN, O_STRIDE,
        O_BAND, O_COST, O_BACKENDS, O_DEVICES, O_THREADS, O_REPEATS,
        O_JS, O_NOJS, O_JSON, O_CSV, O_PLOT, O_PROFILE, O_LIST,
-       O_CALIBRATE, O_SWEEP, O_SWEEPMAX, O_LIMIT, O_HELP };
+       O_CALIBRATE, O_SWEEP, O_SWEEPMAX, O_LIMIT, O_HELP, O_LIMITJSON,
+       O_CHECK };
 
 static const struct option longs[] = {
     { "pairs", 1, 0, O_PAIRS }, { "batch", 1, 0, O_BATCH },
@@ -129,6 +136,7 @@ static const struct option longs[] = {
     { "list", 0, 0, O_LIST }, { "calibrate", 0, 0, O_CALIBRATE },
     { "sweep", 0, 0, O_SWEEP }, { "sweep-max", 1, 0, O_SWEEPMAX },
     { "limit", 0, 0, O_LIMIT }, { "help", 0, 0, O_HELP },
+    { "limit-json", 1, 0, O_LIMITJSON }, { "check", 0, 0, O_CHECK },
     { 0, 0, 0, 0 },
 };
 
@@ -162,6 +170,7 @@ static int take_value(int c, const char *value, options *o)
     case O_JSON: o->json = value; return 0;
     case O_PLOT: o->plot = value; return 0;
     case O_PROFILE: o->profile = value; return 0;
+    case O_LIMITJSON: o->limit_json = value; return 0;
     case O_SWEEPMAX:
         o->sweep_max = strtod(value, &end);
         return !*value || *end || !(o->sweep_max >= 100) ||
@@ -181,6 +190,7 @@ static int take_flag(int c, options *o)
     case O_CALIBRATE: o->mode = MODE_CALIBRATE; return 0;
     case O_SWEEP: o->mode = MODE_SWEEP; return 0;
     case O_LIMIT: o->mode = MODE_LIMIT; return 0;
+    case O_CHECK: o->check = 1; return 0;
     case 'h':
     case O_HELP: o->help = 1; return 0;
     }

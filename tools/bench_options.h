@@ -18,6 +18,8 @@ typedef struct {
     run_mode mode;
     const char *pairs, *batch, *data, *column, *backends, *devices;
     const char *json, *plot, *profile;
+    const char *limit_json; /* op-mix bounds from this file (--limit-json) */
+    int check;              /* --sweep --check: exit 1 when AUTO is off */
     int csv, js; /* js: 1 on, 0 off, -1 when node and the script are found */
     int help;    /* -h given: print usage, nothing else */
     size_t pattern_len, stride;

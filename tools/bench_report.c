@@ -4,6 +4,7 @@
  */
 #include "bench_report.h"
 
+#include "bench_limit.h"
 #include "tool_util.h"
 
 #include <math.h>
@@ -35,18 +36,24 @@ int report_all_identical(const bench_report_case *cases, int ncases)
 /* The numbers of one row, shared by the table, CSV and JSON. */
 typedef struct {
     double ms, range_pct, gcups, vs_scalar, vs_js;
+    double bound, pct_of_bound; /* per core of the ISA that ran; NaN: none */
 } row_numbers;
 
 static row_numbers numbers(const bench_report_case *rc,
-                           const bench_result *r)
+                           const bench_result *r, const bench_bounds *bounds)
 {
     double scalar = report_scalar_median(rc);
+    double gcups = rc->cells / r->median * 1e-9;
+    double bound = bench_bound_of(bounds, r->served);
     return (row_numbers){
         .ms = r->median * 1e3,
         .range_pct = (r->max - r->min) / r->median * 100,
-        .gcups = rc->cells / r->median * 1e-9,
+        .gcups = gcups,
         .vs_scalar = scalar / r->median,
         .vs_js = rc->js_seconds / r->median,
+        .bound = bound > 0 ? bound : NAN,
+        .pct_of_bound = bench_bound_pct(bounds, r->served, r->target->threads,
+                                        gcups),
     };
 }
 
@@ -67,60 +74,67 @@ static const char *num(double v, const char *fmt, char *buf, size_t cap)
     return buf;
 }
 
-void report_table(FILE *to, const bench_report_case *cases, int ncases)
+void report_table(FILE *to, const bench_report_case *cases, int ncases,
+                  const bench_bounds *bounds)
 {
-    fprintf(to, "%-25s %-10s %3s %11s %7s %8s %8s %8s  %-9s %s\n", "case",
-            "backend", "thr", "median ms", "range", "GCUPS", "x scalar",
-            "x JS", "identical", "served by");
+    fprintf(to, "%-25s %-10s %3s %11s %7s %8s %7s %8s %8s  %-9s %s\n",
+            "case", "backend", "thr", "median ms", "range", "GCUPS",
+            "% bound", "x scalar", "x JS", "identical", "served by");
     for (int k = 0; k < ncases; k++) {
         const bench_report_case *rc = &cases[k];
         for (int t = 0; t < rc->ntargets; t++) {
             const bench_result *r = &rc->results[t];
-            char b[6][32];
+            char b[7][32];
             if (r->status != HDTW_OK) {
                 fprintf(to, "%-25s %-10s %3s  failed: %s\n", rc->c.name,
                         r->target->label, threads_text(r->target, b[0], 32),
                         hdtw_strerror(r->status));
                 continue;
             }
-            row_numbers n = numbers(rc, r);
-            fprintf(to, "%-25s %-10s %3s %11s %6s%% %8s %8s %8s  %-9s %s\n",
+            row_numbers n = numbers(rc, r, bounds);
+            fprintf(to, "%-25s %-10s %3s %11s %6s%% %8s %6s%% %8s %8s  %-9s "
+                        "%s\n",
                     rc->c.name, r->target->label,
                     threads_text(r->target, b[0], 32),
                     num(n.ms, "%.4g", b[1], 32),
                     num(n.range_pct, "%.0f", b[2], 32),
                     num(n.gcups, "%.3g", b[3], 32),
+                    num(n.pct_of_bound, "%.1f", b[6], 32),
                     num(n.vs_scalar, "%.2f", b[4], 32),
                     num(n.vs_js, "%.1f", b[5], 32),
                     r->identical ? "yes" : "NO", hdtw_backend_name(r->served));
         }
         if (rc->js_identical >= 0)
-            fprintf(to, "%-25s %-10s %3s %11.4g %7s %8.3g %8.2f %8.1f  %-9s\n",
+            fprintf(to, "%-25s %-10s %3s %11.4g %7s %8.3g %7s %8.2f %8.1f  "
+                        "%-9s\n",
                     rc->c.name, "javascript", "1", rc->js_seconds * 1e3, "",
-                    rc->cells / rc->js_seconds * 1e-9,
+                    rc->cells / rc->js_seconds * 1e-9, "-",
                     report_scalar_median(rc) / rc->js_seconds, 1.0,
                     rc->js_identical ? "yes" : "NO");
     }
 }
 
-void report_csv(FILE *to, const bench_report_case *cases, int ncases)
+void report_csv(FILE *to, const bench_report_case *cases, int ncases,
+                const bench_bounds *bounds)
 {
     fprintf(to, "case,m,n,count,cells,backend,threads,median_s,min_s,max_s,"
-                "gcups,speedup_vs_scalar,speedup_vs_js,identical,served_by\n");
+                "gcups,speedup_vs_scalar,speedup_vs_js,identical,served_by,"
+                "bound_gcups_per_core,pct_of_bound\n");
     for (int k = 0; k < ncases; k++) {
         const bench_report_case *rc = &cases[k];
         for (int t = 0; t < rc->ntargets; t++) {
             const bench_result *r = &rc->results[t];
             if (r->status != HDTW_OK)
                 continue;
-            row_numbers n = numbers(rc, r);
+            row_numbers n = numbers(rc, r, bounds);
             char thr[16];
             fprintf(to, "%s,%zu,%zu,%zu,%.0f,%s,%s,%.9g,%.9g,%.9g,%.6g,%.6g,"
-                        "%.6g,%s,%s\n",
+                        "%.6g,%s,%s,%.6g,%.6g\n",
                     rc->c.name, rc->c.m, rc->c.n, rc->c.count, rc->cells,
                     r->target->label, threads_text(r->target, thr, sizeof thr),
                     r->median, r->min, r->max, n.gcups, n.vs_scalar, n.vs_js,
-                    r->identical ? "yes" : "no", hdtw_backend_name(r->served));
+                    r->identical ? "yes" : "no", hdtw_backend_name(r->served),
+                    n.bound, n.pct_of_bound);
         }
     }
 }
@@ -169,9 +183,9 @@ static void json_number(FILE *to, double v)
 }
 
 static void json_result(FILE *to, const bench_report_case *rc,
-                        const bench_result *r)
+                        const bench_result *r, const bench_bounds *bounds)
 {
-    row_numbers n = numbers(rc, r);
+    row_numbers n = numbers(rc, r, bounds);
     fprintf(to, "    {\"backend\": ");
     report_json_string(to, r->target->label);
     fprintf(to, ", \"threads\": %d, \"status\": ",
@@ -180,10 +194,13 @@ static void json_result(FILE *to, const bench_report_case *rc,
     report_json_string(to, hdtw_strerror(r->status));
     fprintf(to, ", \"served_by\": \"%s\", \"identical\": %s,\n     ",
             hdtw_backend_name(r->served), r->identical ? "true" : "false");
+    fprintf(to, "\"threads_used\": %d, ",
+            bench_threads_used(r->served, r->target->threads));
     const char *keys[] = { "median_s", "min_s", "max_s", "gcups",
-                           "speedup_vs_scalar", "speedup_vs_js" };
+                           "speedup_vs_scalar", "speedup_vs_js",
+                           "bound_gcups_per_core", "pct_of_bound" };
     double values[] = { r->median, r->min, r->max, n.gcups, n.vs_scalar,
-                        n.vs_js };
+                        n.vs_js, n.bound, n.pct_of_bound };
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
         fprintf(to, "\"%s\": ", keys[k]);
         json_number(to, values[k]);
@@ -197,8 +214,26 @@ static void json_result(FILE *to, const bench_report_case *rc,
     fputs("]}", to);
 }
 
+/* "opmix_gcups_per_core": {...}, "bound_source": "..." */
+static void json_bounds(FILE *to, const bench_bounds *bounds)
+{
+    const char *sep = "";
+    fputs(" \"opmix_gcups_per_core\": {", to);
+    for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++) {
+        if (!(bounds->per_core[b] > 0))
+            continue;
+        fprintf(to, "%s\"%s\": %.6g", sep, hdtw_backend_name((hdtw_backend)b),
+                bounds->per_core[b]);
+        sep = ", ";
+    }
+    fputs("}, \"bound_source\": ", to);
+    report_json_string(to, bounds->source);
+    fputs(",\n", to);
+}
+
 int report_json(const char *path, const bench_report_case *cases, int ncases,
-                int repeats, const char *js_runtime)
+                int repeats, const char *js_runtime,
+                const bench_bounds *bounds)
 {
     FILE *to = fopen(path, "w");
     if (!to) {
@@ -219,7 +254,9 @@ int report_json(const char *path, const bench_report_case *cases, int ncases,
         report_json_string(to, js_runtime);
     else
         fputs("null", to);
-    fputs(",\n \"cases\": [\n", to);
+    fputs(",\n", to);
+    json_bounds(to, bounds);
+    fputs(" \"cases\": [\n", to);
     for (int k = 0; k < ncases; k++) {
         const bench_report_case *rc = &cases[k];
         fprintf(to, "  {\"case\": ");
@@ -236,7 +273,7 @@ int report_json(const char *path, const bench_report_case *cases, int ncases,
                 : rc->js_identical   ? "true"
                                      : "false");
         for (int t = 0; t < rc->ntargets; t++) {
-            json_result(to, rc, &rc->results[t]);
+            json_result(to, rc, &rc->results[t], bounds);
             fputs(t + 1 < rc->ntargets ? ",\n" : "\n", to);
         }
         fprintf(to, "  ]}%s\n", k + 1 < ncases ? "," : "");

@@ -7,6 +7,7 @@
 #define HDTW_TOOLS_BENCH_REPORT_H
 
 #include "bench.h"
+#include "bench_limit.h"
 
 #include <stdio.h>
 
@@ -27,12 +28,20 @@ double report_scalar_median(const bench_report_case *rc);
 /* 1 when every result is identical to scalar (and the JS result, if any). */
 int report_all_identical(const bench_report_case *cases, int ncases);
 
-void report_table(FILE *to, const bench_report_case *cases, int ncases);
-void report_csv(FILE *to, const bench_report_case *cases, int ncases);
+/* The table and CSV: every result's GCUPS also as a percentage of the
+ * op-mix bound per core of the instruction set that ran it (bounds), the
+ * GCUPS divided by the threads it used. */
+void report_table(FILE *to, const bench_report_case *cases, int ncases,
+                  const bench_bounds *bounds);
+void report_csv(FILE *to, const bench_report_case *cases, int ncases,
+                const bench_bounds *bounds);
 
-/* Writes the JSON document to path; 0, or -1 with a message on stderr. */
+/* Writes the JSON document to path (the bounds and each result's
+ * threads_used, bound_gcups_per_core and pct_of_bound included); 0, or -1
+ * with a message on stderr. */
 int report_json(const char *path, const bench_report_case *cases, int ncases,
-                int repeats, const char *js_runtime);
+                int repeats, const char *js_runtime,
+                const bench_bounds *bounds);
 
 /* GCUPS against length for every target over the cases whose name starts
  * with "pair", drawn by gnuplot into path (.png or .svg). 0, or -1 with a

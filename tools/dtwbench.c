@@ -226,15 +226,17 @@ static void run_js(case_set *set, const options *o, char *runtime,
 
 /* ------------------------------------------------------------- modes */
 
-static int write_outputs(const options *o, case_set *set, const char *js)
+static int write_outputs(const options *o, case_set *set, const char *js,
+                         const bench_bounds *bounds)
 {
     int rc = 0;
     if (o->csv)
-        report_csv(stdout, set->cases, set->ncases);
+        report_csv(stdout, set->cases, set->ncases, bounds);
     else
-        report_table(stdout, set->cases, set->ncases);
+        report_table(stdout, set->cases, set->ncases, bounds);
     if (o->json && report_json(o->json, set->cases, set->ncases,
-                               o->settings.repeats, js[0] ? js : NULL))
+                               o->settings.repeats, js[0] ? js : NULL,
+                               bounds))
         rc = -1;
     if (o->plot && report_plot(o->plot, set->cases, set->ncases) != 0)
         rc = -1;
@@ -244,6 +246,7 @@ static int write_outputs(const options *o, case_set *set, const char *js)
 static int run_cases(const options *o)
 {
     bench_target targets[BENCH_MAX_TARGETS];
+    bench_bounds bounds;
     case_set set = { .cases = calloc(MAX_CASES, sizeof *set.cases) };
     char js_runtime[128] = "";
     int status = EXIT_FAILURE, failed = 0;
@@ -255,7 +258,8 @@ static int run_cases(const options *o)
         free(set.cases);
         return ntargets == 0 ? 2 : EXIT_FAILURE;
     }
-    if (add_pairs(&set, o) || add_batch(&set, o) || add_sliding(&set, o))
+    if (add_pairs(&set, o) || add_batch(&set, o) || add_sliding(&set, o) ||
+        bench_bounds_get(o->limit_json, &bounds) != 0)
         goto cleanup;
     for (int k = 0; k < set.ncases; k++) {
         bench_report_case *rc = &set.cases[k];
@@ -270,11 +274,13 @@ static int run_cases(const options *o)
     bench_progress_done(&o->settings);
     if (!o->csv)
         printf("hdtw %d.%d.%d, %d cores, %d repeats (median, range = "
-               "(max-min)/median), JavaScript: %s\n\n",
+               "(max-min)/median), JavaScript: %s\n%% bound: GCUPS per "
+               "thread used as a share of the op-mix bound per core of the "
+               "ISA that ran (bound: %s)\n\n",
                HDTW_VERSION_MAJOR, HDTW_VERSION_MINOR, HDTW_VERSION_PATCH,
                bench_cores(), o->settings.repeats,
-               js_runtime[0] ? js_runtime : "not timed");
-    if (write_outputs(o, &set, js_runtime) != 0)
+               js_runtime[0] ? js_runtime : "not timed", bounds.source);
+    if (write_outputs(o, &set, js_runtime, &bounds) != 0)
         failed = 1;
     if (!report_all_identical(set.cases, set.ncases)) {
         fprintf(stderr, "dtwbench: a result differs from scalar\n");
@@ -377,8 +383,7 @@ int main(int argc, char **argv)
     case MODE_CALIBRATE:
         return bench_calibrate(o.profile, o.devices, &o.settings);
     case MODE_SWEEP:
-        return bench_sweep(o.backends, o.threads, o.nthreads, o.devices,
-                           o.sweep_max, o.json, &o.settings);
+        return bench_sweep(&o);
     case MODE_LIMIT:
         return bench_limit(o.json);
     case MODE_RUN:

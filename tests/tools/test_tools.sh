@@ -112,6 +112,33 @@ refuse 2 "^dtwbench: bad value for --batch: '10x'" "$bench" --batch 10x
 refuse 2 '^dtwbench: unknown option --bogus' "$bench" --bogus
 refuse 2 'HDTW_BACKEND=cuda is not a backend' env HDTW_BACKEND=cuda "$bench"
 
+# issue 15 item 7: every table and JSON states GCUPS as a share of the
+# op-mix bound per core of the ISA that ran: pct = 100*gcups/threads/bound.
+# Distinct bounds per ISA show the right one is divided by.
+printf '{"machine": "test", "opmix_gcups_per_core": {"scalar": 2, "avx2": 4, "avx512": 8}}\n' >"$work/limit.json"
+refuse 1 '^dtwbench: --limit-json .*nothing.json: no op-mix bound' \
+  "$bench" --pairs 20 --batch none --data none --no-js --repeats 1 --limit-json "$work/nothing.json"
+"$bench" --pairs 20,64 --batch 30x20 --data none --no-js --repeats 1 --threads 1,2 \
+  --limit-json "$work/limit.json" --csv >"$work/csv" || fail "dtwbench --csv with --limit-json failed"
+awk -F, 'NR == 1 { ok = $16 == "bound_gcups_per_core" && $17 == "pct_of_bound"; next }
+  $15 == "opencl" { next }
+  { want_bound = $15 == "scalar" ? 2 : $15 == "avx2" ? 4 : 8
+    thr = $15 == "scalar" ? 1 : $7
+    want = 100 * $11 / thr / want_bound
+    if ($16 != want_bound || (want - $17) ^ 2 > (1e-4 * want) ^ 2) { ok = 0; print "bad row: " $0 } }
+  END { exit !(ok && NR > 1) }' "$work/csv" || fail "--csv pct_of_bound is not 100*gcups/threads/bound"
+HDTW_PROFILE=$work/no-profile "$bench" --pairs 20 --batch none --data none --no-js --repeats 1 \
+  --json "$work/run.json" >"$work/out" || fail "dtwbench with a measured bound failed"
+grep -q '% bound' "$work/out" || fail "the table has no % bound column"
+grep -q '"bound_source": "measured"' "$work/run.json" || fail "run JSON: the bound was not measured"
+results=$(grep -Ec '"served_by": "(scalar|avx2|avx512)"' "$work/run.json")
+[ "$(grep -c '"pct_of_bound": [0-9]' "$work/run.json")" -eq "$results" ] ||
+  fail "run JSON: not every CPU result has a pct_of_bound"
+"$bench" --sweep --sweep-max 1e3 --repeats 1 --threads 1 --backends scalar,auto \
+  --limit-json "$work/limit.json" --json "$work/sweep.json" >"$work/out" || fail "--sweep failed"
+grep -Eq '"gcups": [0-9.e+-]+, "threads_used": 1, "bound_gcups_per_core": 2, "pct_of_bound": [0-9]' \
+  "$work/sweep.json" || fail "sweep JSON lacks the share of the bound"
+
 # the README's C example is examples/quickstart.c (ctest example_quickstart
 # runs it), verbatim
 readme=$data/../README.md

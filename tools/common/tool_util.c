@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,4 +100,12 @@ hdtw_status tool_create(hdtw_ctx **ctx, char *err, size_t err_len)
     if (st != HDTW_OK)
         explain_env(st, err, err_len);
     return st;
+}
+
+double tool_json_number(const char *from, const char *key)
+{
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"%s\":", key);
+    const char *at = from ? strstr(from, quoted) : NULL;
+    return at ? strtod(at + strlen(quoted), NULL) : NAN;
 }

@@ -24,4 +24,9 @@ const char *tool_excerpt(const char *text, char *buf, size_t cap);
  * values it accepts. */
 hdtw_status tool_create(hdtw_ctx **ctx, char *err, size_t err_len);
 
+/* The number after "key": at or after `from` in a JSON text, NAN when the
+ * key is absent (or from is NULL). A key scan: enough for the files our own
+ * tools and scripts write. */
+double tool_json_number(const char *from, const char *key);
+
 #endif
