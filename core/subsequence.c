@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * subsequence.c — hdtw_subsequence: arguments checked here (shapes first,
- * then values, as core/api.c does), the one pass of cpu/subsequence.c
- * gives every end's cost and start, then the greedy pick of hdtw.h:
+ * then values, as core/api.c does), the one pass of the backend the
+ * router picks (hdtw_route_subsequence: the forced one, else the fastest
+ * CPU backend; cpu/subsequence*.c) gives every end's cost and start, then
+ * the greedy pick of hdtw.h:
  * candidates taken in (cost, end) order from a heap, each kept unless its
  * span overlaps one kept before it.
  *
@@ -14,7 +16,6 @@
 
 #include "core/alloc.h"
 #include "core/threshold.h"
-#include "cpu/subsequence.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -24,7 +25,8 @@
  * fit in size_t bytes. */
 #define MAX_SPANS (SIZE_MAX / sizeof(hdtw_span))
 
-/* ... and HDTW_SUBSEQ_WORK(m) entries of the pass's working memory */
+/* ... and a pass's working memory (a few entries a row, cpu/subsequence.h)
+ * a size_t */
 #define MAX_QUERY (MAX_SPANS / 3 - 24)
 
 static int finite_values(const double *x, size_t n)
@@ -143,28 +145,6 @@ static size_t pick_greedy(hdtw_span *heap, size_t count, size_t k,
     return found;
 }
 
-/* The AVX-512 pass where the context may use AVX-512 (present, not
- * disabled, and AUTO or forced to it), else the column kernel; both give
- * the same bits. Returns the backend that ran. */
-static hdtw_backend run_pass(const hdtw_ctx *ctx, hdtw_cost cost,
-                             const double *query, size_t m,
-                             const double *series, size_t len,
-                             hdtw_subseq_column work, hdtw_span *ends)
-{
-#ifdef HDTW_HAVE_AVX512
-    if (ctx->run[HDTW_BACKEND_AVX512] &&
-        (ctx->forced == HDTW_BACKEND_AUTO ||
-         ctx->forced == HDTW_BACKEND_AVX512)) {
-        hdtw_subsequence_ends_avx512(cost, query, m, series, len, work, ends);
-        return HDTW_BACKEND_AVX512;
-    }
-#else
-    (void)ctx;
-#endif
-    hdtw_subsequence_ends(cost, query, m, series, len, work, ends);
-    return HDTW_BACKEND_SCALAR;
-}
-
 hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
                              const double *query, size_t m,
                              const double *series, size_t len, size_t k,
@@ -177,24 +157,21 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
         return status;
 
     size_t room = k < len ? k : len; /* no more picks than ends */
-    hdtw_subseq_column col = {
-        hdtw_malloc(HDTW_SUBSEQ_WORK(m) * sizeof *col.cost),
-        hdtw_malloc(HDTW_SUBSEQ_WORK(m) * sizeof *col.start),
-    };
     hdtw_span *ends = hdtw_malloc(len * sizeof *ends);
     hdtw_span *by_start = hdtw_malloc(room * sizeof *by_start);
     status = HDTW_E_NOMEM;
-    if (!col.cost || !col.start || !ends || !by_start)
+    if (!ends || !by_start)
         goto cleanup;
 
-    ctx->last = run_pass(ctx, params.cost, query, m, series, len, col, ends);
+    hdtw_subseq_job job = { params.cost, query, m, series, len };
+    status = hdtw_route_subsequence(ctx, &job, ends);
+    if (status != HDTW_OK)
+        goto cleanup;
     size_t count = keep_within(ends, len, params.max_dist);
     *found = pick_greedy(ends, count, k, by_start, out);
     status = HDTW_OK;
 cleanup:
     hdtw_free(by_start);
     hdtw_free(ends);
-    hdtw_free(col.start);
-    hdtw_free(col.cost);
     return status;
 }

@@ -17,7 +17,10 @@
  */
 #include "cpu/subsequence.h"
 
+#include "core/alloc.h"
+
 #include <math.h>
+#include <stdint.h>
 
 static void init_column_before_first(hdtw_subseq_column col, size_t m)
 {
@@ -78,4 +81,30 @@ void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
         all_columns(HDTW_COST_SQUARED, query, m, series, len, col, ends);
     else
         all_columns(HDTW_COST_ABS, query, m, series, len, col, ends);
+}
+
+hdtw_status hdtw_subsequence_run(const hdtw_call *call, size_t entries,
+                                 hdtw_subseq_pass pass)
+{
+    const hdtw_subseq_job *job = call->subseq;
+    if (entries > SIZE_MAX / sizeof(double))
+        return HDTW_E_NOMEM;
+    hdtw_subseq_column work = {
+        hdtw_malloc(entries * sizeof *work.cost),
+        hdtw_malloc(entries * sizeof *work.start),
+    };
+    hdtw_status status = HDTW_E_NOMEM;
+    if (work.cost && work.start) {
+        pass(job->cost, job->query, job->m, job->series, job->len, work,
+             call->ends);
+        status = HDTW_OK;
+    }
+    hdtw_free(work.start);
+    hdtw_free(work.cost);
+    return status;
+}
+
+hdtw_status hdtw_scalar_subsequence(const hdtw_call *call)
+{
+    return hdtw_subsequence_run(call, call->subseq->m, hdtw_subsequence_ends);
 }

@@ -26,6 +26,7 @@
 
 #include <immintrin.h>
 #include <math.h>
+#include <stdint.h>
 
 typedef struct {
     double *cost;
@@ -178,4 +179,13 @@ void hdtw_subsequence_ends_avx512(hdtw_cost cost, const double *query,
         all_steps(HDTW_COST_SQUARED, query, m, series, len, work, ends);
     else
         all_steps(HDTW_COST_ABS, query, m, series, len, work, ends);
+}
+
+hdtw_status hdtw_avx512_subsequence(const hdtw_call *call)
+{
+    size_t m = call->subseq->m;
+    if (m > SIZE_MAX / 3 - 32) /* HDTW_SUBSEQ_WORK(m) would overflow */
+        return HDTW_E_NOMEM;
+    return hdtw_subsequence_run(call, HDTW_SUBSEQ_WORK(m),
+                                hdtw_subsequence_ends_avx512);
 }
