@@ -20,11 +20,8 @@
     { .id = HDTW_BACKEND_##ISA, .feature = HDTW_FEATURE_##ISA,              \
       .cpu_needs = HDTW_FEATURE_##ISA, .run = hdtw_##isa##_run,             \
       .search = hdtw_##isa##_search,                                        \
-      .subsequence = HDTW_##ISA##_SUBSEQUENCE, .opmix = hdtw_##isa##_opmix }
-
-/* hdtw_subsequence's pass of each vector backend */
-#define HDTW_AVX2_SUBSEQUENCE NULL
-#define HDTW_AVX512_SUBSEQUENCE hdtw_avx512_subsequence
+      .subsequence = hdtw_##isa##_subsequence,                              \
+      .opmix = hdtw_##isa##_opmix }
 
 static const hdtw_backend_entry entries[] = {
     { .id = HDTW_BACKEND_SCALAR,
