@@ -170,6 +170,38 @@ static hdtw_status call_search(hdtw_ctx *ctx, const shape *s, double *out)
     return st;
 }
 
+/* subsequence's outputs flattened: found, then start, end and distance of
+ * each of the k = count spans (the unfound ones as the sentinels left
+ * there). The spans and *found must be untouched on failure. The shape's
+ * band is dropped: a subsequence has none. */
+static hdtw_status call_subsequence(hdtw_ctx *ctx, const shape *s,
+                                    double *out)
+{
+    enum { K_MAX = 32 };
+    ck_assert_uint_le(s->count, K_MAX);
+    hdtw_span before[K_MAX], spans[K_MAX];
+    for (size_t i = 0; i < K_MAX; i++)
+        before[i] = (hdtw_span){ 12345, 23456, SENTINEL };
+    memcpy(spans, before, sizeof spans);
+    size_t found = 54321;
+    hdtw_params p = s->params;
+    p.band = -1;
+    hdtw_status st = hdtw_subsequence(ctx, &p, s->pattern, s->m, s->series,
+                                      s->len, s->count, spans, &found);
+    if (st != HDTW_OK) {
+        ck_assert(memcmp(spans, before, sizeof spans) == 0);
+        ck_assert_uint_eq(found, 54321);
+        return st;
+    }
+    out[0] = (double)found;
+    for (size_t i = 0; i < s->count; i++) {
+        out[1 + 3 * i] = (double)spans[i].start;
+        out[2 + 3 * i] = (double)spans[i].end;
+        out[3 + 3 * i] = spans[i].distance;
+    }
+    return st;
+}
+
 static hdtw_status call_znorm(hdtw_ctx *ctx, const shape *s, double *out)
 {
     (void)ctx;
@@ -178,6 +210,7 @@ static hdtw_status call_znorm(hdtw_ctx *ctx, const shape *s, double *out)
 
 static size_t one(const shape *s) { (void)s; return 1; }
 static size_t search_out(const shape *s) { return 1 + 2 * s->count; }
+static size_t spans_out(const shape *s) { return 1 + 3 * s->count; }
 static size_t len_out(const shape *s) { return s->len; }
 static size_t count_out(const shape *s) { return s->count; }
 static size_t align_out(const shape *s) { return 3 + 2 * (s->m + s->n - 1); }
@@ -196,6 +229,7 @@ static const entry entries[] = {
     { "pdist", call_pdist, triangle_out },
     { "cdist ragged", call_ragged, square_out },
     { "search", call_search, search_out },
+    { "subsequence", call_subsequence, spans_out },
     { "znorm", call_znorm, len_out },
 };
 #define ENTRY_COUNT (sizeof entries / sizeof *entries)
