@@ -605,6 +605,53 @@ START_TEST(max_dist_every_backend)
 }
 END_TEST
 
+static int compare_doubles(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Many windows, so the vector backends' lane groups are abandoned (every
+ * lane past the threshold) next to groups that are not: the threshold is
+ * the 3rd-smallest exact distance (kept, finite), just below it (+inf), or
+ * +inf (everything exact), on every backend, against naive_dtw. */
+START_TEST(max_dist_abandons_lane_groups)
+{
+    test_rng r = { test_seed(4400u + (uint64_t)_i) };
+    size_t m = test_range(&r, 8, 60), n = test_range(&r, 8, 60);
+    size_t len = n + 40; /* 41 windows: whole groups and a remainder */
+    double *pat = test_alloc(m * sizeof *pat), *s = test_alloc(len * sizeof *s);
+    double *exact = test_alloc((len - n + 1) * sizeof *exact);
+    if (_i % 2) { /* ties: a row's minimum often equals the distance */
+        fill_small_integers(&r, pat, m);
+        fill_small_integers(&r, s, len);
+    } else {
+        test_fill_series(&r, pat, m);
+        test_fill_series(&r, s, len);
+    }
+    hdtw_params p = random_params(&r);
+    p.band = test_next(&r) % 2 ? -1 : (long)test_range(&r, 0, 8);
+    for (size_t w = 0; w + n <= len; w++)
+        exact[w] = naive_dtw(p.cost, p.band, pat, m, s + w, n);
+    qsort(exact, len - n + 1, sizeof *exact, compare_doubles);
+    size_t c = 2; /* 0 would mean no threshold: the first positive */
+    while (c + 1 < len - n + 1 && exact[c] == 0)
+        c++;
+    double cut = exact[c] > 0 ? exact[c] : 1.0;
+    double choices[] = { cut, nextafter(cut, 0.0), INFINITY };
+    p.max_dist = choices[_i / 2 % 3];
+    hdtw_backend backends[HDTW_BACKEND_COUNT];
+    size_t nb = usable_backends(backends);
+    for (size_t b = 0; b < nb; b++) {
+        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
+        check_threshold_calls(&p, pat, m, s, len, n);
+    }
+    free(exact);
+    free(s);
+    free(pat);
+}
+END_TEST
+
 START_TEST(max_dist_edges)
 {
     const double a[] = { 0, 1, 3 }, b[] = { 0, 2, 3, 3 };
@@ -691,6 +738,7 @@ static Suite *subsequence_suite(void)
     tcase_add_checked_fixture(threshold, setup, teardown);
     tcase_set_timeout(threshold, 120);
     tcase_add_loop_test(threshold, max_dist_every_backend, 0, 20);
+    tcase_add_loop_test(threshold, max_dist_abandons_lane_groups, 0, 24);
     tcase_add_test(threshold, max_dist_edges);
     tcase_add_test(threshold, max_dist_bad_values);
     suite_add_tcase(s, threshold);
