@@ -576,6 +576,19 @@ static void check_threshold_calls(const hdtw_params *p, const double *pat,
     free(want);
 }
 
+static void threshold_on_every_backend(const hdtw_params *p,
+                                       const double *pat, size_t m,
+                                       const double *s, size_t len, size_t n)
+{
+    hdtw_backend backends[HDTW_BACKEND_COUNT];
+    size_t nb = usable_backends(backends);
+    for (size_t b = 0; b < nb; b++) {
+        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
+        check_threshold_calls(p, pat, m, s, len, n);
+    }
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+}
+
 START_TEST(max_dist_every_backend)
 {
     test_rng r = { 3300u + (uint64_t)_i };
@@ -594,12 +607,7 @@ START_TEST(max_dist_every_backend)
     p.max_dist = choices[_i % 5];
     if (p.max_dist == 0.0 && _i % 5 != 3)
         p.max_dist = 0.5; /* exact was 0: nextafter gives 0, which is none */
-    hdtw_backend backends[HDTW_BACKEND_COUNT];
-    size_t nb = usable_backends(backends);
-    for (size_t b = 0; b < nb; b++) {
-        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
-        check_threshold_calls(&p, pat, m, s, len, n);
-    }
+    threshold_on_every_backend(&p, pat, m, s, len, n);
     free(s);
     free(pat);
 }
@@ -640,12 +648,7 @@ START_TEST(max_dist_abandons_lane_groups)
     double cut = exact[c] > 0 ? exact[c] : 1.0;
     double choices[] = { cut, nextafter(cut, 0.0), INFINITY };
     p.max_dist = choices[_i / 2 % 3];
-    hdtw_backend backends[HDTW_BACKEND_COUNT];
-    size_t nb = usable_backends(backends);
-    for (size_t b = 0; b < nb; b++) {
-        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
-        check_threshold_calls(&p, pat, m, s, len, n);
-    }
+    threshold_on_every_backend(&p, pat, m, s, len, n);
     free(exact);
     free(s);
     free(pat);
