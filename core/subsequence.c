@@ -19,6 +19,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The longest series or query: its candidates (one span per value) must
@@ -102,6 +103,8 @@ static hdtw_span pop_best(hdtw_span *heap, size_t *count)
 /* Drops the candidates above the threshold; returns how many remain. */
 static size_t keep_within(hdtw_span *spans, size_t count, double max_dist)
 {
+    if (max_dist == 0.0)
+        return count; /* no threshold */
     size_t kept = 0;
     for (size_t e = 0; e < count; e++)
         if (hdtw_within_max_dist(spans[e].distance, max_dist))
@@ -124,13 +127,13 @@ static size_t count_starting_by(const hdtw_span *kept, size_t count,
     return lo;
 }
 
-/* Pops the candidates in rank order, writing the picks to out in order;
- * by_start (room for k) holds the same picks sorted by start. Returns how
- * many. */
-static size_t pick_greedy(hdtw_span *heap, size_t count, size_t k,
-                          hdtw_span *by_start, hdtw_span *out)
+/* Pops the candidates of heap[0..count) in rank order, after `found`
+ * picks made already, writing the picks to out in order; by_start (room
+ * for k) holds the same picks sorted by start. Returns how many picks
+ * there are then. */
+static size_t pick_from(hdtw_span *heap, size_t count, size_t k,
+                        size_t found, hdtw_span *by_start, hdtw_span *out)
 {
-    size_t found = 0;
     make_heap(heap, count);
     while (count > 0 && found < k) {
         hdtw_span span = pop_best(heap, &count);
@@ -142,6 +145,56 @@ static size_t pick_greedy(hdtw_span *heap, size_t count, size_t k,
         by_start[at] = span;
         out[found++] = span;
     }
+    return found;
+}
+
+static int by_cost(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Candidates a sample puts among the best: a cost below which about
+ * 32 (k + 16) of the count fall, from SAMPLE costs spread over them. */
+#define SAMPLE 1024
+
+/* Moves the candidates whose cost is at most a cut to the front, and
+ * returns how many they are (count when it would not pay). Every
+ * candidate behind them costs more than every one in front, so it ranks
+ * after them all: the front is a prefix of the rank order. The cut is
+ * chosen from a sample so that the front holds many times the candidates k
+ * picks usually pop (each pick rejects its overlapping neighbours), which
+ * spares heaping all `len` ends. */
+static size_t split_best(hdtw_span *spans, size_t count, size_t k)
+{
+    size_t want = 32 * (k < count ? k + 16 : count);
+    if (count / 8 < want || count < 8 * SAMPLE)
+        return count;
+    double sample[SAMPLE];
+    for (size_t i = 0; i < SAMPLE; i++)
+        sample[i] = spans[i * (count / SAMPLE)].distance;
+    qsort(sample, SAMPLE, sizeof *sample, by_cost);
+    double cut = sample[want / (count / SAMPLE) + 1];
+    size_t front = 0;
+    for (size_t e = 0; e < count; e++)
+        if (spans[e].distance <= cut) {
+            hdtw_span t = spans[front];
+            spans[front++] = spans[e];
+            spans[e] = t;
+        }
+    return front;
+}
+
+/* The greedy pick of hdtw.h over candidates[0..count): the best part of
+ * them first (split_best), the rest only if k picks are not made yet. */
+static size_t pick_greedy(hdtw_span *candidates, size_t count, size_t k,
+                          hdtw_span *by_start, hdtw_span *out)
+{
+    size_t front = split_best(candidates, count, k);
+    size_t found = pick_from(candidates, front, k, 0, by_start, out);
+    if (found < k && front < count)
+        found = pick_from(candidates + front, count - front, k, found,
+                          by_start, out);
     return found;
 }
 

@@ -45,6 +45,15 @@ void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
                            const double *series, size_t len,
                            hdtw_subseq_column col, hdtw_span *ends);
 
+/* Columns first .. last - 1 of the same pass, into ends[first .. last-1]:
+ * col holds the m costs and starts of column first - 1 on entry (the
+ * exact ones: the pass then continues exactly) and of column last - 1 on
+ * return. */
+void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
+                              const double *series, size_t first,
+                              size_t last, hdtw_subseq_column col,
+                              hdtw_span *ends);
+
 /* The same ends, bit for bit, computed along anti-diagonals with AVX-512
  * (cpu/subsequence_avx512.c, built only with HDTW_HAVE_AVX512; call it
  * only where the CPU has AVX-512F/DQ). */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * subsequence_avx2.c — hdtw_subsequence's pass on the AVX2 backend: the
- * stripes of cpu/subsequence_stripes.h at 4 lanes x 4 rows (the 256-bit
- * macro set of the other kernels, cpu/isa_avx2.h). Built with -mavx2
- * (CMakeLists.txt), called only where the CPU has AVX2.
+ * subsequence_avx2.c — hdtw_subsequence's pass on the AVX2 backend: a long
+ * series in 4 chunks, one a lane (cpu/subsequence_chunks.h), a shorter one
+ * in the stripes of cpu/subsequence_stripes.h at 4 lanes x 4 rows; the
+ * 256-bit macro set of the other kernels (cpu/isa_avx2.h). Built with
+ * -mavx2 (CMakeLists.txt), called only where the CPU has AVX2.
  */
 #include <immintrin.h>
 
@@ -17,8 +18,11 @@
 #define FUNC(name) avx2_##name
 
 #include "cpu/subsequence_stripes.h"
+#include "cpu/subsequence_chunks.h"
 
 hdtw_status hdtw_avx2_subsequence(const hdtw_call *call)
 {
+    if (FUNC(chunks_fit)(call->subseq))
+        return FUNC(chunks_run)(call);
     return FUNC(sub_run)(call);
 }

@@ -87,17 +87,19 @@ ALWAYS_INLINE double FUNC(lane)(VEC x, size_t l)
     return lanes[l];
 }
 
-/* One step of one stripe: LANE_ROWS rows of every lane in its column. s is
+/* One column of `rows` rows (a constant once inlined) in every lane: a
+ * step of a stripe, or a column of a row block (subsequence_chunks.h). s is
  * each lane's series value; up/up_start hold the cells above each lane's
  * top row on entry and each lane's bottom row on return; diag/diag_start
- * are the cells above of the step before. */
-ALWAYS_INLINE void FUNC(sub_column)(int squared, const VEC *pat, VEC *left,
-                                    VEC *left_start, VEC s, VEC diag,
-                                    VEC diag_start, VEC *up, VEC *up_start)
+ * are the cells above of the column before. */
+ALWAYS_INLINE void FUNC(sub_column)(int squared, int rows, const VEC *pat,
+                                    VEC *left, VEC *left_start, VEC s,
+                                    VEC diag, VEC diag_start, VEC *up,
+                                    VEC *up_start)
 {
     VEC u = *up, us = *up_start;
 #pragma GCC unroll 16
-    for (int r = 0; r < LANE_ROWS; r++) {
+    for (int r = 0; r < rows; r++) {
         VEC l = left[r], ls = left_start[r];
         VEC up_or_left = VMIN(u, l);
         VEC start = VSELECT(VLE(u, l), us, ls);
@@ -161,7 +163,7 @@ ALWAYS_INLINE void FUNC(sub_stripe)(int squared, const double *query,
         VEC up_start = VSHIFT_IN(ring_start[lagged],
                                  inside ? w.edge_start[t] : 0.0);
         VEC next_diag = up, next_diag_start = up_start;
-        FUNC(sub_column)(squared, pat, left, left_start,
+        FUNC(sub_column)(squared, LANE_ROWS, pat, left, left_start,
                          VGATHER(w.padded + t, skew), diag, diag_start, &up,
                          &up_start);
         ring[t % SUB_RING] = up;

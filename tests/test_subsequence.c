@@ -432,6 +432,92 @@ START_TEST(every_backend_same_bits)
 }
 END_TEST
 
+/* Series long enough for the vector passes' chunks (one a lane, each with
+ * a halo, checked against the exact column before it): every end of every
+ * pass against the oracle. */
+START_TEST(long_series_every_pass)
+{
+    test_rng r = { test_seed(8800u + (uint64_t)_i) };
+    size_t m = test_range(&r, 1, 32), len = test_range(&r, 4200, 6000);
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    if (_i % 2) {
+        fill_small_integers(&r, q, m);
+        fill_small_integers(&r, s, len);
+    } else {
+        test_fill_series(&r, q, m);
+        test_fill_series(&r, s, len);
+    }
+    hdtw_params p = random_params(&r);
+    ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
+    check_every_backend(&p, q, m, s, len, test_range(&r, 1, 20));
+    free(s);
+    free(q);
+}
+END_TEST
+
+/* Series long enough that the pick heaps only the best candidates first
+ * (a sample's cut) and the rest only when the picks run past them (long
+ * queries reject many neighbours each): the picks against the oracle. */
+START_TEST(long_series_picks)
+{
+    test_rng r = { test_seed(9900u + (uint64_t)_i) };
+    size_t m = test_range(&r, 1, 80), len = test_range(&r, 20000, 24000);
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    if (_i % 2) {
+        fill_small_integers(&r, q, m);
+        fill_small_integers(&r, s, len);
+    } else {
+        test_fill_series(&r, q, m);
+        test_fill_series(&r, s, len);
+    }
+    hdtw_params p = random_params(&r);
+    check_against_oracle(&p, q, m, s, len, test_range(&r, 1, 12));
+    free(s);
+    free(q);
+}
+END_TEST
+
+/* A long query over a long walk with k = 20: its picks run past the
+ * front that split_best heaps first (seen with a probe when this case was
+ * written), so the rest is heaped and popped too. */
+START_TEST(picks_past_the_best_front)
+{
+    size_t m = 200, len = 30000;
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    uint64_t state = 7;
+    double x = 0;
+    for (size_t j = 0; j < len; j++) {
+        state = state * 6364136223846793005u + 1442695040888963407u;
+        x += (double)(state >> 11) / 9007199254740992.0 - 0.5;
+        s[j] = x;
+    }
+    for (size_t i = 0; i < m; i++)
+        q[i] = s[len / 2 + i] + 0.3;
+    check_against_oracle(&HDTW_PARAMS_DEFAULT, q, m, s, len, 20);
+    free(s);
+    free(q);
+}
+END_TEST
+
+/* A best path longer than any halo: row 1 (100) rides a run of 100s from
+ * the 0 before it, so the chunks inside the run start from a column their
+ * lanes cannot have (they start fresh inside it) and are computed again
+ * from the exact one; the chunks after the run meet it again. */
+START_TEST(path_longer_than_a_halo)
+{
+    const double q[] = { 0, 100, 0 };
+    size_t len = 5200;
+    double *s = test_alloc(len * sizeof *s);
+    s[0] = 0;
+    for (size_t j = 1; j < len; j++)
+        s[j] = j <= 4000 ? 100 : (double)(j % 7);
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    ck_assert_int_ge(check_every_pass(p.cost, q, 3, s, len), 1);
+    check_every_backend(&p, q, 3, s, len, 5);
+    free(s);
+}
+END_TEST
+
 static void max_dist_drops_matches_one(uint64_t seed)
 {
     test_rng r = { test_seed(seed) };
@@ -730,6 +816,10 @@ static Suite *subsequence_suite(void)
     tcase_add_loop_test(oracle, every_backend_same_bits, 0, 40);
     tcase_add_loop_test(oracle, max_dist_drops_matches, 0, 6);
     tcase_add_test(oracle, overflowing_costs);
+    tcase_add_loop_test(oracle, long_series_every_pass, 0, 6);
+    tcase_add_test(oracle, path_longer_than_a_halo);
+    tcase_add_loop_test(oracle, long_series_picks, 0, 8);
+    tcase_add_test(oracle, picks_past_the_best_front);
     suite_add_tcase(s, oracle);
 
     TCase *bad = tcase_create("bad_input");
