@@ -372,6 +372,18 @@ START_TEST(entry_points_on_each_backend)
 }
 END_TEST
 
+/* A series long enough for the vector subsequence passes' chunks (their
+ * own working memory and the exact column they check lanes against). */
+START_TEST(subsequence_long_series)
+{
+    shape s = make_shape(4, HDTW_COST_ABS, -1, 10, 4400, 3, 1);
+    for (size_t e = 0; e < ENTRY_COUNT; e++)
+        if (entries[e].call == call_subsequence)
+            sweep((hdtw_backend)_i, 1, &entries[e], &s);
+    free_shape(&s);
+}
+END_TEST
+
 START_TEST(create_fails_cleanly)
 {
     long live = hdtw_alloc_live();
@@ -463,6 +475,8 @@ int main(void)
     tcase_add_test(tc, hook_counts_and_fails);
     tcase_add_test(tc, create_fails_cleanly);
     tcase_add_test(tc, matrix_in_place_fails_cleanly);
+    tcase_add_loop_test(tc, subsequence_long_series, HDTW_BACKEND_AUTO,
+                        HDTW_BACKEND_COUNT);
     tcase_add_loop_test(tc, entry_points_on_each_backend, HDTW_BACKEND_AUTO,
                         HDTW_BACKEND_COUNT);
     suite_add_tcase(s, tc);
