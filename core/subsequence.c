@@ -154,16 +154,18 @@ static int by_cost(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Candidates a sample puts among the best: a cost below which about
- * 32 (k + 16) of the count fall, from SAMPLE costs spread over them. */
+/* Costs sampled to choose split_best's cut: enough that the cut lands
+ * near the wanted share, few enough that sorting them is cheap next to
+ * one pass over the candidates. Chosen, not tuned. */
 #define SAMPLE 1024
 
 /* Moves the candidates whose cost is at most a cut to the front, and
  * returns how many they are (count when it would not pay). Every
  * candidate behind them costs more than every one in front, so it ranks
  * after them all: the front is a prefix of the rank order. The cut is
- * chosen from a sample so that the front holds many times the candidates k
- * picks usually pop (each pick rejects its overlapping neighbours), which
+ * chosen from a sample so that about 32 (k + 16) candidates fall below
+ * it, a generous allowance for the overlapping neighbours each pick
+ * rejects (chosen, not tuned); too few only costs a second heap. This
  * spares heaping all `len` ends. */
 static size_t split_best(hdtw_span *spans, size_t count, size_t k)
 {

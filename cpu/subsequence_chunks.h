@@ -33,9 +33,15 @@
 #include <stdint.h>
 #include <string.h>
 
-/* columns a tile; the halo is a whole number of tiles */
+/* Columns a tile: its series values and the row between two blocks (cost
+ * and start) are 3 vectors a column, so a tile's working set stays within
+ * the first-level cache with room for every row's last cell. Chosen for
+ * that, not tuned. */
 #define SUB_TILE 128
-/* the halo: columns a lane computes before its chunk */
+/* The halo: columns a lane computes before its chunk, a whole number of
+ * tiles. A best path reaches little further back than the query is long
+ * unless a row rides a long run (then the chunk is recomputed, which is
+ * exact, only slower); 4m was chosen, not tuned. */
 #define SUB_HALO(m) ((4 * (m) + SUB_TILE - 1) / SUB_TILE * SUB_TILE)
 
 /* A lane's view of the work. */
