@@ -8,11 +8,16 @@
  *     the 10th-smallest distance, against no threshold, on every CPU
  *     backend, one thread; the results are checked against the exact ones
  *     (exact bits when <= max_dist, +inf above);
- *  2. throughput: hdtw_subsequence of a 100-value query over a series of
- *     `len` values against hdtw_sliding (window 100, stride 1) of the same
- *     query over the same series, in cells per second (GCUPS).
+ *  2. throughput, on every CPU backend: hdtw_subsequence of a 100-value
+ *     query over a series of `len` values against hdtw_sliding (window
+ *     100, stride 1) of the same query over the same series, in cells per
+ *     second (GCUPS).
  *
- * usage: bench_subsequence [len] [repeats]   (defaults 200000 and 5)
+ * Every time is the median of `repeats` calls; GCUPS are also given as
+ * shares of the op-mix bound (hdtw_opmix_bound) of the same backend.
+ *
+ * usage: bench_subsequence [len] [repeats] [json file]
+ *        (defaults 200000 and 5, no JSON)
  * Uses the public API only.
  */
 #include "hdtw.h"
@@ -66,18 +71,33 @@ static hdtw_status run_call(const call *c)
                         c->len, c->n, c->stride, c->out);
 }
 
-/* best of `repeats` wall times, or -1 when a call fails */
-static double best_seconds(const call *c, int repeats)
+/* wall time of one call, or -1 when it fails */
+static double seconds_of(const call *c)
 {
-    double best = INFINITY;
-    for (int r = 0; r < repeats; r++) {
-        double t0 = now();
-        if (run_call(c) != HDTW_OK)
-            return -1.0;
-        double t = now() - t0;
-        best = t < best ? t : best;
+    double t0 = now();
+    return run_call(c) == HDTW_OK ? now() - t0 : -1.0;
+}
+
+/* the median of t[0..n-1] (sorted in place) */
+static double median(double *t, size_t n)
+{
+    qsort(t, n, sizeof *t, cmp_double);
+    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+/* median of `repeats` wall times, or -1 when a call fails */
+static double median_seconds(const call *c, int repeats)
+{
+    double *t = malloc((size_t)repeats * sizeof *t);
+    double result = t ? 0.0 : -1.0;
+    for (int r = 0; t && r < repeats && result == 0.0; r++) {
+        t[r] = seconds_of(c);
+        result = t[r] < 0 ? -1.0 : 0.0;
     }
-    return best;
+    if (result == 0.0)
+        result = median(t, (size_t)repeats);
+    free(t);
+    return result;
 }
 
 /* thresholded[w] is exact[w] when <= max_dist, else +inf */
@@ -92,8 +112,9 @@ static int threshold_holds(const double *exact, const double *thresholded,
     return 1;
 }
 
-static int early_abandoning(hdtw_ctx *ctx, int repeats)
+static int early_abandoning(hdtw_ctx *ctx, int repeats, FILE *json)
 {
+    int rows = 0;
     size_t m = 100, count = 1000;
     double *pattern = walk_alloc(m, 1), *windows = walk_alloc(m * count, 3);
     double *exact = malloc(count * sizeof *exact);
@@ -110,21 +131,26 @@ static int early_abandoning(hdtw_ctx *ctx, int repeats)
     qsort(cut, count, sizeof *cut, cmp_double);
     double max_dist = cut[9];
     printf("early abandoning: batch %zux%zu, max_dist = 10th smallest = "
-           "%.17g, 1 thread, best of %d\n", count, m, max_dist, repeats);
+           "%.17g, 1 thread, median of %d\n", count, m, max_dist, repeats);
     for (size_t b = 0; b < sizeof cpu / sizeof *cpu; b++) {
         if (hdtw_set_backend(ctx, cpu[b]) != HDTW_OK)
             continue;
         c.params.max_dist = 0.0;
         c.out = cut;
-        double none = best_seconds(&c, repeats);
+        double none = median_seconds(&c, repeats);
         c.params.max_dist = max_dist;
-        double with = best_seconds(&c, repeats);
+        double with = median_seconds(&c, repeats);
         if (none < 0 || with < 0 || !threshold_holds(exact, cut, count,
                                                       max_dist))
             goto cleanup;
         printf("  %-7s none %.3f ms  max_dist %.3f ms  speedup %.2fx\n",
                hdtw_backend_name(cpu[b]), 1e3 * none, 1e3 * with,
                none / with);
+        if (json)
+            fprintf(json, "%s\n    {\"backend\": \"%s\", \"batch\": %zu, "
+                    "\"m\": %zu, \"none_ms\": %.4f, \"max_dist_ms\": %.4f}",
+                    rows++ ? "," : "", hdtw_backend_name(cpu[b]), count, m,
+                    1e3 * none, 1e3 * with);
     }
     rc = 0;
 cleanup:
@@ -136,13 +162,46 @@ cleanup:
     return rc;
 }
 
-static int throughput(hdtw_ctx *ctx, size_t len, int repeats)
+/* subsequence and sliding GCUPS of one backend, medians of `repeats`
+ * calls alternating between the two (load on a shared machine hits both
+ * alike); 1 when a call fails */
+static int throughput_of(hdtw_ctx *ctx, hdtw_backend b, const call *sub,
+                         const call *sliding, int repeats, double *sub_gcups,
+                         double *slide_gcups)
+{
+    double *t = malloc(2 * (size_t)repeats * sizeof *t);
+    int rc = 1;
+    if (!t || hdtw_set_backend(ctx, b) != HDTW_OK)
+        goto cleanup;
+    for (int r = 0; r < repeats; r++) {
+        t[r] = seconds_of(sub);
+        t[repeats + r] = seconds_of(sliding);
+        if (t[r] < 0 || t[repeats + r] < 0)
+            goto cleanup;
+    }
+    double sub_cells = (double)sub->m * (double)sub->len;
+    double slide_cells = (double)sliding->m * (double)sliding->n *
+                         (double)sliding->count;
+    *sub_gcups = sub_cells / median(t, (size_t)repeats) * 1e-9;
+    *slide_gcups = slide_cells / median(t + repeats, (size_t)repeats) * 1e-9;
+    rc = 0;
+cleanup:
+    free(t);
+    return rc;
+}
+
+/* Per CPU backend: subsequence of a 100-value query over `len` values and
+ * sliding (window 100, stride 1) of the same query over the same series,
+ * in cells per second, both as shares of the op-mix bound (opmix: GCUPS
+ * of dtwbench --limit per backend, 0 when not given). One JSON row each. */
+static int throughput(hdtw_ctx *ctx, size_t len, int repeats,
+                      const double *opmix, FILE *json)
 {
     size_t m = 100, count = hdtw_sliding_count(len, m, 1);
     double *query = walk_alloc(m, 1), *series = walk_alloc(len, 5);
     double *out = malloc(count * sizeof *out);
     hdtw_span spans[10];
-    int rc = 1;
+    int rc = 1, rows = 0;
     if (!query || !series || !out || count == 0)
         goto cleanup;
     call sub = { .ctx = ctx, .params = HDTW_PARAMS_DEFAULT, .pattern = query,
@@ -151,23 +210,26 @@ static int throughput(hdtw_ctx *ctx, size_t len, int repeats)
     call sliding = { .ctx = ctx, .params = HDTW_PARAMS_DEFAULT,
                      .pattern = query, .series = series, .m = m, .n = m,
                      .count = count, .len = len, .stride = 1, .out = out };
-    double sub_s = best_seconds(&sub, repeats);
-    double sub_cells = (double)m * (double)len;
-    double slide_cells = (double)m * (double)m * (double)count;
-    printf("throughput: query %zu, series %zu, 1 thread, best of %d\n", m,
+    printf("throughput: query %zu, series %zu, 1 thread, median of %d\n", m,
            len, repeats);
-    if (sub_s < 0)
-        goto cleanup;
-    printf("  subsequence        %.3f GCUPS\n", sub_cells / sub_s * 1e-9);
     for (size_t b = 0; b < sizeof cpu / sizeof *cpu; b++) {
+        double sub_g, slide_g;
         if (hdtw_set_backend(ctx, cpu[b]) != HDTW_OK)
             continue;
-        double s = best_seconds(&sliding, repeats);
-        if (s < 0)
+        if (throughput_of(ctx, cpu[b], &sub, &sliding, repeats, &sub_g,
+                          &slide_g))
             goto cleanup;
-        printf("  sliding %-7s    %.3f GCUPS  (subsequence / sliding "
-               "%.2f)\n", hdtw_backend_name(cpu[b]), slide_cells / s * 1e-9,
-               (sub_cells / sub_s) / (slide_cells / s));
+        double bound = opmix[b] > 0 ? opmix[b] : NAN;
+        printf("  %-7s subsequence %.3f GCUPS (%.0f%% of bound)  sliding "
+               "%.3f GCUPS (%.0f%%)  subsequence / sliding %.2f\n",
+               hdtw_backend_name(cpu[b]), sub_g, 100 * sub_g / bound,
+               slide_g, 100 * slide_g / bound, sub_g / slide_g);
+        if (json)
+            fprintf(json, "%s\n    {\"backend\": \"%s\", \"query\": %zu, "
+                    "\"series\": %zu, \"subsequence_gcups\": %.4f, "
+                    "\"sliding_gcups\": %.4f, \"opmix_gcups\": %.4f}",
+                    rows++ ? "," : "", hdtw_backend_name(cpu[b]), m, len,
+                    sub_g, slide_g, opmix[b]);
     }
     rc = 0;
 cleanup:
@@ -178,18 +240,47 @@ cleanup:
     return rc;
 }
 
+/* the op-mix bound of each backend in cpu[] (0 where absent) */
+static void opmix_bounds(hdtw_ctx *ctx, double *gcups)
+{
+    for (size_t b = 0; b < sizeof cpu / sizeof *cpu; b++) {
+        double cells = 0.0;
+        gcups[b] = hdtw_opmix_bound(ctx, cpu[b], 1.0, &cells) == HDTW_OK
+                       ? cells * 1e-9
+                       : 0.0;
+    }
+}
+
 int main(int argc, char **argv)
 {
     size_t len = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 200000;
     int repeats = argc > 2 ? atoi(argv[2]) : 5;
+    const char *json_path = argc > 3 ? argv[3] : NULL;
     hdtw_ctx *ctx = NULL;
     if (len < 100 || repeats < 1 || hdtw_create(&ctx) != HDTW_OK) {
         fprintf(stderr, "usage: bench_subsequence [len >= 100] "
-                        "[repeats >= 1]\n");
+                        "[repeats >= 1] [json file]\n");
+        return 2;
+    }
+    FILE *json = json_path ? fopen(json_path, "w") : NULL;
+    if (json_path && !json) {
+        fprintf(stderr, "bench_subsequence: cannot write %s\n", json_path);
+        hdtw_destroy(ctx);
         return 2;
     }
     hdtw_set_threads(ctx, 1);
-    int rc = early_abandoning(ctx, repeats) || throughput(ctx, len, repeats);
+    double opmix[sizeof cpu / sizeof *cpu];
+    opmix_bounds(ctx, opmix);
+    if (json)
+        fprintf(json, "{\"early_abandoning\": [");
+    int rc = early_abandoning(ctx, repeats, json);
+    if (json)
+        fprintf(json, "\n  ],\n  \"throughput\": [");
+    rc = rc || throughput(ctx, len, repeats, opmix, json);
+    if (json) {
+        fprintf(json, "\n  ]}\n");
+        fclose(json);
+    }
     if (rc)
         fprintf(stderr, "bench_subsequence: a call failed or a thresholded "
                         "result differs from the exact one\n");

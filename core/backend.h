@@ -48,6 +48,16 @@ typedef struct {
     size_t k;
 } hdtw_search_job;
 
+/* A validated subsequence pass (hdtw_subsequence): every value finite,
+ * m >= 1, len >= 1, and len ends of 24 bytes fit in size_t. */
+typedef struct {
+    hdtw_cost cost;
+    const double *query;
+    size_t m;
+    const double *series;
+    size_t len;
+} hdtw_subseq_job;
+
 /* Reserved slot: a progress report (fraction done in [0, 1]) a long call
  * may make; NULL today, and a backend must accept NULL. */
 typedef struct {
@@ -62,14 +72,18 @@ typedef struct {
     size_t bytes;
 } hdtw_scratch;
 
-/* Everything one call gives a backend. Exactly one of job/search is set,
- * matching the entry point called (run or search). */
+/* Everything one call gives a backend. Exactly one of job/search/subseq
+ * is set, matching the entry point called (run, search or subsequence). */
 typedef struct {
     const hdtw_job *job;           /* run: the windows to compare */
     double *out;                   /* run: job->count distances */
     const hdtw_search_job *search; /* search: the search to make */
     hdtw_match *matches;           /* search: up to search->k matches */
     size_t *found;                 /* search: how many were written */
+    const hdtw_subseq_job *subseq; /* subsequence: the pass to make */
+    hdtw_span *ends;               /* subsequence: subseq->len ends, end e
+                                      at ends[e] = { start, e, D(m-1, e) }
+                                      as hdtw.h defines them */
     int threads;                   /* CPU threads to use, >= 1 */
     void *state;                   /* the backend's own state (see open) */
     char *error;                   /* where a failure's reason goes, */
@@ -100,6 +114,7 @@ typedef struct {
     void (*close)(void *state);
     hdtw_run_fn run;
     hdtw_run_fn search;
+    hdtw_run_fn subsequence; /* every end of a subsequence pass */
     /* CPU backends: the op-mix bound's kernel (hdtw_opmix_bound) */
     size_t (*opmix)(size_t iterations, const double *constants,
                     double *sink);

@@ -77,6 +77,11 @@ hdtw_backend hdtw_route_pick(hdtw_ctx *ctx, const hdtw_job *job);
 hdtw_status hdtw_route_search(hdtw_ctx *ctx, const hdtw_search_job *job,
                               hdtw_match *out, size_t *found);
 
+/* Runs a subsequence pass on the forced backend when it has one, else on
+ * the fastest CPU backend that has one; records ctx->last. */
+hdtw_status hdtw_route_subsequence(hdtw_ctx *ctx, const hdtw_subseq_job *job,
+                                   hdtw_span *ends);
+
 /* Records a printf-style message as ctx's last error and returns s (the
  * argument errors of the entry points name the argument and its value). */
 hdtw_status hdtw_fail(hdtw_ctx *ctx, hdtw_status s, const char *fmt, ...)

@@ -7,6 +7,7 @@
 #include "core/internal.h"
 
 #include "cpu/cpu.h"
+#include "cpu/subsequence.h"
 #ifdef HDTW_HAVE_OPENCL
 #include "opencl/opencl.h"
 #endif
@@ -18,11 +19,14 @@
 #define VECTOR_BACKEND(isa, ISA)                                            \
     { .id = HDTW_BACKEND_##ISA, .feature = HDTW_FEATURE_##ISA,              \
       .cpu_needs = HDTW_FEATURE_##ISA, .run = hdtw_##isa##_run,             \
-      .search = hdtw_##isa##_search, .opmix = hdtw_##isa##_opmix }
+      .search = hdtw_##isa##_search,                                        \
+      .subsequence = hdtw_##isa##_subsequence,                              \
+      .opmix = hdtw_##isa##_opmix }
 
 static const hdtw_backend_entry entries[] = {
     { .id = HDTW_BACKEND_SCALAR,
       .run = hdtw_scalar_run, .search = hdtw_scalar_search,
+      .subsequence = hdtw_scalar_subsequence,
       .opmix = hdtw_scalar_opmix },
 #ifdef HDTW_HAVE_AVX2
     VECTOR_BACKEND(avx2, AVX2),

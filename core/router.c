@@ -204,3 +204,28 @@ hdtw_status hdtw_route_search(hdtw_ctx *ctx, const hdtw_search_job *job,
         ctx->last = b;
     return s;
 }
+
+/* Backend b's subsequence pass when ctx has b (present, not disabled),
+ * else NULL. */
+static hdtw_run_fn subsequence_of(const hdtw_ctx *ctx, hdtw_backend b)
+{
+    const hdtw_backend_entry *e = hdtw_backend_entry_of(b);
+    return ctx->run[b] && e ? e->subsequence : NULL;
+}
+
+hdtw_status hdtw_route_subsequence(hdtw_ctx *ctx, const hdtw_subseq_job *job,
+                                   hdtw_span *ends)
+{
+    hdtw_backend b = ctx->forced;
+    if (b == HDTW_BACKEND_AUTO || !subsequence_of(ctx, b))
+        b = hdtw_best_cpu_backend(ctx);
+    if (!subsequence_of(ctx, b))
+        b = HDTW_BACKEND_SCALAR;
+    hdtw_call call = make_call(ctx, b);
+    call.subseq = job;
+    call.ends = ends;
+    hdtw_status s = subsequence_of(ctx, b)(&call);
+    if (s == HDTW_OK)
+        ctx->last = b;
+    return s;
+}

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * subsequence.c — hdtw_subsequence: arguments checked here (shapes first,
- * then values, as core/api.c does), the one pass of cpu/subsequence.c
- * gives every end's cost and start, then the greedy pick of hdtw.h:
+ * then values, as core/api.c does), the one pass of the backend the
+ * router picks (hdtw_route_subsequence: the forced one, else the fastest
+ * CPU backend; cpu/subsequence*.c) gives every end's cost and start, then
+ * the greedy pick of hdtw.h:
  * candidates taken in (cost, end) order from a heap, each kept unless its
  * span overlaps one kept before it.
  *
@@ -14,17 +16,18 @@
 
 #include "core/alloc.h"
 #include "core/threshold.h"
-#include "cpu/subsequence.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The longest series or query: its candidates (one span per value) must
  * fit in size_t bytes. */
 #define MAX_SPANS (SIZE_MAX / sizeof(hdtw_span))
 
-/* ... and HDTW_SUBSEQ_WORK(m) entries of the pass's working memory */
+/* ... and a pass's working memory (a few entries a row, cpu/subsequence.h)
+ * a size_t */
 #define MAX_QUERY (MAX_SPANS / 3 - 24)
 
 static int finite_values(const double *x, size_t n)
@@ -100,6 +103,8 @@ static hdtw_span pop_best(hdtw_span *heap, size_t *count)
 /* Drops the candidates above the threshold; returns how many remain. */
 static size_t keep_within(hdtw_span *spans, size_t count, double max_dist)
 {
+    if (max_dist == 0.0)
+        return count; /* no threshold */
     size_t kept = 0;
     for (size_t e = 0; e < count; e++)
         if (hdtw_within_max_dist(spans[e].distance, max_dist))
@@ -122,13 +127,13 @@ static size_t count_starting_by(const hdtw_span *kept, size_t count,
     return lo;
 }
 
-/* Pops the candidates in rank order, writing the picks to out in order;
- * by_start (room for k) holds the same picks sorted by start. Returns how
- * many. */
-static size_t pick_greedy(hdtw_span *heap, size_t count, size_t k,
-                          hdtw_span *by_start, hdtw_span *out)
+/* Pops the candidates of heap[0..count) in rank order, after `found`
+ * picks made already, writing the picks to out in order; by_start (room
+ * for k) holds the same picks sorted by start. Returns how many picks
+ * there are then. */
+static size_t pick_from(hdtw_span *heap, size_t count, size_t k,
+                        size_t found, hdtw_span *by_start, hdtw_span *out)
 {
-    size_t found = 0;
     make_heap(heap, count);
     while (count > 0 && found < k) {
         hdtw_span span = pop_best(heap, &count);
@@ -143,26 +148,56 @@ static size_t pick_greedy(hdtw_span *heap, size_t count, size_t k,
     return found;
 }
 
-/* The AVX-512 pass where the context may use AVX-512 (present, not
- * disabled, and AUTO or forced to it), else the column kernel; both give
- * the same bits. Returns the backend that ran. */
-static hdtw_backend run_pass(const hdtw_ctx *ctx, hdtw_cost cost,
-                             const double *query, size_t m,
-                             const double *series, size_t len,
-                             hdtw_subseq_column work, hdtw_span *ends)
+static int by_cost(const void *x, const void *y)
 {
-#ifdef HDTW_HAVE_AVX512
-    if (ctx->run[HDTW_BACKEND_AVX512] &&
-        (ctx->forced == HDTW_BACKEND_AUTO ||
-         ctx->forced == HDTW_BACKEND_AVX512)) {
-        hdtw_subsequence_ends_avx512(cost, query, m, series, len, work, ends);
-        return HDTW_BACKEND_AVX512;
-    }
-#else
-    (void)ctx;
-#endif
-    hdtw_subsequence_ends(cost, query, m, series, len, work, ends);
-    return HDTW_BACKEND_SCALAR;
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Costs sampled to choose split_best's cut: enough that the cut lands
+ * near the wanted share, few enough that sorting them is cheap next to
+ * one pass over the candidates. Chosen, not tuned. */
+#define SAMPLE 1024
+
+/* Moves the candidates whose cost is at most a cut to the front, and
+ * returns how many they are (count when it would not pay). Every
+ * candidate behind them costs more than every one in front, so it ranks
+ * after them all: the front is a prefix of the rank order. The cut is
+ * chosen from a sample so that about 32 (k + 16) candidates fall below
+ * it, a generous allowance for the overlapping neighbours each pick
+ * rejects (chosen, not tuned); too few only costs a second heap. This
+ * spares heaping all `len` ends. */
+static size_t split_best(hdtw_span *spans, size_t count, size_t k)
+{
+    size_t want = 32 * (k < count ? k + 16 : count);
+    if (count / 8 < want || count < 8 * SAMPLE)
+        return count;
+    double sample[SAMPLE];
+    for (size_t i = 0; i < SAMPLE; i++)
+        sample[i] = spans[i * (count / SAMPLE)].distance;
+    qsort(sample, SAMPLE, sizeof *sample, by_cost);
+    double cut = sample[want / (count / SAMPLE) + 1];
+    size_t front = 0;
+    for (size_t e = 0; e < count; e++)
+        if (spans[e].distance <= cut) {
+            hdtw_span t = spans[front];
+            spans[front++] = spans[e];
+            spans[e] = t;
+        }
+    return front;
+}
+
+/* The greedy pick of hdtw.h over candidates[0..count): the best part of
+ * them first (split_best), the rest only if k picks are not made yet. */
+static size_t pick_greedy(hdtw_span *candidates, size_t count, size_t k,
+                          hdtw_span *by_start, hdtw_span *out)
+{
+    size_t front = split_best(candidates, count, k);
+    size_t found = pick_from(candidates, front, k, 0, by_start, out);
+    if (found < k && front < count)
+        found = pick_from(candidates + front, count - front, k, found,
+                          by_start, out);
+    return found;
 }
 
 hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
@@ -177,24 +212,21 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
         return status;
 
     size_t room = k < len ? k : len; /* no more picks than ends */
-    hdtw_subseq_column col = {
-        hdtw_malloc(HDTW_SUBSEQ_WORK(m) * sizeof *col.cost),
-        hdtw_malloc(HDTW_SUBSEQ_WORK(m) * sizeof *col.start),
-    };
     hdtw_span *ends = hdtw_malloc(len * sizeof *ends);
     hdtw_span *by_start = hdtw_malloc(room * sizeof *by_start);
     status = HDTW_E_NOMEM;
-    if (!col.cost || !col.start || !ends || !by_start)
+    if (!ends || !by_start)
         goto cleanup;
 
-    ctx->last = run_pass(ctx, params.cost, query, m, series, len, col, ends);
+    hdtw_subseq_job job = { params.cost, query, m, series, len };
+    status = hdtw_route_subsequence(ctx, &job, ends);
+    if (status != HDTW_OK)
+        goto cleanup;
     size_t count = keep_within(ends, len, params.max_dist);
     *found = pick_greedy(ends, count, k, by_start, out);
     status = HDTW_OK;
 cleanup:
     hdtw_free(by_start);
     hdtw_free(ends);
-    hdtw_free(col.start);
-    hdtw_free(col.cost);
     return status;
 }

@@ -133,21 +133,46 @@ ALWAYS_INLINE void FUNC(row_block)(int squared, int rows, const double *a,
         row[last + 2] = VSET1(INFINITY);
 }
 
-/* Blocks of `rows` rows from *i0 while they fit in m. */
-ALWAYS_INLINE void FUNC(row_blocks)(int squared, int rows, const double *a,
-                                    size_t m, size_t *i0, size_t w, size_t n,
-                                    const VEC *cols, const double *penalty,
-                                    VEC *row)
+/* Early abandoning (hdtw_job.max_dist): 1 when in every lane each cell of
+ * row i, held in row[lo + 1 .. hi + 1], exceeds max_dist. Every path to
+ * the end cell crosses row i and costs are >= 0, so every lane's distance
+ * exceeds it too. */
+ALWAYS_INLINE int FUNC(row_beyond)(const VEC *row, size_t i, size_t w,
+                                   size_t n, double max_dist)
 {
-    for (; *i0 + (size_t)rows <= m; *i0 += (size_t)rows)
-        FUNC(row_block)(squared, rows, a, *i0, w, n, cols, penalty, row);
+    VEC low = VSET1(INFINITY);
+    for (size_t j = hdtw_row_lo(i, w); j <= hdtw_row_hi(i, w, n); j++)
+        low = VMIN(low, row[j + 1]);
+    double lanes[VEC_WIDTH];
+    VSTOREU(lanes, low);
+    int beyond = 1;
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        beyond &= lanes[l] > max_dist;
+    return beyond;
 }
 
-/* Whole DP of the lanes in cols; returns with row[n] = D(m - 1, n - 1).
- * One instance per cost so the cost test leaves the inner loop. */
+/* Blocks of `rows` rows from *i0 while they fit in m; 1 when the lanes
+ * were abandoned after a block (max_dist > 0). */
+ALWAYS_INLINE int FUNC(row_blocks)(int squared, int rows, const double *a,
+                                   size_t m, size_t *i0, size_t w, size_t n,
+                                   const VEC *cols, const double *penalty,
+                                   double max_dist, VEC *row)
+{
+    for (; *i0 + (size_t)rows <= m; *i0 += (size_t)rows) {
+        FUNC(row_block)(squared, rows, a, *i0, w, n, cols, penalty, row);
+        if (max_dist > 0 &&
+            FUNC(row_beyond)(row, *i0 + (size_t)rows - 1, w, n, max_dist))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whole DP of the lanes in cols; returns with row[n] = D(m - 1, n - 1),
+ * or +inf in every lane once all of them exceed max_dist (> 0). One
+ * instance per cost so the cost test leaves the inner loop. */
 ALWAYS_INLINE void FUNC(lanes_dp)(int squared, const double *a, size_t m,
                                   size_t w, size_t n, const VEC *cols,
-                                  VEC *row)
+                                  double max_dist, VEC *row)
 {
     double penalty[3 * LANE_ROWS];
     for (int k = 0; k < 3 * LANE_ROWS; k++)
@@ -157,24 +182,29 @@ ALWAYS_INLINE void FUNC(lanes_dp)(int squared, const double *a, size_t m,
         row[j] = VSET1(INFINITY);
     size_t i0 = 0;
     int rows = FUNC(block_rows)(w);
-    if (rows == BLOCK_ROWS)
-        FUNC(row_blocks)(squared, BLOCK_ROWS, a, m, &i0, w, n, cols, penalty,
-                         row);
-    else if (rows == 2)
-        FUNC(row_blocks)(squared, 2, a, m, &i0, w, n, cols, penalty, row);
-    FUNC(row_blocks)(squared, 1, a, m, &i0, w, n, cols, penalty, row);
+    int beyond =
+        (rows == BLOCK_ROWS &&
+         FUNC(row_blocks)(squared, BLOCK_ROWS, a, m, &i0, w, n, cols,
+                          penalty, max_dist, row)) ||
+        (rows == 2 && FUNC(row_blocks)(squared, 2, a, m, &i0, w, n, cols,
+                                       penalty, max_dist, row)) ||
+        FUNC(row_blocks)(squared, 1, a, m, &i0, w, n, cols, penalty,
+                         max_dist, row);
+    if (beyond)
+        row[n] = VSET1(INFINITY);
 }
 
 static void FUNC(lanes_dp_abs)(const double *a, size_t m, size_t w, size_t n,
-                               const VEC *cols, VEC *row)
+                               const VEC *cols, double max_dist, VEC *row)
 {
-    FUNC(lanes_dp)(0, a, m, w, n, cols, row);
+    FUNC(lanes_dp)(0, a, m, w, n, cols, max_dist, row);
 }
 
 static void FUNC(lanes_dp_squared)(const double *a, size_t m, size_t w,
-                                   size_t n, const VEC *cols, VEC *row)
+                                   size_t n, const VEC *cols,
+                                   double max_dist, VEC *row)
 {
-    FUNC(lanes_dp)(1, a, m, w, n, cols, row);
+    FUNC(lanes_dp)(1, a, m, w, n, cols, max_dist, row);
 }
 
 /* Windows k0 .. k0 + valid - 1 (valid <= VEC_WIDTH) into out. Lanes past
@@ -205,10 +235,10 @@ static void FUNC(lane_group)(const hdtw_job *job, size_t k0, size_t valid,
             col_values[j * VEC_WIDTH + l] = window[l][j];
     if (job->cost == HDTW_COST_SQUARED)
         FUNC(lanes_dp_squared)(job->pattern, job->m, job->band, job->n,
-                               cols, row);
+                               cols, job->max_dist, row);
     else
         FUNC(lanes_dp_abs)(job->pattern, job->m, job->band, job->n, cols,
-                           row);
+                           job->max_dist, row);
     const double *result = (const double *)&row[job->n];
     for (size_t l = 0; l < valid; l++)
         out[k0 + l] = result[l];

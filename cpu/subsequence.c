@@ -17,7 +17,10 @@
  */
 #include "cpu/subsequence.h"
 
+#include "core/alloc.h"
+
 #include <math.h>
+#include <stdint.h>
 
 static void init_column_before_first(hdtw_subseq_column col, size_t m)
 {
@@ -59,23 +62,56 @@ column_step(hdtw_cost cost, const double *query, size_t m, double sj,
 }
 
 static inline __attribute__((always_inline)) void
-all_columns(hdtw_cost cost, const double *query, size_t m,
-            const double *series, size_t len, hdtw_subseq_column col,
-            hdtw_span *ends)
+columns(hdtw_cost cost, const double *query, size_t m, const double *series,
+        size_t first, size_t last, hdtw_subseq_column col, hdtw_span *ends)
 {
-    init_column_before_first(col, m);
-    for (size_t j = 0; j < len; j++) {
+    for (size_t j = first; j < last; j++) {
         column_step(cost, query, m, series[j], j, col);
         ends[j] = (hdtw_span){ col.start[m - 1], j, col.cost[m - 1] };
     }
+}
+
+void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
+                              const double *series, size_t first,
+                              size_t last, hdtw_subseq_column col,
+                              hdtw_span *ends)
+{
+    if (cost == HDTW_COST_SQUARED)
+        columns(HDTW_COST_SQUARED, query, m, series, first, last, col, ends);
+    else
+        columns(HDTW_COST_ABS, query, m, series, first, last, col, ends);
 }
 
 void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
                            const double *series, size_t len,
                            hdtw_subseq_column col, hdtw_span *ends)
 {
-    if (cost == HDTW_COST_SQUARED)
-        all_columns(HDTW_COST_SQUARED, query, m, series, len, col, ends);
-    else
-        all_columns(HDTW_COST_ABS, query, m, series, len, col, ends);
+    init_column_before_first(col, m);
+    hdtw_subsequence_columns(cost, query, m, series, 0, len, col, ends);
+}
+
+hdtw_status hdtw_subsequence_run(const hdtw_call *call, size_t entries,
+                                 hdtw_subseq_pass pass)
+{
+    const hdtw_subseq_job *job = call->subseq;
+    if (entries > SIZE_MAX / sizeof(double))
+        return HDTW_E_NOMEM;
+    hdtw_subseq_column work = {
+        hdtw_malloc(entries * sizeof *work.cost),
+        hdtw_malloc(entries * sizeof *work.start),
+    };
+    hdtw_status status = HDTW_E_NOMEM;
+    if (work.cost && work.start) {
+        pass(job->cost, job->query, job->m, job->series, job->len, work,
+             call->ends);
+        status = HDTW_OK;
+    }
+    hdtw_free(work.start);
+    hdtw_free(work.cost);
+    return status;
+}
+
+hdtw_status hdtw_scalar_subsequence(const hdtw_call *call)
+{
+    return hdtw_subsequence_run(call, call->subseq->m, hdtw_subsequence_ends);
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* subsequence.h — the free-start, free-end DTW pass of hdtw_subsequence
- * (cpu/subsequence.c); validation and the greedy pick are in
- * core/subsequence.c. */
+/* subsequence.h — the free-start, free-end DTW pass of hdtw_subsequence,
+ * one backend entry per instruction set (core/registry.c registers them;
+ * validation, routing and the greedy pick are in core/). */
 #ifndef HDTW_CPU_SUBSEQUENCE_H
 #define HDTW_CPU_SUBSEQUENCE_H
 
 #include "hdtw.h"
+#include "core/backend.h"
 
 #include "cpu/cell.h"
 
@@ -44,11 +45,37 @@ void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
                            const double *series, size_t len,
                            hdtw_subseq_column col, hdtw_span *ends);
 
+/* Columns first .. last - 1 of the same pass, into ends[first .. last-1]:
+ * col holds the m costs and starts of column first - 1 on entry (the
+ * exact ones: the pass then continues exactly) and of column last - 1 on
+ * return. */
+void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
+                              const double *series, size_t first,
+                              size_t last, hdtw_subseq_column col,
+                              hdtw_span *ends);
+
 /* The same ends, bit for bit, computed along anti-diagonals with AVX-512
  * (cpu/subsequence_avx512.c, built only with HDTW_HAVE_AVX512; call it
  * only where the CPU has AVX-512F/DQ). */
 void hdtw_subsequence_ends_avx512(hdtw_cost cost, const double *query,
                                   size_t m, const double *series, size_t len,
                                   hdtw_subseq_column work, hdtw_span *ends);
+
+/* A pass kernel, as the two above. */
+typedef void (*hdtw_subseq_pass)(hdtw_cost cost, const double *query,
+                                 size_t m, const double *series, size_t len,
+                                 hdtw_subseq_column work, hdtw_span *ends);
+
+/* Runs call->subseq through pass with work of `entries` costs and starts
+ * (allocated here, HDTW_E_NOMEM when that fails or overflows) into
+ * call->ends. The backends' entries below are this with their kernel. */
+hdtw_status hdtw_subsequence_run(const hdtw_call *call, size_t entries,
+                                 hdtw_subseq_pass pass);
+
+/* The backend entries (hdtw_backend_entry.subsequence): call->subseq's
+ * ends into call->ends, the same bits on each. */
+hdtw_status hdtw_scalar_subsequence(const hdtw_call *call);
+hdtw_status hdtw_avx2_subsequence(const hdtw_call *call);
+hdtw_status hdtw_avx512_subsequence(const hdtw_call *call);
 
 #endif

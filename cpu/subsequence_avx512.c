@@ -26,6 +26,7 @@
 
 #include <immintrin.h>
 #include <math.h>
+#include <stdint.h>
 
 typedef struct {
     double *cost;
@@ -178,4 +179,46 @@ void hdtw_subsequence_ends_avx512(hdtw_cost cost, const double *query,
         all_steps(HDTW_COST_SQUARED, query, m, series, len, work, ends);
     else
         all_steps(HDTW_COST_ABS, query, m, series, len, work, ends);
+}
+
+/* --------------------------- a long series: 8 chunks, one a lane */
+
+#define VEC __m512d
+#define VEC_WIDTH 8
+/* 8 rows x (left cost + left start) + temporaries: 32 zmm registers */
+#define LANE_ROWS 8
+#define VLOADU(p) _mm512_loadu_pd(p)
+#define VSTOREU(p, x) _mm512_storeu_pd((p), (x))
+#define VSET1(x) _mm512_set1_pd(x)
+#define VSUB(x, y) _mm512_sub_pd((x), (y))
+#define VMUL(x, y) _mm512_mul_pd((x), (y))
+#define VADD(x, y) _mm512_add_pd((x), (y))
+#define VMIN(x, y) _mm512_min_pd((x), (y))
+#define VABS(x) _mm512_abs_pd(x)
+#define VSHIFT_IN(x, s)                                                       \
+    _mm512_castsi512_pd(_mm512_alignr_epi64(                                  \
+        _mm512_castpd_si512(x), _mm512_castpd_si512(_mm512_set1_pd(s)), 7))
+#define VMASK __mmask8
+#define VLE(x, y) _mm512_cmp_pd_mask((x), (y), _CMP_LE_OQ)
+#define VSELECT(k, a, b) _mm512_mask_blend_pd((k), (b), (a))
+#define VIDX __m512i
+#define VIDX_LOAD(p) _mm512_loadu_si512(p)
+#define VGATHER(p, idx) _mm512_i64gather_pd((idx), (p), 8)
+#define FUNC(name) avx512_##name
+/* the stripes only lend their cell step; their own entry is not used */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "cpu/subsequence_stripes.h"
+#pragma GCC diagnostic pop
+#include "cpu/subsequence_chunks.h"
+
+hdtw_status hdtw_avx512_subsequence(const hdtw_call *call)
+{
+    if (FUNC(chunks_fit)(call->subseq))
+        return FUNC(chunks_run)(call);
+    size_t m = call->subseq->m;
+    if (m > SIZE_MAX / 3 - 32) /* HDTW_SUBSEQ_WORK(m) would overflow */
+        return HDTW_E_NOMEM;
+    return hdtw_subsequence_run(call, HDTW_SUBSEQ_WORK(m),
+                                hdtw_subsequence_ends_avx512);
 }

@@ -170,6 +170,37 @@ static hdtw_status call_search(hdtw_ctx *ctx, const shape *s, double *out)
     return st;
 }
 
+/* subsequence's outputs flattened: found, then start, end and distance of
+ * each of the k = count spans (the unfound ones as the sentinels left
+ * there). The spans and *found must be untouched on failure. The shape's
+ * band is dropped: a subsequence has none. */
+static hdtw_status call_subsequence(hdtw_ctx *ctx, const shape *s,
+                                    double *out)
+{
+    enum { K_MAX = 32 };
+    static const hdtw_span untouched = { 12345, 23456, SENTINEL };
+    hdtw_span spans[K_MAX];
+    size_t found = 54321;
+    hdtw_params p = s->params;
+    p.band = -1;
+    ck_assert_uint_le(s->count, K_MAX);
+    for (size_t i = 0; i < K_MAX; i++)
+        spans[i] = untouched;
+    hdtw_status st = hdtw_subsequence(ctx, &p, s->pattern, s->m, s->series,
+                                      s->len, s->count, spans, &found);
+    for (size_t i = 0; i < K_MAX && st != HDTW_OK; i++)
+        ck_assert(memcmp(&spans[i], &untouched, sizeof untouched) == 0);
+    ck_assert(st == HDTW_OK || found == 54321);
+    for (size_t i = 0; i < s->count && st == HDTW_OK; i++) {
+        out[1 + 3 * i] = (double)spans[i].start;
+        out[2 + 3 * i] = (double)spans[i].end;
+        out[3 + 3 * i] = spans[i].distance;
+    }
+    if (st == HDTW_OK)
+        out[0] = (double)found;
+    return st;
+}
+
 static hdtw_status call_znorm(hdtw_ctx *ctx, const shape *s, double *out)
 {
     (void)ctx;
@@ -178,6 +209,7 @@ static hdtw_status call_znorm(hdtw_ctx *ctx, const shape *s, double *out)
 
 static size_t one(const shape *s) { (void)s; return 1; }
 static size_t search_out(const shape *s) { return 1 + 2 * s->count; }
+static size_t spans_out(const shape *s) { return 1 + 3 * s->count; }
 static size_t len_out(const shape *s) { return s->len; }
 static size_t count_out(const shape *s) { return s->count; }
 static size_t align_out(const shape *s) { return 3 + 2 * (s->m + s->n - 1); }
@@ -196,6 +228,7 @@ static const entry entries[] = {
     { "pdist", call_pdist, triangle_out },
     { "cdist ragged", call_ragged, square_out },
     { "search", call_search, search_out },
+    { "subsequence", call_subsequence, spans_out },
     { "znorm", call_znorm, len_out },
 };
 #define ENTRY_COUNT (sizeof entries / sizeof *entries)
@@ -339,6 +372,18 @@ START_TEST(entry_points_on_each_backend)
 }
 END_TEST
 
+/* A series long enough for the vector subsequence passes' chunks (their
+ * own working memory and the exact column they check lanes against). */
+START_TEST(subsequence_long_series)
+{
+    shape s = make_shape(4, HDTW_COST_ABS, -1, 10, 4400, 3, 1);
+    for (size_t e = 0; e < ENTRY_COUNT; e++)
+        if (entries[e].call == call_subsequence)
+            sweep((hdtw_backend)_i, 1, &entries[e], &s);
+    free_shape(&s);
+}
+END_TEST
+
 START_TEST(create_fails_cleanly)
 {
     long live = hdtw_alloc_live();
@@ -430,6 +475,8 @@ int main(void)
     tcase_add_test(tc, hook_counts_and_fails);
     tcase_add_test(tc, create_fails_cleanly);
     tcase_add_test(tc, matrix_in_place_fails_cleanly);
+    tcase_add_loop_test(tc, subsequence_long_series, HDTW_BACKEND_AUTO,
+                        HDTW_BACKEND_COUNT);
     tcase_add_loop_test(tc, entry_points_on_each_backend, HDTW_BACKEND_AUTO,
                         HDTW_BACKEND_COUNT);
     suite_add_tcase(s, tc);

@@ -12,6 +12,9 @@
  */
 #include "testutil.h"
 
+#include "core/cpu_features.h"
+#include "core/internal.h"
+
 #include <check.h>
 #include <float.h>
 #include <math.h>
@@ -94,20 +97,29 @@ static int overlaps(hdtw_span a, hdtw_span b)
     return a.start <= b.end && b.start <= a.end;
 }
 
+/* Every end e as { its start, e, D(m - 1, e) } (malloc'd). */
+static hdtw_span *naive_ends(hdtw_cost cost, const double *q, size_t m,
+                             const double *s, size_t len)
+{
+    double *D = full_matrix(cost, q, m, s, len);
+    hdtw_span *cand = test_alloc(len * sizeof *cand);
+    for (size_t e = 0; e < len; e++)
+        cand[e] = (hdtw_span){ walk_to_start(D, m, len, e), e,
+                               D[(m - 1) * len + e] };
+    free(D);
+    return cand;
+}
+
 /* The definition: every end a candidate (unless above max_dist), then the
  * smallest remaining (cost, end) first, skipping overlaps. */
 static size_t naive_subsequence(const hdtw_params *p, const double *q,
                                 size_t m, const double *s, size_t len,
                                 size_t k, hdtw_span *out)
 {
-    double *D = full_matrix(p->cost, q, m, s, len);
-    hdtw_span *cand = test_alloc(len * sizeof *cand);
+    hdtw_span *cand = naive_ends(p->cost, q, m, s, len);
     int *used = test_alloc(len * sizeof *used);
-    for (size_t e = 0; e < len; e++) {
-        cand[e] = (hdtw_span){ walk_to_start(D, m, len, e), e,
-                               D[(m - 1) * len + e] };
+    for (size_t e = 0; e < len; e++)
         used[e] = p->max_dist > 0 && cand[e].distance > p->max_dist;
-    }
     size_t found = 0;
     for (;;) {
         size_t best = len;
@@ -126,7 +138,6 @@ static size_t naive_subsequence(const hdtw_params *p, const double *q,
     }
     free(used);
     free(cand);
-    free(D);
     return found;
 }
 
@@ -140,13 +151,12 @@ static int same_span(hdtw_span a, hdtw_span b)
 }
 
 /* hdtw_subsequence on ctx's current backend equals the oracle, and leaves
- * out[found .. k-1] alone. */
-static void check_against_oracle(const hdtw_params *p, const double *q,
+ * out[found .. k-1] alone. got: room for k spans, the picks on return. */
+static void check_into(const hdtw_params *p, const double *q,
                                  size_t m, const double *s, size_t len,
-                                 size_t k)
+                                 size_t k, hdtw_span *got)
 {
     hdtw_span *want = test_alloc(k * sizeof *want);
-    hdtw_span *got = test_alloc(k * sizeof *got);
     for (size_t i = 0; i < k; i++)
         got[i] = SENTINEL;
     size_t want_found = naive_subsequence(p, q, m, s, len, k, want);
@@ -162,10 +172,16 @@ static void check_against_oracle(const hdtw_params *p, const double *q,
                       want[i].end, want[i].distance);
     for (size_t i = found; i < k; i++)
         ck_assert(same_span(got[i], SENTINEL));
-    hdtw_backend ran = hdtw_last_backend(ctx); /* the two CPU passes */
-    ck_assert(ran == HDTW_BACKEND_SCALAR || ran == HDTW_BACKEND_AVX512);
-    free(got);
     free(want);
+}
+
+static void check_against_oracle(const hdtw_params *p, const double *q,
+                                 size_t m, const double *s, size_t len,
+                                 size_t k)
+{
+    hdtw_span *got = test_alloc(k * sizeof *got);
+    check_into(p, q, m, s, len, k, got);
+    free(got);
 }
 
 /* The backends hdtw_set_backend accepts here, AUTO first. */
@@ -179,20 +195,79 @@ static size_t usable_backends(hdtw_backend *out)
     return count;
 }
 
+/* What hdtw_last_backend must say after a call forced to b: b itself on
+ * the CPU backends (each has a pass), else (AUTO, OpenCL) the fastest CPU
+ * backend usable. */
+static hdtw_backend expected_report(hdtw_backend b, const hdtw_backend *usable,
+                                    size_t count)
+{
+    if (b == HDTW_BACKEND_SCALAR || b == HDTW_BACKEND_AVX2 ||
+        b == HDTW_BACKEND_AVX512)
+        return b;
+    hdtw_backend fastest = HDTW_BACKEND_SCALAR;
+    for (size_t i = 0; i < count; i++)
+        if (usable[i] == HDTW_BACKEND_AVX512 ||
+            (usable[i] == HDTW_BACKEND_AVX2 &&
+             fastest != HDTW_BACKEND_AVX512))
+            fastest = usable[i];
+    return fastest;
+}
+
+/* Every backend the context can be forced to: the oracle's picks, the
+ * scalar backend's bytes, and the report names the pass that ran. */
 static void check_every_backend(const hdtw_params *p, const double *q,
                                 size_t m, const double *s, size_t len,
                                 size_t k)
 {
     hdtw_backend backends[HDTW_BACKEND_COUNT];
     size_t count = usable_backends(backends);
+    hdtw_span *scalar = test_alloc(k * sizeof *scalar);
+    hdtw_span *got = test_alloc(k * sizeof *got);
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    check_into(p, q, m, s, len, k, scalar);
     for (size_t b = 0; b < count; b++) {
         ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
-        check_against_oracle(p, q, m, s, len, k);
-        if (backends[b] == HDTW_BACKEND_SCALAR ||
-            backends[b] == HDTW_BACKEND_AVX512)
-            ck_assert_int_eq(hdtw_last_backend(ctx), backends[b]);
+        check_into(p, q, m, s, len, k, got);
+        ck_assert(memcmp(got, scalar, k * sizeof *got) == 0);
+        ck_assert_int_eq(hdtw_last_backend(ctx),
+                         expected_report(backends[b], backends, count));
     }
     ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    free(got);
+    free(scalar);
+}
+
+/* Every end, not only the picks: the pass of each registered backend this
+ * CPU can run, called directly, against the oracle's ends, byte for byte.
+ * Returns how many passes ran. */
+static int check_every_pass(hdtw_cost cost, const double *q, size_t m,
+                            const double *s, size_t len)
+{
+    hdtw_span *want = naive_ends(cost, q, m, s, len);
+    hdtw_span *got = test_alloc(len * sizeof *got);
+    hdtw_subseq_job job = { cost, q, m, s, len };
+    char error[128] = "";
+    int passes = 0;
+    for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++) {
+        const hdtw_backend_entry *e = hdtw_backend_entry_of((hdtw_backend)b);
+        if (!e || !e->subsequence ||
+            (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
+            continue;
+        memset(got, 0xa5, len * sizeof *got);
+        hdtw_call call = { .subseq = &job, .ends = got, .threads = 1,
+                           .error = error, .error_size = sizeof error };
+        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
+        for (size_t i = 0; i < len; i++)
+            ck_assert_msg(same_span(got[i], want[i]),
+                          "backend %d m=%zu len=%zu end %zu: got [%zu,%zu] "
+                          "%.17g, want [%zu,%zu] %.17g", b, m, len, i,
+                          got[i].start, got[i].end, got[i].distance,
+                          want[i].start, want[i].end, want[i].distance);
+        passes++;
+    }
+    free(got);
+    free(want);
+    return passes;
 }
 
 /* small integers: exact arithmetic, so ties everywhere in D */
@@ -334,19 +409,112 @@ START_TEST(repeated_motifs_vs_oracle)
 }
 END_TEST
 
-/* queries long enough for whole vectors of eight rows in the AVX-512
- * pass, series shorter and longer than them (its ramps) */
+/* queries long enough for whole vectors of rows and for several stripes
+ * of them in the vector passes, series shorter and longer than them (their
+ * ramps); every end of every pass, then the picks of every backend */
 START_TEST(every_backend_same_bits)
 {
     test_rng r = { test_seed(5150u + (uint64_t)_i) };
-    size_t m = test_range(&r, 1, 70), len = test_range(&r, 1, 300);
+    size_t m = test_range(&r, 1, 150), len = test_range(&r, 1, 300);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    test_fill_series(&r, q, m);
-    test_fill_series(&r, s, len);
+    if (_i % 4 == 3) { /* ties everywhere */
+        fill_small_integers(&r, q, m);
+        fill_small_integers(&r, s, len);
+    } else {
+        test_fill_series(&r, q, m);
+        test_fill_series(&r, s, len);
+    }
     hdtw_params p = random_params(&r);
+    ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
     check_every_backend(&p, q, m, s, len, test_range(&r, 1, 10));
     free(s);
     free(q);
+}
+END_TEST
+
+/* Series long enough for the vector passes' chunks (one a lane, each with
+ * a halo, checked against the exact column before it): every end of every
+ * pass against the oracle. */
+START_TEST(long_series_every_pass)
+{
+    test_rng r = { test_seed(8800u + (uint64_t)_i) };
+    size_t m = test_range(&r, 1, 32), len = test_range(&r, 4200, 6000);
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    if (_i % 2) {
+        fill_small_integers(&r, q, m);
+        fill_small_integers(&r, s, len);
+    } else {
+        test_fill_series(&r, q, m);
+        test_fill_series(&r, s, len);
+    }
+    hdtw_params p = random_params(&r);
+    ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
+    check_every_backend(&p, q, m, s, len, test_range(&r, 1, 20));
+    free(s);
+    free(q);
+}
+END_TEST
+
+/* Series long enough that the pick heaps only the best candidates first
+ * (a sample's cut) and the rest only when the picks run past them (long
+ * queries reject many neighbours each): the picks against the oracle. */
+START_TEST(long_series_picks)
+{
+    test_rng r = { test_seed(9900u + (uint64_t)_i) };
+    size_t m = test_range(&r, 1, 80), len = test_range(&r, 20000, 24000);
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    if (_i % 2) {
+        fill_small_integers(&r, q, m);
+        fill_small_integers(&r, s, len);
+    } else {
+        test_fill_series(&r, q, m);
+        test_fill_series(&r, s, len);
+    }
+    hdtw_params p = random_params(&r);
+    check_against_oracle(&p, q, m, s, len, test_range(&r, 1, 12));
+    free(s);
+    free(q);
+}
+END_TEST
+
+/* A long query over a long walk with k = 20: its picks run past the
+ * front that split_best heaps first (seen with a probe when this case was
+ * written), so the rest is heaped and popped too. */
+START_TEST(picks_past_the_best_front)
+{
+    size_t m = 200, len = 30000;
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    uint64_t state = 7;
+    double x = 0;
+    for (size_t j = 0; j < len; j++) {
+        state = state * 6364136223846793005u + 1442695040888963407u;
+        x += (double)(state >> 11) / 9007199254740992.0 - 0.5;
+        s[j] = x;
+    }
+    for (size_t i = 0; i < m; i++)
+        q[i] = s[len / 2 + i] + 0.3;
+    check_against_oracle(&HDTW_PARAMS_DEFAULT, q, m, s, len, 20);
+    free(s);
+    free(q);
+}
+END_TEST
+
+/* A best path longer than any halo: row 1 (100) rides a run of 100s from
+ * the 0 before it, so the chunks inside the run start from a column their
+ * lanes cannot have (they start fresh inside it) and are computed again
+ * from the exact one; the chunks after the run meet it again. */
+START_TEST(path_longer_than_a_halo)
+{
+    const double q[] = { 0, 100, 0 };
+    size_t len = 5200;
+    double *s = test_alloc(len * sizeof *s);
+    s[0] = 0;
+    for (size_t j = 1; j < len; j++)
+        s[j] = j <= 4000 ? 100 : (double)(j % 7);
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    ck_assert_int_ge(check_every_pass(p.cost, q, 3, s, len), 1);
+    check_every_backend(&p, q, 3, s, len, 5);
+    free(s);
 }
 END_TEST
 
@@ -389,6 +557,7 @@ START_TEST(overflowing_costs)
     hdtw_params p = HDTW_PARAMS_DEFAULT;
     p.cost = HDTW_COST_SQUARED;
     check_every_backend(&p, q, 3, s, 7, 7);
+    check_every_pass(p.cost, q, 3, s, 7);
     p.max_dist = 1e308; /* the +inf matches are dropped */
     check_against_oracle(&p, q, 3, s, 7, 7);
 }
@@ -493,6 +662,19 @@ static void check_threshold_calls(const hdtw_params *p, const double *pat,
     free(want);
 }
 
+static void threshold_on_every_backend(const hdtw_params *p,
+                                       const double *pat, size_t m,
+                                       const double *s, size_t len, size_t n)
+{
+    hdtw_backend backends[HDTW_BACKEND_COUNT];
+    size_t nb = usable_backends(backends);
+    for (size_t b = 0; b < nb; b++) {
+        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
+        check_threshold_calls(p, pat, m, s, len, n);
+    }
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+}
+
 START_TEST(max_dist_every_backend)
 {
     test_rng r = { 3300u + (uint64_t)_i };
@@ -511,12 +693,49 @@ START_TEST(max_dist_every_backend)
     p.max_dist = choices[_i % 5];
     if (p.max_dist == 0.0 && _i % 5 != 3)
         p.max_dist = 0.5; /* exact was 0: nextafter gives 0, which is none */
-    hdtw_backend backends[HDTW_BACKEND_COUNT];
-    size_t nb = usable_backends(backends);
-    for (size_t b = 0; b < nb; b++) {
-        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
-        check_threshold_calls(&p, pat, m, s, len, n);
+    threshold_on_every_backend(&p, pat, m, s, len, n);
+    free(s);
+    free(pat);
+}
+END_TEST
+
+static int compare_doubles(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+/* Many windows, so the vector backends' lane groups are abandoned (every
+ * lane past the threshold) next to groups that are not: the threshold is
+ * the 3rd-smallest exact distance (kept, finite), just below it (+inf), or
+ * +inf (everything exact), on every backend, against naive_dtw. */
+START_TEST(max_dist_abandons_lane_groups)
+{
+    test_rng r = { test_seed(4400u + (uint64_t)_i) };
+    size_t m = test_range(&r, 8, 60), n = test_range(&r, 8, 60);
+    size_t len = n + 40; /* 41 windows: whole groups and a remainder */
+    double *pat = test_alloc(m * sizeof *pat), *s = test_alloc(len * sizeof *s);
+    double *exact = test_alloc((len - n + 1) * sizeof *exact);
+    if (_i % 2) { /* ties: a row's minimum often equals the distance */
+        fill_small_integers(&r, pat, m);
+        fill_small_integers(&r, s, len);
+    } else {
+        test_fill_series(&r, pat, m);
+        test_fill_series(&r, s, len);
     }
+    hdtw_params p = random_params(&r);
+    p.band = test_next(&r) % 2 ? -1 : (long)test_range(&r, 0, 8);
+    for (size_t w = 0; w + n <= len; w++)
+        exact[w] = naive_dtw(p.cost, p.band, pat, m, s + w, n);
+    qsort(exact, len - n + 1, sizeof *exact, compare_doubles);
+    size_t c = 2; /* 0 would mean no threshold: the first positive */
+    while (c + 1 < len - n + 1 && exact[c] == 0)
+        c++;
+    double cut = exact[c] > 0 ? exact[c] : 1.0;
+    double choices[] = { cut, nextafter(cut, 0.0), INFINITY };
+    p.max_dist = choices[_i / 2 % 3];
+    threshold_on_every_backend(&p, pat, m, s, len, n);
+    free(exact);
     free(s);
     free(pat);
 }
@@ -597,6 +816,10 @@ static Suite *subsequence_suite(void)
     tcase_add_loop_test(oracle, every_backend_same_bits, 0, 40);
     tcase_add_loop_test(oracle, max_dist_drops_matches, 0, 6);
     tcase_add_test(oracle, overflowing_costs);
+    tcase_add_loop_test(oracle, long_series_every_pass, 0, 6);
+    tcase_add_test(oracle, path_longer_than_a_halo);
+    tcase_add_loop_test(oracle, long_series_picks, 0, 8);
+    tcase_add_test(oracle, picks_past_the_best_front);
     suite_add_tcase(s, oracle);
 
     TCase *bad = tcase_create("bad_input");
@@ -608,6 +831,7 @@ static Suite *subsequence_suite(void)
     tcase_add_checked_fixture(threshold, setup, teardown);
     tcase_set_timeout(threshold, 120);
     tcase_add_loop_test(threshold, max_dist_every_backend, 0, 20);
+    tcase_add_loop_test(threshold, max_dist_abandons_lane_groups, 0, 24);
     tcase_add_test(threshold, max_dist_edges);
     tcase_add_test(threshold, max_dist_bad_values);
     suite_add_tcase(s, threshold);

@@ -13,6 +13,7 @@
  */
 #include "csv.h"
 #include "hdtw.h"
+#include "match_free.h"
 #include "match_options.h"
 #include "tool_util.h"
 
@@ -273,6 +274,8 @@ int main(int argc, char **argv)
                 "pattern and any earlier window\n", s.len, o.pattern_len);
     else if (tool_create(&ctx, err, sizeof err) != HDTW_OK)
         fprintf(stderr, "hdtw-match: %s\n", err);
+    else if (o.free_end)
+        rc = match_free(ctx, &o, &s) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
     else if (search(ctx, &o, &s, &best, &k, &found, &took) == 0) {
         size_t history = s.len - o.pattern_len;
         printf("%s, column %s: %zu bars; pattern = last %zu bars (from %s)\n",

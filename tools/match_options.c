@@ -25,6 +25,9 @@ void match_usage(FILE *to)
         "      --squared            squared cost (default: absolute)\n"
         "      --raw                compare raw prices (default: z-normalised\n"
         "                           pattern and windows, i.e. shape only)\n"
+        "      --free               matches of any length, with free start\n"
+        "                           and end (hdtw_subsequence, raw prices,\n"
+        "                           no band, no --ahead)\n"
         "  -h, --help\n");
 }
 
@@ -69,6 +72,7 @@ int match_parse_options(int argc, char **argv, match_options *o, char *err,
         { "sep", required_argument, 0, 's' },
         { "squared", no_argument, 0, 'q' },
         { "raw", no_argument, 0, 'r' },
+        { "free", no_argument, 0, 'f' },
         { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 },
     };
@@ -82,6 +86,7 @@ int match_parse_options(int argc, char **argv, match_options *o, char *err,
         switch (c) {
         case 'q': o->search.dtw.cost = HDTW_COST_SQUARED; break;
         case 'r': o->search.znorm = 0; break;
+        case 'f': o->free_end = 1; break;
         case 'h': o->help = 1; return 0;
         case ':':
             snprintf(err, err_len, "%s needs a value",
@@ -101,6 +106,11 @@ int match_parse_options(int argc, char **argv, match_options *o, char *err,
         snprintf(err, err_len, optind == argc ? "no CSV file given"
                                               : "one CSV file, not %d",
                  argc - optind);
+        return -1;
+    }
+    if (o->free_end && (band_given || o->ahead)) {
+        snprintf(err, err_len, "--free takes no %s",
+                 band_given ? "--band (a free start has none)" : "--ahead");
         return -1;
     }
     if (!band_given) /* 5%, the usual choice for subsequence search */

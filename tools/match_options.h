@@ -19,6 +19,7 @@ typedef struct {
     size_t pattern_len, k;
     size_t ahead; /* --ahead H: bars after each match to report, 0 = off */
     int help;     /* -h given: print usage, nothing else */
+    int free_end; /* --free: variable-length matches (tools/match_free.c) */
     hdtw_search_params search;
 } match_options;
 

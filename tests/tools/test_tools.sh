@@ -99,6 +99,67 @@ grep -q "went up after 3 of 3 matches (100%)" "$work/out" || fail "--ahead: no s
 grep -Eq '^ +max drawdown +0\.000% +0\.000%$' "$work/out" || fail "--ahead: drawdown of a rising line is not 0"
 "$match" -n 20 "$work/line.csv" | grep -q drawdown && fail "default output has --ahead columns"
 
+# issue 19: --free, matches of any length. Each printed distance must be
+# the DTW distance (abs cost, no band) of the pattern against exactly the
+# printed bars, recomputed here by a naive full-matrix DTW in awk and
+# compared at the printed precision; lengths, labels, order and disjointness
+# are checked too.
+"$match" --free -n 20 -k 8 "$small" >"$work/free" 2>"$work/err" || fail "--free refused: $(cat "$work/err")"
+tail -n +5 "$work/free" >"$work/free-rows"
+[ "$(wc -l <"$work/free-rows")" -eq 8 ] || fail "--free: not 8 matches: $(cat "$work/free")"
+awk -F, -v rows="$work/free-rows" '
+  NR > 1 { v[NR - 2] = $2 + 0; t[NR - 2] = $1; n = NR - 1 }
+  function dtw(s, e,   i, j, c, b, D) {
+    for (i = 0; i < 20; i++)
+      for (j = s; j <= e; j++) {
+        c = p[i] - v[j]; if (c < 0) c = -c
+        if (i == 0 && j == s) b = 0
+        else {
+          b = "inf"
+          if (i > 0) b = D[i - 1, j]
+          if (j > s && (b == "inf" || D[i, j - 1] < b)) b = D[i, j - 1]
+          if (i > 0 && j > s && D[i - 1, j - 1] < b) b = D[i - 1, j - 1]
+        }
+        D[i, j] = c + b
+      }
+    return D[19, e]
+  }
+  END {
+    for (i = 0; i < 20; i++) p[i] = v[n - 20 + i]
+    bad = 0; last = -1; k = 0
+    while ((getline line < rows) > 0) {
+      split(line, f, " +")
+      r = f[2]; s = f[3]; st = f[4]; e = f[5]; et = f[6]; bars = f[7]; d = f[8]
+      if (e + 0 >= n - 20 || s + 0 > e + 0 || bars != e - s + 1 || st != t[s] || et != t[e]) {
+        print "row " r ": bad span or labels: " line; bad = 1
+      }
+      want = sprintf("%.6f", dtw(s + 0, e + 0))
+      if (want != d) { print "row " r ": distance " d ", DTW of the span " want; bad = 1 }
+      if (d + 0 < last) { print "row " r ": not in distance order"; bad = 1 }
+      last = d + 0
+      for (q = 0; q < k; q++)
+        if (s + 0 <= E[q] && S[q] <= e + 0) { print "row " r ": overlaps an earlier match"; bad = 1 }
+      S[k] = s + 0; E[k] = e + 0; k++
+    }
+    exit bad
+  }' "$small" >"$work/err" || fail "--free: $(cat "$work/err")"
+# a planted copy, every bar twice (40 bars for a 20-bar pattern), among
+# values far from it: found at distance 0 from its first bar (60, or 61: q0
+# is there twice) to the first of its last bar's two copies (98: equal
+# costs go to the smaller end)
+{
+  echo "time,v"
+  for k in $(seq 0 59); do echo "t$k,5.$((100 + k))"; done
+  for k in $(seq 0 39); do echo "t$((60 + k)),1.$((10 + k / 2))"; done
+  for k in $(seq 100 159); do echo "t$k,5.$((100 + k))"; done
+  for k in $(seq 0 19); do echo "t$((160 + k)),1.$((10 + k))"; done
+} >"$work/planted.csv"
+"$match" --free -n 20 -k 1 "$work/planted.csv" >"$work/out" || fail "--free planted refused"
+grep -Eq '^ +1 +6[01] +t6[01] +98 +t98 +3[89] +0\.000000$' "$work/out" ||
+  fail "--free: the planted copy is not the best match: $(tail -n 2 "$work/out")"
+refuse 2 '^hdtw-match: --free takes no --band' "$match" --free -b 3 "$small"
+refuse 2 '^hdtw-match: --free takes no --ahead' "$match" --free --ahead 5 "$small"
+
 # items 1 and 4: dtwbench
 { head -n 3 "$small"; echo "1996-04-01T01:30:00,nan"; tail -n +5 "$small"; } >"$work/nan.csv"
 refuse 1 "nan.csv:4:21: column usdchf: 'nan' is not a decimal number" \

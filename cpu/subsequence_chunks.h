@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * subsequence_chunks.h — hdtw_subsequence's pass over a long series: the
+ * series cut into VEC_WIDTH chunks, one a lane, every lane the whole query
+ * against its chunk, in row blocks (the shape of cpu/kernel_lanes.h, with
+ * the start carried as in cpu/subsequence_stripes.h, whose sub_column it
+ * runs; included after it, same macros).
+ *
+ * Lane l computes the columns from SUB_HALO before its chunk to its end
+ * with a fresh start: column -1 of its window is +inf, so its cells hold
+ * the subsequence DP of the paths that start inside the window. Those are
+ * the exact cells as soon as one whole column (every cost, every start)
+ * equals the exact one: the DP from a column on depends on that column
+ * alone. So after the vector pass, lane l's column just before its chunk is
+ * compared with lane l - 1's last column, the same series column, exact by
+ * induction (lane 0's window starts before the series, so it is the exact
+ * pass). Equal: lane l's ends are the exact ones. Not equal (a best path
+ * reaches further back than the halo): the chunk is computed again by the
+ * scalar pass (hdtw_subsequence_columns) from the exact column. Either way
+ * every end is the scalar pass's, bit for bit.
+ *
+ * The columns run in tiles of SUB_TILE, each tile row block by row block,
+ * so the working set (a tile's series values, the row between two blocks,
+ * every row's last cell) stays in the first cache levels. The blocks are
+ * LANE_ROWS rows, then 4, 2 and 1 so that the last block ends at row
+ * m - 1, whose cells are the ends.
+ */
+#include "cpu/subsequence.h"
+
+#include "core/alloc.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Columns a tile: its series values and the row between two blocks (cost
+ * and start) are 3 vectors a column, so a tile's working set stays within
+ * the first-level cache with room for every row's last cell. Chosen for
+ * that, not tuned. */
+#define SUB_TILE 128
+/* The halo: columns a lane computes before its chunk, a whole number of
+ * tiles. A best path reaches little further back than the query is long
+ * unless a row rides a long run (then the chunk is recomputed, which is
+ * exact, only slower); 4m was chosen, not tuned. */
+#define SUB_HALO(m) ((4 * (m) + SUB_TILE - 1) / SUB_TILE * SUB_TILE)
+
+/* A lane's view of the work. */
+typedef struct {
+    size_t len, chunk, halo; /* chunk: series columns a lane owns */
+    VEC *cols;               /* SUB_TILE series values a lane */
+    VEC *top, *top_start;    /* SUB_TILE + 1: the row above a block */
+    VEC *edge, *edge_start;  /* m: every row's cell in the last column */
+    VEC *halo_edge, *halo_start; /* m: the same, after the halo */
+} FUNC(chunks);
+
+/* series column of lane l's local column j (may be < 0) */
+ALWAYS_INLINE long long FUNC(global)(const FUNC(chunks) *c, size_t l,
+                                     size_t j)
+{
+    return (long long)(l * c->chunk + j) - (long long)c->halo;
+}
+
+/* Rows i0 .. i0 + rows - 1 over the tile's `width` columns; top holds row
+ * i0 - 1 on entry (top[0]: the column before the tile) and row
+ * i0 + rows - 1 on return; the edges carry each row's last cell from tile
+ * to tile. */
+ALWAYS_INLINE void FUNC(chunk_block)(int squared, int rows,
+                                     const double *query, size_t i0,
+                                     size_t width, const FUNC(chunks) *c)
+{
+    VEC pat[LANE_ROWS], left[LANE_ROWS], left_start[LANE_ROWS];
+    for (int r = 0; r < rows; r++) {
+        pat[r] = VSET1(query[i0 + (size_t)r]);
+        left[r] = c->edge[i0 + (size_t)r];
+        left_start[r] = c->edge_start[i0 + (size_t)r];
+    }
+    /* the next block's corner: this block's bottom row before the tile */
+    VEC corner = left[rows - 1], corner_start = left_start[rows - 1];
+    VEC diag = c->top[0], diag_start = c->top_start[0];
+    for (size_t j = 0; j < width; j++) {
+        VEC up = c->top[j + 1], up_start = c->top_start[j + 1];
+        VEC next_diag = up, next_diag_start = up_start;
+        FUNC(sub_column)(squared, rows, pat, left, left_start, c->cols[j],
+                         diag, diag_start, &up, &up_start);
+        c->top[j + 1] = up;
+        c->top_start[j + 1] = up_start;
+        diag = next_diag;
+        diag_start = next_diag_start;
+    }
+    for (int r = 0; r < rows; r++) {
+        c->edge[i0 + (size_t)r] = left[r];
+        c->edge_start[i0 + (size_t)r] = left_start[r];
+    }
+    c->top[0] = corner;
+    c->top_start[0] = corner_start;
+}
+
+/* Blocks of `rows` rows from *i0 while they fit in m. */
+ALWAYS_INLINE void FUNC(chunk_blocks)(int squared, int rows,
+                                      const double *query, size_t m,
+                                      size_t *i0, size_t width,
+                                      const FUNC(chunks) *c)
+{
+    for (; *i0 + (size_t)rows <= m; *i0 += (size_t)rows)
+        FUNC(chunk_block)(squared, rows, query, *i0, width, c);
+}
+
+/* The tile of local columns j0 .. j0 + width - 1 of every lane: its series
+ * values, row -1 (cost 0, start one past the column, 0 before the
+ * series), the blocks, and the ends of the columns inside the chunks. */
+ALWAYS_INLINE void FUNC(chunk_tile)(int squared, const double *query,
+                                    size_t m, const double *series,
+                                    size_t j0, size_t width,
+                                    const FUNC(chunks) *c, hdtw_span *ends)
+{
+    double *values = (double *)c->cols, *zero = (double *)c->top;
+    double *start = (double *)c->top_start;
+    for (size_t l = 0; l < VEC_WIDTH; l++) {
+        for (size_t j = 0; j < width; j++) {
+            long long g = FUNC(global)(c, l, j0 + j);
+            values[j * VEC_WIDTH + l] =
+                g >= 0 && (size_t)g < c->len ? series[g] : INFINITY;
+        }
+        for (size_t j = 0; j <= width; j++) { /* top[j]: column j0 + j - 1 */
+            long long g = FUNC(global)(c, l, j0 + j);
+            zero[j * VEC_WIDTH + l] = 0.0;
+            start[j * VEC_WIDTH + l] = FUNC(bits_of)(g > 0 ? (size_t)g : 0);
+        }
+    }
+    size_t i0 = 0;
+    FUNC(chunk_blocks)(squared, LANE_ROWS, query, m, &i0, width, c);
+    FUNC(chunk_blocks)(squared, 4, query, m, &i0, width, c);
+    FUNC(chunk_blocks)(squared, 2, query, m, &i0, width, c);
+    FUNC(chunk_blocks)(squared, 1, query, m, &i0, width, c);
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        for (size_t j = 0; j < width; j++) {
+            long long g = FUNC(global)(c, l, j0 + j);
+            if (j0 + j >= c->halo && g >= 0 && (size_t)g < c->len)
+                ends[g] = (hdtw_span){
+                    FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]), (size_t)g,
+                    zero[(j + 1) * VEC_WIDTH + l] };
+        }
+}
+
+ALWAYS_INLINE void FUNC(chunks_pass)(int squared, const double *query,
+                                     size_t m, const double *series,
+                                     const FUNC(chunks) *c, hdtw_span *ends)
+{
+    const VEC inf = VSET1(INFINITY), zero = VSET1(FUNC(bits_of)(0));
+    for (size_t i = 0; i < m; i++) { /* column -1 of every window */
+        c->edge[i] = inf;
+        c->edge_start[i] = zero;
+    }
+    for (size_t j0 = 0; j0 < c->halo + c->chunk; j0 += SUB_TILE) {
+        size_t width = c->halo + c->chunk - j0;
+        width = width < SUB_TILE ? width : SUB_TILE;
+        FUNC(chunk_tile)(squared, query, m, series, j0, width, c, ends);
+        if (j0 + width == c->halo)
+            for (size_t i = 0; i < m; i++) {
+                c->halo_edge[i] = c->edge[i];
+                c->halo_start[i] = c->edge_start[i];
+            }
+    }
+}
+
+static void FUNC(chunks_abs)(const double *query, size_t m,
+                             const double *series, const FUNC(chunks) *c,
+                             hdtw_span *ends)
+{
+    FUNC(chunks_pass)(0, query, m, series, c, ends);
+}
+
+static void FUNC(chunks_squared)(const double *query, size_t m,
+                                 const double *series, const FUNC(chunks) *c,
+                                 hdtw_span *ends)
+{
+    FUNC(chunks_pass)(1, query, m, series, c, ends);
+}
+
+/* 1 when lane l of (cost, start) equals the column `exact` in every row */
+static int FUNC(same_column)(const VEC *cost, const VEC *start, size_t l,
+                             size_t m, hdtw_subseq_column exact)
+{
+    const double *costs = (const double *)cost;
+    const double *starts = (const double *)start;
+    for (size_t i = 0; i < m; i++) {
+        double c = costs[i * VEC_WIDTH + l];
+        if (memcmp(&c, &exact.cost[i], sizeof c) != 0 ||
+            FUNC(start_of)(starts[i * VEC_WIDTH + l]) != exact.start[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Lane l's last column into exact. */
+static void FUNC(take_column)(const FUNC(chunks) *c, size_t l, size_t m,
+                              hdtw_subseq_column exact)
+{
+    const double *costs = (const double *)c->edge;
+    const double *starts = (const double *)c->edge_start;
+    for (size_t i = 0; i < m; i++) {
+        exact.cost[i] = costs[i * VEC_WIDTH + l];
+        exact.start[i] = FUNC(start_of)(starts[i * VEC_WIDTH + l]);
+    }
+}
+
+/* Lanes 1 .. VEC_WIDTH - 1 checked against the exact column before their
+ * chunk, in order; a chunk whose lane did not meet it is computed again. */
+static void FUNC(chunks_check)(const hdtw_subseq_job *job,
+                               const FUNC(chunks) *c,
+                               hdtw_subseq_column exact, hdtw_span *ends)
+{
+    FUNC(take_column)(c, 0, job->m, exact);
+    for (size_t l = 1; l < VEC_WIDTH && l * c->chunk < c->len; l++) {
+        size_t first = l * c->chunk, last = first + c->chunk;
+        last = last < c->len ? last : c->len;
+        if (FUNC(same_column)(c->halo_edge, c->halo_start, l, job->m, exact))
+            FUNC(take_column)(c, l, job->m, exact);
+        else
+            hdtw_subsequence_columns(job->cost, job->query, job->m,
+                                     job->series, first, last, exact, ends);
+    }
+}
+
+/* 1 when the series is long enough for the chunks to pay: each chunk at
+ * least four halos long. */
+static int FUNC(chunks_fit)(const hdtw_subseq_job *job)
+{
+    size_t m = job->m;
+    return m < SIZE_MAX / 64 &&
+           job->len / VEC_WIDTH / 4 >= SUB_HALO(m);
+}
+
+/* The backend entry's long-series pass (chunks_fit): call->subseq's ends
+ * into call->ends. */
+static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
+{
+    const hdtw_subseq_job *job = call->subseq;
+    size_t m = job->m, tile = SUB_TILE + 1;
+    VEC *work = hdtw_malloc_aligned(sizeof(VEC), (3 * tile + 4 * m) *
+                                                     sizeof(VEC));
+    hdtw_subseq_column exact = { hdtw_malloc(m * sizeof(double)),
+                                 hdtw_malloc(m * sizeof(size_t)) };
+    hdtw_status status = HDTW_E_NOMEM;
+    if (work && exact.cost && exact.start) {
+        FUNC(chunks) c = { job->len, (job->len + VEC_WIDTH - 1) / VEC_WIDTH,
+                           SUB_HALO(m), work, work + tile,
+                           work + 2 * tile, work + 3 * tile,
+                           work + 3 * tile + m, work + 3 * tile + 2 * m,
+                           work + 3 * tile + 3 * m };
+        if (job->cost == HDTW_COST_SQUARED)
+            FUNC(chunks_squared)(job->query, m, job->series, &c, call->ends);
+        else
+            FUNC(chunks_abs)(job->query, m, job->series, &c, call->ends);
+        FUNC(chunks_check)(job, &c, exact, call->ends);
+        status = HDTW_OK;
+    }
+    hdtw_free(exact.start);
+    hdtw_free(exact.cost);
+    hdtw_free(work);
+    return status;
+}
