@@ -34,8 +34,30 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+#ifndef HDTW_KERNEL_LANES_AHEAD
+#define HDTW_KERNEL_LANES_AHEAD
+/* The next lane group's windows, fetched into L2 a slice of cache lines
+ * per row block while this group computes. Without it the copy of the
+ * next group is the first touch of its memory, and the core waits on it:
+ * the DP touches no new memory, so the hardware prefetcher has no stream
+ * to follow. */
+typedef struct {
+    const char *next, *end; /* lines still to fetch */
+    size_t slice;           /* lines per row block */
+} hdtw_ahead;
+
+static inline void hdtw_ahead_step(hdtw_ahead *ahead)
+{
+    for (size_t k = 0; k < ahead->slice && ahead->next < ahead->end; k++) {
+        __builtin_prefetch(ahead->next, 0, 2);
+        ahead->next += 64;
+    }
+}
+#endif
 
 ALWAYS_INLINE VEC FUNC(cost)(int squared, VEC x, VEC y)
 {
@@ -133,21 +155,24 @@ ALWAYS_INLINE void FUNC(row_block)(int squared, int rows, const double *a,
         row[last + 2] = VSET1(INFINITY);
 }
 
-/* Blocks of `rows` rows from *i0 while they fit in m. */
+/* Blocks of `rows` rows from *i0 while they fit in m, each followed by a
+ * slice of the next group's prefetch. */
 ALWAYS_INLINE void FUNC(row_blocks)(int squared, int rows, const double *a,
                                     size_t m, size_t *i0, size_t w, size_t n,
                                     const VEC *cols, const double *penalty,
-                                    VEC *row)
+                                    VEC *row, hdtw_ahead *ahead)
 {
-    for (; *i0 + (size_t)rows <= m; *i0 += (size_t)rows)
+    for (; *i0 + (size_t)rows <= m; *i0 += (size_t)rows) {
         FUNC(row_block)(squared, rows, a, *i0, w, n, cols, penalty, row);
+        hdtw_ahead_step(ahead);
+    }
 }
 
 /* Whole DP of the lanes in cols; returns with row[n] = D(m - 1, n - 1).
  * One instance per cost so the cost test leaves the inner loop. */
 ALWAYS_INLINE void FUNC(lanes_dp)(int squared, const double *a, size_t m,
                                   size_t w, size_t n, const VEC *cols,
-                                  VEC *row)
+                                  VEC *row, hdtw_ahead *ahead)
 {
     double penalty[3 * LANE_ROWS];
     for (int k = 0; k < 3 * LANE_ROWS; k++)
@@ -159,57 +184,101 @@ ALWAYS_INLINE void FUNC(lanes_dp)(int squared, const double *a, size_t m,
     int rows = FUNC(block_rows)(w);
     if (rows == BLOCK_ROWS)
         FUNC(row_blocks)(squared, BLOCK_ROWS, a, m, &i0, w, n, cols, penalty,
-                         row);
+                         row, ahead);
     else if (rows == 2)
-        FUNC(row_blocks)(squared, 2, a, m, &i0, w, n, cols, penalty, row);
-    FUNC(row_blocks)(squared, 1, a, m, &i0, w, n, cols, penalty, row);
+        FUNC(row_blocks)(squared, 2, a, m, &i0, w, n, cols, penalty, row,
+                         ahead);
+    FUNC(row_blocks)(squared, 1, a, m, &i0, w, n, cols, penalty, row, ahead);
 }
 
 static void FUNC(lanes_dp_abs)(const double *a, size_t m, size_t w, size_t n,
-                               const VEC *cols, VEC *row)
+                               const VEC *cols, VEC *row, hdtw_ahead *ahead)
 {
-    FUNC(lanes_dp)(0, a, m, w, n, cols, row);
+    FUNC(lanes_dp)(0, a, m, w, n, cols, row, ahead);
 }
 
 static void FUNC(lanes_dp_squared)(const double *a, size_t m, size_t w,
-                                   size_t n, const VEC *cols, VEC *row)
+                                   size_t n, const VEC *cols, VEC *row,
+                                   hdtw_ahead *ahead)
 {
-    FUNC(lanes_dp)(1, a, m, w, n, cols, row);
+    FUNC(lanes_dp)(1, a, m, w, n, cols, row, ahead);
+}
+
+/* The prefetch of the group after the one at k0: its windows' span (one
+ * range, as stride <= n makes them touch; wider strides are left to the
+ * hardware), spread over the row blocks of the DP. */
+static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
+{
+    hdtw_ahead ahead = { NULL, NULL, 0 };
+    size_t first = k0 + VEC_WIDTH;
+    if (first >= job->count || job->stride > job->n)
+        return ahead;
+    size_t last = first + VEC_WIDTH <= job->count ? first + VEC_WIDTH - 1
+                                                  : job->count - 1;
+    const char *start = (const char *)(job->series + first * job->stride);
+    ahead.next = (const char *)((uintptr_t)start & ~(uintptr_t)63);
+    ahead.end = (const char *)(job->series + last * job->stride + job->n);
+    size_t lines = (size_t)(ahead.end - ahead.next) / 64 + 1;
+    ahead.slice = lines / (job->m / BLOCK_ROWS + 1) + 1;
+    return ahead;
+}
+
+/* The windows of a group, lane-major: VEC_WIDTH values of every window at
+ * once, turned by one in-register transpose; the last n % VEC_WIDTH one
+ * value at a time. Returns 1 when every value copied is finite: x - x is
+ * +0 for a finite x and NaN for NaN or +-Inf, and a sum of them stays NaN
+ * once one is. */
+static int FUNC(copy_lanes)(const double *const *window, size_t n, VEC *cols)
+{
+    VEC nonfinite = VSET1(0.0);
+    size_t j = 0;
+    for (; j + VEC_WIDTH <= n; j += VEC_WIDTH) {
+        VEC block[VEC_WIDTH];
+        for (size_t l = 0; l < VEC_WIDTH; l++) {
+            block[l] = VLOADU(window[l] + j);
+            nonfinite = VADD(nonfinite, VSUB(block[l], block[l]));
+        }
+        VTRANSPOSE(block);
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            cols[j + l] = block[l];
+    }
+    double *col_values = (double *)cols;
+    int finite = 1;
+    for (; j < n; j++)
+        for (size_t l = 0; l < VEC_WIDTH; l++) {
+            col_values[j * VEC_WIDTH + l] = window[l][j];
+            finite &= isfinite(window[l][j]) != 0;
+        }
+    double sums[VEC_WIDTH];
+    VSTOREU(sums, nonfinite);
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        finite &= sums[l] == 0.0;
+    return finite;
 }
 
 /* Windows k0 .. k0 + valid - 1 (valid <= VEC_WIDTH) into out. Lanes past
  * `valid` repeat the last valid window, so nothing is read past the input,
- * and their results are dropped. work: 2n + 1 vectors. */
-static void FUNC(lane_group)(const hdtw_job *job, size_t k0, size_t valid,
-                             VEC *work, double *out)
+ * and their results are dropped. work: 2n + 1 vectors. Returns 0, writing
+ * nothing, when a value of the windows is not finite. */
+static int FUNC(lane_group)(const hdtw_job *job, size_t k0, size_t valid,
+                            VEC *work, double *out)
 {
     VEC *cols = work, *row = work + job->n;
     const double *window[VEC_WIDTH];
     for (size_t l = 0; l < VEC_WIDTH; l++)
         window[l] = job->series +
                     (k0 + (l < valid ? l : valid - 1)) * job->stride;
-    /* VEC_WIDTH values of every window at once, turned lane-major by one
-     * in-register transpose; the last n % VEC_WIDTH one value at a time */
-    size_t j = 0;
-    for (; j + VEC_WIDTH <= job->n; j += VEC_WIDTH) {
-        VEC block[VEC_WIDTH];
-        for (size_t l = 0; l < VEC_WIDTH; l++)
-            block[l] = VLOADU(window[l] + j);
-        VTRANSPOSE(block);
-        for (size_t l = 0; l < VEC_WIDTH; l++)
-            cols[j + l] = block[l];
-    }
-    double *col_values = (double *)cols;
-    for (; j < job->n; j++)
-        for (size_t l = 0; l < VEC_WIDTH; l++)
-            col_values[j * VEC_WIDTH + l] = window[l][j];
+    if (!FUNC(copy_lanes)(window, job->n, cols))
+        return 0;
+    hdtw_ahead ahead = FUNC(ahead)(job, k0);
     if (job->cost == HDTW_COST_SQUARED)
         FUNC(lanes_dp_squared)(job->pattern, job->m, job->band, job->n,
-                               cols, row);
+                               cols, row, &ahead);
     else
         FUNC(lanes_dp_abs)(job->pattern, job->m, job->band, job->n, cols,
-                           row);
+                           row, &ahead);
     const double *result = (const double *)&row[job->n];
     for (size_t l = 0; l < valid; l++)
         out[k0 + l] = result[l];
+    return 1;
 }

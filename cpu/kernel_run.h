@@ -16,8 +16,10 @@
 #include "core/alloc.h"
 #include "core/backend.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -86,29 +88,57 @@ static int FUNC(lanes_threads)(int threads, const hdtw_job *job,
     return threads;
 }
 
+/* Every lane group on `threads` threads into out; 0 when a window
+ * value is not finite (the groups after it that no thread had begun are
+ * skipped). */
+static int FUNC(lane_groups)(int threads, const hdtw_job *job, size_t groups,
+                             VEC *work, size_t per_thread, double *out)
+{
+    atomic_int finite = 1;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(threads) schedule(static)
+#endif
+    for (ptrdiff_t g = 0; g < (ptrdiff_t)groups; g++) {
+        if (!atomic_load_explicit(&finite, memory_order_relaxed))
+            continue;
+        size_t k0 = (size_t)g * VEC_WIDTH, left = job->count - k0;
+        if (!FUNC(lane_group)(job, k0, left < VEC_WIDTH ? left : VEC_WIDTH,
+                              work + (size_t)THREAD_ID() * per_thread, out))
+            atomic_store_explicit(&finite, 0, memory_order_relaxed);
+    }
+    (void)threads;
+    return atomic_load(&finite);
+}
+
+/* Windows whose values the core left to the kernel (series_unchecked) are
+ * checked in the lane copy, so the results wait in work until the last
+ * group is known good: out is written only on success. */
 static hdtw_status FUNC(run_lanes)(int threads, const hdtw_job *job,
                                    double *out)
 {
     size_t groups = job->count / VEC_WIDTH + (job->count % VEC_WIDTH != 0);
     threads = FUNC(lanes_threads)(threads, job, groups);
-    /* n values of a window exist in memory, so 2n + 1 cannot overflow */
+    /* n values of a window exist in memory, so 2n + 1 cannot overflow;
+     * neither can count results, which the core's output holds */
     size_t per_thread = 2 * job->n + 1, bytes; /* vectors, see lane_group */
+    size_t staged = job->series_unchecked ? job->count : 0;
     if (__builtin_mul_overflow(per_thread, (size_t)threads * sizeof(VEC),
-                               &bytes))
+                               &bytes) ||
+        __builtin_add_overflow(bytes, staged * sizeof(double), &bytes))
         return HDTW_E_NOMEM;
     VEC *work = hdtw_malloc_aligned(sizeof(VEC), bytes);
     if (!work)
         return HDTW_E_NOMEM;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(threads) schedule(static)
-#endif
-    for (ptrdiff_t g = 0; g < (ptrdiff_t)groups; g++) {
-        size_t k0 = (size_t)g * VEC_WIDTH, left = job->count - k0;
-        FUNC(lane_group)(job, k0, left < VEC_WIDTH ? left : VEC_WIDTH,
-                         work + (size_t)THREAD_ID() * per_thread, out);
+    double *results = staged ? (double *)(work + per_thread * (size_t)threads)
+                             : out;
+    hdtw_status s = HDTW_E_NONFINITE;
+    if (FUNC(lane_groups)(threads, job, groups, work, per_thread, results)) {
+        if (staged)
+            memcpy(out, results, staged * sizeof(double));
+        s = HDTW_OK;
     }
     hdtw_free(work);
-    return HDTW_OK;
+    return s;
 }
 
 hdtw_status KERNEL_ENTRY(const hdtw_call *call)
@@ -116,6 +146,8 @@ hdtw_status KERNEL_ENTRY(const hdtw_call *call)
     const hdtw_job *job = call->job;
     double *out = call->out;
     size_t longest = job->m > job->n ? job->m : job->n;
+    if (job->count == 1 && !hdtw_job_finite(job))
+        return HDTW_E_NONFINITE; /* the paths below read b in place */
     if (job->count == 1 && job->band + 1 >= longest && longest >= 2)
         return FUNC(run_stripes)(job, out);
     if (job->count == 1 && job->band >= DIAG_MIN_BAND)
