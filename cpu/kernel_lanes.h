@@ -118,11 +118,26 @@ ALWAYS_INLINE VEC FUNC(column)(int squared, int rows, int edge,
     return next_diag;
 }
 
+/* Penalty windows (see row_block) of a left and a right edge column j of
+ * the block from row i0; row r of the block reads window[r]. */
+#define LEFT_EDGE(j) (penalty + (LANE_ROWS - 1 - ((j) + w - i0)))
+#define RIGHT_EDGE(j) (penalty + (2 * LANE_ROWS - ((j) - i0 - w)))
+
 /* Rows i0 .. i0 + rows - 1 (rows <= LANE_ROWS, rows <= 2w + 2): row holds
  * row i0 - 1 on entry and row i0 + rows - 1 on return. penalty: LANE_ROWS
  * zeros, LANE_ROWS +inf, LANE_ROWS zeros (lanes_dp). In a left edge column
  * j, row r is outside iff r > j + w - i0; in a right edge column iff
- * r < j - w - i0: each a window of that table. */
+ * r < j - w - i0: each a window of that table.
+ *
+ * The band runs down and to the right, so the block's top half starts and
+ * ends columns before its bottom half: the top half runs alone until the
+ * bottom half's first column, all rows together until the top half's last,
+ * then the bottom half alone. A rectangle of all rows would spend a slot
+ * on every cell outside the band in its corners (rows * (rows - 1) a
+ * block); the halves leave a quarter of them. Alone, the top half writes
+ * its last row into row, in columns the next block never reads; the bottom
+ * half reads +inf above it (outside the top half's band) and, in its first
+ * column, the top half's last value as the diagonal. */
 ALWAYS_INLINE void FUNC(row_block)(int squared, int rows, const double *a,
                                    size_t i0, size_t w, size_t n,
                                    const VEC *cols, const double *penalty,
@@ -133,27 +148,43 @@ ALWAYS_INLINE void FUNC(row_block)(int squared, int rows, const double *a,
         pat[r] = VSET1(a[i0 + (size_t)r]);
         left[r] = VSET1(INFINITY); /* column first - 1 */
     }
+    int half = rows / 2; /* rows of the top half; 0: no halves */
     size_t last_i = i0 + (size_t)rows - 1;
     size_t first = hdtw_row_lo(i0, w), last = hdtw_row_hi(last_i, w, n);
     size_t all_lo = hdtw_row_lo(last_i, w), all_hi = hdtw_row_hi(i0, w, n);
+    size_t both_lo = half ? hdtw_row_lo(i0 + (size_t)half, w) : first;
+    size_t both_hi = half ? hdtw_row_hi(i0 + (size_t)half - 1, w, n) : last;
     VEC diag = row[first];
     size_t j = first;
+    for (; j < both_lo; j++) /* the top half alone, left edges */
+        diag = FUNC(column)(squared, half, 1, LEFT_EDGE(j), pat, left,
+                            cols[j], diag, &row[j + 1]);
     for (; j < all_lo; j++) /* j + w >= i0 here: j >= first */
-        diag = FUNC(column)(squared, rows, 1,
-                            penalty + (LANE_ROWS - 1 - (j + w - i0)), pat,
-                            left, cols[j], diag, &row[j + 1]);
+        diag = FUNC(column)(squared, rows, 1, LEFT_EDGE(j), pat, left,
+                            cols[j], diag, &row[j + 1]);
     for (; j <= all_hi; j++)
         diag = FUNC(column)(squared, rows, 0, NULL, pat, left, cols[j], diag,
                             &row[j + 1]);
-    for (; j <= last; j++) /* j > i0 + w here: j > all_hi, j < n */
-        diag = FUNC(column)(squared, rows, 1,
-                            penalty + (2 * LANE_ROWS - (j - i0 - w)), pat,
-                            left, cols[j], diag, &row[j + 1]);
+    for (; j <= both_hi; j++) /* j > i0 + w here: j > all_hi, j < n */
+        diag = FUNC(column)(squared, rows, 1, RIGHT_EDGE(j), pat, left,
+                            cols[j], diag, &row[j + 1]);
+    if (j <= last) { /* the bottom half alone, right edges */
+        diag = left[half - 1];
+        for (; j <= last; j++) {
+            row[j + 1] = VSET1(INFINITY);
+            FUNC(column)(squared, rows - half, 1, RIGHT_EDGE(j) + half,
+                         pat + half, left + half, cols[j], diag, &row[j + 1]);
+            diag = VSET1(INFINITY);
+        }
+    }
     /* the next block reads this row in columns first - 1 .. last + 1 only */
     row[first] = VSET1(INFINITY);
     if (last + 2 <= n)
         row[last + 2] = VSET1(INFINITY);
 }
+
+#undef LEFT_EDGE
+#undef RIGHT_EDGE
 
 /* Blocks of `rows` rows from *i0 while they fit in m, each followed by a
  * slice of the next group's prefetch. */
