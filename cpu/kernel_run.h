@@ -53,25 +53,30 @@ static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
     return HDTW_OK;
 }
 
-/* One pair whose band covers the whole matrix: stripes (kernel_stripes.h),
- * or, where the includer names a narrower instantiation (SHORT_STRIPES_RUN)
- * and the pair has under SHORT_STRIPES_BELOW rows (an expression the
- * includer defines), that one: its stripes pad fewer rows and skew fewer
- * columns. */
-static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
-{
-#ifdef SHORT_STRIPES_RUN
-    if (job->m < SHORT_STRIPES_BELOW)
-        return SHORT_STRIPES_RUN(job, out);
-#endif
-    return FUNC(stripes_run)(job, out);
-}
-
 /* Cells a thread must get before a call forks one more: enough AVX2 work
  * to pay for the fork on an idle machine. On a loaded machine a second
  * thread can cost more than it saves: hdtw_set_threads(ctx, 1) is then
  * the better choice. */
 #define MIN_CELLS_PER_THREAD 250000.0
+
+/* One pair whose band covers the whole matrix: stripes (kernel_stripes.h;
+ * a wavefront of them on several threads when the pair pays for them),
+ * or, where the includer names a narrower instantiation (SHORT_STRIPES_RUN)
+ * and the pair has under SHORT_STRIPES_BELOW rows (an expression the
+ * includer defines), that one on one thread: its stripes pad fewer rows
+ * and skew fewer columns. */
+static hdtw_status FUNC(run_stripes)(int threads, const hdtw_job *job,
+                                     double *out)
+{
+#ifdef SHORT_STRIPES_RUN
+    if (job->m < SHORT_STRIPES_BELOW)
+        return SHORT_STRIPES_RUN(job, 1, out);
+#endif
+    threads = FUNC(stripe_threads)(threads, job->m,
+                                   (double)job->m * (double)job->n,
+                                   MIN_CELLS_PER_THREAD);
+    return FUNC(stripes_run)(job, threads, out);
+}
 
 /* Threads for a lanes call: the caller's, but no more than lane groups
  * and no more than the work pays for. */
@@ -149,7 +154,7 @@ hdtw_status KERNEL_ENTRY(const hdtw_call *call)
     if (job->count == 1 && !hdtw_job_finite(job))
         return HDTW_E_NONFINITE; /* the paths below read b in place */
     if (job->count == 1 && job->band + 1 >= longest && longest >= 2)
-        return FUNC(run_stripes)(job, out);
+        return FUNC(run_stripes)(call->threads, job, out);
     if (job->count == 1 && job->band >= DIAG_MIN_BAND)
         return FUNC(run_diagonals)(job, out);
     return FUNC(run_lanes)(call->threads, job, out);

@@ -27,8 +27,13 @@
 
 #include "core/alloc.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* Columns lane l + 1 runs behind lane l: the lane-to-lane chain of
  * LANE_ROWS cells plus the shift must fit in this many steps (the skews
@@ -47,75 +52,128 @@ static void *FUNC(aligned_work)(size_t count, size_t size)
     return hdtw_malloc_aligned(sizeof(VEC), count * size);
 }
 
-/* Vectors of work area stripes_dp needs for an n-column pair. */
-static size_t FUNC(stripes_work_vectors)(size_t n)
+/* Vectors of one bottom-row buffer: bottom[-STRIPE_SKEW .. n + 2 *
+ * STRIPE_SPAN - 1]. */
+#define BOTTOM_VECTORS(n) (STRIPE_SKEW + (n) + 2 * STRIPE_SPAN)
+
+/* Vectors of work area stripes_dp needs for an n-column pair with
+ * `bottoms` bottom-row buffers (1, or 2 when stripes run in parallel). */
+static size_t FUNC(stripes_work_vectors)(size_t n, size_t bottoms)
 {
-    return (n + STRIPE_SPAN) + (STRIPE_SKEW + n + 2 * STRIPE_SPAN);
+    return (n + STRIPE_SPAN) + bottoms * BOTTOM_VECTORS(n);
 }
 
-/* One stripe from row base, steps 0 .. steps - 1. bottom[t] receives the
- * stripe's bottom row at step t and holds, at t + STRIPE_SPAN, the previous
- * stripe's (its last lane did column t there), read before it is
- * overwritten; bottom[-STRIPE_SKEW .. -1] are +inf. corner is D(base - 1,
- * -1). On return left[r] holds each lane's row r at its column of step
- * steps - 1. */
-ALWAYS_INLINE void FUNC(stripe)(int squared, const double *a, size_t m,
-                                size_t base, const VEC *skewed_b,
-                                VEC *bottom, size_t steps, double corner,
-                                VEC *left_out)
+/* A stripe's registers between two runs of its steps. */
+typedef struct {
+    VEC pat[LANE_ROWS], left[LANE_ROWS], diag;
+} FUNC(stripe_regs);
+
+/* The registers of the stripe from row base before its step 0. corner is
+ * D(base - 1, -1). */
+ALWAYS_INLINE void FUNC(stripe_begin)(const double *a, size_t m, size_t base,
+                                      double corner, FUNC(stripe_regs) *s)
 {
-    VEC pat[LANE_ROWS], left[LANE_ROWS];
     for (int r = 0; r < LANE_ROWS; r++) {
         double lanes[VEC_WIDTH];
         for (size_t l = 0; l < VEC_WIDTH; l++) {
             size_t i = base + l * LANE_ROWS + (size_t)r;
             lanes[l] = a[i < m ? i : m - 1]; /* a select, not a branch */
         }
-        pat[r] = VLOADU(lanes);
-        left[r] = VSET1(INFINITY);
+        s->pat[r] = VLOADU(lanes);
+        s->left[r] = VSET1(INFINITY);
     }
-    const VEC *lagged = bottom - STRIPE_SKEW;
-    VEC diag = VSHIFT_IN(VSET1(INFINITY), corner);
-    for (size_t t = 0; t < steps; t++) {
-        const double *above = (const double *)&bottom[t + STRIPE_SPAN];
+    s->diag = VSHIFT_IN(VSET1(INFINITY), corner);
+}
+
+/* Steps t0 .. t1 - 1 of a stripe. own[t] receives the stripe's bottom row
+ * at step t (own[-STRIPE_SKEW .. -1] are +inf); prev[t + STRIPE_SPAN] holds
+ * the previous stripe's (its last lane did column t there). One stripe
+ * after another may share the buffer (prev = own): index t + STRIPE_SPAN is
+ * read before it is overwritten. On return s->left[r] holds each lane's
+ * row r at its column of step t1 - 1. */
+ALWAYS_INLINE void FUNC(stripe_steps)(int squared, FUNC(stripe_regs) *s,
+                                      const VEC *skewed_b, const VEC *prev,
+                                      VEC *own, size_t t0, size_t t1)
+{
+    VEC pat[LANE_ROWS], left[LANE_ROWS], diag = s->diag;
+    for (int r = 0; r < LANE_ROWS; r++) {
+        pat[r] = s->pat[r];
+        left[r] = s->left[r];
+    }
+    const VEC *lagged = own - STRIPE_SKEW;
+    for (size_t t = t0; t < t1; t++) {
+        const double *above = (const double *)&prev[t + STRIPE_SPAN];
         VEC cell = VSHIFT_IN(lagged[t], above[VEC_WIDTH - 1]);
         diag = FUNC(column)(squared, LANE_ROWS, 0, NULL, pat, left,
                             skewed_b[t], diag, &cell);
-        bottom[t] = cell;
+        own[t] = cell;
     }
     for (int r = 0; r < LANE_ROWS; r++)
-        left_out[r] = left[r];
+        s->left[r] = left[r];
+    s->diag = diag;
 }
 
-ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
-                                      const double *b, size_t n, VEC *work)
+/* The work area (skewed b, then the bottom buffers from
+ * bottom[-STRIPE_SKEW]) all +inf; then lane l of skewed_b[l * STRIPE_SKEW
+ * + j] = b[j]: no per-element test. */
+static void FUNC(stripes_setup)(const double *b, size_t n, VEC *work,
+                                size_t vectors)
 {
-    VEC *skewed_b = work, *bottom = work + n + STRIPE_SPAN + STRIPE_SKEW;
-    /* the whole work area (skewed b, then bottom from bottom[-STRIPE_SKEW])
-     * starts +inf; then lane l of skewed_b[l * STRIPE_SKEW + j] = b[j]:
-     * no per-element test */
-    size_t vectors = FUNC(stripes_work_vectors)(n);
     const VEC inf = VSET1(INFINITY);
     for (size_t k = 0; k < vectors; k++)
         work[k] = inf;
-    double *sb = (double *)skewed_b;
+    double *sb = (double *)work;
     for (size_t l = 0; l < VEC_WIDTH; l++) {
         double *lane = sb + l * STRIPE_SKEW * VEC_WIDTH + l;
         for (size_t j = 0; j < n; j++)
             lane[j * VEC_WIDTH] = b[j];
     }
+}
 
-    VEC left[LANE_ROWS];
-    size_t base = 0;
-    for (; base + STRIPE_ROWS < m; base += STRIPE_ROWS)
-        FUNC(stripe)(squared, a, m, base, skewed_b, bottom, n + STRIPE_SPAN,
-                     base == 0 ? 0.0 : INFINITY, left);
-    /* the last stripe stops when the lane of row m - 1 has done column
-     * n - 1 */
-    size_t lane = (m - 1 - base) / LANE_ROWS, r = (m - 1 - base) % LANE_ROWS;
-    FUNC(stripe)(squared, a, m, base, skewed_b, bottom,
-                 n + lane * STRIPE_SKEW, base == 0 ? 0.0 : INFINITY, left);
-    return ((const double *)&left[r])[lane];
+/* The shape of an m x n pair in stripes: how many, and the steps of
+ * stripe s (the last stops when the lane of row m - 1, `lane`, has done
+ * column n - 1; its row in that lane is `row`). */
+typedef struct {
+    size_t count, lane, row, n;
+} FUNC(stripes_shape);
+
+static FUNC(stripes_shape) FUNC(shape)(size_t m, size_t n)
+{
+    size_t count = (m + STRIPE_ROWS - 1) / STRIPE_ROWS;
+    size_t in_last = m - 1 - (count - 1) * STRIPE_ROWS;
+    return (FUNC(stripes_shape)){ count, in_last / LANE_ROWS,
+                                  in_last % LANE_ROWS, n };
+}
+
+static size_t FUNC(stripe_step_count)(const FUNC(stripes_shape) *sh,
+                                      size_t s)
+{
+    return sh->n + (s + 1 < sh->count ? STRIPE_SPAN
+                                      : sh->lane * STRIPE_SKEW);
+}
+
+/* D(m - 1, n - 1) from the last stripe's registers. */
+static double FUNC(stripes_result)(const FUNC(stripes_shape) *sh,
+                                   const FUNC(stripe_regs) *s)
+{
+    return ((const double *)&s->left[sh->row])[sh->lane];
+}
+
+/* The stripes one after another, sharing one bottom buffer. */
+ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
+                                      const double *b, size_t n, VEC *work)
+{
+    VEC *skewed_b = work, *bottom = work + n + STRIPE_SPAN + STRIPE_SKEW;
+    FUNC(stripes_setup)(b, n, work, FUNC(stripes_work_vectors)(n, 1));
+    FUNC(stripes_shape) sh = FUNC(shape)(m, n);
+    FUNC(stripe_regs) regs;
+    for (size_t s = 0; s < sh.count; s++) {
+        FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, s == 0 ? 0.0 : INFINITY,
+                           &regs);
+        FUNC(stripe_steps)(squared, &regs, skewed_b, bottom, bottom, 0,
+                           FUNC(stripe_step_count)(&sh, s));
+    }
+    return FUNC(stripes_result)(&sh, &regs);
 }
 
 static double FUNC(stripes_dp_abs)(const double *a, size_t m, const double *b,
@@ -130,10 +188,157 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
     return FUNC(stripes_dp)(1, a, m, b, n, work);
 }
 
-/* One pair whose band covers the whole matrix, into out[0]. */
-static hdtw_status FUNC(stripes_run)(const hdtw_job *job, double *out)
+#ifdef _OPENMP
+/*
+ * Long pairs on several threads: a wavefront of stripes. Stripe s runs on
+ * thread s % team, in chunks of STRIPE_CHUNK steps; before a chunk it
+ * waits until stripe s - 1 has published the steps whose bottom row the
+ * chunk reads (done[s - 1] >= t1 + STRIPE_SPAN), and after it publishes
+ * its own. No barrier: each thread waits only on its neighbour's counter,
+ * and every cell is computed exactly as on one thread.
+ *
+ * Two bottom buffers, by the stripe's parity, suffice: stripe s + 2
+ * overwrites index t of stripe s's buffer only once stripe s + 1, which
+ * read it at its step t - STRIPE_SPAN, has done step t + STRIPE_SPAN, and
+ * stripe s, which reads its own index t at step t + STRIPE_SKEW, has done
+ * step t + 2 * STRIPE_SPAN.
+ */
+#define STRIPE_CHUNK 128
+
+static void FUNC(wait_for)(atomic_size_t *done, size_t steps)
 {
-    VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n),
+    for (unsigned spins = 0;
+         atomic_load_explicit(done, memory_order_acquire) < steps; spins++) {
+        if (spins % 1024 == 1023)
+            sched_yield(); /* the neighbour may have lost its CPU */
+        else
+            __builtin_ia32_pause();
+    }
+}
+
+/* One stripe in chunks, after stripe s - 1 (done[s - 1]). */
+ALWAYS_INLINE void FUNC(stripe_chunks)(int squared, const double *a,
+                                       size_t m, const FUNC(stripes_shape) *sh,
+                                       size_t s, VEC *const *bottoms,
+                                       const VEC *skewed_b, atomic_size_t *done,
+                                       FUNC(stripe_regs) *regs)
+{
+    size_t steps = FUNC(stripe_step_count)(sh, s);
+    VEC *own = bottoms[s % 2];
+    const VEC *prev = bottoms[(s + 1) % 2];
+    FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, s == 0 ? 0.0 : INFINITY, regs);
+    for (size_t t0 = 0; t0 < steps; t0 += STRIPE_CHUNK) {
+        size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
+        if (s > 0) { /* stripe s - 1 is a full one: n + STRIPE_SPAN steps */
+            size_t need = t1 + STRIPE_SPAN;
+            FUNC(wait_for)(&done[s - 1], need < sh->n + STRIPE_SPAN
+                                              ? need
+                                              : sh->n + STRIPE_SPAN);
+        }
+        FUNC(stripe_steps)(squared, regs, skewed_b, prev, own, t0, t1);
+        atomic_store_explicit(&done[s], t1, memory_order_release);
+    }
+}
+
+ALWAYS_INLINE double FUNC(stripes_wavefront)(int squared, int threads,
+                                             const double *a, size_t m,
+                                             const double *b, size_t n,
+                                             VEC *work, atomic_size_t *done)
+{
+    VEC *skewed_b = work;
+    VEC *bottoms[2] = { work + n + STRIPE_SPAN + STRIPE_SKEW,
+                        work + n + STRIPE_SPAN + STRIPE_SKEW +
+                            BOTTOM_VECTORS(n) };
+    FUNC(stripes_setup)(b, n, work, FUNC(stripes_work_vectors)(n, 2));
+    FUNC(stripes_shape) sh = FUNC(shape)(m, n);
+    for (size_t s = 0; s < sh.count; s++)
+        atomic_init(&done[s], 0);
+    double result = 0.0;
+#pragma omp parallel num_threads(threads)
+    {
+        size_t team = (size_t)omp_get_num_threads();
+        FUNC(stripe_regs) regs;
+        for (size_t s = (size_t)omp_get_thread_num(); s < sh.count;
+             s += team) {
+            FUNC(stripe_chunks)(squared, a, m, &sh, s, bottoms, skewed_b,
+                                done, &regs);
+            if (s + 1 == sh.count)
+                result = FUNC(stripes_result)(&sh, &regs);
+        }
+    }
+    return result;
+}
+
+static double FUNC(wavefront_abs)(int threads, const double *a, size_t m,
+                                  const double *b, size_t n, VEC *work,
+                                  atomic_size_t *done)
+{
+    return FUNC(stripes_wavefront)(0, threads, a, m, b, n, work, done);
+}
+
+static double FUNC(wavefront_squared)(int threads, const double *a, size_t m,
+                                      const double *b, size_t n, VEC *work,
+                                      atomic_size_t *done)
+{
+    return FUNC(stripes_wavefront)(1, threads, a, m, b, n, work, done);
+}
+
+/* One pair on `threads` >= 2 threads, into out[0]. */
+static hdtw_status FUNC(stripes_run_parallel)(const hdtw_job *job,
+                                              int threads, double *out)
+{
+    hdtw_status status = HDTW_E_NOMEM;
+    size_t stripes = FUNC(shape)(job->m, job->n).count;
+    atomic_size_t *done = hdtw_malloc(stripes * sizeof *done);
+    VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n, 2),
+                                   sizeof(VEC));
+    if (!done || !work)
+        goto cleanup;
+    if (job->cost == HDTW_COST_SQUARED)
+        out[0] = FUNC(wavefront_squared)(threads, job->pattern, job->m,
+                                         job->series, job->n, work, done);
+    else
+        out[0] = FUNC(wavefront_abs)(threads, job->pattern, job->m,
+                                     job->series, job->n, work, done);
+    status = HDTW_OK;
+cleanup:
+    hdtw_free(work);
+    hdtw_free(done);
+    return status;
+}
+#endif
+
+/* Threads worth a wavefront on an m-row pair of `cells` cells: the
+ * caller's, at most one a stripe, and only as many as the work pays for
+ * (min_cells a thread). */
+static int FUNC(stripe_threads)(int threads, size_t m, double cells,
+                                double min_cells)
+{
+#ifndef _OPENMP
+    (void)threads, (void)m, (void)cells, (void)min_cells;
+    return 1;
+#else
+    size_t stripes = FUNC(shape)(m, 1).count;
+    if ((size_t)threads > stripes)
+        threads = (int)stripes;
+    double useful = cells / min_cells;
+    if (useful < threads)
+        threads = useful < 1.0 ? 1 : (int)useful;
+    return threads;
+#endif
+}
+
+/* One pair whose band covers the whole matrix, into out[0]: a wavefront
+ * where `threads` (see stripe_threads) is 2 or more. */
+static hdtw_status FUNC(stripes_run)(const hdtw_job *job, int threads,
+                                     double *out)
+{
+#ifdef _OPENMP
+    if (threads >= 2)
+        return FUNC(stripes_run_parallel)(job, threads, out);
+#endif
+    (void)threads;
+    VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n, 1),
                                    sizeof(VEC));
     if (!work)
         return HDTW_E_NOMEM;

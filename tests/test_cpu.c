@@ -359,6 +359,26 @@ START_TEST(threads_batch)
 }
 END_TEST
 
+/* Long unbanded pairs on 2 to 4 threads: the stripes' wavefront
+ * (kernel_stripes.h), with row counts around the 64-row stripes and
+ * column counts around its 128-step chunks (a full stripe runs n + 42
+ * steps). Enough cells for every thread (250,000 a thread). */
+START_TEST(wavefront_pairs)
+{
+    static const size_t rows[] = { 640, 641, 703, 704, 705, 767, 1000 };
+    static const size_t columns[] = { 1000, 1110, 1111, 1238, 1239, 1240 };
+    test_rng r = { test_seed(8000 + (uint64_t)_i) };
+    size_t m = rows[test_range(&r, 0, 6)], n = columns[test_range(&r, 0, 5)];
+    double *pattern, *series;
+    random_series(&r, &pattern, m, &series, n);
+    hdtw_job job = make_job(&r, pattern, m, series, n, 1, n);
+    job.band = hdtw_effective_band(-1, m, n);
+    check_job(&job, 2 + _i % 3);
+    free(pattern);
+    free(series);
+}
+END_TEST
+
 /* Unchecked windows (hdtw_job.series_unchecked) with one NaN or +-Inf
  * anywhere in their span: in any lane group, the first or last value of a
  * window, the n % 8 tail the lane copy reads one at a time. Every
@@ -521,6 +541,7 @@ static Suite *cpu_suite(void)
     tcase_add_loop_test(shapes, band_block_heights, 0, 4 * SEEDS);
     tcase_add_test(shapes, threads_batch);
     tcase_add_loop_test(shapes, unchecked_nonfinite_refused, 0, SEEDS);
+    tcase_add_loop_test(shapes, wavefront_pairs, 0, SEEDS);
     suite_add_tcase(s, shapes);
 
     TCase *dispatch = tcase_create("dispatch");
