@@ -63,6 +63,10 @@ static size_t FUNC(stripes_work_vectors)(size_t n, size_t bottoms)
     return (n + STRIPE_SPAN) + bottoms * BOTTOM_VECTORS(n);
 }
 
+/* Steps ahead at which a stripe of the wavefront fetches the bottom row
+ * another core wrote (see stripes_wavefront). */
+#define REMOTE_AHEAD 64
+
 /* A stripe's registers between two runs of its steps. */
 typedef struct {
     VEC pat[LANE_ROWS], left[LANE_ROWS], diag;
@@ -91,7 +95,8 @@ ALWAYS_INLINE void FUNC(stripe_begin)(const double *a, size_t m, size_t base,
  * after another may share the buffer (prev = own): index t + STRIPE_SPAN is
  * read before it is overwritten. On return s->left[r] holds each lane's
  * row r at its column of step t1 - 1. */
-ALWAYS_INLINE void FUNC(stripe_steps)(int squared, FUNC(stripe_regs) *s,
+ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote,
+                                      FUNC(stripe_regs) *s,
                                       const VEC *skewed_b, const VEC *prev,
                                       VEC *own, size_t t0, size_t t1)
 {
@@ -103,6 +108,8 @@ ALWAYS_INLINE void FUNC(stripe_steps)(int squared, FUNC(stripe_regs) *s,
     const VEC *lagged = own - STRIPE_SKEW;
     for (size_t t = t0; t < t1; t++) {
         const double *above = (const double *)&prev[t + STRIPE_SPAN];
+        if (remote) /* see stripes_wavefront */
+            __builtin_prefetch(&prev[t + STRIPE_SPAN + REMOTE_AHEAD], 0, 3);
         VEC cell = VSHIFT_IN(lagged[t], above[VEC_WIDTH - 1]);
         diag = FUNC(column)(squared, LANE_ROWS, 0, NULL, pat, left,
                             skewed_b[t], diag, &cell);
@@ -170,7 +177,7 @@ ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
     for (size_t s = 0; s < sh.count; s++) {
         FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, s == 0 ? 0.0 : INFINITY,
                            &regs);
-        FUNC(stripe_steps)(squared, &regs, skewed_b, bottom, bottom, 0,
+        FUNC(stripe_steps)(squared, 0, &regs, skewed_b, bottom, bottom, 0,
                            FUNC(stripe_step_count)(&sh, s));
     }
     return FUNC(stripes_result)(&sh, &regs);
@@ -190,8 +197,10 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
 
 #ifdef _OPENMP
 /*
- * Long pairs on several threads: a wavefront of stripes. Stripe s runs on
- * thread s % team, in chunks of STRIPE_CHUNK steps; before a chunk it
+ * Long pairs on several threads: a wavefront of stripes. A thread takes
+ * the next stripe not taken (a thread the system starts late, or a
+ * smaller team than asked for, then holds nobody up) and runs it in
+ * chunks of STRIPE_CHUNK steps; before a chunk it
  * waits until stripe s - 1 has published the steps whose bottom row the
  * chunk reads (done[s - 1] >= t1 + STRIPE_SPAN), and after it publishes
  * its own. No barrier: each thread waits only on its neighbour's counter,
@@ -203,16 +212,22 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
  * stripe s, which reads its own index t at step t + STRIPE_SKEW, has done
  * step t + 2 * STRIPE_SPAN.
  */
-#define STRIPE_CHUNK 128
+#define STRIPE_CHUNK 256
+/* pauses before a waiting thread yields its CPU */
+#define WAIT_SPINS 64
 
+/* Until *done >= steps. The neighbour is normally chunks ahead, so a
+ * wait is short; a long one means its thread lost its CPU, maybe to this
+ * one (more threads than free CPUs): then the CPU goes back at once
+ * rather than after a time slice of spinning. */
 static void FUNC(wait_for)(atomic_size_t *done, size_t steps)
 {
     for (unsigned spins = 0;
          atomic_load_explicit(done, memory_order_acquire) < steps; spins++) {
-        if (spins % 1024 == 1023)
-            sched_yield(); /* the neighbour may have lost its CPU */
-        else
+        if (spins < WAIT_SPINS)
             __builtin_ia32_pause();
+        else
+            sched_yield();
     }
 }
 
@@ -230,12 +245,12 @@ ALWAYS_INLINE void FUNC(stripe_chunks)(int squared, const double *a,
     for (size_t t0 = 0; t0 < steps; t0 += STRIPE_CHUNK) {
         size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
         if (s > 0) { /* stripe s - 1 is a full one: n + STRIPE_SPAN steps */
-            size_t need = t1 + STRIPE_SPAN;
+            size_t need = t1 + STRIPE_SPAN + REMOTE_AHEAD;
             FUNC(wait_for)(&done[s - 1], need < sh->n + STRIPE_SPAN
                                               ? need
                                               : sh->n + STRIPE_SPAN);
         }
-        FUNC(stripe_steps)(squared, regs, skewed_b, prev, own, t0, t1);
+        FUNC(stripe_steps)(squared, 1, regs, skewed_b, prev, own, t0, t1);
         atomic_store_explicit(&done[s], t1, memory_order_release);
     }
 }
@@ -254,12 +269,11 @@ ALWAYS_INLINE double FUNC(stripes_wavefront)(int squared, int threads,
     for (size_t s = 0; s < sh.count; s++)
         atomic_init(&done[s], 0);
     double result = 0.0;
+    atomic_size_t next = 0;
 #pragma omp parallel num_threads(threads)
     {
-        size_t team = (size_t)omp_get_num_threads();
         FUNC(stripe_regs) regs;
-        for (size_t s = (size_t)omp_get_thread_num(); s < sh.count;
-             s += team) {
+        for (size_t s; (s = atomic_fetch_add(&next, 1)) < sh.count;) {
             FUNC(stripe_chunks)(squared, a, m, &sh, s, bottoms, skewed_b,
                                 done, &regs);
             if (s + 1 == sh.count)
