@@ -197,68 +197,106 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
 
 #ifdef _OPENMP
 /*
- * Long pairs on several threads: a wavefront of stripes. A thread takes
- * the next stripe not taken (a thread the system starts late, or a
- * smaller team than asked for, then holds nobody up) and runs it in
- * chunks of STRIPE_CHUNK steps; before a chunk it
- * waits until stripe s - 1 has published the steps whose bottom row the
- * chunk reads (done[s - 1] >= t1 + STRIPE_SPAN), and after it publishes
- * its own. No barrier: each thread waits only on its neighbour's counter,
- * and every cell is computed exactly as on one thread.
+ * Long pairs on several threads: a wavefront of stripes, run in chunks of
+ * STRIPE_CHUNK steps. Chunk [t0, t1) of stripe s may run once stripe s - 1
+ * has published the steps whose bottom row it reads (t1 + STRIPE_SPAN, and
+ * REMOTE_AHEAD more for the prefetch). A stripe's registers and progress
+ * live in a shared slot; a thread claims the lowest stripe whose next
+ * chunk may run, runs chunks while they may, publishes each, and lets the
+ * stripe go when the next one may not. So no thread waits on another that
+ * holds no chunk: a thread the system starts late, preempts while it
+ * waits, or puts on the same CPU as another, holds nobody up for longer
+ * than one chunk. No barrier, and every cell is computed exactly as on
+ * one thread.
  *
  * Two bottom buffers, by the stripe's parity, suffice: stripe s + 2
  * overwrites index t of stripe s's buffer only once stripe s + 1, which
  * read it at its step t - STRIPE_SPAN, has done step t + STRIPE_SPAN, and
  * stripe s, which reads its own index t at step t + STRIPE_SKEW, has done
  * step t + 2 * STRIPE_SPAN.
+ *
+ * Both buffers pass between cores: a stripe reads the one another core
+ * wrote, a miss to that core's cache a vector a step; the stripe fetches
+ * it REMOTE_AHEAD steps ahead.
  */
 #define STRIPE_CHUNK 256
-/* pauses before a waiting thread yields its CPU */
+/* pauses before a thread with nothing to run yields its CPU */
 #define WAIT_SPINS 64
 
-/* Until *done >= steps. The neighbour is normally chunks ahead, so a
- * wait is short; a long one means its thread lost its CPU, maybe to this
- * one (more threads than free CPUs): then the CPU goes back at once
- * rather than after a time slice of spinning. */
-static void FUNC(wait_for)(atomic_size_t *done, size_t steps)
+typedef struct {
+    FUNC(stripe_regs) regs; /* between chunks */
+    atomic_size_t done;     /* steps published */
+    atomic_int busy;        /* a thread runs it */
+} FUNC(stripe_slot);
+
+/* Whether the next chunk of stripe s may run now (and it has one). */
+static int FUNC(chunk_ready)(const FUNC(stripes_shape) *sh,
+                             FUNC(stripe_slot) *slot, size_t s)
 {
-    for (unsigned spins = 0;
-         atomic_load_explicit(done, memory_order_acquire) < steps; spins++) {
-        if (spins < WAIT_SPINS)
-            __builtin_ia32_pause();
-        else
-            sched_yield();
-    }
+    size_t steps = FUNC(stripe_step_count)(sh, s);
+    size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_acquire);
+    if (t0 >= steps)
+        return 0;
+    if (s == 0)
+        return 1;
+    size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
+    size_t need = t1 + STRIPE_SPAN + REMOTE_AHEAD;
+    size_t full = sh->n + STRIPE_SPAN; /* stripe s - 1 is a full one */
+    return atomic_load_explicit(&slot[s - 1].done, memory_order_acquire) >=
+           (need < full ? need : full);
 }
 
-/* One stripe in chunks, after stripe s - 1 (done[s - 1]). */
-ALWAYS_INLINE void FUNC(stripe_chunks)(int squared, const double *a,
-                                       size_t m, const FUNC(stripes_shape) *sh,
-                                       size_t s, VEC *const *bottoms,
-                                       const VEC *skewed_b, atomic_size_t *done,
-                                       FUNC(stripe_regs) *regs)
+/* Chunks of stripe s (claimed) while they may run. */
+ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(stripes_shape) *sh,
+                                    FUNC(stripe_slot) *slot, size_t s,
+                                    VEC *const *bottoms, const VEC *skewed_b)
 {
     size_t steps = FUNC(stripe_step_count)(sh, s);
     VEC *own = bottoms[s % 2];
     const VEC *prev = bottoms[(s + 1) % 2];
-    FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, s == 0 ? 0.0 : INFINITY, regs);
-    for (size_t t0 = 0; t0 < steps; t0 += STRIPE_CHUNK) {
+    while (FUNC(chunk_ready)(sh, slot, s)) {
+        size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_relaxed);
         size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
-        if (s > 0) { /* stripe s - 1 is a full one: n + STRIPE_SPAN steps */
-            size_t need = t1 + STRIPE_SPAN + REMOTE_AHEAD;
-            FUNC(wait_for)(&done[s - 1], need < sh->n + STRIPE_SPAN
-                                              ? need
-                                              : sh->n + STRIPE_SPAN);
+        FUNC(stripe_steps)(squared, 1, &slot[s].regs, skewed_b, prev, own, t0,
+                           t1);
+        atomic_store_explicit(&slot[s].done, t1, memory_order_release);
+    }
+}
+
+/* A thread's part: claim and run stripes until all are done. */
+ALWAYS_INLINE void FUNC(wavefront_thread)(int squared,
+                                          const FUNC(stripes_shape) *sh,
+                                          FUNC(stripe_slot) *slot,
+                                          VEC *const *bottoms,
+                                          const VEC *skewed_b)
+{
+    size_t first = 0; /* stripes before it are done */
+    for (unsigned idle = 0; first < sh->count;) {
+        size_t s = first;
+        while (s < sh->count && !(FUNC(chunk_ready)(sh, slot, s) &&
+                                  !atomic_exchange(&slot[s].busy, 1)))
+            s++;
+        if (s < sh->count) {
+            FUNC(run_chunks)(squared, sh, slot, s, bottoms, skewed_b);
+            atomic_store_explicit(&slot[s].busy, 0, memory_order_release);
+            idle = 0;
+        } else if (idle++ < WAIT_SPINS) {
+            __builtin_ia32_pause();
+        } else {
+            sched_yield(); /* whoever can run may have lost its CPU */
         }
-        FUNC(stripe_steps)(squared, 1, regs, skewed_b, prev, own, t0, t1);
-        atomic_store_explicit(&done[s], t1, memory_order_release);
+        while (first < sh->count &&
+               atomic_load_explicit(&slot[first].done, memory_order_acquire) ==
+                   FUNC(stripe_step_count)(sh, first))
+            first++;
     }
 }
 
 ALWAYS_INLINE double FUNC(stripes_wavefront)(int squared, int threads,
                                              const double *a, size_t m,
                                              const double *b, size_t n,
-                                             VEC *work, atomic_size_t *done)
+                                             VEC *work,
+                                             FUNC(stripe_slot) *slot)
 {
     VEC *skewed_b = work;
     VEC *bottoms[2] = { work + n + STRIPE_SPAN + STRIPE_SKEW,
@@ -266,35 +304,29 @@ ALWAYS_INLINE double FUNC(stripes_wavefront)(int squared, int threads,
                             BOTTOM_VECTORS(n) };
     FUNC(stripes_setup)(b, n, work, FUNC(stripes_work_vectors)(n, 2));
     FUNC(stripes_shape) sh = FUNC(shape)(m, n);
-    for (size_t s = 0; s < sh.count; s++)
-        atomic_init(&done[s], 0);
-    double result = 0.0;
-    atomic_size_t next = 0;
-#pragma omp parallel num_threads(threads)
-    {
-        FUNC(stripe_regs) regs;
-        for (size_t s; (s = atomic_fetch_add(&next, 1)) < sh.count;) {
-            FUNC(stripe_chunks)(squared, a, m, &sh, s, bottoms, skewed_b,
-                                done, &regs);
-            if (s + 1 == sh.count)
-                result = FUNC(stripes_result)(&sh, &regs);
-        }
+    for (size_t s = 0; s < sh.count; s++) {
+        FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, s == 0 ? 0.0 : INFINITY,
+                           &slot[s].regs);
+        atomic_init(&slot[s].done, 0);
+        atomic_init(&slot[s].busy, 0);
     }
-    return result;
+#pragma omp parallel num_threads(threads)
+    FUNC(wavefront_thread)(squared, &sh, slot, bottoms, skewed_b);
+    return FUNC(stripes_result)(&sh, &slot[sh.count - 1].regs);
 }
 
 static double FUNC(wavefront_abs)(int threads, const double *a, size_t m,
                                   const double *b, size_t n, VEC *work,
-                                  atomic_size_t *done)
+                                  FUNC(stripe_slot) *slot)
 {
-    return FUNC(stripes_wavefront)(0, threads, a, m, b, n, work, done);
+    return FUNC(stripes_wavefront)(0, threads, a, m, b, n, work, slot);
 }
 
 static double FUNC(wavefront_squared)(int threads, const double *a, size_t m,
                                       const double *b, size_t n, VEC *work,
-                                      atomic_size_t *done)
+                                      FUNC(stripe_slot) *slot)
 {
-    return FUNC(stripes_wavefront)(1, threads, a, m, b, n, work, done);
+    return FUNC(stripes_wavefront)(1, threads, a, m, b, n, work, slot);
 }
 
 /* One pair on `threads` >= 2 threads, into out[0]. */
@@ -303,21 +335,22 @@ static hdtw_status FUNC(stripes_run_parallel)(const hdtw_job *job,
 {
     hdtw_status status = HDTW_E_NOMEM;
     size_t stripes = FUNC(shape)(job->m, job->n).count;
-    atomic_size_t *done = hdtw_malloc(stripes * sizeof *done);
+    FUNC(stripe_slot) *slot =
+        FUNC(aligned_work)(stripes, sizeof(FUNC(stripe_slot)));
     VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n, 2),
                                    sizeof(VEC));
-    if (!done || !work)
+    if (!slot || !work)
         goto cleanup;
     if (job->cost == HDTW_COST_SQUARED)
         out[0] = FUNC(wavefront_squared)(threads, job->pattern, job->m,
-                                         job->series, job->n, work, done);
+                                         job->series, job->n, work, slot);
     else
         out[0] = FUNC(wavefront_abs)(threads, job->pattern, job->m,
-                                     job->series, job->n, work, done);
+                                     job->series, job->n, work, slot);
     status = HDTW_OK;
 cleanup:
     hdtw_free(work);
-    hdtw_free(done);
+    hdtw_free(slot);
     return status;
 }
 #endif
