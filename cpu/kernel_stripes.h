@@ -220,8 +220,11 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
  * it REMOTE_AHEAD steps ahead.
  */
 #define STRIPE_CHUNK 256
-/* pauses before a thread with nothing to run yields its CPU */
-#define WAIT_SPINS 64
+/* Pauses before a thread with nothing to run yields its CPU: more than
+ * the pipeline's start and end take, when one thread waits for the
+ * first chunks or the last stripe's tail; longer means that whoever can
+ * run lost its CPU, maybe to this thread. */
+#define WAIT_SPINS 4096
 
 typedef struct {
     FUNC(stripe_regs) regs; /* between chunks */
@@ -283,7 +286,7 @@ ALWAYS_INLINE void FUNC(wavefront_thread)(int squared,
         } else if (idle++ < WAIT_SPINS) {
             __builtin_ia32_pause();
         } else {
-            sched_yield(); /* whoever can run may have lost its CPU */
+            sched_yield();
         }
         while (first < sh->count &&
                atomic_load_explicit(&slot[first].done, memory_order_acquire) ==
