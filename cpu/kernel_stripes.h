@@ -358,6 +358,12 @@ cleanup:
 }
 #endif
 
+/* Stripes of fewer rows than this run on one thread: every stripe's
+ * bottom row crosses to another core, and at 16 rows (AVX2) that traffic
+ * ate the second thread's gain (bench/RESULTS.md, issue 15's second
+ * round). */
+#define WAVEFRONT_MIN_ROWS 64
+
 /* Threads worth a wavefront on an m-row pair of `cells` cells: the
  * caller's, at most one a stripe, and only as many as the work pays for
  * (min_cells a thread). */
@@ -369,6 +375,8 @@ static int FUNC(stripe_threads)(int threads, size_t m, double cells,
     return 1;
 #else
     size_t stripes = FUNC(shape)(m, 1).count;
+    if (STRIPE_ROWS < WAVEFRONT_MIN_ROWS)
+        return 1;
     if ((size_t)threads > stripes)
         threads = (int)stripes;
     double useful = cells / min_cells;
