@@ -88,10 +88,11 @@ static hdtw_status check_values(const hdtw_job *job)
 
 /* check_values for many windows: where they cover their span (stride <=
  * n) the backend checks them (hdtw_job.series_unchecked), the SIMD ones
- * in the copy they make anyway, which saves a pass over memory. */
-static hdtw_status check_windows(hdtw_job *job)
+ * in the copy they make anyway, which saves a pass over memory. Not under
+ * a progress callback: a refusal then comes before its first report. */
+static hdtw_status check_windows(const hdtw_ctx *ctx, hdtw_job *job)
 {
-    if (job->stride > job->n)
+    if (job->stride > job->n || ctx->progress)
         return check_values(job);
     if (!hdtw_all_finite(job->pattern, job->m))
         return HDTW_E_NONFINITE;
@@ -169,7 +170,7 @@ hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
     if (s == HDTW_OK)
         s = make_job(ctx, fn, p, pattern, m, windows, n, count, n, &job);
     if (s == HDTW_OK)
-        s = check_windows(&job);
+        s = check_windows(ctx, &job);
     return s != HDTW_OK ? s : route_thresholded(ctx, &job, 1, out);
 }
 
@@ -226,6 +227,6 @@ hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
         s = make_job(ctx, fn, p, pattern, m, series, window, count, stride,
                      &job);
     if (s == HDTW_OK)
-        s = check_windows(&job);
+        s = check_windows(ctx, &job);
     return s != HDTW_OK ? s : route_thresholded(ctx, &job, 1, out);
 }
