@@ -9,7 +9,8 @@
  * (memcmp). On a loaded machine the best sample is the better estimate of
  * what the kernel can do; the ratios are the numbers to compare.
  *
- *   bench_shapes [--samples S] [--pairs N,...] [--batch CxN] [--bands B,...]
+ *   bench_shapes [--samples S] [--threads T] [--pairs N,...] [--batch CxN]
+ *                [--bands B,...]
  */
 #include "hdtw.h"
 
@@ -25,7 +26,7 @@
 #define MAX_BACKENDS 3
 
 typedef struct {
-    int samples;
+    int samples, threads;
     size_t pairs[MAX_LIST], pair_count;
     long bands[MAX_LIST];
     size_t band_count, batch_count, batch_n;
@@ -58,7 +59,8 @@ static int parse_options(int argc, char **argv, options *o)
     static const long pairs[] = { 50, 100, 200, 255, 256, 500, 2000 };
     static const long bands[] = { 0, 3, 8, 13, 32, 64, -1 };
     long list[MAX_LIST];
-    *o = (options){ .samples = 41, .batch_count = 1000, .batch_n = 128 };
+    *o = (options){ .samples = 41, .threads = 1, .batch_count = 1000,
+                    .batch_n = 128 };
     o->pair_count = sizeof pairs / sizeof *pairs;
     for (size_t k = 0; k < o->pair_count; k++)
         o->pairs[k] = (size_t)pairs[k];
@@ -70,6 +72,10 @@ static int parse_options(int argc, char **argv, options *o)
         if (!strcmp(argv[i], "--samples")) {
             o->samples = atoi(value);
             if (o->samples < 1 || o->samples > MAX_SAMPLES)
+                return 0;
+        } else if (!strcmp(argv[i], "--threads")) {
+            o->threads = atoi(value);
+            if (o->threads < 1 || o->threads > 1024)
                 return 0;
         } else if (!strcmp(argv[i], "--pairs") &&
                    (got = parse_list(value, list)) > 0) {
@@ -94,8 +100,8 @@ static int parse_options(int argc, char **argv, options *o)
     return argc % 2 == 1;
 }
 
-/* avx2 and avx512 where this machine has them, one thread each */
-static int open_backends(backends *b)
+/* avx2 and avx512 where this machine has them, `threads` threads each */
+static int open_backends(backends *b, int threads)
 {
     static const hdtw_backend wanted[] = { HDTW_BACKEND_AVX2,
                                            HDTW_BACKEND_AVX512 };
@@ -105,7 +111,7 @@ static int open_backends(backends *b)
         if (hdtw_create(&ctx) != HDTW_OK)
             return 0;
         if (hdtw_set_backend(ctx, wanted[k]) != HDTW_OK ||
-            hdtw_set_threads(ctx, 1) != HDTW_OK) {
+            hdtw_set_threads(ctx, threads) != HDTW_OK) {
             hdtw_destroy(ctx);
             continue;
         }
@@ -212,11 +218,11 @@ int main(int argc, char **argv)
     options o;
     backends b;
     if (!parse_options(argc, argv, &o)) {
-        fprintf(stderr, "usage: bench_shapes [--samples S] [--pairs N,...] "
-                        "[--batch CxN] [--bands B,...]\n");
+        fprintf(stderr, "usage: bench_shapes [--samples S] [--threads T] "
+                        "[--pairs N,...] [--batch CxN] [--bands B,...]\n");
         return 2;
     }
-    if (!open_backends(&b)) {
+    if (!open_backends(&b, o.threads)) {
         fprintf(stderr, "bench_shapes: no SIMD backend on this machine\n");
         return 1;
     }

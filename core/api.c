@@ -19,11 +19,7 @@
 
 int hdtw_all_finite(const double *x, size_t n)
 {
-    /* no early exit: the loop vectorises, and valid input is the common case */
-    int finite = 1;
-    for (size_t i = 0; i < n; i++)
-        finite &= isfinite(x[i]) != 0;
-    return finite;
+    return hdtw_values_finite(x, n);
 }
 
 /* The most doubles an array can hold. A longer pattern or span is a length
@@ -87,6 +83,20 @@ static hdtw_status check_values(const hdtw_job *job)
     if (!hdtw_all_finite(job->pattern, job->m) ||
         !hdtw_all_finite(job->series, job_span(job)))
         return HDTW_E_NONFINITE;
+    return HDTW_OK;
+}
+
+/* check_values for many windows: where they cover their span (stride <=
+ * n) the backend checks them (hdtw_job.series_unchecked), the SIMD ones
+ * in the copy they make anyway, which saves a pass over memory. Not under
+ * a progress callback: a refusal then comes before its first report. */
+static hdtw_status check_windows(const hdtw_ctx *ctx, hdtw_job *job)
+{
+    if (job->stride > job->n || ctx->progress)
+        return check_values(job);
+    if (!hdtw_all_finite(job->pattern, job->m))
+        return HDTW_E_NONFINITE;
+    job->series_unchecked = 1;
     return HDTW_OK;
 }
 
@@ -160,7 +170,7 @@ hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
     if (s == HDTW_OK)
         s = make_job(ctx, fn, p, pattern, m, windows, n, count, n, &job);
     if (s == HDTW_OK)
-        s = check_values(&job);
+        s = check_windows(ctx, &job);
     return s != HDTW_OK ? s : route_thresholded(ctx, &job, 1, out);
 }
 
@@ -213,6 +223,6 @@ hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
         s = make_job(ctx, fn, p, pattern, m, series, window, count, stride,
                      &job);
     if (s == HDTW_OK)
-        s = check_values(&job);
+        s = check_windows(ctx, &job);
     return s != HDTW_OK ? s : route_thresholded(ctx, &job, 1, out);
 }

@@ -19,7 +19,8 @@
 /* One validated piece of work: the pattern against `count` windows of
  * length n, window k being series[k*stride .. k*stride + n - 1]. A single
  * pair is count = 1; hdtw_batch is stride = n; hdtw_sliding any stride >= 1.
- * Every value a window reads is finite, and m*n*count fits in size_t. */
+ * Every pattern value is finite, and m*n*count fits in size_t. So is every
+ * value a window reads, unless series_unchecked says otherwise. */
 typedef struct {
     hdtw_cost cost;
     size_t band;            /* effective half width, see hdtw_effective_band */
@@ -32,7 +33,33 @@ typedef struct {
     double max_dist;        /* hdtw_params.max_dist, valid; 0: none. Kernels
                                may abandon a window past it (any value
                                above it); the core then writes +inf */
+    int series_unchecked;   /* 1: the core left the windows' values to the
+                               backend (only when stride <= n, so that they
+                               cover the span): it returns HDTW_E_NONFINITE,
+                               writing no output, if any is NaN or +-Inf.
+                               The SIMD lanes check them in the copy they
+                               make anyway, instead of a separate pass over
+                               memory; hdtw_job_finite serves the others */
 } hdtw_job;
+
+/* 1 when x[0..n-1] are all finite. No early exit: the loop vectorises, and
+ * valid input is the common case. */
+static inline int hdtw_values_finite(const double *x, size_t n)
+{
+    int finite = 1;
+    for (size_t i = 0; i < n; i++)
+        finite &= __builtin_isfinite(x[i]) != 0;
+    return finite;
+}
+
+/* 1 unless the job's windows are unchecked and one of their values is not
+ * finite: the up-front check of a backend that does not fuse it. */
+static inline int hdtw_job_finite(const hdtw_job *job)
+{
+    return !job->series_unchecked ||
+           hdtw_values_finite(job->series,
+                              (job->count - 1) * job->stride + job->n);
+}
 
 /* A validated subsequence search: every value finite, 1 <= m <= len,
  * k >= 1. */

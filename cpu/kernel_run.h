@@ -16,8 +16,10 @@
 #include "core/alloc.h"
 #include "core/backend.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -51,25 +53,30 @@ static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
     return HDTW_OK;
 }
 
-/* One pair whose band covers the whole matrix: stripes (kernel_stripes.h),
- * or, where the includer names a narrower instantiation (SHORT_STRIPES_RUN)
- * and the pair has under SHORT_STRIPES_BELOW rows (an expression the
- * includer defines), that one: its stripes pad fewer rows and skew fewer
- * columns. */
-static hdtw_status FUNC(run_stripes)(const hdtw_job *job, double *out)
-{
-#ifdef SHORT_STRIPES_RUN
-    if (job->m < SHORT_STRIPES_BELOW)
-        return SHORT_STRIPES_RUN(job, out);
-#endif
-    return FUNC(stripes_run)(job, out);
-}
-
 /* Cells a thread must get before a call forks one more: enough AVX2 work
  * to pay for the fork on an idle machine. On a loaded machine a second
  * thread can cost more than it saves: hdtw_set_threads(ctx, 1) is then
  * the better choice. */
 #define MIN_CELLS_PER_THREAD 250000.0
+
+/* One pair whose band covers the whole matrix: stripes (kernel_stripes.h;
+ * a wavefront of them on several threads when the pair pays for them),
+ * or, where the includer names a narrower instantiation (SHORT_STRIPES_RUN)
+ * and the pair has under SHORT_STRIPES_BELOW rows (an expression the
+ * includer defines), that one on one thread: its stripes pad fewer rows
+ * and skew fewer columns. */
+static hdtw_status FUNC(run_stripes)(int threads, const hdtw_job *job,
+                                     double *out)
+{
+#ifdef SHORT_STRIPES_RUN
+    if (job->m < SHORT_STRIPES_BELOW)
+        return SHORT_STRIPES_RUN(job, 1, out);
+#endif
+    threads = FUNC(stripe_threads)(threads, job->m,
+                                   (double)job->m * (double)job->n,
+                                   MIN_CELLS_PER_THREAD);
+    return FUNC(stripes_run)(job, threads, out);
+}
 
 /* Threads for a lanes call: the caller's, but no more than lane groups
  * and no more than the work pays for. */
@@ -86,29 +93,57 @@ static int FUNC(lanes_threads)(int threads, const hdtw_job *job,
     return threads;
 }
 
+/* Every lane group on `threads` threads into out; 0 when a window
+ * value is not finite (the groups after it that no thread had begun are
+ * skipped). */
+static int FUNC(lane_groups)(int threads, const hdtw_job *job, size_t groups,
+                             VEC *work, size_t per_thread, double *out)
+{
+    atomic_int finite = 1;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(threads) schedule(static)
+#endif
+    for (ptrdiff_t g = 0; g < (ptrdiff_t)groups; g++) {
+        if (!atomic_load_explicit(&finite, memory_order_relaxed))
+            continue;
+        size_t k0 = (size_t)g * VEC_WIDTH, left = job->count - k0;
+        if (!FUNC(lane_group)(job, k0, left < VEC_WIDTH ? left : VEC_WIDTH,
+                              work + (size_t)THREAD_ID() * per_thread, out))
+            atomic_store_explicit(&finite, 0, memory_order_relaxed);
+    }
+    (void)threads;
+    return atomic_load(&finite);
+}
+
+/* Windows whose values the core left to the kernel (series_unchecked) are
+ * checked in the lane copy, so the results wait in work until the last
+ * group is known good: out is written only on success. */
 static hdtw_status FUNC(run_lanes)(int threads, const hdtw_job *job,
                                    double *out)
 {
     size_t groups = job->count / VEC_WIDTH + (job->count % VEC_WIDTH != 0);
     threads = FUNC(lanes_threads)(threads, job, groups);
-    /* n values of a window exist in memory, so 2n + 1 cannot overflow */
+    /* n values of a window exist in memory, so 2n + 1 cannot overflow;
+     * neither can count results, which the core's output holds */
     size_t per_thread = 2 * job->n + 1, bytes; /* vectors, see lane_group */
+    size_t staged = job->series_unchecked ? job->count : 0;
     if (__builtin_mul_overflow(per_thread, (size_t)threads * sizeof(VEC),
-                               &bytes))
+                               &bytes) ||
+        __builtin_add_overflow(bytes, staged * sizeof(double), &bytes))
         return HDTW_E_NOMEM;
     VEC *work = hdtw_malloc_aligned(sizeof(VEC), bytes);
     if (!work)
         return HDTW_E_NOMEM;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(threads) schedule(static)
-#endif
-    for (ptrdiff_t g = 0; g < (ptrdiff_t)groups; g++) {
-        size_t k0 = (size_t)g * VEC_WIDTH, left = job->count - k0;
-        FUNC(lane_group)(job, k0, left < VEC_WIDTH ? left : VEC_WIDTH,
-                         work + (size_t)THREAD_ID() * per_thread, out);
+    double *results = staged ? (double *)(work + per_thread * (size_t)threads)
+                             : out;
+    hdtw_status s = HDTW_E_NONFINITE;
+    if (FUNC(lane_groups)(threads, job, groups, work, per_thread, results)) {
+        if (staged)
+            memcpy(out, results, staged * sizeof(double));
+        s = HDTW_OK;
     }
     hdtw_free(work);
-    return HDTW_OK;
+    return s;
 }
 
 hdtw_status KERNEL_ENTRY(const hdtw_call *call)
@@ -116,8 +151,10 @@ hdtw_status KERNEL_ENTRY(const hdtw_call *call)
     const hdtw_job *job = call->job;
     double *out = call->out;
     size_t longest = job->m > job->n ? job->m : job->n;
+    if (job->count == 1 && !hdtw_job_finite(job))
+        return HDTW_E_NONFINITE; /* the paths below read b in place */
     if (job->count == 1 && job->band + 1 >= longest && longest >= 2)
-        return FUNC(run_stripes)(job, out);
+        return FUNC(run_stripes)(call->threads, job, out);
     if (job->count == 1 && job->band >= DIAG_MIN_BAND)
         return FUNC(run_diagonals)(job, out);
     return FUNC(run_lanes)(call->threads, job, out);

@@ -56,6 +56,8 @@ hdtw_status hdtw_scalar_run(const hdtw_call *call)
 {
     const hdtw_job *job = call->job;
     double *out = call->out;
+    if (!hdtw_job_finite(job))
+        return HDTW_E_NONFINITE;
     double *rows = hdtw_malloc(2 * (job->n + 1) * sizeof *rows);
     if (!rows)
         return HDTW_E_NOMEM;

@@ -284,6 +284,8 @@ hdtw_status hdtw_opencl_run(const hdtw_call *call)
     double *out = call->out;
     cl->error = call->error;
     cl->error_size = call->error_size;
+    if (!hdtw_job_finite(job))
+        return HDTW_E_NONFINITE;
     if (job->m > MAX_LENGTH || job->n > MAX_LENGTH)
         return hdtw_cl_fail(cl, "series longer than the kernels index",
                             CL_INVALID_VALUE);

@@ -159,6 +159,9 @@ static hdtw_job make_job(test_rng *r, const double *pattern, size_t m,
         .band = hdtw_effective_band(band, m, n),
         .pattern = pattern, .m = m, .series = series, .n = n,
         .count = count, .stride = stride,
+        /* half the jobs leave the finiteness to the backend, as hdtw_batch
+         * and hdtw_sliding do: the staged lanes path */
+        .series_unchecked = stride <= n && test_next(r) % 2,
     };
 }
 
@@ -356,6 +359,68 @@ START_TEST(threads_batch)
 }
 END_TEST
 
+/* Long unbanded pairs on 2 to 4 threads: the stripes' wavefront
+ * (kernel_stripes.h), with row counts around the 64-row stripes and
+ * column counts around its 128-step chunks (a full stripe runs n + 42
+ * steps). Enough cells for every thread (250,000 a thread). */
+START_TEST(wavefront_pairs)
+{
+    static const size_t rows[] = { 640, 641, 703, 704, 705, 767, 1000 };
+    static const size_t columns[] = { 1000, 1110, 1111, 1238, 1239, 1240 };
+    test_rng r = { test_seed(8000 + (uint64_t)_i) };
+    size_t m = rows[test_range(&r, 0, 6)], n = columns[test_range(&r, 0, 5)];
+    double *pattern, *series;
+    random_series(&r, &pattern, m, &series, n);
+    hdtw_job job = make_job(&r, pattern, m, series, n, 1, n);
+    job.band = hdtw_effective_band(-1, m, n);
+    check_job(&job, 2 + _i % 3);
+    free(pattern);
+    free(series);
+}
+END_TEST
+
+/* Unchecked windows (hdtw_job.series_unchecked) with one NaN or +-Inf
+ * anywhere in their span: in any lane group, the first or last value of a
+ * window, the n % 8 tail the lane copy reads one at a time. Every
+ * candidate and scalar refuse the job and leave every output byte as it
+ * was, at 1 and 2 threads. */
+START_TEST(unchecked_nonfinite_refused)
+{
+    const double specials[] = { NAN, INFINITY, -INFINITY };
+    test_rng r = { test_seed(9000 + (uint64_t)_i) };
+    for (size_t s = 0; s < 40; s++) {
+        size_t n = test_range(&r, 1, 40), stride = test_range(&r, 1, n);
+        size_t count = test_range(&r, 1, 60), m = test_range(&r, 1, 40);
+        size_t span = (count - 1) * stride + n;
+        double *pattern, *series;
+        random_series(&r, &pattern, m, &series, span);
+        size_t at = s % 3 == 0   ? span - 1
+                    : s % 3 == 1 ? (count - 1) * stride
+                                 : test_range(&r, 0, span - 1);
+        series[at] = specials[s % 3];
+        hdtw_job job = make_job(&r, pattern, m, series, n, count, stride);
+        job.series_unchecked = 1;
+        double *out = test_alloc(count * sizeof *out);
+        double *before = test_alloc(count * sizeof *before);
+        memset(before, 0x5a, count * sizeof *before);
+        for (size_t c = 0; c <= candidate_count; c++) {
+            hdtw_run_fn run =
+                c < candidate_count ? candidates[c].run : hdtw_scalar_run;
+            memcpy(out, before, count * sizeof *out);
+            ck_assert_int_eq(run_job(run, &job, 1 + (int)(s % 2), out),
+                             HDTW_E_NONFINITE);
+            ck_assert_msg(memcmp(out, before, count * sizeof *out) == 0,
+                          "output written: m=%zu n=%zu count=%zu stride=%zu "
+                          "at=%zu", m, n, count, stride, at);
+        }
+        free(out);
+        free(before);
+        free(pattern);
+        free(series);
+    }
+}
+END_TEST
+
 /* ------------------------------------------------------------- dispatch */
 
 /* ---------------------------------------------- an independent oracle */
@@ -475,6 +540,8 @@ static Suite *cpu_suite(void)
     tcase_add_loop_test(shapes, stripe_boundaries, 0, SEEDS);
     tcase_add_loop_test(shapes, band_block_heights, 0, 4 * SEEDS);
     tcase_add_test(shapes, threads_batch);
+    tcase_add_loop_test(shapes, unchecked_nonfinite_refused, 0, SEEDS);
+    tcase_add_loop_test(shapes, wavefront_pairs, 0, SEEDS);
     suite_add_tcase(s, shapes);
 
     TCase *dispatch = tcase_create("dispatch");

@@ -353,7 +353,7 @@ START_TEST(fault_falls_back_to_cpu)
     for (size_t k = 0; k < count; k++)
         out[k] = -1.0;
     hdtw_job job = { HDTW_COST_SQUARED, hdtw_effective_band(-1, m, n),
-                     pattern, m, series, n, count, n, 0.0 };
+                     pattern, m, series, n, count, n, 0.0, 0 };
     ck_assert_int_eq(hdtw_run_backend(ctx, HDTW_BACKEND_OPENCL, &job, out),
                      HDTW_E_DEVICE);
     for (size_t k = 0; k < count; k++)

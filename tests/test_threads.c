@@ -240,12 +240,53 @@ START_TEST(concurrent_contexts_match_sequential)
 }
 END_TEST
 
+/* One long pair on 2 and 3 OpenMP threads (the stripes' wavefront of
+ * cpu/kernel_stripes.h, threads waiting on each other's counters): the
+ * scalar backend's bits, on every vector backend, both costs. Under
+ * ThreadSanitizer this is the wavefront's race check. */
+START_TEST(wavefront_pair_matches_scalar)
+{
+    hdtw_backend backends[HDTW_BACKEND_COUNT];
+    int nb = available_backends(backends);
+    test_fill_series(&(test_rng){ test_seed(77) }, shared, SHARED_LEN);
+    hdtw_ctx *ctx;
+    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
+    const size_t m = 1100, n = 1029; /* 18 stripes, the last part-full */
+    for (int c = 0; c < 2; c++) {
+        hdtw_params p = HDTW_PARAMS_DEFAULT;
+        p.cost = c ? HDTW_COST_SQUARED : HDTW_COST_ABS;
+        double want, got;
+        ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+        ck_assert_int_eq(hdtw_distance(ctx, &p, shared, m, shared + 2000, n,
+                                       &want), HDTW_OK);
+        for (int b = 0; b < nb; b++) {
+            if (backends[b] != HDTW_BACKEND_AVX2 &&
+                backends[b] != HDTW_BACKEND_AVX512)
+                continue;
+            ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
+            for (int threads = 2; threads <= 3; threads++) {
+                ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
+                ck_assert_int_eq(hdtw_distance(ctx, &p, shared, m,
+                                               shared + 2000, n, &got),
+                                 HDTW_OK);
+                ck_assert_msg(memcmp(&want, &got, sizeof got) == 0,
+                              "%s, %d threads: %.17g, scalar %.17g",
+                              hdtw_backend_name(backends[b]), threads, got,
+                              want);
+            }
+        }
+    }
+    hdtw_destroy(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("threads");
     TCase *tc = tcase_create("contexts");
     tcase_set_timeout(tc, 120); /* ThreadSanitizer is slow */
     tcase_add_test(tc, concurrent_contexts_match_sequential);
+    tcase_add_test(tc, wavefront_pair_matches_scalar);
     suite_add_tcase(s, tc);
     return test_run_suite(s, CK_FORK_GETENV);
 }
