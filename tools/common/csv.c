@@ -379,6 +379,14 @@ int csv_parse_rows(char *text, size_t len, const char *name, size_t line,
     return rc;
 }
 
+void csv_no_rows(const char *name, size_t line, const csv_header *h,
+                 char *err, size_t err_len)
+{
+    reader r = reader_on(NULL, 0, name, ',', line, err, err_len);
+    r.hint = h->hint;
+    fail(&r, line, 0, "no data rows after the header");
+}
+
 int csv_parse_column(char *text, size_t len, const char *name,
                      const char *column, char sep, csv_series *out,
                      char *err, size_t err_len)
@@ -397,7 +405,7 @@ int csv_parse_column(char *text, size_t len, const char *name,
     if (read_rows(&r, &h, &s) != 0)
         goto cleanup;
     if (s.len == 0) {
-        fail(&r, r.line, 0, "no data rows after the header");
+        csv_no_rows(name, r.line, &h, err, err_len);
         goto cleanup;
     }
     *out = s;

@@ -63,6 +63,12 @@ int csv_parse_rows(char *text, size_t len, const char *name, size_t line,
                    const csv_header *h, char sep, csv_series *out, char *err,
                    size_t err_len);
 
+/* csv_parse_column's message for a file whose rows, all blank, end on
+ * line `line` (the line after its last line break, or its last line when
+ * no line break ends it). */
+void csv_no_rows(const char *name, size_t line, const csv_header *h,
+                 char *err, size_t err_len);
+
 /* The separator named by text: one character, or "tab". Returns 0 or -1. */
 int csv_parse_sep(const char *text, char *sep);
 
