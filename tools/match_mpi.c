@@ -152,7 +152,8 @@ static int open_and_header(const match_options *o, reading *rd, char *err,
         return -1;
     rd->head.end = rd->len;
     rd->head.lines = csv_range_newlines(rd->text, rd->len);
-    return csv_parse_header(rd->text, rd->len, o->path, o->column, o->sep,
+    rd->head.open_end = rd->len > 0 && rd->text[rd->len - 1] != '\n';
+    return csv_parse_header( /* which writes into the text */rd->text, rd->len, o->path, o->column, o->sep,
                             &rd->head.h, err, err_len);
 }
 
@@ -270,8 +271,6 @@ int match_read(const match_options *o, csv_series *s, char *err,
     reading rd = { 0 };
     int rc = -1;
     int failed = open_and_header(o, &rd, err, err_len) != 0;
-    if (job.rank == 0 && !failed)
-        rd.head.open_end = rd.len > 0 && rd.text[rd.len - 1] != '\n';
     if (agree_failure(failed, err, err_len) != 0)
         goto cleanup;
     MPI_Bcast(&rd.head, (int)sizeof rd.head, MPI_BYTE, 0, MPI_COMM_WORLD);
