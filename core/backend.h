@@ -46,6 +46,8 @@ typedef struct {
     const double *series;
     size_t len;
     size_t k;
+    hdtw_bound_fn bound; /* hdtw_set_search_bound's, or NULL; asked by the */
+    void *bound_user;    /* calling thread only (it may call MPI) */
 } hdtw_search_job;
 
 /* Reserved slot: a progress report (fraction done in [0, 1]) a long call
