@@ -153,7 +153,8 @@ static int open_and_header(const match_options *o, reading *rd, char *err,
     rd->head.end = rd->len;
     rd->head.lines = csv_range_newlines(rd->text, rd->len);
     rd->head.open_end = rd->len > 0 && rd->text[rd->len - 1] != '\n';
-    return csv_parse_header( /* which writes into the text */rd->text, rd->len, o->path, o->column, o->sep,
+    /* counted above: the parser writes into the text */
+    return csv_parse_header(rd->text, rd->len, o->path, o->column, o->sep,
                             &rd->head.h, err, err_len);
 }
 

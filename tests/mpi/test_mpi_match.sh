@@ -76,6 +76,11 @@ long=$(head -c 5000 /dev/zero | tr '\0' x)
 tr ',' '\t' <"$small" >"$work/tab.csv"
 [ "$(same -n 50 -a 3 "$work/fancy.csv")" -eq 0 ] || fail "fancy.csv refused"
 [ "$(same -n 150 -k 3 --sep tab "$work/tab.csv")" -eq 0 ] || fail "tab.csv refused"
+name=$(head -c 100 /dev/zero | tr '\0' c) # a header cut to 60 bytes + "..."
+{ echo "time,$name"; tail -n +2 "$small"; } >"$work/longname.csv"
+[ "$(same -n 50 -k 2 "$work/longname.csv")" -eq 0 ] || fail "longname.csv refused"
+grep -q "column ${name:0:60}\.\.\.: 400 bars" "$work/mpi.out" ||
+  fail "longname.csv: $(head -1 "$work/mpi.out")"
 head -n 9 "$fx" >"$work/tiny.csv" # fewer rows than some ranks' byte ranges
 printf '%s' "$(head -n 12 "$fx")" >"$work/open.csv" # no final line break
 [ "$(same -n 3 -k 2 -a 1 "$work/tiny.csv")" -eq 0 ] || fail "tiny.csv refused"

@@ -368,7 +368,7 @@ int csv_parse_rows(char *text, size_t len, const char *name, size_t line,
     if (refuse_sep(sep, err, err_len) != 0 || refuse_nul(&r, text, len) != 0)
         return -1;
     r.hint = h->hint;
-    tool_excerpt(h->name, s.column, sizeof s.column);
+    memcpy(s.column, h->name, sizeof s.column); /* already cut to fit */
     if (read_rows(&r, h, &s) == 0) {
         *out = s;
         rc = 0;
@@ -401,7 +401,7 @@ int csv_parse_column(char *text, size_t len, const char *name,
         r.p = r.line_start = text + 3; /* a UTF-8 byte-order mark */
     if (read_header(&r, column, &h) != 0)
         goto cleanup;
-    tool_excerpt(h.name, s.column, sizeof s.column);
+    memcpy(s.column, h.name, sizeof s.column); /* already cut to fit */
     if (read_rows(&r, &h, &s) != 0)
         goto cleanup;
     if (s.len == 0) {
