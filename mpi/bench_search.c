@@ -9,7 +9,11 @@
  * would run on that slice alone), and so the halo + reduction + agreement
  * time that is left. Public API only.
  *
- *   mpirun -np R bench_mpi_search [total_len] [m] [k] [repeats]
+ *   mpirun -np R bench_mpi_search [total_len] [m] [k] [repeats] [call]
+ *
+ * With a fifth argument `call`, only hdtw_mpi_search runs, once, and
+ * nothing is printed: for counting under valgrind --tool=callgrind what
+ * the call alone does (docs/SCALING.md).
  *
  * The series is the random walk of tools/common/walk.h (seed 42), cut into
  * equal slices; the query is the series' own window at a third of it, so
@@ -69,6 +73,16 @@ int main(int argc, char **argv)
     hdtw_search_params sp = HDTW_SEARCH_DEFAULT;
     sp.dtw.band = (long)(m / 20);
     const double *query = x + total / 3;
+    if (argc > 5 && strcmp(argv[5], "call") == 0) {
+        size_t found = 0;
+        hdtw_status s = hdtw_mpi_search(ctx, MPI_COMM_WORLD, &sp, query, m,
+                                        x + origin, len, k, out, &found);
+        free(out);
+        hdtw_destroy(ctx);
+        free(x);
+        MPI_Finalize();
+        return s == HDTW_OK ? 0 : 1;
+    }
     size_t exclusion = m / 2;
     size_t p = k + (k - 1) * 2 * (exclusion - 1);
     /* the rank's own windows, with the halo, as hdtw_mpi_search sees them */
