@@ -73,6 +73,8 @@ typedef struct {
     const double *series;
     size_t len;
     size_t k;
+    hdtw_bound_fn bound; /* hdtw_set_search_bound's, or NULL; asked by the */
+    void *bound_user;    /* calling thread only (it may call MPI) */
 } hdtw_search_job;
 
 /* A validated subsequence pass (hdtw_subsequence): every value finite,

@@ -216,6 +216,14 @@ void hdtw_set_progress(hdtw_ctx *ctx, hdtw_progress_fn fn, void *user)
     ctx->progress_user = fn ? user : NULL;
 }
 
+void hdtw_set_search_bound(hdtw_ctx *ctx, hdtw_bound_fn fn, void *user)
+{
+    if (!ctx)
+        return;
+    ctx->search_bound = fn;
+    ctx->search_bound_user = fn ? user : NULL;
+}
+
 int hdtw_ctx_threads(const hdtw_ctx *ctx)
 {
     return ctx->threads > 0 ? ctx->threads : ctx->cores;

@@ -48,6 +48,8 @@ struct hdtw_ctx {
     char last_error[HDTW_ERROR_MAX];      /* hdtw_last_error, "" if none */
     hdtw_progress_fn progress;            /* hdtw_set_progress; NULL: none */
     void *progress_user;                  /* its user pointer */
+    hdtw_bound_fn search_bound;           /* hdtw_set_search_bound; NULL */
+    void *search_bound_user;
 };
 
 /* Runs job on the backend the context is forced to, or the one the router

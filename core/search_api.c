@@ -57,6 +57,7 @@ hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
         .exclusion = params.exclusion == HDTW_EXCLUSION_AUTO
                          ? m / 2 : params.exclusion,
         .query = query, .m = m, .series = series, .len = len, .k = k,
+        .bound = ctx->search_bound, .bound_user = ctx->search_bound_user,
     };
     return hdtw_route_search(ctx, &job, out, found);
 }

@@ -169,6 +169,20 @@ static void publish_threshold(double *shared, double mine)
         continue;
 }
 
+/* The caller's bound (hdtw_set_search_bound), asked by the calling thread
+ * alone (OpenMP's thread 0), which may call MPI; any value is valid for
+ * every thread, as a thread's own threshold is. */
+static void outside_bound(const hdtw_search_job *job, double *shared)
+{
+#ifdef _OPENMP
+    if (omp_get_thread_num() != 0)
+        return;
+#endif
+    if (job->bound)
+        publish_threshold(shared, job->bound(job->bound_user,
+                                             shared_threshold(shared)));
+}
+
 /* Exact statistics and LB_Kim for windows k .. end - 1 of the chunk at xs
  * (n windows); returns end. A block at a time: cpu/znorm.c sums
  * HDTW_STATS_BLOCK adjacent windows at once. */
@@ -245,6 +259,7 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
     hdtw_status status = job->znorm ? check_overflow(p, wk, xs, n) : HDTW_OK;
     if (status != HDTW_OK)
         return status;
+    outside_bound(job, shared);
     if (estimating) {
         estimate_kim(p, wk, xs, n);
         ready = 0;
@@ -405,6 +420,7 @@ static hdtw_status run_workers(const plan *p, worker *workers, int threads)
     size_t chunks = (p->count + CHUNK - 1) / CHUNK;
     double shared = INFINITY;
     int status = HDTW_OK; /* an int: read and written atomically */
+    outside_bound(p->job, &shared);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (size_t c = 0; c < chunks; c++) {
 #ifdef _OPENMP

@@ -330,6 +330,25 @@ HDTW_API hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
                                  const double *series, size_t len, size_t k,
                                  hdtw_match *out, size_t *found);
 
+/* A pruning bound for hdtw_search from outside the call, for callers that
+ * search parts of one series at once and know a bound from another part
+ * (libhdtw_mpi shares one between its ranks; docs/SCALING.md). While fn is
+ * set on ctx, hdtw_search calls fn(user, own) from the calling thread
+ * before any window and then before each block of about 4096 windows
+ * that thread examines; own is the search's current threshold (no result
+ * can be worse; +inf before one is known; it includes what fn returned
+ * before). The search may then skip any window whose distance
+ * exceeds the value returned (a window at exactly that distance is
+ * kept). So out[i] is what hdtw_search returns without fn for every i
+ * whose distance is at most the smallest value fn returned; entries
+ * beyond may be missing or be other windows, each with its exact
+ * distance. Returning +inf or NaN changes nothing; a value below the true
+ * k-th distance loses results. fn must not call hdtw functions on ctx.
+ * Only hdtw_search uses it. fn NULL removes it. */
+typedef double (*hdtw_bound_fn)(void *user, double own);
+HDTW_API void hdtw_set_search_bound(hdtw_ctx *ctx, hdtw_bound_fn fn,
+                                    void *user);
+
 /* ------------------------------------------- free-end subsequence DTW */
 
 /* One match of a subsequence search: series[start .. end] (end inclusive). */

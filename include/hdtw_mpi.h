@@ -75,7 +75,15 @@ extern "C" {
  * reduce those lists to the global P best in log2(ranks) steps of 16 * P
  * bytes; every rank then walks the exclusion over that list
  * (docs/SCALING.md proves that this equals the definition). Threads per
- * rank follow hdtw_set_threads(ctx). */
+ * rank follow hdtw_set_threads(ctx). While they search, the ranks share
+ * their P-th best distances (rounds of MPI_Iallreduce of 16 bytes,
+ * progressed with MPI_Test about every 4096 windows from the thread that
+ * called), so a rank skips windows another rank has already beaten: the
+ * call sets ctx's hdtw_set_search_bound during its searches and leaves it
+ * unset; the results are the same either way. HDTW_MPI_BOUND=off in the
+ * environment of any rank turns the sharing off for the call, for
+ * measurements. With OpenMP threads the MPI calls come from the calling
+ * thread only (MPI_THREAD_FUNNELED suffices). */
 HDTW_MPI_API hdtw_status hdtw_mpi_search(hdtw_ctx *ctx, MPI_Comm comm,
                                          const hdtw_search_params *sp,
                                          const double *query, size_t m,

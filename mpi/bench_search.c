@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench_search.c — what docs/SCALING.md reports for hdtw_mpi_search:
- * the whole call (slowest rank), each rank's search of its own windows
+ * the whole call (slowest rank; and each rank's CPU time in it: with
+ * HDTW_MPI_BOUND=off, without the bound shared during the run), each
+ * rank's search of its own windows
  * for the P best without exclusion (what the call runs inside), the same
  * rank's plain hdtw_search for k with the exclusion (what one process
  * would run on that slice alone), and so the halo + reduction + agreement
  * time that is left. Public API only.
  *
- *   mpirun -np R bench_mpi_search [total_len] [m] [k] [repeats]
+ *   mpirun -np R bench_mpi_search [total_len] [m] [k] [repeats] [call]
+ *
+ * With a fifth argument `call`, only hdtw_mpi_search runs, once, and
+ * nothing is printed: for counting under valgrind --tool=callgrind what
+ * the call alone does (docs/SCALING.md).
  *
  * The series is the random walk of tools/common/walk.h (seed 42), cut into
  * equal slices; the query is the series' own window at a third of it, so
@@ -67,6 +73,16 @@ int main(int argc, char **argv)
     hdtw_search_params sp = HDTW_SEARCH_DEFAULT;
     sp.dtw.band = (long)(m / 20);
     const double *query = x + total / 3;
+    if (argc > 5 && strcmp(argv[5], "call") == 0) {
+        size_t found = 0;
+        hdtw_status s = hdtw_mpi_search(ctx, MPI_COMM_WORLD, &sp, query, m,
+                                        x + origin, len, k, out, &found);
+        free(out);
+        hdtw_destroy(ctx);
+        free(x);
+        MPI_Finalize();
+        return s == HDTW_OK ? 0 : 1;
+    }
     size_t exclusion = m / 2;
     size_t p = k + (k - 1) * 2 * (exclusion - 1);
     /* the rank's own windows, with the halo, as hdtw_mpi_search sees them */
@@ -76,17 +92,19 @@ int main(int argc, char **argv)
     if (!many)
         MPI_Abort(MPI_COMM_WORLD, 1);
 
-    double *call = malloc(3 * (size_t)repeats * sizeof *call);
+    double *call = malloc(4 * (size_t)repeats * sizeof *call);
     double *cpu_p = call + repeats, *cpu_k = call + 2 * repeats;
+    double *cpu_call = call + 3 * repeats;
     hdtw_status status = HDTW_OK;
     if (!call)
         MPI_Abort(MPI_COMM_WORLD, 1);
     for (int rep = 0; rep < repeats; rep++) {
         size_t found = 0;
         MPI_Barrier(MPI_COMM_WORLD);
-        double t0 = MPI_Wtime();
+        double t0 = MPI_Wtime(), c0 = cpu_now();
         status = hdtw_mpi_search(ctx, MPI_COMM_WORLD, &sp, query, m,
                                  x + origin, len, k, out, &found);
+        cpu_call[rep] = cpu_now() - c0;
         call[rep] = reduce(MPI_Wtime() - t0, MPI_MAX);
 
         hdtw_search_params every = sp;
@@ -104,16 +122,21 @@ int main(int argc, char **argv)
     double mine_p = median(cpu_p, repeats), mine_k = median(cpu_k, repeats);
     double p_max = reduce(mine_p, MPI_MAX), p_min = reduce(mine_p, MPI_MIN);
     double k_max = reduce(mine_k, MPI_MAX);
+    double mine_call = median(cpu_call, repeats);
+    double call_max = reduce(mine_call, MPI_MAX);
+    double call_min = reduce(mine_call, MPI_MIN);
     double call_med = median(call, repeats);
     double agree_s = allreduce_time(1, 201), list_s = allreduce_time(2 * p, 201);
     if (rank == 0)
         printf("{\"ranks\": %d, \"total\": %zu, \"m\": %zu, \"k\": %zu, "
                "\"P\": %zu, \"status\": %d, \"repeats\": %d, "
-               "\"call_wall_s\": %.5f, \"local_P_cpu_s_max\": %.5f, "
+               "\"call_wall_s\": %.5f, \"call_cpu_s_max\": %.5f, "
+               "\"call_cpu_s_min\": %.5f, \"local_P_cpu_s_max\": %.5f, "
                "\"local_P_cpu_s_min\": %.5f, \"local_k_cpu_s_max\": %.5f, "
                "\"P_over_k\": %.3f, \"windows_per_cpu_s\": %.0f, "
                "\"allreduce_8B_s\": %.6f, \"allreduce_Plist_s\": %.6f}\n",
-               ranks, total, m, k, p, (int)status, repeats, call_med, p_max,
+               ranks, total, m, k, p, (int)status, repeats, call_med,
+               call_max, call_min, p_max,
                p_min, k_max, p_max / k_max,
                (double)(len - m + 1) / mine_p, agree_s, list_s);
     free(call);

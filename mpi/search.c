@@ -16,6 +16,7 @@
 #include "hdtw_mpi.h"
 
 #include "mpi/agree.h"
+#include "mpi/bound.h"
 #include "mpi/candidates.h"
 
 #include <limits.h>
@@ -118,24 +119,29 @@ static int reduce_candidates(MPI_Comm comm, hdtw_mpi_candidate *list,
 }
 
 /* The P best of this rank's windows of buf[0..len-1] (starts from origin in
- * the series), without exclusion, merged into list[0..p-1]. */
+ * the series), without exclusion, merged into list[0..p-1]; the search
+ * shares its bound with the other ranks' through `bound`. */
 static hdtw_status search_part(hdtw_ctx *ctx, const hdtw_search_params *sp,
                                const double *query, size_t m,
                                const double *buf, size_t len, size_t origin,
                                size_t p, hdtw_match *matches,
                                hdtw_mpi_candidate *list,
-                               hdtw_mpi_candidate *part)
+                               hdtw_mpi_candidate *part, hdtw_mpi_bound *bound)
 {
     if (len < m)
         return HDTW_OK;
     size_t windows = len - m + 1, want = p < windows ? p : windows, found = 0;
+    bound->counts = want == p; /* fewer than P windows prove nothing */
+    hdtw_set_search_bound(ctx, hdtw_mpi_bound_share, bound);
     hdtw_status s = hdtw_search(ctx, sp, query, m, buf, len, want, matches,
                                 &found);
+    hdtw_set_search_bound(ctx, NULL, NULL);
     if (s != HDTW_OK)
         return s;
     hdtw_mpi_from_matches(matches, found, origin, part);
     hdtw_mpi_pad(part, found, p);
     hdtw_mpi_keep_best(part, list, p);
+    bound->proven = list[p - 1].distance; /* P windows at or below it */
     return HDTW_OK;
 }
 
@@ -225,22 +231,30 @@ static int exchange_halo(call_state *c, const double *slice, size_t slice_len)
 }
 
 /* This rank's P best windows without exclusion, in c->list: those inside
- * the slice, then those that start in its last m - 1 values. */
+ * the slice, then those that start in its last m - 1 values; the ranks
+ * share their bounds meanwhile. */
 static int search_own_windows(call_state *c, hdtw_ctx *ctx,
                               const hdtw_search_params *sp,
                               const double *query, const double *slice,
                               size_t slice_len, hdtw_status *status)
 {
     hdtw_search_params every = *sp;
+    hdtw_mpi_bound bound;
     every.exclusion = 0;
     hdtw_mpi_pad(c->list, 0, c->p);
+    int rc = hdtw_mpi_bound_init(&bound, c->comm);
+    if (rc != MPI_SUCCESS)
+        return rc;
     *status = search_part(ctx, &every, query, c->m, slice, slice_len,
                           c->origin, c->p, c->matches, c->list,
-                          c->list + c->p);
+                          c->list + c->p, &bound);
     if (*status == HDTW_OK)
         *status = search_part(ctx, &every, query, c->m, c->seam, c->seam_len,
                               c->origin + slice_len - c->tail, c->p,
-                              c->matches, c->list, c->list + c->p);
+                              c->matches, c->list, c->list + c->p, &bound);
+    rc = hdtw_mpi_bound_finish(&bound);
+    if (rc != MPI_SUCCESS)
+        return rc;
     return hdtw_mpi_agree(c->comm, status);
 }
 

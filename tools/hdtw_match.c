@@ -14,6 +14,7 @@
 #include "csv.h"
 #include "hdtw.h"
 #include "match_free.h"
+#include "match_mpi.h"
 #include "match_options.h"
 #include "tool_util.h"
 
@@ -235,8 +236,7 @@ static int search(hdtw_ctx *ctx, const match_options *o, const csv_series *s,
     hdtw_status st = *best ? HDTW_OK : HDTW_E_NOMEM;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (st == HDTW_OK)
-        st = hdtw_search(ctx, &o->search, s->values + history, o->pattern_len,
-                         s->values, history, *k, *best, found);
+        st = match_search(ctx, o, s, *k, *best, found);
     *took = seconds_since(&t0);
     if (st == HDTW_E_NONFINITE) /* the CSV reader let only finite values in */
         fprintf(stderr, "hdtw-match: values too large to z-normalise (beyond "
@@ -246,7 +246,7 @@ static int search(hdtw_ctx *ctx, const match_options *o, const csv_series *s,
     return st == HDTW_OK ? 0 : -1;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     match_options o;
     csv_series s = { 0 };
@@ -265,7 +265,14 @@ int main(int argc, char **argv)
         match_usage(stdout);
         return EXIT_SUCCESS;
     }
-    if (csv_read_column_sep(o.path, o.column, o.sep, &s, err, sizeof err)) {
+    if (o.free_end && match_distributed()) {
+        /* the subsequence pass has no distributed form: a match may start
+         * on one rank's rows and end on another's */
+        fprintf(stderr, "hdtw-match: --free runs in one process, not under "
+                "mpirun with several ranks\n");
+        return 2;
+    }
+    if (match_read(&o, &s, err, sizeof err)) {
         fprintf(stderr, "hdtw-match: %s\n", err);
         return EXIT_FAILURE;
     }
@@ -294,4 +301,12 @@ int main(int argc, char **argv)
     hdtw_destroy(ctx);
     csv_free(&s);
     return rc;
+}
+
+/* Under mpirun, every rank runs the same program (tools/match_mpi.h). */
+int main(int argc, char **argv)
+{
+    if (match_start(&argc, &argv) != 0)
+        return EXIT_FAILURE;
+    return match_finish(run(argc, argv));
 }

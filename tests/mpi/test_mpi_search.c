@@ -8,7 +8,9 @@
  * passes its slice, cut in several ways: equal, random (empty slices
  * included), slices shorter than the query (halos across several ranks),
  * everything on one rank. Planted near-copies of the query on both sides
- * of every cut make exclusion zones cross slices. Then the failure paths:
+ * of every cut make exclusion zones cross slices; exact copies far apart
+ * make the bound the ranks share during the run decide what they skip.
+ * Then the failure paths:
  * each must give every rank the same status and leave out untouched, and
  * a good call after it must still work (no rank left behind).
  *
@@ -258,6 +260,42 @@ static void usdchf_cases(void)
     free(x);
 }
 
+/* Where the shared bound decides what a rank may skip: exact copies of
+ * the query near rank 0's start (found in its first chunks, so its
+ * threshold drops to 0 while the others still search) and near the end of
+ * the last rank's slice (a tie at 0 with it, which must be kept), a scaled
+ * copy (0 only when z-normalised) in the middle rank's; long slices of
+ * many chunks, and cuts where some ranks hold fewer than P windows (whose
+ * own threshold proves nothing). */
+static void bound_cases(void)
+{
+    test_rng rng = { 2026 };
+    const size_t m = 64, len = 40000 * (size_t)ranks;
+    size_t *lens = xmalloc((size_t)ranks * sizeof *lens);
+    double *x = xmalloc(len * sizeof *x), q[64];
+    test_fill_series(&rng, x, len);
+    test_fill_series(&rng, q, m);
+    const size_t at[] = { 500, len / 2 + 100, len - 3000 };
+    for (size_t c = 0; c < 3; c++)
+        for (size_t i = 0; i < m; i++)
+            x[at[c] + i] = c == 1 ? 4.0 * q[i] + 2.0 : q[i];
+    for (int kind = 0; kind < 2; kind++) {
+        cut(kind ? CUT_RANDOM : CUT_EQUAL, &rng, len, m, lens);
+        for (int z = 0; z < 2; z++) {
+            hdtw_search_params sp = HDTW_SEARCH_DEFAULT;
+            sp.znorm = z;
+            sp.dtw.band = 3;
+            check_case("bound, k = 1", &sp, q, m, x, len, lens, 1, 0);
+            check_case("bound, k = 3", &sp, q, m, x, len, lens, 3, 0);
+            sp.exclusion = 0;
+            check_case("bound, k = 4, no exclusion", &sp, q, m, x, len, lens,
+                       4, 0);
+        }
+    }
+    free(x);
+    free(lens);
+}
+
 /* ---------------------------------------------------------- the failures */
 
 /* Every rank calls with its own arguments; all must get `want`, out and
@@ -399,6 +437,7 @@ int main(int argc, char **argv)
     random_cases(argc > 1 ? atoi(argv[1]) : 150);
     planted_cases();
     usdchf_cases();
+    bound_cases();
     failure_cases();
     return mpi_test_finish("test_mpi_search", ctx);
 }

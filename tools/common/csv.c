@@ -30,10 +30,19 @@ typedef struct {
     cell *cells; /* the fields of the last record */
     size_t ncells, cap;
     const char *name; /* the file, for messages */
-    const char *hint; /* appended to messages once the header is known */
+    int hint; /* of hints[], appended to messages once the header is
+               * known; -1: none */
     char *err;
     size_t err_len;
 } reader;
+
+/* The separators a one-field header may hold, and what to try then. */
+static const char *const hints[] = {
+    " (is the separator ','? try --sep ',')",
+    " (is the separator ';'? try --sep ';')",
+    " (is the separator a tab? try --sep tab)",
+    " (is the separator '|'? try --sep '|')",
+};
 
 /* Writes "NAME:LINE:COL: message" (without COL when col is 0) to err. */
 static int fail(reader *r, size_t line, size_t col, const char *fmt, ...)
@@ -48,9 +57,9 @@ static int fail(reader *r, size_t line, size_t col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(r->err + used, r->err_len - used, fmt, ap);
     va_end(ap);
-    if (r->hint) {
+    if (r->hint >= 0) {
         used = strlen(r->err);
-        snprintf(r->err + used, r->err_len - used, "%s", r->hint);
+        snprintf(r->err + used, r->err_len - used, "%s", hints[r->hint]);
     }
     return -1;
 }
@@ -184,22 +193,17 @@ static int parse_decimal(const char *text, double *out)
     return 0;
 }
 
-/* When the header is one field holding another usual separator, a hint. */
-static const char *separator_hint(const reader *r)
+/* When the header is one field holding another usual separator, the
+ * index of its hint in hints[], else -1. */
+static int separator_hint(const reader *r)
 {
-    static const char *const hints[] = {
-        " (is the separator ','? try --sep ',')",
-        " (is the separator ';'? try --sep ';')",
-        " (is the separator a tab? try --sep tab)",
-        " (is the separator '|'? try --sep '|')",
-    };
     const char *usual = ",;\t|";
     if (r->ncells != 1)
-        return NULL;
+        return -1;
     for (int k = 0; usual[k]; k++)
         if (usual[k] != r->sep && strchr(r->cells[0].text, usual[k]))
-            return hints[k];
-    return NULL;
+            return k;
+    return -1;
 }
 
 static int pick_column(reader *r, const char *column, size_t *idx)
@@ -254,26 +258,24 @@ static int append(csv_series *s, size_t *cap, double value, const char *label)
 }
 
 /* The data rows after the header: field counts and numbers checked. */
-static int read_rows(reader *r, size_t idx, size_t nfields, csv_series *s)
+static int read_rows(reader *r, const csv_header *h, csv_series *s)
 {
-    size_t cap = 0;
+    size_t cap = 0, idx = h->column;
     int got;
     char shown[48];
     while ((got = next_nonblank_record(r)) == 1) {
         const cell *c = &r->cells[idx < r->ncells ? idx : 0];
         double v;
-        if (r->ncells != nfields)
+        if (r->ncells != h->fields)
             return fail(r, r->cells[0].line, 0, "%zu fields, the header has "
-                        "%zu", r->ncells, nfields);
+                        "%zu", r->ncells, h->fields);
         if (parse_decimal(c->text, &v) != 0)
             return fail(r, c->line, c->col, "column %s: '%s' is not a "
-                        "decimal number", s->column,
+                        "decimal number", h->name,
                         tool_excerpt(c->text, shown, sizeof shown));
         if (append(s, &cap, v, r->cells[0].text) != 0)
             return fail(r, c->line, 0, "out of memory");
     }
-    if (got == 0 && s->len == 0)
-        return fail(r, r->line, 0, "no data rows after the header");
     return got;
 }
 
@@ -291,39 +293,121 @@ int csv_parse_sep(const char *text, char *sep)
     return 0;
 }
 
+/* -1 with "NAME:LINE: a NUL byte" when text holds one; LINE counts from
+ * r->line. */
+static int refuse_nul(reader *r, const char *text, size_t len)
+{
+    const char *nul = memchr(text, '\0', len);
+    if (!nul)
+        return 0;
+    for (const char *p = text; p < nul; p++)
+        r->line += *p == '\n';
+    return fail(r, r->line, 0, "a NUL byte: not a text file");
+}
+
+/* The header record of r into h: the chosen column and the field count. */
+static int read_header(reader *r, const char *column, csv_header *h)
+{
+    int got = next_nonblank_record(r);
+    if (got == 0)
+        return fail(r, 1, 0, "empty file: no header row");
+    if (got != 1)
+        return -1;
+    r->hint = separator_hint(r);
+    *h = (csv_header){ .fields = r->ncells, .hint = r->hint };
+    if (pick_column(r, column, &h->column) != 0)
+        return -1;
+    tool_excerpt(r->cells[h->column].text, h->name, sizeof h->name);
+    return 0;
+}
+
+static reader reader_on(char *text, size_t len, const char *name, char sep,
+                        size_t line, char *err, size_t err_len)
+{
+    return (reader){ .p = text, .end = text + len, .line_start = text,
+                     .line = line, .sep = sep, .name = name, .hint = -1,
+                     .err = err, .err_len = err_len };
+}
+
+static int refuse_sep(char sep, char *err, size_t err_len)
+{
+    if (valid_sep(sep))
+        return 0;
+    snprintf(err, err_len, "the separator cannot be a quote, a line break "
+             "or NUL");
+    return -1;
+}
+
+int csv_parse_header(char *text, size_t len, const char *name,
+                     const char *column, char sep, csv_header *out, char *err,
+                     size_t err_len)
+{
+    reader r = reader_on(text, len, name, sep, 1, err, err_len);
+    csv_header h;
+    int rc = -1;
+    if (refuse_sep(sep, err, err_len) != 0 || refuse_nul(&r, text, len) != 0)
+        return -1;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        r.p = r.line_start = text + 3; /* a UTF-8 byte-order mark */
+    if (read_header(&r, column, &h) == 0) {
+        h.end = (size_t)(r.p - text);
+        *out = h;
+        rc = 0;
+    }
+    free(r.cells);
+    return rc;
+}
+
+int csv_parse_rows(char *text, size_t len, const char *name, size_t line,
+                   const csv_header *h, char sep, csv_series *out, char *err,
+                   size_t err_len)
+{
+    csv_series s = { 0 };
+    reader r = reader_on(text, len, name, sep, line, err, err_len);
+    int rc = -1;
+    if (refuse_sep(sep, err, err_len) != 0 || refuse_nul(&r, text, len) != 0)
+        return -1;
+    r.hint = h->hint;
+    memcpy(s.column, h->name, sizeof s.column); /* already cut to fit */
+    if (read_rows(&r, h, &s) == 0) {
+        *out = s;
+        rc = 0;
+    }
+    if (rc != 0)
+        csv_free(&s);
+    free(r.cells);
+    return rc;
+}
+
+void csv_no_rows(const char *name, size_t line, const csv_header *h,
+                 char *err, size_t err_len)
+{
+    reader r = reader_on(NULL, 0, name, ',', line, err, err_len);
+    r.hint = h->hint;
+    fail(&r, line, 0, "no data rows after the header");
+}
+
 int csv_parse_column(char *text, size_t len, const char *name,
                      const char *column, char sep, csv_series *out,
                      char *err, size_t err_len)
 {
     csv_series s = { 0 };
-    size_t idx = 0;
-    reader r = { .p = text, .end = text + len, .line_start = text, .line = 1,
-                 .sep = sep, .name = name, .err = err, .err_len = err_len };
+    csv_header h;
+    reader r = reader_on(text, len, name, sep, 1, err, err_len);
     int rc = -1;
-    if (!valid_sep(sep)) {
-        snprintf(err, err_len, "the separator cannot be a quote, a line "
-                 "break or NUL");
+    if (refuse_sep(sep, err, err_len) != 0 || refuse_nul(&r, text, len) != 0)
         return -1;
-    }
-    const char *nul = memchr(text, '\0', len);
-    if (nul) {
-        for (const char *p = text; p < nul; p++)
-            r.line += *p == '\n';
-        return fail(&r, r.line, 0, "a NUL byte: not a text file");
-    }
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         r.p = r.line_start = text + 3; /* a UTF-8 byte-order mark */
-    int got = next_nonblank_record(&r);
-    if (got == 0)
-        fail(&r, 1, 0, "empty file: no header row");
-    if (got != 1)
+    if (read_header(&r, column, &h) != 0)
         goto cleanup;
-    r.hint = separator_hint(&r);
-    if (pick_column(&r, column, &idx) != 0)
+    memcpy(s.column, h.name, sizeof s.column); /* already cut to fit */
+    if (read_rows(&r, &h, &s) != 0)
         goto cleanup;
-    tool_excerpt(r.cells[idx].text, s.column, sizeof s.column);
-    if (read_rows(&r, idx, r.ncells, &s) != 0)
+    if (s.len == 0) {
+        csv_no_rows(name, r.line, &h, err, err_len);
         goto cleanup;
+    }
     *out = s;
     rc = 0;
 cleanup:

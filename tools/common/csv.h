@@ -39,6 +39,36 @@ int csv_parse_column(char *text, size_t len, const char *name,
                      const char *column, char sep, csv_series *out,
                      char *err, size_t err_len);
 
+/* What the rows of a file need from its header (csv_parse_header). */
+typedef struct {
+    size_t column; /* index of the chosen column */
+    size_t fields; /* fields of the header, so of every row */
+    int hint;      /* which separator hint row messages carry, -1 none */
+    size_t end;    /* bytes of the text up to the end of the header record */
+    char name[64]; /* the chosen column's header (cut to fit) */
+} csv_header;
+
+/* The first part of csv_parse_column on text[0..len), which it modifies:
+ * the header record (after a byte-order mark and blank lines). Returns 0,
+ * or -1 with csv_parse_column's message in err. */
+int csv_parse_header(char *text, size_t len, const char *name,
+                     const char *column, char sep, csv_header *out, char *err,
+                     size_t err_len);
+
+/* The second part, on rows that follow a header h elsewhere: text[0..len)
+ * starts at a record on line number `line` of the file (for messages) and
+ * may hold no row at all. Returns 0 with *out (out->column = h->name), or
+ * -1 with a message in err and *out untouched. text[len] must exist. */
+int csv_parse_rows(char *text, size_t len, const char *name, size_t line,
+                   const csv_header *h, char sep, csv_series *out, char *err,
+                   size_t err_len);
+
+/* csv_parse_column's message for a file whose rows, all blank, end on
+ * line `line` (the line after its last line break, or its last line when
+ * no line break ends it). */
+void csv_no_rows(const char *name, size_t line, const csv_header *h,
+                 char *err, size_t err_len);
+
 /* The separator named by text: one character, or "tab". Returns 0 or -1. */
 int csv_parse_sep(const char *text, char *sep);
 
