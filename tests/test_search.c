@@ -16,6 +16,7 @@
 #include "core/internal.h"
 
 #include <check.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,43 @@ START_TEST(window_stats_match_the_definition)
         ck_assert_mem_eq(z, want, m * sizeof *z);
         free(want);
         free(z);
+    }
+    free(sd);
+    free(mean);
+    free(x);
+}
+END_TEST
+
+/* Constant windows (sd forced to 0) at every scale, among windows one ulp
+ * away from constant: zero and negative zero, subnormals, values whose
+ * sums round (0.1), and values whose sums overflow. Counts past one
+ * vectorised block, so both the blocks and the tail are checked. */
+START_TEST(window_stats_constant_windows)
+{
+    static const double scales[] = { 0.0, 5e-324, 3e-310, 1e-200, 0.1, 7.0,
+                                     1e200, 1e300, DBL_MAX };
+    test_rng rng = { test_seed(2100u + (unsigned)_i) };
+    double base = scales[(size_t)_i % (sizeof scales / sizeof *scales)];
+    size_t m = test_range(&rng, 1, 40);
+    size_t count = test_range(&rng, 1, 3 * HDTW_STATS_BLOCK + 2);
+    double *x = test_alloc((count + m) * sizeof *x);
+    double *mean = test_alloc(count * sizeof *mean),
+           *sd = test_alloc(count * sizeof *sd);
+    for (size_t i = 0; i < count + m - 1; i++) {
+        unsigned pick = (unsigned)(test_next(&rng) % 16);
+        x[i] = i > 0 && pick < 12 ? x[i - 1]
+               : pick == 12       ? nextafter(base, INFINITY)
+               : pick == 13       ? -base
+               : base == 0.0      ? -0.0
+                                  : base;
+    }
+    hdtw_window_stats(x, m, count, mean, sd);
+    for (size_t w = 0; w < count; w++) {
+        double mean1, sd1;
+        naive_window_stats(x + w, m, &mean1, &sd1);
+        ck_assert_msg(same_bits(mean[w], mean1) && same_bits(sd[w], sd1),
+                      "window %zu of %zu (m=%zu, scale %g) differs from the "
+                      "definition", w, count, m, base);
     }
     free(sd);
     free(mean);
@@ -647,6 +685,7 @@ static Suite *search_suite(void)
     tcase_add_test(norm, znorm_special_inputs);
     tcase_add_test(norm, znorm_bad_input);
     tcase_add_loop_test(norm, window_stats_match_the_definition, 0, 40);
+    tcase_add_loop_test(norm, window_stats_constant_windows, 0, 90);
     tcase_add_loop_test(norm, envelope_matches_naive, 0, 300);
     tcase_add_loop_test(norm, kim_estimate_never_above_exact, 0, 120);
     suite_add_tcase(s, norm);
