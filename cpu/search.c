@@ -183,45 +183,67 @@ static size_t exact_stats(const plan *p, worker *wk, const double *xs,
 }
 
 /* The estimated LB_Kim of the chunk's n windows at xs (see
- * hdtw_kim_estimate): prefix sums of x and x^2, left to right. */
+ * hdtw_kim_estimate): prefix sums of x and x^2, left to right; biggest is
+ * max |x| over the chunk's points (scan_chunk). */
 static void estimate_kim(const plan *p, worker *wk, const double *xs,
-                         size_t n)
+                         size_t n, double biggest)
 {
     size_t m = p->job->m, span = n + m - 1;
-    double sum = 0.0, sumsq = 0.0, biggest = 0.0;
+    double sum = 0.0, sumsq = 0.0;
     wk->sum[0] = wk->sumsq[0] = 0.0;
     for (size_t t = 0; t < span; t++) {
         sum += xs[t];
         sumsq += xs[t] * xs[t];
         wk->sum[t + 1] = sum;
         wk->sumsq[t + 1] = sumsq;
-        biggest = biggest > fabs(xs[t]) ? biggest : fabs(xs[t]);
     }
     hdtw_kim_estimate est = hdtw_kim_estimate_for(m, span, biggest);
     p->lb->kim_estimate(&p->lq, xs, wk->sum, wk->sumsq, n, &est,
                         wk->kim_est);
 }
 
-/* Any window overflowing its sums needs |values| near 2^500 / m; below
- * that no check is needed, above it every window of the chunk is checked
- * before any is searched, so that the search fails with
- * HDTW_E_NONFINITE, whichever thread gets there, exactly when a window
- * overflows. Done per chunk while the chunk comes into the cache for the
- * bounds, not as one more pass over the whole series up front. */
-static hdtw_status check_overflow(const plan *p, worker *wk, const double *xs,
-                                  size_t n)
+/* The larger of acc and |x|, NaN once either is: NaN sticks. */
+static inline double max_abs_or_nan(double acc, double x)
 {
-    size_t m = p->job->m, span = n + m - 1, t = 0;
-    /* independent running maxima: one would wait on each comparison */
+    double a = fabs(x);
+    return a > acc || a != a ? a : acc;
+}
+
+/* max |x| over the chunk's points, NaN when one is NaN. Independent
+ * running maxima: one would wait on each comparison. */
+static double chunk_max_abs(const double *xs, size_t span)
+{
     double lanes[8] = { 0 }, biggest = 0.0;
+    size_t t = 0;
     for (; t + 8 <= span; t += 8)
         for (int l = 0; l < 8; l++)
-            lanes[l] = lanes[l] > fabs(xs[t + l]) ? lanes[l] : fabs(xs[t + l]);
+            lanes[l] = max_abs_or_nan(lanes[l], xs[t + l]);
     for (; t < span; t++)
-        biggest = biggest > fabs(xs[t]) ? biggest : fabs(xs[t]);
+        biggest = max_abs_or_nan(biggest, xs[t]);
     for (int l = 0; l < 8; l++)
-        biggest = biggest > lanes[l] ? biggest : lanes[l];
-    if (biggest <= 0x1p500 / (double)m)
+        biggest = max_abs_or_nan(biggest, lanes[l]);
+    return biggest;
+}
+
+/*
+ * The checks on the values, per chunk as the chunk comes into the cache
+ * for the bounds, not as passes over the whole series before the workers
+ * start (the chunks' points cover the series). A non-finite point fails
+ * the search. With z-normalisation, a window overflowing its sums needs
+ * |values| near 2^500 / m; below that no check is needed, above it every
+ * window of the chunk is checked before any is searched. Either way the
+ * search fails with HDTW_E_NONFINITE, whichever thread gets there, and
+ * writes nothing (results are written only at the end). *biggest gets
+ * max |x|.
+ */
+static hdtw_status scan_chunk(const plan *p, worker *wk, const double *xs,
+                              size_t n, double *biggest)
+{
+    size_t m = p->job->m;
+    *biggest = chunk_max_abs(xs, n + m - 1);
+    if (!(*biggest <= DBL_MAX))
+        return HDTW_E_NONFINITE;
+    if (!p->job->znorm || *biggest <= 0x1p500 / (double)m)
         return HDTW_OK;
     hdtw_window_stats(xs, m, n, wk->mean, wk->sd);
     for (size_t k = 0; k < n; k++)
@@ -242,11 +264,12 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
     const double *xs = job->series + s0;
     size_t n = s1 - s0, ready = n, kim_before = wk->stats.kim;
     int estimating = job->znorm && wk->estimate;
-    hdtw_status status = job->znorm ? check_overflow(p, wk, xs, n) : HDTW_OK;
+    double biggest;
+    hdtw_status status = scan_chunk(p, wk, xs, n, &biggest);
     if (status != HDTW_OK)
         return status;
     if (estimating) {
-        estimate_kim(p, wk, xs, n);
+        estimate_kim(p, wk, xs, n, biggest);
         ready = 0;
     } else {
         if (job->znorm)

@@ -564,6 +564,44 @@ START_TEST(search_bad_input)
 }
 END_TEST
 
+/* The series' values are checked by the workers chunk by chunk (4096
+ * windows each): a NaN or an infinity anywhere, including the first and
+ * last points, the points two chunks share and the last chunk's, fails
+ * the search with HDTW_E_NONFINITE on 1 and 2 threads, with and without
+ * z-normalisation, and leaves the outputs untouched. */
+START_TEST(nonfinite_anywhere_in_the_series)
+{
+    const size_t m = 16, len = 3 * 4096 + 200;
+    const size_t at[] = { 0, 4095, 4096 + m - 2, 2 * 4096 + 5, len - 1 };
+    double *x = test_alloc(len * sizeof *x), query[16];
+    test_rng rng = { test_seed(2200u + (unsigned)_i) };
+    test_fill_series(&rng, x, len);
+    test_fill_series(&rng, query, m);
+    hdtw_search_params sp = HDTW_SEARCH_DEFAULT;
+    sp.znorm = _i % 2;
+    ck_assert_int_eq(hdtw_set_threads(ctx, 1 + _i / 2 % 2), HDTW_OK);
+    double bad = _i / 4 % 2 ? NAN : -INFINITY;
+    for (size_t p = 0; p < sizeof at / sizeof *at; p++) {
+        double kept = x[at[p]];
+        hdtw_match out[2] = { { 77, 7.0 }, { 77, 7.0 } };
+        size_t found = 99;
+        x[at[p]] = bad;
+        ck_assert_int_eq(hdtw_search(ctx, &sp, query, m, x, len, 2, out,
+                                     &found), HDTW_E_NONFINITE);
+        ck_assert_uint_eq(found, 99);
+        for (int i = 0; i < 2; i++)
+            ck_assert(out[i].start == 77 && same_bits(out[i].distance, 7.0));
+        x[at[p]] = kept;
+    }
+    hdtw_match out[2];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_search(ctx, &sp, query, m, x, len, 2, out, &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, 2);
+    free(x);
+}
+END_TEST
+
 /* The search goes through the backend table: a forced CPU backend runs
  * it and hdtw_last_backend names it; a backend without a search (OpenCL)
  * hands it to the fastest CPU backend. Every backend's result has the
@@ -704,6 +742,7 @@ static Suite *search_suite(void)
     TCase *bad = tcase_create("bad_input");
     tcase_add_checked_fixture(bad, setup, teardown);
     tcase_add_test(bad, search_bad_input);
+    tcase_add_loop_test(bad, nonfinite_anywhere_in_the_series, 0, 8);
     tcase_add_test(bad, forced_backend_runs_the_search);
     tcase_add_test(bad, reported_backend_is_the_one_that_ran);
     suite_add_tcase(s, bad);
