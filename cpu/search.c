@@ -202,27 +202,32 @@ static void estimate_kim(const plan *p, worker *wk, const double *xs,
                         wk->kim_est);
 }
 
-/* The larger of acc and |x|, NaN once either is: NaN sticks. */
-static inline double max_abs_or_nan(double acc, double x)
+static inline double max_abs(double acc, double x)
 {
-    double a = fabs(x);
-    return a > acc || a != a ? a : acc;
+    return acc > fabs(x) ? acc : fabs(x);
 }
 
-/* max |x| over the chunk's points, NaN when one is NaN. Independent
- * running maxima: one would wait on each comparison. */
+/* max |x| over the chunk's points, NaN when one is not finite: x - x is 0
+ * for finite x, NaN otherwise, and a NaN sticks in a sum. Independent
+ * lanes: one running maximum would wait on each comparison. */
 static double chunk_max_abs(const double *xs, size_t span)
 {
-    double lanes[8] = { 0 }, biggest = 0.0;
+    double lanes[8] = { 0 }, finite[8] = { 0 }, biggest = 0.0, all = 0.0;
     size_t t = 0;
     for (; t + 8 <= span; t += 8)
-        for (int l = 0; l < 8; l++)
-            lanes[l] = max_abs_or_nan(lanes[l], xs[t + l]);
-    for (; t < span; t++)
-        biggest = max_abs_or_nan(biggest, xs[t]);
-    for (int l = 0; l < 8; l++)
-        biggest = max_abs_or_nan(biggest, lanes[l]);
-    return biggest;
+        for (int l = 0; l < 8; l++) {
+            lanes[l] = max_abs(lanes[l], xs[t + l]);
+            finite[l] += xs[t + l] - xs[t + l];
+        }
+    for (; t < span; t++) {
+        biggest = max_abs(biggest, xs[t]);
+        all += xs[t] - xs[t];
+    }
+    for (int l = 0; l < 8; l++) {
+        biggest = max_abs(biggest, lanes[l]);
+        all += finite[l];
+    }
+    return all == 0.0 ? biggest : NAN;
 }
 
 /*
