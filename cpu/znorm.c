@@ -10,8 +10,8 @@
  * the speed comes from doing LANES adjacent windows at once: lane l of the
  * accumulators holds window w + l, each lane is its own sequential sum in
  * a vector register (GCC vector extensions; no reassociation happens:
- * lanes never mix). Built for AVX2 and for the baseline, chosen at
- * load time; both perform the same IEEE operations, so the bits agree.
+ * lanes never mix). Built for AVX-512, AVX2 and the baseline, chosen
+ * at load time; all perform the same IEEE operations, so the bits agree.
  */
 #include "cpu/znorm.h"
 
@@ -19,16 +19,18 @@
 #include <math.h>
 #include <string.h>
 
-typedef double vec4 __attribute__((vector_size(32)));
+/* Eight lanes: one register with AVX-512, two with AVX2 (GCC splits the
+ * operations), four with SSE2; the same IEEE operations per lane. */
+typedef double vec8 __attribute__((vector_size(64)));
 
-/* x[0 .. 3] into a vec4, unaligned (memcpy: no aliasing question, one
- * vector load; a macro, as a function returning vec4 would change ABI) */
-#define LOAD4(dst, x) memcpy(&(dst), (x), sizeof(vec4))
+/* x[0 .. 7] into a vec8, unaligned (memcpy: no aliasing question, vector
+ * loads; a macro, as a function returning vec8 would change ABI) */
+#define LOAD8(dst, x) memcpy(&(dst), (x), sizeof(vec8))
 
-/* Six accumulators of four lanes: an add's latency is hidden behind the
- * other five chains (two adders, three cycles each on current x86). */
-#define VECS 6
-#define LANES (4 * VECS)
+/* Three accumulators of eight lanes (six of four with AVX2): an add's
+ * latency is hidden behind the other chains. */
+#define VECS 3
+#define LANES (8 * VECS)
 _Static_assert(LANES == HDTW_STATS_BLOCK, "znorm.h promises LANES windows");
 
 /* The two sums of window x[0 .. m-1], one lane of the block below, spelt
@@ -47,7 +49,8 @@ static void stats_one(const double *x, size_t m, double *mean, double *sd)
     *sd = sqrt(acc / (double)m);
 }
 
-/* The AVX2 and baseline clones, chosen by an ifunc resolver at load time.
+/* The AVX-512, AVX2 and baseline clones, chosen by an ifunc resolver at
+ * load time.
  * Under ThreadSanitizer the resolver would be instrumented and run before
  * TSan is initialised (a crash at load of any program that links this
  * file), so a TSan build keeps the baseline clone only: the same operations,
@@ -60,34 +63,34 @@ static void stats_one(const double *x, size_t m, double *mean, double *sd)
 #if defined(__SANITIZE_THREAD__) || defined(HDTW_TSAN_BUILD)
 #define STATS_CLONES
 #else
-#define STATS_CLONES __attribute__((target_clones("avx2", "default")))
+#define STATS_CLONES \
+    __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 
-/* Windows x .. x + LANES - 1: lane l of vector v is window 4 v + l. */
+/* Windows x .. x + LANES - 1: lane l of vector v is window 8 v + l. */
 STATS_CLONES
 static void stats_block(const double *x, size_t m, double *mean, double *sd)
 {
-    vec4 sum[VECS] = { 0 }, acc[VECS] = { 0 }, mu[VECS];
+    vec8 sum[VECS] = { 0 }, acc[VECS] = { 0 }, mu[VECS];
     for (size_t i = 0; i < m; i++)
-        for (int v = 0; v < VECS; v++)
-        {
-            vec4 t;
-            LOAD4(t, x + i + 4 * v);
+        for (int v = 0; v < VECS; v++) {
+            vec8 t;
+            LOAD8(t, x + i + 8 * v);
             sum[v] += t;
         }
     for (int v = 0; v < VECS; v++)
         mu[v] = sum[v] / (double)m;
     for (size_t i = 0; i < m; i++)
         for (int v = 0; v < VECS; v++) {
-            vec4 d;
-            LOAD4(d, x + i + 4 * v);
+            vec8 d;
+            LOAD8(d, x + i + 8 * v);
             d -= mu[v];
             acc[v] += d * d;
         }
     for (int v = 0; v < VECS; v++)
-        for (int l = 0; l < 4; l++) {
-            mean[4 * v + l] = mu[v][l];
-            sd[4 * v + l] = sqrt(acc[v][l] / (double)m);
+        for (int l = 0; l < 8; l++) {
+            mean[8 * v + l] = mu[v][l];
+            sd[8 * v + l] = sqrt(acc[v][l] / (double)m);
         }
 }
 
