@@ -202,34 +202,6 @@ static void estimate_kim(const plan *p, worker *wk, const double *xs,
                         wk->kim_est);
 }
 
-static inline double max_abs(double acc, double x)
-{
-    return acc > fabs(x) ? acc : fabs(x);
-}
-
-/* max |x| over the chunk's points, NaN when one is not finite: x - x is 0
- * for finite x, NaN otherwise, and a NaN sticks in a sum. Independent
- * lanes: one running maximum would wait on each comparison. */
-static double chunk_max_abs(const double *xs, size_t span)
-{
-    double lanes[8] = { 0 }, finite[8] = { 0 }, biggest = 0.0, all = 0.0;
-    size_t t = 0;
-    for (; t + 8 <= span; t += 8)
-        for (int l = 0; l < 8; l++) {
-            lanes[l] = max_abs(lanes[l], xs[t + l]);
-            finite[l] += xs[t + l] - xs[t + l];
-        }
-    for (; t < span; t++) {
-        biggest = max_abs(biggest, xs[t]);
-        all += xs[t] - xs[t];
-    }
-    for (int l = 0; l < 8; l++) {
-        biggest = max_abs(biggest, lanes[l]);
-        all += finite[l];
-    }
-    return all == 0.0 ? biggest : NAN;
-}
-
 /*
  * The checks on the values, per chunk as the chunk comes into the cache
  * for the bounds, not as passes over the whole series before the workers
@@ -245,7 +217,7 @@ static hdtw_status scan_chunk(const plan *p, worker *wk, const double *xs,
                               size_t n, double *biggest)
 {
     size_t m = p->job->m;
-    *biggest = chunk_max_abs(xs, n + m - 1);
+    *biggest = p->lb->max_abs(xs, n + m - 1);
     if (!(*biggest <= DBL_MAX))
         return HDTW_E_NONFINITE;
     if (!p->job->znorm || *biggest <= 0x1p500 / (double)m)

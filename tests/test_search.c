@@ -352,6 +352,79 @@ START_TEST(kim_estimate_never_above_exact)
 }
 END_TEST
 
+/* LB_Keogh EQ's terms (computed without a division) never exceed the
+ * terms of the exactly normalised window, and the window it writes is
+ * hdtw_normalise's bits. The query envelope is put at the window's exact
+ * values and one ulp either side, where a cheaper value would overshoot. */
+static void check_keogh_eq(const hdtw_lb_kernels *lb, hdtw_cost cost,
+                           test_rng *rng, const double *xs, size_t m,
+                           double mean, double sd)
+{
+    double *e = test_alloc(m * sizeof *e), *lo = test_alloc(m * sizeof *lo),
+           *hi = test_alloc(m * sizeof *hi), *x = test_alloc(m * sizeof *x),
+           *terms = test_alloc(m * sizeof *terms), total;
+    size_t *order = test_alloc((m / lb->width + 1) * sizeof *order);
+    for (size_t b = 0; b < m / lb->width; b++)
+        order[b] = b * lb->width;
+    for (size_t j = 0; j < m; j++) {
+        e[j] = hdtw_normalise(xs[j], mean, sd);
+        double at[3] = { nextafter(e[j], -INFINITY), e[j],
+                         nextafter(e[j], INFINITY) };
+        double a = at[test_next(rng) % 3], b = at[test_next(rng) % 3];
+        if (test_next(rng) % 4 == 0)
+            b = a + test_unit(rng);
+        lo[j] = a < b ? a : b;
+        hi[j] = a < b ? b : a;
+        if (test_next(rng) % 2) { /* the window above or below the band */
+            double shift = test_next(rng) % 2 ? 1e-300 : test_unit(rng);
+            lo[j] += shift;
+            hi[j] += shift;
+        }
+    }
+    hdtw_lb_query lq = { .cost = cost, .m = m, .q = e, .lo = lo, .hi = hi,
+                         .order = order };
+    ck_assert_int_eq(lb->keogh_eq(&lq, xs, mean, sd, INFINITY, x, terms,
+                                  &total), HDTW_LB_KEPT);
+    ck_assert_mem_eq(x, e, m * sizeof *x);
+    for (size_t j = 0; j < m; j++)
+        ck_assert_msg(terms[j] <= hdtw_lb_term(cost, e[j], lo[j], hi[j]),
+                      "index %zu: term %a above the exact %a", j, terms[j],
+                      hdtw_lb_term(cost, e[j], lo[j], hi[j]));
+    free(order);
+    free(terms);
+    free(x);
+    free(hi);
+    free(lo);
+    free(e);
+}
+
+START_TEST(keogh_eq_never_above_exact)
+{
+    test_rng rng = { test_seed(6500u + (unsigned)_i) };
+    size_t len = test_range(&rng, 40, 300), m = test_range(&rng, 1, 40);
+    double *x = test_alloc(len * sizeof *x);
+    double *mean = test_alloc(len * sizeof *mean),
+           *sd = test_alloc(len * sizeof *sd);
+    hostile_series(&rng, _i % 6, x, len);
+    hdtw_window_stats(x, m, len - m + 1, mean, sd);
+    const hdtw_lb_kernels *kernels[3];
+    int nk = lb_kernels_here(kernels);
+    for (size_t w = 0; w + m <= len; w++) {
+        if (!isfinite(mean[w]) || !isfinite(sd[w]) || sd[w] == 0.0)
+            continue; /* rejected up front, or no bound needed */
+        for (int k = 0; k < nk; k++) {
+            check_keogh_eq(kernels[k], HDTW_COST_SQUARED, &rng, x + w, m,
+                           mean[w], sd[w]);
+            check_keogh_eq(kernels[k], HDTW_COST_ABS, &rng, x + w, m,
+                           mean[w], sd[w]);
+        }
+    }
+    free(sd);
+    free(mean);
+    free(x);
+}
+END_TEST
+
 /* A search over the hostile series, exact against the brute force. */
 START_TEST(hostile_series_vs_brute_force)
 {
@@ -726,6 +799,7 @@ static Suite *search_suite(void)
     tcase_add_loop_test(norm, window_stats_constant_windows, 0, 90);
     tcase_add_loop_test(norm, envelope_matches_naive, 0, 300);
     tcase_add_loop_test(norm, kim_estimate_never_above_exact, 0, 120);
+    tcase_add_loop_test(norm, keogh_eq_never_above_exact, 0, 60);
     suite_add_tcase(s, norm);
 
     TCase *exact = tcase_create("brute_force");
