@@ -388,7 +388,9 @@ static hdtw_status make_plan(const hdtw_search_job *job,
     if (magnitude_order(q, m, p->lb->width, order) != HDTW_OK)
         return HDTW_E_NOMEM;
     p->lq = (hdtw_lb_query){ .cost = job->cost, .m = m, .q = q,
-                             .lo = q + m, .hi = q + 2 * m, .order = order };
+                             .lo = q + m, .hi = q + 2 * m, .order = order,
+                             .pad = hdtw_lb_envelope_pad(q + m, q + 2 * m,
+                                                         m) };
     /* a constant window normalises to zeros: one DTW serves them all */
     double *zeros = scratch, *no_bound = scratch + m;
     for (size_t i = 0; i <= 2 * m; i++)

@@ -157,29 +157,29 @@ static void FUNC(kim_estimate)(const hdtw_lb_query *lq, const double *x,
  * LB_Keogh EQ's terms without a division. A division per point is the
  * slowest instruction of the bound, and most windows are pruned before
  * their normalised values are needed. So the bound reads
- * v = fl(fl(x - mean) * r), r = fl(1 / sd), and each gap is cut so that
- * it never exceeds the gap hdtw_lb_term takes from the exactly normalised
+ * v = fl(fl(x - mean) * r), r = fl(1 / sd), and the gap is cut so that it
+ * never exceeds the gap hdtw_lb_term takes from the exactly normalised
  * e = fl(fl(x - mean) / sd). A non-zero sd lies in [2^-537, 2^512] (sd^2
  * is a finite sum of squares over m, not below the least subnormal), so r
  * is normal; with d = fl(x - mean), v = (d / sd)(1 + e2)(1 + e3) and
- * e = (d / sd)(1 + e1),
- * |ei| <= u = 2^-53, up to 2^-1075 each where a result underflows; so
- * |v - e| <= 3.02 u |v| + 2^-1073 <= pad = fl(fl(|v| 2^-50) + 2^-1000).
- * For the gap above, G = v - hi (real): fl(G) <= G (1 + u) when G >= 0
- * (exact when subnormal), so s = fl(fl(G)(1 - 2^-50)) <= G (for G < 0,
- * s <= 0), and s - pad <= G - |v - e| <= e - hi; rounding is monotone, so
- * fl(s - pad) <= fl(e - hi), the gap of the exact value (likewise below:
- * lo - v). The larger gap, clipped at 0 and squared or not, is then at
- * most hdtw_lb_term's, so the cascade's argument (cpu/lower_bounds.h)
- * holds unchanged. The exact values are written once the window is kept.
+ * e = (d / sd)(1 + e1), |ei| <= u = 2^-53, up to 2^-1075 each where a
+ * result underflows; so |v - e| <= 3.02 u |v| + 2^-1073.
+ * The gap above, g = fl(v - hi) > 0, is at most G + u (|v| + Q) for the
+ * real G = v - hi, Q = max |lo|, |hi| over the envelope (likewise below:
+ * lo - v). The cut pad = fl(fl(|v| 2^-50) + lq->pad), lq->pad =
+ * fl(fl(2^-50 Q) + 2^-1000), is at least 7.9 u |v| + 7.9 u Q + 2^-1001,
+ * so g - pad <= G - |v - e| <= e - hi and, rounding being monotone,
+ * fl(g - pad) <= fl(e - hi), the gap of the exact value. The cut gap,
+ * clipped at 0 and squared or not, is then at most hdtw_lb_term's, so the
+ * cascade's argument (cpu/lower_bounds.h) holds unchanged. The exact
+ * values are written once the window is kept.
  */
-static inline VEC FUNC(term_without_division)(int sq, VEC v, VEC lo, VEC hi)
+static inline VEC FUNC(term_without_division)(int sq, VEC v, VEC lo, VEC hi,
+                                              VEC pad0)
 {
-    VEC pad = VADD(VMUL(VABS(v), VSET1(0x1p-50)), VSET1(0x1p-1000));
-    VEC shrink = VSET1(1.0 - 0x1p-50);
-    VEC above = VSUB(VMUL(VSUB(v, hi), shrink), pad);
-    VEC below = VSUB(VMUL(VSUB(lo, v), shrink), pad);
-    VEC gap = VMAX(VMAX(above, below), VSET1(0.0));
+    VEC gap = VMAX(VSUB(v, hi), VSUB(lo, v));
+    VEC pad = VADD(VMUL(VABS(v), VSET1(0x1p-50)), pad0);
+    gap = VMAX(VSUB(gap, pad), VSET1(0.0));
     return sq ? VMUL(gap, gap) : gap;
 }
 
@@ -197,7 +197,8 @@ FUNC(keogh_block)(const hdtw_lb_query *lq, int window, const double *xs,
     if (window) {
         VEC v = VMUL(VSUB(VLOADU(xs + j), mu), s);
         return FUNC(term_without_division)(sq, v, VLOADU(lq->lo + j),
-                                           VLOADU(lq->hi + j));
+                                           VLOADU(lq->hi + j),
+                                           VSET1(lq->pad));
     }
     VEC lo = VDIV(VSUB(VLOADU(xs + j), mu), s);
     VEC hi = VDIV(VSUB(VLOADU(ehi + j), mu), s);

@@ -360,9 +360,9 @@ static void check_keogh_eq(const hdtw_lb_kernels *lb, hdtw_cost cost,
                            test_rng *rng, const double *xs, size_t m,
                            double mean, double sd)
 {
-    double *e = test_alloc(m * sizeof *e), *lo = test_alloc(m * sizeof *lo),
-           *hi = test_alloc(m * sizeof *hi), *x = test_alloc(m * sizeof *x),
-           *terms = test_alloc(m * sizeof *terms), total;
+    /* one block: exact values, envelope, written window, terms */
+    double *e = test_alloc(5 * m * sizeof *e), *lo = e + m, *hi = lo + m,
+           *x = hi + m, *terms = x + m, total;
     size_t *order = test_alloc((m / lb->width + 1) * sizeof *order);
     for (size_t b = 0; b < m / lb->width; b++)
         order[b] = b * lb->width;
@@ -382,7 +382,8 @@ static void check_keogh_eq(const hdtw_lb_kernels *lb, hdtw_cost cost,
         }
     }
     hdtw_lb_query lq = { .cost = cost, .m = m, .q = e, .lo = lo, .hi = hi,
-                         .order = order };
+                         .order = order,
+                         .pad = hdtw_lb_envelope_pad(lo, hi, m) };
     ck_assert_int_eq(lb->keogh_eq(&lq, xs, mean, sd, INFINITY, x, terms,
                                   &total), HDTW_LB_KEPT);
     ck_assert_mem_eq(x, e, m * sizeof *x);
@@ -391,10 +392,6 @@ static void check_keogh_eq(const hdtw_lb_kernels *lb, hdtw_cost cost,
                       "index %zu: term %a above the exact %a", j, terms[j],
                       hdtw_lb_term(cost, e[j], lo[j], hi[j]));
     free(order);
-    free(terms);
-    free(x);
-    free(hi);
-    free(lo);
     free(e);
 }
 
