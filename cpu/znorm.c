@@ -10,8 +10,9 @@
  * the speed comes from doing LANES adjacent windows at once: lane l of the
  * accumulators holds window w + l, each lane is its own sequential sum in
  * a vector register (GCC vector extensions; no reassociation happens:
- * lanes never mix). Built for AVX-512, AVX2 and the baseline, chosen
- * at load time; all perform the same IEEE operations, so the bits agree.
+ * lanes never mix; cpu/znorm_block.h). Built for AVX-512, AVX2 and the
+ * baseline, chosen at run time; all perform the same IEEE operations, so
+ * the bits agree.
  */
 #include "cpu/znorm.h"
 
@@ -19,18 +20,12 @@
 #include <math.h>
 #include <string.h>
 
-/* Eight lanes: one register with AVX-512, two with AVX2 (GCC splits the
- * operations), four with SSE2; the same IEEE operations per lane. */
+typedef double vec4 __attribute__((vector_size(32)));
 typedef double vec8 __attribute__((vector_size(64)));
 
-/* x[0 .. 7] into a vec8, unaligned (memcpy: no aliasing question, vector
- * loads; a macro, as a function returning vec8 would change ABI) */
-#define LOAD8(dst, x) memcpy(&(dst), (x), sizeof(vec8))
-
-/* Three accumulators of eight lanes (six of four with AVX2): an add's
- * latency is hidden behind the other chains. */
-#define VECS 3
-#define LANES (8 * VECS)
+/* 24 lanes: six vectors of four with AVX2, three of eight with AVX-512,
+ * so that an add's latency is hidden behind the other chains. */
+#define LANES 24
 _Static_assert(LANES == HDTW_STATS_BLOCK, "znorm.h promises LANES windows");
 
 /* The two sums of window x[0 .. m-1], one lane of the block below, spelt
@@ -49,49 +44,51 @@ static void stats_one(const double *x, size_t m, double *mean, double *sd)
     *sd = sqrt(acc / (double)m);
 }
 
-/* The AVX-512, AVX2 and baseline clones, chosen by an ifunc resolver at
- * load time.
- * Under ThreadSanitizer the resolver would be instrumented and run before
- * TSan is initialised (a crash at load of any program that links this
- * file), so a TSan build keeps the baseline clone only: the same operations,
- * and the races TSan looks for do not depend on the ISA. */
+/* The AVX2 and baseline clones (four lanes a vector), chosen by an ifunc
+ * resolver at load time, and an AVX-512 build (eight lanes a vector: GCC
+ * would lower those to AVX2 poorly, hence not a third clone), chosen per
+ * call from libgcc's cpu model. Under ThreadSanitizer the resolver would be
+ * instrumented and run before TSan is initialised (a crash at load of any
+ * program that links this file), so a TSan build keeps the baseline only:
+ * the same operations, and the races TSan looks for do not depend on the
+ * ISA. */
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
 #define HDTW_TSAN_BUILD 1
 #endif
 #endif
-#if defined(__SANITIZE_THREAD__) || defined(HDTW_TSAN_BUILD)
+#if defined(__SANITIZE_THREAD__) || defined(HDTW_TSAN_BUILD) || \
+    !(defined(__x86_64__) || defined(__i386__))
 #define STATS_CLONES
 #else
-#define STATS_CLONES \
-    __attribute__((target_clones("avx512f", "avx2", "default")))
+#define STATS_CLONES __attribute__((target_clones("avx2", "default")))
+#define STATS_AVX512 1
 #endif
 
-/* Windows x .. x + LANES - 1: lane l of vector v is window 8 v + l. */
-STATS_CLONES
+#define BLOCK_VEC vec4
+#define BLOCK_WIDTH 4
+#define BLOCK_NAME stats_block4
+#define BLOCK_ATTRS STATS_CLONES
+#include "cpu/znorm_block.h"
+
+#ifdef STATS_AVX512
+#define BLOCK_VEC vec8
+#define BLOCK_WIDTH 8
+#define BLOCK_NAME stats_block8
+#define BLOCK_ATTRS __attribute__((target("avx512f")))
+#include "cpu/znorm_block.h"
+#endif
+
+/* Windows x .. x + LANES - 1. */
 static void stats_block(const double *x, size_t m, double *mean, double *sd)
 {
-    vec8 sum[VECS] = { 0 }, acc[VECS] = { 0 }, mu[VECS];
-    for (size_t i = 0; i < m; i++)
-        for (int v = 0; v < VECS; v++) {
-            vec8 t;
-            LOAD8(t, x + i + 8 * v);
-            sum[v] += t;
-        }
-    for (int v = 0; v < VECS; v++)
-        mu[v] = sum[v] / (double)m;
-    for (size_t i = 0; i < m; i++)
-        for (int v = 0; v < VECS; v++) {
-            vec8 d;
-            LOAD8(d, x + i + 8 * v);
-            d -= mu[v];
-            acc[v] += d * d;
-        }
-    for (int v = 0; v < VECS; v++)
-        for (int l = 0; l < 8; l++) {
-            mean[8 * v + l] = mu[v][l];
-            sd[8 * v + l] = sqrt(acc[v][l] / (double)m);
-        }
+#ifdef STATS_AVX512
+    if (__builtin_cpu_supports("avx512f")) {
+        stats_block8(x, m, mean, sd);
+        return;
+    }
+#endif
+    stats_block4(x, m, mean, sd);
 }
 
 /* Whether x[0 .. m-1] all compare equal. */
