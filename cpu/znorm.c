@@ -107,15 +107,16 @@ static int all_equal(const double *x, size_t m)
  * sum is m x (1 + t), |t| <= gamma_{m-1} (Higham 3.1, 4.2), so
  * |mean - x| <= gamma_m |x|, every |d_i| <= (1 + u) gamma_m |x| and sd is
  * at most that times (1 + u)^3 (1 + gamma_m): below 1.1 m u |x| for
- * m u <= 1/16, against the m 2^-50 |x| = 8 m u |x| used here. Underflow
- * (subnormal values or differences) adds at most a few 2^-537 (a d_i below
- * 2^-537 squares to at most the smallest subnormal), covered by the
- * 2^-500. Overflow makes mean or sd non-finite, which is checked too.
+ * m <= 2^40 (m u <= 2^-13; longer windows are all compared), against the
+ * m 2^-50 |x| = 8 m u |x| used here. Underflow (subnormal values or
+ * differences) adds at most a few 2^-537 (a d_i below 2^-537 squares to
+ * at most the smallest subnormal), covered by the 2^-500. Overflow makes
+ * mean or sd non-finite, which is checked too.
  */
 static void mark_constant(const double *x, size_t m, size_t count,
                           double *mean, double *sd)
 {
-    int check_all = m > ((size_t)1 << 40); /* m u above 1/16 */
+    int check_all = m > ((size_t)1 << 40);
     double scale = (double)m * 0x1p-50;
     for (size_t w = 0; w < count; w++) {
         double near_zero = scale * fabs(x[w]) + 0x1p-500;
