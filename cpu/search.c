@@ -61,6 +61,9 @@ typedef struct {
     double *env_lo, *env_hi; /* CHUNK + m - 1 */
     double *sum, *sumsq;     /* CHUNK + m: prefix sums for kim_est */
     int estimate;            /* use kim_est in the next chunk */
+    int lazy_envelope;       /* envelope per window reaching LB_Keogh EC,
+                                not for the whole chunk up front */
+    size_t s0;               /* the chunk's first window */
     double *scratch;         /* 4 (CHUNK + m - 1 + 2r) */
     double *x;               /* the normalised window, m */
     double *cb_eq, *cb_ec;   /* per-index bound terms, m */
@@ -107,6 +110,22 @@ static void suffix_sums(const double *terms, size_t m, double *cb)
         cb[k] = cb[k + 1] + terms[k];
 }
 
+/* The envelope of window xs's points, where the chunk's envelope would
+ * hold them (the values are the same: min and max are exact). */
+static void window_envelope(const plan *p, worker *wk, const double *xs)
+{
+    const hdtw_search_job *job = p->job;
+    size_t s = (size_t)(xs - job->series), k = s - wk->s0;
+    p->lb->envelope(job->series, job->len, p->r, s, s + job->m,
+                    wk->env_lo + k, wk->env_hi + k, wk->scratch);
+}
+
+/* Windows that reached LB_Keogh EC so far. */
+static size_t reached_ec(const worker *wk)
+{
+    return wk->stats.keogh_ec + wk->stats.abandoned + wk->stats.dtw;
+}
+
 /* The distance of window s when it may matter, +inf when pruned. xs and
  * the envelope point at the window's first value; kim is its LB_Kim. */
 static double window_distance(const plan *p, worker *wk, const double *xs,
@@ -130,6 +149,8 @@ static double window_distance(const plan *p, worker *wk, const double *xs,
         wk->stats.keogh_eq++;
         return INFINITY;
     }
+    if (wk->lazy_envelope)
+        window_envelope(p, wk, xs);
     if (p->lb->keogh_ec(&p->lq, elo, ehi, mean, sd, limit, wk->cb_ec,
                         &ec) == HDTW_LB_PRUNED) {
         wk->stats.keogh_ec++;
@@ -258,8 +279,11 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
             }
         p->lb->kim(&p->lq, xs, wk->mean, wk->sd, n, wk->kim);
     }
-    p->lb->envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
-                    wk->env_lo, wk->env_hi, wk->scratch);
+    size_t ec_before = reached_ec(wk);
+    wk->s0 = s0;
+    if (!wk->lazy_envelope)
+        p->lb->envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
+                        wk->env_lo, wk->env_hi, wk->scratch);
 
     double threshold = INFINITY, limit = INFINITY;
     for (size_t k = 0; k < n; k++) {
@@ -286,6 +310,9 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
         publish_threshold(shared, wk->top.threshold);
     }
     wk->estimate = 4 * (wk->stats.kim - kim_before) >= n;
+    /* per window, m + 2r points against n + m - 1 + 2r for the chunk */
+    wk->lazy_envelope =
+        (reached_ec(wk) - ec_before) * (job->m + 2 * p->r) < n;
     return HDTW_OK;
 }
 
