@@ -7,8 +7,10 @@
  * threshold widened for rounding (cpu/lower_bounds.h).
  *
  * The series is cut into chunks of CHUNK windows, shared among OpenMP
- * threads. For a chunk: the mean and deviation of each window, then the
- * envelope of the raw series. For each window, cheapest test first:
+ * threads. For a chunk: the values checked, the mean and deviation of
+ * each window, then the envelope of the raw series (or, when few windows
+ * of the previous chunk reached test 3, each such window's own). For each
+ * window, cheapest test first:
  *   1. LB_Kim: the first and last cells (4 normalised points);
  *   2. LB_Keogh of the window against the query's envelope, in query order
  *      by |q| descending (the big terms first), normalising the window as
