@@ -48,7 +48,9 @@ hdtw_status hdtw_search(hdtw_ctx *ctx, const hdtw_search_params *sp,
         s = hdtw_check_cost(ctx, fn, params.dtw.cost);
     if (s != HDTW_OK)
         return s;
-    if (!hdtw_all_finite(query, m) || !hdtw_all_finite(series, len))
+    /* the series' values are checked by the workers, chunk by chunk
+     * (cpu/search.c), with the same status and nothing written */
+    if (!hdtw_all_finite(query, m))
         return HDTW_E_NONFINITE;
     hdtw_search_job job = {
         .cost = params.dtw.cost,

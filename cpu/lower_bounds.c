@@ -34,6 +34,14 @@ static double max2(double x, double y)
     return x > y ? x : y;
 }
 
+double hdtw_lb_envelope_pad(const double *lo, const double *hi, size_t m)
+{
+    double biggest = 0.0;
+    for (size_t j = 0; j < m; j++)
+        biggest = max2(biggest, max2(fabs(lo[j]), fabs(hi[j])));
+    return biggest * 0x1p-50 + 0x1p-1000;
+}
+
 /*
  * p[k] = y[t0 - r + k] (+-inf outside y) for k < L = t1 - t0 + 2r, cut into
  * blocks of W = 2r + 1. Any W consecutive points span at most two blocks:

@@ -79,7 +79,13 @@ typedef struct {
     const size_t *order;   /* first indices of the blocks of the bound
                               loops (cpu/search_lb.h), by the sum of |q|
                               over the block descending: big terms first */
+    double pad;            /* hdtw_lb_envelope_pad(lo, hi, m) */
 } hdtw_lb_query;
+
+/* fl(fl(2^-50 Q) + 2^-1000), Q = max |lo[j]|, |hi[j]|: the part of LB_Keogh
+ * EQ's rounding allowance that the envelope's size needs
+ * (cpu/search_lb_template.h). */
+double hdtw_lb_envelope_pad(const double *lo, const double *hi, size_t m);
 
 /* LB_Kim on the normalised window x (first and last cells, then for
  * m >= 4 the cheapest cell of the next ring at each end: cells on every

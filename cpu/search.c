@@ -7,8 +7,10 @@
  * threshold widened for rounding (cpu/lower_bounds.h).
  *
  * The series is cut into chunks of CHUNK windows, shared among OpenMP
- * threads. For a chunk: the mean and deviation of each window, then the
- * envelope of the raw series. For each window, cheapest test first:
+ * threads. For a chunk: the values checked, the mean and deviation of
+ * each window, then the envelope of the raw series (or, when few windows
+ * of the previous chunk reached test 3, each such window's own). For each
+ * window, cheapest test first:
  *   1. LB_Kim: the first and last cells (4 normalised points);
  *   2. LB_Keogh of the window against the query's envelope, in query order
  *      by |q| descending (the big terms first), normalising the window as
@@ -61,6 +63,9 @@ typedef struct {
     double *env_lo, *env_hi; /* CHUNK + m - 1 */
     double *sum, *sumsq;     /* CHUNK + m: prefix sums for kim_est */
     int estimate;            /* use kim_est in the next chunk */
+    int lazy_envelope;       /* envelope per window reaching LB_Keogh EC,
+                                not for the whole chunk up front */
+    size_t s0;               /* the chunk's first window */
     double *scratch;         /* 4 (CHUNK + m - 1 + 2r) */
     double *x;               /* the normalised window, m */
     double *cb_eq, *cb_ec;   /* per-index bound terms, m */
@@ -107,6 +112,22 @@ static void suffix_sums(const double *terms, size_t m, double *cb)
         cb[k] = cb[k + 1] + terms[k];
 }
 
+/* The envelope of window xs's points, where the chunk's envelope would
+ * hold them (the values are the same: min and max are exact). */
+static void window_envelope(const plan *p, worker *wk, const double *xs)
+{
+    const hdtw_search_job *job = p->job;
+    size_t s = (size_t)(xs - job->series), k = s - wk->s0;
+    p->lb->envelope(job->series, job->len, p->r, s, s + job->m,
+                    wk->env_lo + k, wk->env_hi + k, wk->scratch);
+}
+
+/* Windows that reached LB_Keogh EC so far. */
+static size_t reached_ec(const worker *wk)
+{
+    return wk->stats.keogh_ec + wk->stats.abandoned + wk->stats.dtw;
+}
+
 /* The distance of window s when it may matter, +inf when pruned. xs and
  * the envelope point at the window's first value; kim is its LB_Kim. */
 static double window_distance(const plan *p, worker *wk, const double *xs,
@@ -130,6 +151,8 @@ static double window_distance(const plan *p, worker *wk, const double *xs,
         wk->stats.keogh_eq++;
         return INFINITY;
     }
+    if (wk->lazy_envelope)
+        window_envelope(p, wk, xs);
     if (p->lb->keogh_ec(&p->lq, elo, ehi, mean, sd, limit, wk->cb_ec,
                         &ec) == HDTW_LB_PRUNED) {
         wk->stats.keogh_ec++;
@@ -197,45 +220,44 @@ static size_t exact_stats(const plan *p, worker *wk, const double *xs,
 }
 
 /* The estimated LB_Kim of the chunk's n windows at xs (see
- * hdtw_kim_estimate): prefix sums of x and x^2, left to right. */
+ * hdtw_kim_estimate): prefix sums of x and x^2, left to right; biggest is
+ * max |x| over the chunk's points (scan_chunk). */
 static void estimate_kim(const plan *p, worker *wk, const double *xs,
-                         size_t n)
+                         size_t n, double biggest)
 {
     size_t m = p->job->m, span = n + m - 1;
-    double sum = 0.0, sumsq = 0.0, biggest = 0.0;
+    double sum = 0.0, sumsq = 0.0;
     wk->sum[0] = wk->sumsq[0] = 0.0;
     for (size_t t = 0; t < span; t++) {
         sum += xs[t];
         sumsq += xs[t] * xs[t];
         wk->sum[t + 1] = sum;
         wk->sumsq[t + 1] = sumsq;
-        biggest = biggest > fabs(xs[t]) ? biggest : fabs(xs[t]);
     }
     hdtw_kim_estimate est = hdtw_kim_estimate_for(m, span, biggest);
     p->lb->kim_estimate(&p->lq, xs, wk->sum, wk->sumsq, n, &est,
                         wk->kim_est);
 }
 
-/* Any window overflowing its sums needs |values| near 2^500 / m; below
- * that no check is needed, above it every window of the chunk is checked
- * before any is searched, so that the search fails with
- * HDTW_E_NONFINITE, whichever thread gets there, exactly when a window
- * overflows. Done per chunk while the chunk comes into the cache for the
- * bounds, not as one more pass over the whole series up front. */
-static hdtw_status check_overflow(const plan *p, worker *wk, const double *xs,
-                                  size_t n)
+/*
+ * The checks on the values, per chunk as the chunk comes into the cache
+ * for the bounds, not as passes over the whole series before the workers
+ * start (the chunks' points cover the series). A non-finite point fails
+ * the search. With z-normalisation, a window overflowing its sums needs
+ * |values| near 2^500 / m; below that no check is needed, above it every
+ * window of the chunk is checked before any is searched. Either way the
+ * search fails with HDTW_E_NONFINITE, whichever thread gets there, and
+ * writes nothing (results are written only at the end). *biggest gets
+ * max |x|.
+ */
+static hdtw_status scan_chunk(const plan *p, worker *wk, const double *xs,
+                              size_t n, double *biggest)
 {
-    size_t m = p->job->m, span = n + m - 1, t = 0;
-    /* independent running maxima: one would wait on each comparison */
-    double lanes[8] = { 0 }, biggest = 0.0;
-    for (; t + 8 <= span; t += 8)
-        for (int l = 0; l < 8; l++)
-            lanes[l] = lanes[l] > fabs(xs[t + l]) ? lanes[l] : fabs(xs[t + l]);
-    for (; t < span; t++)
-        biggest = biggest > fabs(xs[t]) ? biggest : fabs(xs[t]);
-    for (int l = 0; l < 8; l++)
-        biggest = biggest > lanes[l] ? biggest : lanes[l];
-    if (biggest <= 0x1p500 / (double)m)
+    size_t m = p->job->m;
+    *biggest = p->lb->max_abs(xs, n + m - 1);
+    if (!(*biggest <= DBL_MAX))
+        return HDTW_E_NONFINITE;
+    if (!p->job->znorm || *biggest <= 0x1p500 / (double)m)
         return HDTW_OK;
     hdtw_window_stats(xs, m, n, wk->mean, wk->sd);
     for (size_t k = 0; k < n; k++)
@@ -256,12 +278,13 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
     const double *xs = job->series + s0;
     size_t n = s1 - s0, ready = n, kim_before = wk->stats.kim;
     int estimating = job->znorm && wk->estimate;
-    hdtw_status status = job->znorm ? check_overflow(p, wk, xs, n) : HDTW_OK;
+    double biggest;
+    hdtw_status status = scan_chunk(p, wk, xs, n, &biggest);
     if (status != HDTW_OK)
         return status;
     outside_bound(job, shared);
     if (estimating) {
-        estimate_kim(p, wk, xs, n);
+        estimate_kim(p, wk, xs, n, biggest);
         ready = 0;
     } else {
         if (job->znorm)
@@ -273,8 +296,11 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
             }
         p->lb->kim(&p->lq, xs, wk->mean, wk->sd, n, wk->kim);
     }
-    p->lb->envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
-                    wk->env_lo, wk->env_hi, wk->scratch);
+    size_t ec_before = reached_ec(wk);
+    wk->s0 = s0;
+    if (!wk->lazy_envelope)
+        p->lb->envelope(job->series, job->len, p->r, s0, s1 + job->m - 1,
+                        wk->env_lo, wk->env_hi, wk->scratch);
 
     double threshold = INFINITY, limit = INFINITY;
     for (size_t k = 0; k < n; k++) {
@@ -301,6 +327,9 @@ static hdtw_status run_chunk(const plan *p, worker *wk, size_t s0, size_t s1,
         publish_threshold(shared, wk->top.threshold);
     }
     wk->estimate = 4 * (wk->stats.kim - kim_before) >= n;
+    /* per window, m + 2r points against n + m - 1 + 2r for the chunk */
+    wk->lazy_envelope =
+        (reached_ec(wk) - ec_before) * (job->m + 2 * p->r) < n;
     return HDTW_OK;
 }
 
@@ -403,7 +432,9 @@ static hdtw_status make_plan(const hdtw_search_job *job,
     if (magnitude_order(q, m, p->lb->width, order) != HDTW_OK)
         return HDTW_E_NOMEM;
     p->lq = (hdtw_lb_query){ .cost = job->cost, .m = m, .q = q,
-                             .lo = q + m, .hi = q + 2 * m, .order = order };
+                             .lo = q + m, .hi = q + 2 * m, .order = order,
+                             .pad = hdtw_lb_envelope_pad(q + m, q + 2 * m,
+                                                         m) };
     /* a constant window normalises to zeros: one DTW serves them all */
     double *zeros = scratch, *no_bound = scratch + m;
     for (size_t i = 0; i <= 2 * m; i++)

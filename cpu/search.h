@@ -23,7 +23,8 @@ typedef struct {
 
 /* Runs the search with the bound loops lb on up to `threads` threads: on
  * HDTW_OK writes out[0 .. *found-1] and *found (and *stats when not NULL);
- * otherwise writes nothing. Statuses: HDTW_E_NONFINITE when a
+ * otherwise writes nothing. Statuses: HDTW_E_NONFINITE when a value of
+ * the series is not finite (checked here, chunk by chunk) or when a
  * normalisation overflows, HDTW_E_NOMEM. */
 hdtw_status hdtw_search_run(const hdtw_search_job *job,
                             const hdtw_lb_kernels *lb, int threads,

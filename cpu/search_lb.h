@@ -35,9 +35,10 @@ typedef struct {
                          const double *sum, const double *sumsq, size_t n,
                          const hdtw_kim_estimate *est, double *lb);
     /* LB_Keogh of the window xs (normalised with mean, sd > 0) against the
-     * query's envelope: writes the normalised window to x and each index's
-     * term to terms; HDTW_LB_PRUNED as soon as the partial sum exceeds
-     * limit, else HDTW_LB_KEPT with the sum in *total. */
+     * query's envelope: writes each index's term to terms (each at most
+     * the term of the exactly normalised value); HDTW_LB_PRUNED as soon as
+     * the partial sum exceeds limit, else HDTW_LB_KEPT with the sum in
+     * *total and the normalised window in x. */
     int (*keogh_eq)(const hdtw_lb_query *lq, const double *xs, double mean,
                     double sd, double limit, double *x, double *terms,
                     double *total);
@@ -50,6 +51,9 @@ typedef struct {
      * narrow windows in vectors. */
     void (*envelope)(const double *y, size_t len, size_t r, size_t t0,
                      size_t t1, double *lo, double *hi, double *scratch);
+    /* max |y[t]| over t < n (0 when n = 0), NaN when a value is not
+     * finite: the search's per-chunk check of its input. */
+    double (*max_abs)(const double *y, size_t n);
 } hdtw_lb_kernels;
 
 extern const hdtw_lb_kernels hdtw_lb_portable;

@@ -16,6 +16,7 @@
  * hdtw_normalise for sd != 0: the same bits whatever the width.
  */
 #include <float.h>
+#include <math.h>
 
 static inline VEC FUNC(cell)(int squared, VEC d)
 {
@@ -152,20 +153,52 @@ static void FUNC(kim_estimate)(const hdtw_lb_query *lq, const double *x,
         lb[w] = 0.0;
 }
 
+/*
+ * LB_Keogh EQ's terms without a division. A division per point is the
+ * slowest instruction of the bound, and most windows are pruned before
+ * their normalised values are needed. So the bound reads
+ * v = fl(fl(x - mean) * r), r = fl(1 / sd), and the gap is cut so that it
+ * never exceeds the gap hdtw_lb_term takes from the exactly normalised
+ * e = fl(fl(x - mean) / sd). A non-zero sd lies in [2^-537, 2^512] (sd^2
+ * is a finite sum of squares over m, not below the least subnormal), so r
+ * is normal; with d = fl(x - mean), v = (d / sd)(1 + e2)(1 + e3) and
+ * e = (d / sd)(1 + e1), |ei| <= u = 2^-53, up to 2^-1075 each where a
+ * result underflows; so |v - e| <= 3.02 u |v| + 2^-1073.
+ * The gap above, g = fl(v - hi) > 0, is at most G + u (|v| + Q) for the
+ * real G = v - hi, Q = max |lo|, |hi| over the envelope (likewise below:
+ * lo - v). The cut pad = fl(fl(|v| 2^-50) + lq->pad), lq->pad =
+ * fl(fl(2^-50 Q) + 2^-1000), is at least 7.9 u |v| + 7.9 u Q + 2^-1001,
+ * so g - pad <= G - |v - e| <= e - hi and, rounding being monotone,
+ * fl(g - pad) <= fl(e - hi), the gap of the exact value. The cut gap,
+ * clipped at 0 and squared or not, is then at most hdtw_lb_term's, so the
+ * cascade's argument (cpu/lower_bounds.h) holds unchanged. The exact
+ * values are written once the window is kept.
+ */
+static inline VEC FUNC(term_without_division)(int sq, VEC v, VEC lo, VEC hi,
+                                              VEC pad0)
+{
+    VEC gap = VMAX(VSUB(v, hi), VSUB(lo, v));
+    VEC pad = VADD(VMUL(VABS(v), VSET1(0x1p-50)), pad0);
+    gap = VMAX(VSUB(gap, pad), VSET1(0.0));
+    return sq ? VMUL(gap, gap) : gap;
+}
+
 /* The two LB_Keogh bounds share their walk: blocks in lq->order, then the
  * tail in index order, the partial sum checked after each block. With
- * `window` (LB_Keogh EQ) the window xs, normalised into x, is bounded by
- * the query's envelope; otherwise (EC) the query by the window's envelope
- * elo/ehi, normalised as it goes. */
+ * `window` (LB_Keogh EQ) the window xs, normalised by multiplying with
+ * r = 1 / sd (see above; the tail is normalised exactly into x), is
+ * bounded by the query's envelope; otherwise (EC) the query by the
+ * window's envelope elo/ehi, normalised as it goes. */
 static inline __attribute__((always_inline)) VEC
 FUNC(keogh_block)(const hdtw_lb_query *lq, int window, const double *xs,
-                  const double *ehi, VEC mu, VEC s, size_t j, double *x)
+                  const double *ehi, VEC mu, VEC s, size_t j)
 {
     int sq = lq->cost == HDTW_COST_SQUARED;
     if (window) {
-        VEC v = VDIV(VSUB(VLOADU(xs + j), mu), s);
-        VSTOREU(x + j, v);
-        return FUNC(term)(sq, v, VLOADU(lq->lo + j), VLOADU(lq->hi + j));
+        VEC v = VMUL(VSUB(VLOADU(xs + j), mu), s);
+        return FUNC(term_without_division)(sq, v, VLOADU(lq->lo + j),
+                                           VLOADU(lq->hi + j),
+                                           VSET1(lq->pad));
     }
     VEC lo = VDIV(VSUB(VLOADU(xs + j), mu), s);
     VEC hi = VDIV(VSUB(VLOADU(ehi + j), mu), s);
@@ -185,17 +218,18 @@ FUNC(keogh_point)(const hdtw_lb_query *lq, int window, const double *xs,
                         hdtw_normalise(ehi[j], mean, sd));
 }
 
+/* s is 1 / sd with `window`, sd otherwise. */
 static inline __attribute__((always_inline)) int
 FUNC(keogh)(const hdtw_lb_query *lq, int window, const double *xs,
-            const double *ehi, double mean, double sd, double limit,
+            const double *ehi, double mean, double sd, VEC s, double limit,
             double *x, double *terms, double *total)
 {
     size_t m = lq->m, blocks = m / VEC_WIDTH;
-    VEC mu = VSET1(mean), s = VSET1(sd);
+    VEC mu = VSET1(mean);
     double lb = 0.0;
     for (size_t b = 0; b < blocks; b++) {
         size_t j = lq->order[b];
-        VEC t = FUNC(keogh_block)(lq, window, xs, ehi, mu, s, j, x);
+        VEC t = FUNC(keogh_block)(lq, window, xs, ehi, mu, s, j);
         VSTOREU(terms + j, t);
         lb += VHSUM(t);
         if (lb > limit)
@@ -209,18 +243,35 @@ FUNC(keogh)(const hdtw_lb_query *lq, int window, const double *xs,
     return lb > limit ? HDTW_LB_PRUNED : HDTW_LB_KEPT;
 }
 
+/* x[0 .. n-1] = the normalised xs, hdtw_normalise's bits (sd != 0). */
+static void FUNC(normalise)(const double *xs, size_t n, double mean,
+                            double sd, double *x)
+{
+    VEC mu = VSET1(mean), s = VSET1(sd);
+    size_t j = 0;
+    for (; j + VEC_WIDTH <= n; j += VEC_WIDTH)
+        VSTOREU(x + j, VDIV(VSUB(VLOADU(xs + j), mu), s));
+    for (; j < n; j++)
+        x[j] = hdtw_normalise(xs[j], mean, sd);
+}
+
 static int FUNC(keogh_eq)(const hdtw_lb_query *lq, const double *xs,
                           double mean, double sd, double limit, double *x,
                           double *terms, double *total)
 {
-    return FUNC(keogh)(lq, 1, xs, NULL, mean, sd, limit, x, terms, total);
+    int kept = FUNC(keogh)(lq, 1, xs, NULL, mean, sd, VSET1(1.0 / sd), limit,
+                           x, terms, total);
+    if (kept == HDTW_LB_KEPT)
+        FUNC(normalise)(xs, lq->m / VEC_WIDTH * VEC_WIDTH, mean, sd, x);
+    return kept;
 }
 
 static int FUNC(keogh_ec)(const hdtw_lb_query *lq, const double *elo,
                           const double *ehi, double mean, double sd,
                           double limit, double *terms, double *total)
 {
-    return FUNC(keogh)(lq, 0, elo, ehi, mean, sd, limit, NULL, terms, total);
+    return FUNC(keogh)(lq, 0, elo, ehi, mean, sd, VSET1(sd), limit, NULL,
+                       terms, total);
 }
 
 /* One doubling pass: a[k] = max(a[k], a[k + s]) (and min for b) for
@@ -271,9 +322,36 @@ static void FUNC(envelope)(const double *y, size_t len, size_t r, size_t t0,
     }
 }
 
-const hdtw_lb_kernels LB_KERNELS = { VEC_WIDTH,       FUNC(kim),
+static inline double FUNC(max2)(double x, double y)
+{
+    return x > y ? x : y;
+}
+
+/* x - x is 0 for finite x, NaN otherwise, and a NaN sticks in a sum. */
+static double FUNC(max_abs)(const double *y, size_t n)
+{
+    VEC big = VSET1(0.0), check = VSET1(0.0);
+    size_t t = 0;
+    for (; t + VEC_WIDTH <= n; t += VEC_WIDTH) {
+        VEC v = VLOADU(y + t);
+        big = VMAX(big, VABS(v));
+        check = VADD(check, VSUB(v, v));
+    }
+    double lanes[VEC_WIDTH], biggest = 0.0, all = VHSUM(check);
+    VSTOREU(lanes, big);
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        biggest = FUNC(max2)(biggest, lanes[l]);
+    for (; t < n; t++) {
+        biggest = FUNC(max2)(biggest, fabs(y[t]));
+        all += y[t] - y[t];
+    }
+    return all == 0.0 ? biggest : NAN;
+}
+
+const hdtw_lb_kernels LB_KERNELS = { VEC_WIDTH,          FUNC(kim),
                                      FUNC(kim_estimate), FUNC(keogh_eq),
-                                     FUNC(keogh_ec),  FUNC(envelope) };
+                                     FUNC(keogh_ec),     FUNC(envelope),
+                                     FUNC(max_abs) };
 
 /* The backend's search entry (core/registry.c): cpu/search.c with these
  * bound loops. */

@@ -10,24 +10,22 @@
  * the speed comes from doing LANES adjacent windows at once: lane l of the
  * accumulators holds window w + l, each lane is its own sequential sum in
  * a vector register (GCC vector extensions; no reassociation happens:
- * lanes never mix). Built for AVX2 and for the baseline, chosen at
- * load time; both perform the same IEEE operations, so the bits agree.
+ * lanes never mix; cpu/znorm_block.h). Built for AVX-512, AVX2 and the
+ * baseline, chosen at run time; all perform the same IEEE operations, so
+ * the bits agree.
  */
 #include "cpu/znorm.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
 typedef double vec4 __attribute__((vector_size(32)));
+typedef double vec8 __attribute__((vector_size(64)));
 
-/* x[0 .. 3] into a vec4, unaligned (memcpy: no aliasing question, one
- * vector load; a macro, as a function returning vec4 would change ABI) */
-#define LOAD4(dst, x) memcpy(&(dst), (x), sizeof(vec4))
-
-/* Six accumulators of four lanes: an add's latency is hidden behind the
- * other five chains (two adders, three cycles each on current x86). */
-#define VECS 6
-#define LANES (4 * VECS)
+/* 24 lanes: six vectors of four with AVX2, three of eight with AVX-512,
+ * so that an add's latency is hidden behind the other chains. */
+#define LANES 24
 _Static_assert(LANES == HDTW_STATS_BLOCK, "znorm.h promises LANES windows");
 
 /* The two sums of window x[0 .. m-1], one lane of the block below, spelt
@@ -46,63 +44,87 @@ static void stats_one(const double *x, size_t m, double *mean, double *sd)
     *sd = sqrt(acc / (double)m);
 }
 
-/* The AVX2 and baseline clones, chosen by an ifunc resolver at load time.
- * Under ThreadSanitizer the resolver would be instrumented and run before
- * TSan is initialised (a crash at load of any program that links this
- * file), so a TSan build keeps the baseline clone only: the same operations,
- * and the races TSan looks for do not depend on the ISA. */
+/* The AVX2 and baseline clones (four lanes a vector), chosen by an ifunc
+ * resolver at load time, and an AVX-512 build (eight lanes a vector: GCC
+ * would lower those to AVX2 poorly, hence not a third clone), chosen per
+ * call from libgcc's cpu model. Under ThreadSanitizer the resolver would be
+ * instrumented and run before TSan is initialised (a crash at load of any
+ * program that links this file), so a TSan build keeps the baseline only:
+ * the same operations, and the races TSan looks for do not depend on the
+ * ISA. */
 #if defined(__has_feature)
 #if __has_feature(thread_sanitizer)
 #define HDTW_TSAN_BUILD 1
 #endif
 #endif
-#if defined(__SANITIZE_THREAD__) || defined(HDTW_TSAN_BUILD)
+#if defined(__SANITIZE_THREAD__) || defined(HDTW_TSAN_BUILD) || \
+    !(defined(__x86_64__) || defined(__i386__))
 #define STATS_CLONES
 #else
 #define STATS_CLONES __attribute__((target_clones("avx2", "default")))
+#define STATS_AVX512 1
 #endif
 
-/* Windows x .. x + LANES - 1: lane l of vector v is window 4 v + l. */
-STATS_CLONES
+#define BLOCK_VEC vec4
+#define BLOCK_WIDTH 4
+#define BLOCK_NAME stats_block4
+#define BLOCK_ATTRS STATS_CLONES
+#include "cpu/znorm_block.h"
+
+#ifdef STATS_AVX512
+#define BLOCK_VEC vec8
+#define BLOCK_WIDTH 8
+#define BLOCK_NAME stats_block8
+#define BLOCK_ATTRS __attribute__((target("avx512f")))
+#include "cpu/znorm_block.h"
+#endif
+
+/* Windows x .. x + LANES - 1. */
 static void stats_block(const double *x, size_t m, double *mean, double *sd)
 {
-    vec4 sum[VECS] = { 0 }, acc[VECS] = { 0 }, mu[VECS];
-    for (size_t i = 0; i < m; i++)
-        for (int v = 0; v < VECS; v++)
-        {
-            vec4 t;
-            LOAD4(t, x + i + 4 * v);
-            sum[v] += t;
-        }
-    for (int v = 0; v < VECS; v++)
-        mu[v] = sum[v] / (double)m;
-    for (size_t i = 0; i < m; i++)
-        for (int v = 0; v < VECS; v++) {
-            vec4 d;
-            LOAD4(d, x + i + 4 * v);
-            d -= mu[v];
-            acc[v] += d * d;
-        }
-    for (int v = 0; v < VECS; v++)
-        for (int l = 0; l < 4; l++) {
-            mean[4 * v + l] = mu[v][l];
-            sd[4 * v + l] = sqrt(acc[v][l] / (double)m);
-        }
+#ifdef STATS_AVX512
+    if (__builtin_cpu_supports("avx512f")) {
+        stats_block8(x, m, mean, sd);
+        return;
+    }
+#endif
+    stats_block4(x, m, mean, sd);
 }
 
-/* Constant windows: scanning left to right, run_start is where the current
- * run of equal values began; the window ending at t is constant exactly
- * when that run began at or before the window's start. */
+/* Whether x[0 .. m-1] all compare equal. */
+static int all_equal(const double *x, size_t m)
+{
+    for (size_t i = 1; i < m; i++)
+        if (!(x[i] == x[0]))
+            return 0;
+    return 1;
+}
+
+/*
+ * Constant windows, found without a pass over every window's points: only
+ * a window whose sums came out near zero (or non-finite) is compared point
+ * by point. Why that misses none: if all m values equal x, the index-order
+ * sum is m x (1 + t), |t| <= gamma_{m-1} (Higham 3.1, 4.2), so
+ * |mean - x| <= gamma_m |x|, every |d_i| <= (1 + u) gamma_m |x| and sd is
+ * at most that times (1 + u)^3 (1 + gamma_m): below 1.1 m u |x| for
+ * m <= 2^40 (m u <= 2^-13; longer windows are all compared), against the
+ * m 2^-50 |x| = 8 m u |x| used here. Underflow (subnormal values or
+ * differences) adds at most a few 2^-537 (a d_i below 2^-537 squares to
+ * at most the smallest subnormal), covered by the 2^-500. Overflow makes
+ * mean or sd non-finite, which is checked too.
+ */
 static void mark_constant(const double *x, size_t m, size_t count,
                           double *mean, double *sd)
 {
-    size_t run_start = 0;
-    for (size_t t = 0; t < count + m - 1; t++) {
-        if (t > 0 && !(x[t] == x[t - 1]))
-            run_start = t;
-        if (t + 1 >= m && run_start + m <= t + 1) {
-            mean[t + 1 - m] = 0.0;
-            sd[t + 1 - m] = 0.0;
+    int check_all = m > ((size_t)1 << 40);
+    double scale = (double)m * 0x1p-50;
+    for (size_t w = 0; w < count; w++) {
+        double near_zero = scale * fabs(x[w]) + 0x1p-500;
+        int suspect = check_all || !(sd[w] <= DBL_MAX) ||
+                      !(fabs(mean[w]) <= DBL_MAX) || sd[w] <= near_zero;
+        if (suspect && all_equal(x + w, m)) {
+            mean[w] = 0.0;
+            sd[w] = 0.0;
         }
     }
 }

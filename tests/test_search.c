@@ -16,6 +16,7 @@
 #include "core/internal.h"
 
 #include <check.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,43 @@ START_TEST(window_stats_match_the_definition)
 }
 END_TEST
 
+/* Constant windows (sd forced to 0) at every scale, among windows one ulp
+ * away from constant: zero and negative zero, subnormals, values whose
+ * sums round (0.1), and values whose sums overflow. Counts past one
+ * vectorised block, so both the blocks and the tail are checked. */
+START_TEST(window_stats_constant_windows)
+{
+    static const double scales[] = { 0.0, 5e-324, 3e-310, 1e-200, 0.1, 7.0,
+                                     1e200, 1e300, DBL_MAX };
+    test_rng rng = { test_seed(2100u + (unsigned)_i) };
+    double base = scales[(size_t)_i % (sizeof scales / sizeof *scales)];
+    size_t m = test_range(&rng, 1, 40);
+    size_t count = test_range(&rng, 1, 3 * HDTW_STATS_BLOCK + 2);
+    double *x = test_alloc((count + m) * sizeof *x);
+    double *mean = test_alloc(count * sizeof *mean),
+           *sd = test_alloc(count * sizeof *sd);
+    for (size_t i = 0; i < count + m - 1; i++) {
+        unsigned pick = (unsigned)(test_next(&rng) % 16);
+        x[i] = i > 0 && pick < 12 ? x[i - 1]
+               : pick == 12       ? nextafter(base, INFINITY)
+               : pick == 13       ? -base
+               : base == 0.0      ? -0.0
+                                  : base;
+    }
+    hdtw_window_stats(x, m, count, mean, sd);
+    for (size_t w = 0; w < count; w++) {
+        double mean1, sd1;
+        naive_window_stats(x + w, m, &mean1, &sd1);
+        ck_assert_msg(same_bits(mean[w], mean1) && same_bits(sd[w], sd1),
+                      "window %zu of %zu (m=%zu, scale %g) differs from the "
+                      "definition", w, count, m, base);
+    }
+    free(sd);
+    free(mean);
+    free(x);
+}
+END_TEST
+
 /* The bound loops of every instruction set this CPU runs. */
 static int lb_kernels_here(const hdtw_lb_kernels *kernels[3])
 {
@@ -310,6 +348,76 @@ START_TEST(kim_estimate_never_above_exact)
         check_kim_estimate(kernels[k], HDTW_COST_ABS, x, len, q, m);
     }
     free(q);
+    free(x);
+}
+END_TEST
+
+/* LB_Keogh EQ's terms (computed without a division) never exceed the
+ * terms of the exactly normalised window, and the window it writes is
+ * hdtw_normalise's bits. The query envelope is put at the window's exact
+ * values and one ulp either side, where a cheaper value would overshoot. */
+static void check_keogh_eq(const hdtw_lb_kernels *lb, hdtw_cost cost,
+                           test_rng *rng, const double *xs, size_t m,
+                           double mean, double sd)
+{
+    /* one block: exact values, envelope, written window, terms */
+    double *e = test_alloc(5 * m * sizeof *e), *lo = e + m, *hi = lo + m,
+           *x = hi + m, *terms = x + m, total;
+    size_t *order = test_alloc((m / lb->width + 1) * sizeof *order);
+    for (size_t b = 0; b < m / lb->width; b++)
+        order[b] = b * lb->width;
+    for (size_t j = 0; j < m; j++) {
+        e[j] = hdtw_normalise(xs[j], mean, sd);
+        double at[3] = { nextafter(e[j], -INFINITY), e[j],
+                         nextafter(e[j], INFINITY) };
+        double a = at[test_next(rng) % 3], b = at[test_next(rng) % 3];
+        if (test_next(rng) % 4 == 0)
+            b = a + test_unit(rng);
+        lo[j] = a < b ? a : b;
+        hi[j] = a < b ? b : a;
+        if (test_next(rng) % 2) { /* the window above or below the band */
+            double shift = test_next(rng) % 2 ? 1e-300 : test_unit(rng);
+            lo[j] += shift;
+            hi[j] += shift;
+        }
+    }
+    hdtw_lb_query lq = { .cost = cost, .m = m, .q = e, .lo = lo, .hi = hi,
+                         .order = order,
+                         .pad = hdtw_lb_envelope_pad(lo, hi, m) };
+    ck_assert_int_eq(lb->keogh_eq(&lq, xs, mean, sd, INFINITY, x, terms,
+                                  &total), HDTW_LB_KEPT);
+    ck_assert_mem_eq(x, e, m * sizeof *x);
+    for (size_t j = 0; j < m; j++)
+        ck_assert_msg(terms[j] <= hdtw_lb_term(cost, e[j], lo[j], hi[j]),
+                      "index %zu: term %a above the exact %a", j, terms[j],
+                      hdtw_lb_term(cost, e[j], lo[j], hi[j]));
+    free(order);
+    free(e);
+}
+
+START_TEST(keogh_eq_never_above_exact)
+{
+    test_rng rng = { test_seed(6500u + (unsigned)_i) };
+    size_t len = test_range(&rng, 40, 300), m = test_range(&rng, 1, 40);
+    double *x = test_alloc(len * sizeof *x);
+    double *mean = test_alloc(len * sizeof *mean),
+           *sd = test_alloc(len * sizeof *sd);
+    hostile_series(&rng, _i % 6, x, len);
+    hdtw_window_stats(x, m, len - m + 1, mean, sd);
+    const hdtw_lb_kernels *kernels[3];
+    int nk = lb_kernels_here(kernels);
+    for (size_t w = 0; w + m <= len; w++) {
+        if (!isfinite(mean[w]) || !isfinite(sd[w]) || sd[w] == 0.0)
+            continue; /* rejected up front, or no bound needed */
+        for (int k = 0; k < nk; k++) {
+            check_keogh_eq(kernels[k], HDTW_COST_SQUARED, &rng, x + w, m,
+                           mean[w], sd[w]);
+            check_keogh_eq(kernels[k], HDTW_COST_ABS, &rng, x + w, m,
+                           mean[w], sd[w]);
+        }
+    }
+    free(sd);
+    free(mean);
     free(x);
 }
 END_TEST
@@ -526,6 +634,44 @@ START_TEST(search_bad_input)
 }
 END_TEST
 
+/* The series' values are checked by the workers chunk by chunk (4096
+ * windows each): a NaN or an infinity anywhere, including the first and
+ * last points, the points two chunks share and the last chunk's, fails
+ * the search with HDTW_E_NONFINITE on 1 and 2 threads, with and without
+ * z-normalisation, and leaves the outputs untouched. */
+START_TEST(nonfinite_anywhere_in_the_series)
+{
+    const size_t m = 16, len = 3 * 4096 + 200;
+    const size_t at[] = { 0, 4095, 4096 + m - 2, 2 * 4096 + 5, len - 1 };
+    double *x = test_alloc(len * sizeof *x), query[16];
+    test_rng rng = { test_seed(2200u + (unsigned)_i) };
+    test_fill_series(&rng, x, len);
+    test_fill_series(&rng, query, m);
+    hdtw_search_params sp = HDTW_SEARCH_DEFAULT;
+    sp.znorm = _i % 2;
+    ck_assert_int_eq(hdtw_set_threads(ctx, 1 + _i / 2 % 2), HDTW_OK);
+    double bad = _i / 4 % 2 ? NAN : -INFINITY;
+    for (size_t p = 0; p < sizeof at / sizeof *at; p++) {
+        double kept = x[at[p]];
+        hdtw_match out[2] = { { 77, 7.0 }, { 77, 7.0 } };
+        size_t found = 99;
+        x[at[p]] = bad;
+        ck_assert_int_eq(hdtw_search(ctx, &sp, query, m, x, len, 2, out,
+                                     &found), HDTW_E_NONFINITE);
+        ck_assert_uint_eq(found, 99);
+        for (int i = 0; i < 2; i++)
+            ck_assert(out[i].start == 77 && same_bits(out[i].distance, 7.0));
+        x[at[p]] = kept;
+    }
+    hdtw_match out[2];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_search(ctx, &sp, query, m, x, len, 2, out, &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, 2);
+    free(x);
+}
+END_TEST
+
 /* The search goes through the backend table: a forced CPU backend runs
  * it and hdtw_last_backend names it; a backend without a search (OpenCL)
  * hands it to the fastest CPU backend. Every backend's result has the
@@ -647,8 +793,10 @@ static Suite *search_suite(void)
     tcase_add_test(norm, znorm_special_inputs);
     tcase_add_test(norm, znorm_bad_input);
     tcase_add_loop_test(norm, window_stats_match_the_definition, 0, 40);
+    tcase_add_loop_test(norm, window_stats_constant_windows, 0, 90);
     tcase_add_loop_test(norm, envelope_matches_naive, 0, 300);
     tcase_add_loop_test(norm, kim_estimate_never_above_exact, 0, 120);
+    tcase_add_loop_test(norm, keogh_eq_never_above_exact, 0, 60);
     suite_add_tcase(s, norm);
 
     TCase *exact = tcase_create("brute_force");
@@ -665,6 +813,7 @@ static Suite *search_suite(void)
     TCase *bad = tcase_create("bad_input");
     tcase_add_checked_fixture(bad, setup, teardown);
     tcase_add_test(bad, search_bad_input);
+    tcase_add_loop_test(bad, nonfinite_anywhere_in_the_series, 0, 8);
     tcase_add_test(bad, forced_backend_runs_the_search);
     tcase_add_test(bad, reported_backend_is_the_one_that_ran);
     suite_add_tcase(s, bad);
