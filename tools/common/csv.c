@@ -324,7 +324,9 @@ static int read_header(reader *r, const char *column, csv_header *h)
 static reader reader_on(char *text, size_t len, const char *name, char sep,
                         size_t line, char *err, size_t err_len)
 {
-    return (reader){ .p = text, .end = text + len, .line_start = text,
+    /* an empty part may come as NULL: no offset on a null pointer */
+    return (reader){ .p = text, .end = len ? text + len : text,
+                     .line_start = text,
                      .line = line, .sep = sep, .name = name, .hint = -1,
                      .err = err, .err_len = err_len };
 }
