@@ -45,7 +45,7 @@ void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
                            const double *series, size_t len,
                            hdtw_subseq_column col, hdtw_span *ends);
 
-/* Columns first .. last - 1 of the same pass, into ends[first .. last-1]:
+/* Columns first .. last - 1 of the same pass, into ends[0 .. last-first-1]:
  * col holds the m costs and starts of column first - 1 on entry (the
  * exact ones: the pass then continues exactly) and of column last - 1 on
  * return. */
@@ -53,6 +53,44 @@ void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
                               const double *series, size_t first,
                               size_t last, hdtw_subseq_column col,
                               hdtw_span *ends);
+
+/* Columns a tile of the costs-only chunks (cpu/subsequence_chunks.h): the
+ * exact column before every tile is kept, so the start of any end can be
+ * found later from the tile holding it (hdtw_subseq_starts below). */
+#define HDTW_SUBSEQ_TILE 128
+/* tiles of a series of len values, and the m costs of the column before
+ * each (tile t: columns t * HDTW_SUBSEQ_TILE - 1; tile 0: column -1,
+ * +inf) that a costs-only pass hands back */
+#define HDTW_SUBSEQ_TILES(len) (((len) + HDTW_SUBSEQ_TILE - 1) / HDTW_SUBSEQ_TILE)
+
+/* The starts of a costs-only pass, found on demand: the scalar pass with
+ * starts run over an end's tile from the exact column before it, the cells
+ * of that column labelled "the path crosses this column at row i" (a
+ * label is len + i: every start is below len), a label resolved in the
+ * tile before in the same way. Each tile runs at most once (its run gives
+ * the start or label of every end in it and of every row of its last
+ * column), so the work follows the tiles the asked paths cross. */
+typedef struct {
+    const hdtw_subseq_job *job;
+    const double *edges;  /* HDTW_SUBSEQ_TILES(len) * m: the pass's columns */
+    size_t *end_start;    /* len: start or label of every end of a run tile */
+    size_t *last_start;   /* tiles * m: the same for each tile's last column */
+    unsigned char *ran;   /* tiles: 1 once the tile ran */
+    hdtw_subseq_column col; /* m: the column the runs carry */
+    hdtw_span *tile_ends; /* HDTW_SUBSEQ_TILE: one run's ends */
+} hdtw_subseq_starts;
+
+/* Working memory for the starts of job's ends, from the edges a
+ * costs-only pass handed back (kept, not copied: they must outlive it).
+ * HDTW_E_NOMEM, with nothing to close, when it cannot be had. */
+hdtw_status hdtw_subseq_starts_open(hdtw_subseq_starts *s,
+                                    const hdtw_subseq_job *job,
+                                    const double *edges);
+
+/* The start of end e (e < len), as the pass with starts gives it. */
+size_t hdtw_subseq_start_of(hdtw_subseq_starts *s, size_t e);
+
+void hdtw_subseq_starts_close(hdtw_subseq_starts *s);
 
 /* The same ends, bit for bit, computed along anti-diagonals with AVX-512
  * (cpu/subsequence_avx512.c, built only with HDTW_HAVE_AVX512; call it
