@@ -73,7 +73,12 @@ ALWAYS_INLINE void FUNC(cost_column)(int squared, int rows, const VEC *pat,
         VEC l = left[r];
         VEC d = VSUB(pat[r], s);
         VEC c = squared ? VMUL(d, d) : VABS(d);
-        VEC cell = VADD(c, VMIN(diag, VMIN(u, l)));
+        /* the neighbour that enters the min last has the short path to
+         * the cell, as in cpu/kernel_lanes.h: up (the chain down the
+         * column) in tall blocks, left (the row's chain) in short ones;
+         * min is exact, so either order gives the same bits */
+        VEC best = rows >= 8 ? VMIN(VMIN(diag, l), u) : VMIN(VMIN(diag, u), l);
+        VEC cell = VADD(c, best);
         left[r] = cell;
         diag = l;
         u = cell;
@@ -159,7 +164,8 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
         }
     }
     size_t i0 = 0;
-    FUNC(chunk_blocks)(squared, starts, LANE_ROWS, query, m, &i0, width, c);
+    if (starts)
+        FUNC(chunk_blocks)(squared, starts, LANE_ROWS, query, m, &i0, width, c);
     FUNC(chunk_blocks)(squared, starts, 4, query, m, &i0, width, c);
     FUNC(chunk_blocks)(squared, starts, 2, query, m, &i0, width, c);
     FUNC(chunk_blocks)(squared, starts, 1, query, m, &i0, width, c);
