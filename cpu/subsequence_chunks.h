@@ -152,15 +152,18 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
     double *values = (double *)c->cols, *zero = (double *)c->top;
     double *start = (double *)c->top_start;
     for (size_t l = 0; l < VEC_WIDTH; l++) {
+        long long g0 = FUNC(global)(c, l, j0);
         for (size_t j = 0; j < width; j++) {
-            long long g = FUNC(global)(c, l, j0 + j);
+            long long g = g0 + (long long)j;
             values[j * VEC_WIDTH + l] =
                 g >= 0 && (size_t)g < c->len ? series[g] : INFINITY;
         }
         for (size_t j = 0; j <= width; j++) { /* top[j]: column j0 + j - 1 */
-            long long g = FUNC(global)(c, l, j0 + j);
+            long long g = g0 + (long long)j;
             zero[j * VEC_WIDTH + l] = 0.0;
-            start[j * VEC_WIDTH + l] = FUNC(bits_of)(g > 0 ? (size_t)g : 0);
+            if (starts)
+                start[j * VEC_WIDTH + l] =
+                    FUNC(bits_of)(g > 0 ? (size_t)g : 0);
         }
     }
     size_t i0 = 0;
@@ -169,15 +172,17 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
     FUNC(chunk_blocks)(squared, starts, 4, query, m, &i0, width, c);
     FUNC(chunk_blocks)(squared, starts, 2, query, m, &i0, width, c);
     FUNC(chunk_blocks)(squared, starts, 1, query, m, &i0, width, c);
-    for (size_t l = 0; l < VEC_WIDTH; l++)
-        for (size_t j = 0; j < width; j++) {
-            long long g = FUNC(global)(c, l, j0 + j);
-            if (j0 + j >= c->halo && g >= 0 && (size_t)g < c->len)
-                ends[g] = (hdtw_span){
-                    starts ? FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l])
-                           : 0,
-                    (size_t)g, zero[(j + 1) * VEC_WIDTH + l] };
-        }
+    /* the chunks and the halo are whole tiles: a tile is in a lane's chunk
+     * or in its halo */
+    for (size_t l = 0; l < VEC_WIDTH && j0 >= c->halo; l++) {
+        size_t g0 = (size_t)FUNC(global)(c, l, j0);
+        size_t n = g0 < c->len ? c->len - g0 : 0;
+        n = n < width ? n : width;
+        for (size_t j = 0; j < n; j++)
+            ends[g0 + j] = (hdtw_span){
+                starts ? FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]) : 0,
+                g0 + j, zero[(j + 1) * VEC_WIDTH + l] };
+    }
 }
 
 /* Costs only: each lane's last column of the tile that ends at local

@@ -12,8 +12,10 @@
  */
 #include "testutil.h"
 
+#include "core/alloc.h"
 #include "core/cpu_features.h"
 #include "core/internal.h"
+#include "cpu/subsequence.h"
 
 #include <check.h>
 #include <float.h>
@@ -237,9 +239,47 @@ static void check_every_backend(const hdtw_params *p, const double *q,
     free(scalar);
 }
 
+static void check_passes_and_picks(const hdtw_params *p, const double *q,
+                                   size_t m, const double *s, size_t len,
+                                   size_t k);
+
+/* How many passes check_every_pass saw compute costs only: the cases
+ * meant for that pass check that it ran. */
+static int costs_only_passes;
+
+/* got[e] against want[e] for every end, byte for byte. */
+static void check_ends(const hdtw_span *got, const hdtw_span *want,
+                       size_t m, size_t len, int backend, const char *mode)
+{
+    for (size_t i = 0; i < len; i++)
+        ck_assert_msg(same_span(got[i], want[i]),
+                      "backend %d (%s) m=%zu len=%zu end %zu: got [%zu,%zu] "
+                      "%.17g, want [%zu,%zu] %.17g", backend, mode, m, len, i,
+                      got[i].start, got[i].end, got[i].distance,
+                      want[i].start, want[i].end, want[i].distance);
+}
+
+/* The starts of a costs-only pass (edges) for every end of got, asked in
+ * the order `order` gives: 0 first to last, 1 last to first (a chain of
+ * labels through tiles not run yet), 2 every 37th end first. */
+static void resolve_starts(const hdtw_subseq_job *job, const double *edges,
+                           hdtw_span *got, int order)
+{
+    hdtw_subseq_starts starts;
+    ck_assert_int_eq(hdtw_subseq_starts_open(&starts, job, edges), HDTW_OK);
+    size_t len = job->len;
+    for (size_t n = 0; n < len; n++) {
+        size_t e = order == 0 ? n : order == 1 ? len - 1 - n : n * 37 % len;
+        got[e].start = hdtw_subseq_start_of(&starts, e);
+    }
+    hdtw_subseq_starts_close(&starts);
+}
+
 /* Every end, not only the picks: the pass of each registered backend this
- * CPU can run, called directly, against the oracle's ends, byte for byte.
- * Returns how many passes ran. */
+ * CPU can run, called directly, against the oracle's ends, byte for byte;
+ * each twice, with the starts in the pass and (where the backend has one)
+ * costs only, the starts then found from its edges. Returns how many
+ * passes ran. */
 static int check_every_pass(hdtw_cost cost, const double *q, size_t m,
                             const double *s, size_t len)
 {
@@ -257,12 +297,17 @@ static int check_every_pass(hdtw_cost cost, const double *q, size_t m,
         hdtw_call call = { .subseq = &job, .ends = got, .threads = 1,
                            .error = error, .error_size = sizeof error };
         ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
-        for (size_t i = 0; i < len; i++)
-            ck_assert_msg(same_span(got[i], want[i]),
-                          "backend %d m=%zu len=%zu end %zu: got [%zu,%zu] "
-                          "%.17g, want [%zu,%zu] %.17g", b, m, len, i,
-                          got[i].start, got[i].end, got[i].distance,
-                          want[i].start, want[i].end, want[i].distance);
+        check_ends(got, want, m, len, b, "with starts");
+        double *edges = NULL;
+        memset(got, 0xa5, len * sizeof *got);
+        call.subseq_edges = &edges;
+        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
+        if (edges) {
+            resolve_starts(&job, edges, got, (int)(len % 3));
+            costs_only_passes++;
+        }
+        check_ends(got, want, m, len, b, edges ? "costs only" : "no edges");
+        hdtw_free(edges);
         passes++;
     }
     free(got);
@@ -563,6 +608,25 @@ START_TEST(overflowing_costs)
 }
 END_TEST
 
+/* The same values over a series long enough for the chunks: in column 0
+ * every path of row 1 and below is +inf, so the tie rule takes the
+ * out-of-range diagonal, column -1, whose start is 0 (in the costs-only
+ * pass, a label of the column before tile 0). */
+START_TEST(overflowing_costs_long_series)
+{
+    const double q[] = { 1e300, -1e300, 0 };
+    const double values[] = { 1e300, -1e300, 0, 1, -1e300, 1e300, 2 };
+    size_t len = 4500;
+    double *s = test_alloc(len * sizeof *s);
+    for (size_t j = 0; j < len; j++)
+        s[j] = values[(j * j + 3 * j) % 7];
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = HDTW_COST_SQUARED;
+    check_passes_and_picks(&p, q, 3, s, len, 40);
+    free(s);
+}
+END_TEST
+
 /* ------------------------------------------------------------ bad input */
 
 static void expect_refused(hdtw_status want, const hdtw_params *p,
@@ -797,6 +861,108 @@ START_TEST(max_dist_bad_values)
 }
 END_TEST
 
+/* 1 when this CPU has a backend with the costs-only chunks (AVX2). */
+static int has_costs_only_pass(void)
+{
+    const hdtw_backend_entry *e = hdtw_backend_entry_of(HDTW_BACKEND_AVX2);
+    return e && (hdtw_cpu_features() & e->cpu_needs) == e->cpu_needs;
+}
+
+/* Every end of every pass and every backend's picks, and (where the CPU
+ * has a vector backend) the costs-only pass ran. */
+static void check_passes_and_picks(const hdtw_params *p, const double *q,
+                                   size_t m, const double *s, size_t len,
+                                   size_t k)
+{
+    int before = costs_only_passes;
+    ck_assert_int_ge(check_every_pass(p->cost, q, m, s, len), 1);
+    if (has_costs_only_pass())
+        ck_assert_int_gt(costs_only_passes, before);
+    check_every_backend(p, q, m, s, len, k);
+}
+
+/* Zero-cost matches whose row 1 rides a run of 100s across 1, 2 and many
+ * tile edges (HDTW_SUBSEQ_TILE = 128 columns: the runs cover 1,000-1,131,
+ * 2,400-2,661 and 3,100-3,701), inside the lanes' chunks (boundaries at
+ * multiples of 768 here): the starts of the costs-only pass come through
+ * one, two and many labels. */
+START_TEST(starts_cross_tile_edges)
+{
+    const double q[] = { 0, 100, 0 };
+    const size_t first[] = { 1000, 2400, 3100 }, run[] = { 130, 260, 600 };
+    size_t len = 6000;
+    double *s = test_alloc(len * sizeof *s);
+    for (size_t j = 0; j < len; j++)
+        s[j] = 40 + (double)(j % 5);
+    for (size_t r = 0; r < 3; r++) {
+        s[first[r]] = 0;
+        for (size_t j = 1; j <= run[r]; j++)
+            s[first[r] + j] = 100;
+        s[first[r] + run[r] + 1] = 0;
+    }
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = _i ? HDTW_COST_SQUARED : HDTW_COST_ABS;
+    check_passes_and_picks(&p, q, 3, s, len, 5);
+    hdtw_span best[3];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_subsequence(ctx, &p, q, 3, s, len, 3, best, &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, 3);
+    for (size_t r = 0; r < 3; r++) { /* the worked answer, end order */
+        ck_assert_uint_eq(best[r].start, first[r]);
+        ck_assert_uint_eq(best[r].end, first[r] + run[r] + 1);
+        ck_assert(best[r].distance == 0.0);
+    }
+    free(s);
+}
+END_TEST
+
+/* Ties everywhere, with paths longer than a tile (m = 100 > 128 - the
+ * column inside the tile): a constant query on a constant series (every
+ * cost 0, every path the diagonal) and small integers; long enough for
+ * the chunks. */
+START_TEST(ties_at_tile_edges)
+{
+    test_rng r = { test_seed(4242u + (uint64_t)_i) };
+    size_t m = 100, len = 16400;
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    if (_i == 0) {
+        for (size_t i = 0; i < m; i++)
+            q[i] = 3;
+        for (size_t j = 0; j < len; j++)
+            s[j] = 3;
+    } else {
+        fill_small_integers(&r, q, m);
+        fill_small_integers(&r, s, len);
+    }
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    check_passes_and_picks(&p, q, m, s, len, 8);
+    free(s);
+    free(q);
+}
+END_TEST
+
+/* k in the hundreds on a long series: many pops, each asking for a start,
+ * over many tiles, in rank order rather than tile order. */
+START_TEST(many_picks_many_tiles)
+{
+    test_rng r = { test_seed(6161u + (uint64_t)_i) };
+    size_t m = test_range(&r, 4, 40), len = test_range(&r, 4500, 5200);
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    if (_i % 2) {
+        fill_small_integers(&r, q, m);
+        fill_small_integers(&r, s, len);
+    } else {
+        test_fill_series(&r, q, m);
+        test_fill_series(&r, s, len);
+    }
+    hdtw_params p = random_params(&r);
+    check_every_backend(&p, q, m, s, len, test_range(&r, 200, 600));
+    free(s);
+    free(q);
+}
+END_TEST
+
 static Suite *subsequence_suite(void)
 {
     Suite *s = suite_create("subsequence");
@@ -816,10 +982,14 @@ static Suite *subsequence_suite(void)
     tcase_add_loop_test(oracle, every_backend_same_bits, 0, 40);
     tcase_add_loop_test(oracle, max_dist_drops_matches, 0, 6);
     tcase_add_test(oracle, overflowing_costs);
+    tcase_add_test(oracle, overflowing_costs_long_series);
     tcase_add_loop_test(oracle, long_series_every_pass, 0, 6);
     tcase_add_test(oracle, path_longer_than_a_halo);
     tcase_add_loop_test(oracle, long_series_picks, 0, 8);
     tcase_add_test(oracle, picks_past_the_best_front);
+    tcase_add_loop_test(oracle, starts_cross_tile_edges, 0, 2);
+    tcase_add_loop_test(oracle, ties_at_tile_edges, 0, 2);
+    tcase_add_loop_test(oracle, many_picks_many_tiles, 0, 4);
     suite_add_tcase(s, oracle);
 
     TCase *bad = tcase_create("bad_input");
