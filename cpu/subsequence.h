@@ -67,15 +67,19 @@ void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
  * starts run over an end's tile from the exact column before it, the cells
  * of that column labelled "the path crosses this column at row i" (a
  * label is len + i: every start is below len), a label resolved in the
- * tile before in the same way. Each tile runs at most once (its run gives
- * the start or label of every end in it and of every row of its last
- * column), so the work follows the tiles the asked paths cross. */
+ * tile before in the same way. Each column runs at most once: a tile runs
+ * as far as the ends asked so far need, the whole tile when a label of
+ * the next one needs its last column, and resumes from where it stopped,
+ * so the work follows the stretches the asked paths cross. */
 typedef struct {
     const hdtw_subseq_job *job;
     const double *edges;  /* HDTW_SUBSEQ_TILES(len) * m: the pass's columns */
-    size_t *end_start;    /* len: start or label of every end of a run tile */
-    size_t *last_start;   /* tiles * m: the same for each tile's last column */
-    unsigned char *ran;   /* tiles: 1 once the tile ran */
+    size_t **memo;        /* tiles: NULL until the tile first runs, then
+                             HDTW_SUBSEQ_TILE starts or labels of its ends,
+                             m of its last column run, and that column's m
+                             costs (allocated as the tile first runs: the
+                             memory follows the tiles asked about) */
+    size_t *ran;          /* tiles: columns of each tile run so far */
     hdtw_subseq_column col; /* m: the column the runs carry */
     hdtw_span *tile_ends; /* HDTW_SUBSEQ_TILE: one run's ends */
 } hdtw_subseq_starts;
@@ -87,8 +91,10 @@ hdtw_status hdtw_subseq_starts_open(hdtw_subseq_starts *s,
                                     const hdtw_subseq_job *job,
                                     const double *edges);
 
-/* The start of end e (e < len), as the pass with starts gives it. */
-size_t hdtw_subseq_start_of(hdtw_subseq_starts *s, size_t e);
+/* *start = the start of end e (e < len), as the pass with starts gives
+ * it; HDTW_E_NOMEM (*start untouched) when a tile's memo cannot be had. */
+hdtw_status hdtw_subseq_start_of(hdtw_subseq_starts *s, size_t e,
+                                 size_t *start);
 
 void hdtw_subseq_starts_close(hdtw_subseq_starts *s);
 

@@ -19,6 +19,7 @@
 
 #include "core/alloc.h"
 
+#include <stdint.h>
 #include <string.h>
 
 hdtw_status hdtw_subseq_starts_open(hdtw_subseq_starts *s,
@@ -26,18 +27,15 @@ hdtw_status hdtw_subseq_starts_open(hdtw_subseq_starts *s,
                                     const double *edges)
 {
     size_t tiles = HDTW_SUBSEQ_TILES(job->len), m = job->m;
-    /* the pass's edges hold tiles * m doubles, so these sizes fit */
     *s = (hdtw_subseq_starts){
         job,
         edges,
-        hdtw_malloc(job->len * sizeof *s->end_start),
-        hdtw_malloc(tiles * m * sizeof *s->last_start),
+        hdtw_calloc(tiles, sizeof *s->memo),
         hdtw_calloc(tiles, sizeof *s->ran),
         { hdtw_malloc(m * sizeof(double)), hdtw_malloc(m * sizeof(size_t)) },
         hdtw_malloc(HDTW_SUBSEQ_TILE * sizeof *s->tile_ends),
     };
-    if (s->end_start && s->last_start && s->ran && s->col.cost &&
-        s->col.start && s->tile_ends)
+    if (s->memo && s->ran && s->col.cost && s->col.start && s->tile_ends)
         return HDTW_OK;
     hdtw_subseq_starts_close(s);
     return HDTW_E_NOMEM;
@@ -45,47 +43,73 @@ hdtw_status hdtw_subseq_starts_open(hdtw_subseq_starts *s,
 
 void hdtw_subseq_starts_close(hdtw_subseq_starts *s)
 {
+    size_t tiles = s->memo ? HDTW_SUBSEQ_TILES(s->job->len) : 0;
+    for (size_t t = 0; t < tiles; t++)
+        hdtw_free(s->memo[t]);
     hdtw_free(s->tile_ends);
     hdtw_free(s->col.start);
     hdtw_free(s->col.cost);
     hdtw_free(s->ran);
-    hdtw_free(s->last_start);
-    hdtw_free(s->end_start);
+    hdtw_free(s->memo);
     memset(s, 0, sizeof *s);
 }
 
-/* Tile t's run, once: the start or label of its ends and of its last
- * column's rows. */
-static void run_tile(hdtw_subseq_starts *s, size_t t)
+/* Tile t's first `upto` columns run (each column once over all calls):
+ * the start or label of their ends, and of every row of the last. 0 when
+ * the tile's memo cannot be had. */
+static int run_tile(hdtw_subseq_starts *s, size_t t, size_t upto)
 {
-    if (s->ran[t])
-        return;
+    size_t done = s->ran[t];
+    if (done >= upto)
+        return 1;
     const hdtw_subseq_job *job = s->job;
     size_t m = job->m, first = t * HDTW_SUBSEQ_TILE;
-    size_t last = job->len - first < HDTW_SUBSEQ_TILE ? job->len
-                                                      : first + HDTW_SUBSEQ_TILE;
-    memcpy(s->col.cost, s->edges + t * m, m * sizeof *s->col.cost);
-    for (size_t i = 0; i < m; i++)
-        s->col.start[i] = job->len + i;
-    hdtw_subsequence_columns(job->cost, job->query, m, job->series, first,
-                             last, s->col, s->tile_ends);
-    for (size_t j = first; j < last; j++)
-        s->end_start[j] = s->tile_ends[j - first].start;
-    memcpy(s->last_start + t * m, s->col.start, m * sizeof *s->col.start);
-    s->ran[t] = 1;
+    if (!s->memo[t]) {
+        if (m > (SIZE_MAX / sizeof(size_t) - HDTW_SUBSEQ_TILE) / 2)
+            return 0;
+        s->memo[t] = hdtw_malloc((HDTW_SUBSEQ_TILE + 2 * m) * sizeof(size_t));
+        if (!s->memo[t])
+            return 0;
+    }
+    size_t *ends = s->memo[t], *start = ends + HDTW_SUBSEQ_TILE;
+    double *cost = (double *)(start + m); /* same size, same alignment */
+    if (done == 0) { /* from the column before the tile, labelled */
+        memcpy(s->col.cost, s->edges + t * m, m * sizeof *s->col.cost);
+        for (size_t i = 0; i < m; i++)
+            s->col.start[i] = job->len + i;
+    } else {
+        memcpy(s->col.cost, cost, m * sizeof *cost);
+        memcpy(s->col.start, start, m * sizeof *start);
+    }
+    hdtw_subsequence_columns(job->cost, job->query, m, job->series,
+                             first + done, first + upto, s->col,
+                             s->tile_ends);
+    for (size_t j = done; j < upto; j++)
+        ends[j] = s->tile_ends[j - done].start;
+    memcpy(cost, s->col.cost, m * sizeof *cost);
+    memcpy(start, s->col.start, m * sizeof *start);
+    s->ran[t] = upto;
+    return 1;
 }
 
-size_t hdtw_subseq_start_of(hdtw_subseq_starts *s, size_t e)
+hdtw_status hdtw_subseq_start_of(hdtw_subseq_starts *s, size_t e,
+                                 size_t *start)
 {
     size_t len = s->job->len, t = e / HDTW_SUBSEQ_TILE;
-    run_tile(s, t);
-    size_t start = s->end_start[e];
-    while (start >= len) { /* a label: the row where the path crosses */
-        size_t row = start - len;
-        if (t == 0)
-            return 0; /* column -1 */
-        run_tile(s, --t);
-        start = s->last_start[t * s->job->m + row];
+    if (!run_tile(s, t, e - t * HDTW_SUBSEQ_TILE + 1))
+        return HDTW_E_NOMEM;
+    size_t found = s->memo[t][e - t * HDTW_SUBSEQ_TILE];
+    while (found >= len) { /* a label: the row where the path crosses */
+        size_t row = found - len;
+        if (t == 0) {
+            found = 0; /* column -1 */
+            break;
+        }
+        /* a tile before the last: whole */
+        if (!run_tile(s, --t, HDTW_SUBSEQ_TILE))
+            return HDTW_E_NOMEM;
+        found = s->memo[t][HDTW_SUBSEQ_TILE + row];
     }
-    return start;
+    *start = found;
+    return HDTW_OK;
 }
