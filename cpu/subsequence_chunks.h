@@ -104,13 +104,15 @@ ALWAYS_INLINE void FUNC(chunk_block)(int squared, int starts, int rows,
     /* the next block's corner: this block's bottom row before the tile */
     VEC corner = left[rows - 1], corner_start = left_start[rows - 1];
     VEC diag = c->top[0], diag_start = c->top_start[0];
+    VEC *top = c->top; /* locals: the stores into top alias nothing here */
+    const VEC *cols = c->cols;
     for (size_t j = 0; j < width; j++) {
-        VEC up = c->top[j + 1];
+        VEC up = top[j + 1];
         if (!starts) {
-            FUNC(cost_column)(squared, rows, pat, left, c->cols[j], diag,
-                              &up);
-            diag = c->top[j + 1];
-            c->top[j + 1] = up;
+            VEC next_diag = up;
+            FUNC(cost_column)(squared, rows, pat, left, cols[j], diag, &up);
+            top[j + 1] = up;
+            diag = next_diag;
             continue;
         }
         VEC up_start = c->top_start[j + 1];
