@@ -323,6 +323,20 @@ static void fill_small_integers(test_rng *r, double *x, size_t n)
         x[i] = (double)test_range(r, 0, 3);
 }
 
+/* A query and a series: small integers (ties everywhere) when `ties`,
+ * else random walks. */
+static void fill_case(test_rng *r, double *q, size_t m, double *s,
+                      size_t len, int ties)
+{
+    if (ties) {
+        fill_small_integers(r, q, m);
+        fill_small_integers(r, s, len);
+    } else {
+        test_fill_series(r, q, m);
+        test_fill_series(r, s, len);
+    }
+}
+
 static hdtw_params random_params(test_rng *r)
 {
     hdtw_params p = HDTW_PARAMS_DEFAULT;
@@ -463,13 +477,7 @@ START_TEST(every_backend_same_bits)
     test_rng r = { test_seed(5150u + (uint64_t)_i) };
     size_t m = test_range(&r, 1, 150), len = test_range(&r, 1, 300);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    if (_i % 4 == 3) { /* ties everywhere */
-        fill_small_integers(&r, q, m);
-        fill_small_integers(&r, s, len);
-    } else {
-        test_fill_series(&r, q, m);
-        test_fill_series(&r, s, len);
-    }
+    fill_case(&r, q, m, s, len, _i % 4 == 3);
     hdtw_params p = random_params(&r);
     ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
     check_every_backend(&p, q, m, s, len, test_range(&r, 1, 10));
@@ -486,13 +494,7 @@ START_TEST(long_series_every_pass)
     test_rng r = { test_seed(8800u + (uint64_t)_i) };
     size_t m = test_range(&r, 1, 32), len = test_range(&r, 4200, 6000);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    if (_i % 2) {
-        fill_small_integers(&r, q, m);
-        fill_small_integers(&r, s, len);
-    } else {
-        test_fill_series(&r, q, m);
-        test_fill_series(&r, s, len);
-    }
+    fill_case(&r, q, m, s, len, _i % 2);
     hdtw_params p = random_params(&r);
     ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
     check_every_backend(&p, q, m, s, len, test_range(&r, 1, 20));
@@ -509,13 +511,7 @@ START_TEST(long_series_picks)
     test_rng r = { test_seed(9900u + (uint64_t)_i) };
     size_t m = test_range(&r, 1, 80), len = test_range(&r, 20000, 24000);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    if (_i % 2) {
-        fill_small_integers(&r, q, m);
-        fill_small_integers(&r, s, len);
-    } else {
-        test_fill_series(&r, q, m);
-        test_fill_series(&r, s, len);
-    }
+    fill_case(&r, q, m, s, len, _i % 2);
     hdtw_params p = random_params(&r);
     check_against_oracle(&p, q, m, s, len, test_range(&r, 1, 12));
     free(s);
@@ -950,13 +946,7 @@ START_TEST(many_picks_many_tiles)
     test_rng r = { test_seed(6161u + (uint64_t)_i) };
     size_t m = test_range(&r, 4, 40), len = test_range(&r, 4500, 5200);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    if (_i % 2) {
-        fill_small_integers(&r, q, m);
-        fill_small_integers(&r, s, len);
-    } else {
-        test_fill_series(&r, q, m);
-        test_fill_series(&r, s, len);
-    }
+    fill_case(&r, q, m, s, len, _i % 2);
     hdtw_params p = random_params(&r);
     check_every_backend(&p, q, m, s, len, test_range(&r, 200, 600));
     free(s);
