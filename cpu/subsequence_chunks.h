@@ -151,7 +151,7 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
                                     size_t j0, size_t width,
                                     const FUNC(chunks) *c, hdtw_span *ends)
 {
-    double *values = (double *)c->cols, *zero = (double *)c->top;
+    double *values = (double *)c->cols, *row = (double *)c->top;
     double *start = (double *)c->top_start;
     for (size_t l = 0; l < VEC_WIDTH; l++) {
         long long g0 = FUNC(global)(c, l, j0);
@@ -160,14 +160,13 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
             values[j * VEC_WIDTH + l] =
                 g >= 0 && (size_t)g < c->len ? series[g] : INFINITY;
         }
-        for (size_t j = 0; j <= width; j++) { /* top[j]: column j0 + j - 1 */
-            long long g = g0 + (long long)j;
-            zero[j * VEC_WIDTH + l] = 0.0;
-            if (starts)
-                start[j * VEC_WIDTH + l] =
-                    FUNC(bits_of)(g > 0 ? (size_t)g : 0);
+        for (size_t j = 0; starts && j <= width; j++) {
+            long long g = g0 + (long long)j; /* top[j]: column j0 + j - 1 */
+            start[j * VEC_WIDTH + l] = FUNC(bits_of)(g > 0 ? (size_t)g : 0);
         }
     }
+    for (size_t j = 0; j <= width; j++)
+        c->top[j] = VSET1(0.0);
     size_t i0 = 0;
     if (starts)
         FUNC(chunk_blocks)(squared, starts, LANE_ROWS, query, m, &i0, width, c);
@@ -183,7 +182,7 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
         for (size_t j = 0; j < n; j++)
             ends[g0 + j] = (hdtw_span){
                 starts ? FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]) : 0,
-                g0 + j, zero[(j + 1) * VEC_WIDTH + l] };
+                g0 + j, row[(j + 1) * VEC_WIDTH + l] };
     }
 }
 
