@@ -19,11 +19,20 @@
  * scalar pass (hdtw_subsequence_columns) from the exact column. Either way
  * every end is the scalar pass's, bit for bit.
  *
+ * Two modes (chunks_run): with starts, or costs only (cost_column, the
+ * five operations of a sliding cell), in which the halo check compares
+ * costs only (they alone decide the DP from a column on) and every lane
+ * keeps its last column of every tile in the edges it hands back
+ * (hdtw_call.subseq_edges), from which cpu/subsequence_starts.c finds the
+ * starts the pick asks for. Chunks and halo are whole tiles, so a lane's
+ * tile edges are the series' tile edges (HDTW_SUBSEQ_TILE).
+ *
  * The columns run in tiles of SUB_TILE, each tile row block by row block,
  * so the working set (a tile's series values, the row between two blocks,
  * every row's last cell) stays in the first cache levels. The blocks are
- * LANE_ROWS rows, then 4, 2 and 1 so that the last block ends at row
- * m - 1, whose cells are the ends.
+ * LANE_ROWS rows (with starts; costs only starts at 4, as
+ * cpu/kernel_lanes.h, which measured faster), then 4, 2 and 1 so that the
+ * last block ends at row m - 1, whose cells are the ends.
  */
 #include "cpu/subsequence.h"
 
