@@ -86,7 +86,8 @@ typedef struct {
                                       as hdtw.h defines them */
     double **subseq_edges;         /* subsequence: NULL, or where a pass
                                       that computes costs only (starts
-                                      left unspecified) puts its tile-edge columns
+                                      left unspecified) puts its
+                                      tile-edge columns
                                       (HDTW_SUBSEQ_TILES(len) * m costs,
                                       cpu/subsequence.h; hdtw_malloc'd,
                                       the caller frees them and finds

@@ -38,9 +38,9 @@ static inline size_t hdtw_subseq_pick(double diag, double up, double left,
 
 /* One pass over series[0..len-1]: ends[e] = { start, e, D(m-1, e) } for
  * every end e, with D and start as hdtw.h defines them for
- * hdtw_subsequence, column by column. col holds HDTW_SUBSEQ_WORK(m) entries
- * in each array; its contents on entry do not matter. Inputs are finite (costs may still overflow to
- * +inf, which is handled). */
+ * hdtw_subsequence, column by column. col holds HDTW_SUBSEQ_WORK(m)
+ * entries in each array; its contents on entry do not matter. Inputs are
+ * finite (costs may still overflow to +inf, which is handled). */
 void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
                            const double *series, size_t len,
                            hdtw_subseq_column col, hdtw_span *ends);
@@ -61,7 +61,8 @@ void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
 /* tiles of a series of len values, and the m costs of the column before
  * each (tile t: columns t * HDTW_SUBSEQ_TILE - 1; tile 0: column -1,
  * +inf) that a costs-only pass hands back */
-#define HDTW_SUBSEQ_TILES(len) (((len) + HDTW_SUBSEQ_TILE - 1) / HDTW_SUBSEQ_TILE)
+#define HDTW_SUBSEQ_TILES(len)                                                \
+    (((len) + HDTW_SUBSEQ_TILE - 1) / HDTW_SUBSEQ_TILE)
 
 /* The starts of a costs-only pass, found on demand: the scalar pass with
  * starts run over an end's tile from the exact column before it, the cells
