@@ -954,6 +954,43 @@ START_TEST(many_picks_many_tiles)
 }
 END_TEST
 
+/* A query longer than three tiles (m > 384): the chunks keep the starts
+ * (their edges would outgrow the ends), so a caller offering to take
+ * edges gets none, and the ends equal the scalar pass's bytes. The series
+ * is just long enough for AVX2's chunks (four lanes, four halos each). */
+START_TEST(long_query_keeps_starts)
+{
+    size_t m = 3 * HDTW_SUBSEQ_TILE + 1;
+    size_t halo = (4 * m + HDTW_SUBSEQ_TILE - 1) / HDTW_SUBSEQ_TILE *
+                  HDTW_SUBSEQ_TILE;
+    size_t len = 16 * halo + 50;
+    test_rng r = { test_seed(3131u) };
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    fill_case(&r, q, m, s, len, 0);
+    hdtw_span *want = test_alloc(len * sizeof *want);
+    hdtw_span *got = test_alloc(len * sizeof *got);
+    hdtw_subseq_job job = { HDTW_COST_ABS, q, m, s, len };
+    hdtw_call call = { .subseq = &job, .ends = want, .threads = 1 };
+    ck_assert_int_eq(hdtw_scalar_subsequence(&call), HDTW_OK);
+    for (int b = HDTW_BACKEND_AVX2; b <= HDTW_BACKEND_AVX512; b++) {
+        const hdtw_backend_entry *e = hdtw_backend_entry_of((hdtw_backend)b);
+        if (!e || (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
+            continue;
+        double *edges = NULL;
+        memset(got, 0xa5, len * sizeof *got);
+        call.ends = got;
+        call.subseq_edges = &edges;
+        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
+        ck_assert_ptr_null(edges);
+        check_ends(got, want, m, len, b, "long query");
+    }
+    free(got);
+    free(want);
+    free(s);
+    free(q);
+}
+END_TEST
+
 static Suite *subsequence_suite(void)
 {
     Suite *s = suite_create("subsequence");
@@ -981,6 +1018,7 @@ static Suite *subsequence_suite(void)
     tcase_add_loop_test(oracle, starts_cross_tile_edges, 0, 2);
     tcase_add_loop_test(oracle, ties_at_tile_edges, 0, 2);
     tcase_add_loop_test(oracle, many_picks_many_tiles, 0, 4);
+    tcase_add_test(oracle, long_query_keeps_starts);
     suite_add_tcase(s, oracle);
 
     TCase *bad = tcase_create("bad_input");
