@@ -506,16 +506,35 @@ END_TEST
 /* Series long enough that the pick heaps only the best candidates first
  * (a sample's cut) and the rest only when the picks run past them (long
  * queries reject many neighbours each): the picks against the oracle. */
-START_TEST(long_series_picks)
+/* The picks of one random case (walks, or small integers when `ties`)
+ * with m, len and k drawn from the ranges, against the oracle: on ctx's
+ * backend, or on every backend. */
+typedef struct {
+    size_t m_lo, m_hi, len_lo, len_hi, k_lo, k_hi;
+} case_ranges;
+
+static void random_picks(uint64_t seed, int ties, case_ranges c,
+                         int every_backend)
 {
-    test_rng r = { test_seed(9900u + (uint64_t)_i) };
-    size_t m = test_range(&r, 1, 80), len = test_range(&r, 20000, 24000);
+    test_rng r = { test_seed(seed) };
+    size_t m = test_range(&r, c.m_lo, c.m_hi);
+    size_t len = test_range(&r, c.len_lo, c.len_hi);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    fill_case(&r, q, m, s, len, _i % 2);
+    fill_case(&r, q, m, s, len, ties);
     hdtw_params p = random_params(&r);
-    check_against_oracle(&p, q, m, s, len, test_range(&r, 1, 12));
+    size_t k = test_range(&r, c.k_lo, c.k_hi);
+    if (every_backend)
+        check_every_backend(&p, q, m, s, len, k);
+    else
+        check_against_oracle(&p, q, m, s, len, k);
     free(s);
     free(q);
+}
+
+START_TEST(long_series_picks)
+{
+    const case_ranges c = { 1, 80, 20000, 24000, 1, 12 };
+    random_picks(9900u + (uint64_t)_i, _i % 2, c, 0);
 }
 END_TEST
 
@@ -943,14 +962,8 @@ END_TEST
  * over many tiles, in rank order rather than tile order. */
 START_TEST(many_picks_many_tiles)
 {
-    test_rng r = { test_seed(6161u + (uint64_t)_i) };
-    size_t m = test_range(&r, 4, 40), len = test_range(&r, 4500, 5200);
-    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    fill_case(&r, q, m, s, len, _i % 2);
-    hdtw_params p = random_params(&r);
-    check_every_backend(&p, q, m, s, len, test_range(&r, 200, 600));
-    free(s);
-    free(q);
+    const case_ranges c = { 4, 40, 4500, 5200, 200, 600 };
+    random_picks(6161u + (uint64_t)_i, _i % 2, c, 1);
 }
 END_TEST
 
