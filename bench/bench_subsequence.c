@@ -16,8 +16,12 @@
  * Every time is the median of `repeats` calls; GCUPS are also given as
  * shares of the op-mix bound (hdtw_opmix_bound) of the same backend.
  *
- * usage: bench_subsequence [len] [repeats] [json file]
- *        (defaults 200000 and 5, no JSON)
+ * usage: bench_subsequence [len] [repeats] [json file|-] [cpu] [warm]
+ *        (defaults 200000 and 5, no JSON, wall-clock time; `cpu`: the
+ *        calling thread's CPU time instead, which a call preempted on a
+ *        shared machine does not count, every call being one thread;
+ *        `warm`: an untimed subsequence call before each timed one, see
+ *        throughput_of)
  * Uses the public API only.
  */
 #include "hdtw.h"
@@ -29,10 +33,14 @@
 #include <string.h>
 #include <time.h>
 
+/* CLOCK_MONOTONIC, or CLOCK_THREAD_CPUTIME_ID with the `cpu` argument */
+static clockid_t clock_used = CLOCK_MONOTONIC;
+static int warm; /* the `warm` argument */
+
 static double now(void)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clock_used, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
@@ -164,7 +172,11 @@ cleanup:
 
 /* subsequence and sliding GCUPS of one backend, medians of `repeats`
  * calls alternating between the two (load on a shared machine hits both
- * alike); 1 when a call fails */
+ * alike); 1 when a call fails. With `warm`, each timed subsequence call
+ * follows an untimed one: the first short call after a long sliding call
+ * runs up to 2.5x slower (what it inherits from sliding: not page faults,
+ * not a flushed cache alone), which a sliding call, 100 times longer,
+ * does not notice. */
 static int throughput_of(hdtw_ctx *ctx, hdtw_backend b, const call *sub,
                          const call *sliding, int repeats, double *sub_gcups,
                          double *slide_gcups)
@@ -174,6 +186,8 @@ static int throughput_of(hdtw_ctx *ctx, hdtw_backend b, const call *sub,
     if (!t || hdtw_set_backend(ctx, b) != HDTW_OK)
         goto cleanup;
     for (int r = 0; r < repeats; r++) {
+        if (warm && seconds_of(sub) < 0)
+            goto cleanup;
         t[r] = seconds_of(sub);
         t[repeats + r] = seconds_of(sliding);
         if (t[r] < 0 || t[repeats + r] < 0)
@@ -210,8 +224,10 @@ static int throughput(hdtw_ctx *ctx, size_t len, int repeats,
     call sliding = { .ctx = ctx, .params = HDTW_PARAMS_DEFAULT,
                      .pattern = query, .series = series, .m = m, .n = m,
                      .count = count, .len = len, .stride = 1, .out = out };
-    printf("throughput: query %zu, series %zu, 1 thread, median of %d\n", m,
-           len, repeats);
+    printf("throughput: query %zu, series %zu, 1 thread, median of %d, %s "
+           "time%s\n", m, len, repeats,
+           clock_used == CLOCK_MONOTONIC ? "wall" : "thread CPU",
+           warm ? ", subsequence warmed" : "");
     for (size_t b = 0; b < sizeof cpu / sizeof *cpu; b++) {
         double sub_g, slide_g;
         if (hdtw_set_backend(ctx, cpu[b]) != HDTW_OK)
@@ -255,11 +271,17 @@ int main(int argc, char **argv)
 {
     size_t len = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 200000;
     int repeats = argc > 2 ? atoi(argv[2]) : 5;
-    const char *json_path = argc > 3 ? argv[3] : NULL;
+    const char *json_path =
+        argc > 3 && strcmp(argv[3], "-") != 0 ? argv[3] : NULL;
+    for (int a = 4; a < argc; a++) {
+        if (strcmp(argv[a], "cpu") == 0)
+            clock_used = CLOCK_THREAD_CPUTIME_ID;
+        warm |= strcmp(argv[a], "warm") == 0;
+    }
     hdtw_ctx *ctx = NULL;
     if (len < 100 || repeats < 1 || hdtw_create(&ctx) != HDTW_OK) {
         fprintf(stderr, "usage: bench_subsequence [len >= 100] "
-                        "[repeats >= 1] [json file]\n");
+                        "[repeats >= 1] [json file|-] [cpu] [warm]\n");
         return 2;
     }
     FILE *json = json_path ? fopen(json_path, "w") : NULL;

@@ -113,6 +113,16 @@ typedef struct {
     hdtw_span *ends;               /* subsequence: subseq->len ends, end e
                                       at ends[e] = { start, e, D(m-1, e) }
                                       as hdtw.h defines them */
+    double **subseq_edges;         /* subsequence: NULL, or where a pass
+                                      that computes costs only (starts
+                                      left unspecified) puts its
+                                      tile-edge columns
+                                      (HDTW_SUBSEQ_TILES(len) * m costs,
+                                      cpu/subsequence.h; hdtw_malloc'd,
+                                      the caller frees them and finds
+                                      the starts with hdtw_subseq_starts);
+                                      a pass with starts leaves it as
+                                      is, NULL on entry) */
     int threads;                   /* CPU threads to use, >= 1 */
     void *state;                   /* the backend's own state (see open) */
     char *error;                   /* where a failure's reason goes, */

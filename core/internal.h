@@ -80,9 +80,11 @@ hdtw_status hdtw_route_search(hdtw_ctx *ctx, const hdtw_search_job *job,
                               hdtw_match *out, size_t *found);
 
 /* Runs a subsequence pass on the forced backend when it has one, else on
- * the fastest CPU backend that has one; records ctx->last. */
+ * the fastest CPU backend that has one; records ctx->last. *edges is
+ * NULL when the ends carry their starts, else the tile-edge columns of a
+ * costs-only pass (hdtw_call.subseq_edges; the caller frees them). */
 hdtw_status hdtw_route_subsequence(hdtw_ctx *ctx, const hdtw_subseq_job *job,
-                                   hdtw_span *ends);
+                                   hdtw_span *ends, double **edges);
 
 /* Records a printf-style message as ctx's last error and returns s (the
  * argument errors of the entry points name the argument and its value). */

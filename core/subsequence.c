@@ -16,6 +16,7 @@
 
 #include "core/alloc.h"
 #include "core/threshold.h"
+#include "cpu/subsequence.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -127,25 +128,43 @@ static size_t count_starting_by(const hdtw_span *kept, size_t count,
     return lo;
 }
 
-/* Pops the candidates of heap[0..count) in rank order, after `found`
- * picks made already, writing the picks to out in order; by_start (room
- * for k) holds the same picks sorted by start. Returns how many picks
- * there are then. */
-static size_t pick_from(hdtw_span *heap, size_t count, size_t k,
-                        size_t found, hdtw_span *by_start, hdtw_span *out)
+/* The picks so far (by_start, room for k, sorted by start; out, in pick
+ * order, copied to the caller's only when the pick succeeds) and where the
+ * candidates' starts come from: NULL when the spans carry them, else found
+ * on demand. */
+typedef struct {
+    size_t found;
+    hdtw_span *by_start, *out;
+    hdtw_subseq_starts *starts;
+} picks;
+
+/* Pops the candidates of heap[0..count) in rank order after the picks
+ * made already, until there are k. A candidate whose end lies inside a
+ * picked span overlaps it whatever its start, so only the others need
+ * their start (HDTW_E_NOMEM when finding it fails). */
+static hdtw_status pick_from(hdtw_span *heap, size_t count, size_t k,
+                             picks *p)
 {
+    hdtw_span *by_start = p->by_start;
+    size_t found = p->found;
     make_heap(heap, count);
     while (count > 0 && found < k) {
         hdtw_span span = pop_best(heap, &count);
         size_t at = count_starting_by(by_start, found, span.end);
+        if (at > 0 && by_start[at - 1].end >= span.end)
+            continue; /* its end is inside a span picked before */
+        if (p->starts &&
+            hdtw_subseq_start_of(p->starts, span.end, &span.start) != HDTW_OK)
+            return HDTW_E_NOMEM;
         if (at > 0 && by_start[at - 1].end >= span.start)
             continue; /* overlaps a span picked before */
         memmove(by_start + at + 1, by_start + at,
                 (found - at) * sizeof *by_start);
         by_start[at] = span;
-        out[found++] = span;
+        p->out[found++] = span;
+        p->found = found;
     }
-    return found;
+    return HDTW_OK;
 }
 
 static int by_cost(const void *x, const void *y)
@@ -189,15 +208,14 @@ static size_t split_best(hdtw_span *spans, size_t count, size_t k)
 
 /* The greedy pick of hdtw.h over candidates[0..count): the best part of
  * them first (split_best), the rest only if k picks are not made yet. */
-static size_t pick_greedy(hdtw_span *candidates, size_t count, size_t k,
-                          hdtw_span *by_start, hdtw_span *out)
+static hdtw_status pick_greedy(hdtw_span *candidates, size_t count, size_t k,
+                               picks *p)
 {
     size_t front = split_best(candidates, count, k);
-    size_t found = pick_from(candidates, front, k, 0, by_start, out);
-    if (found < k && front < count)
-        found = pick_from(candidates + front, count - front, k, found,
-                          by_start, out);
-    return found;
+    hdtw_status status = pick_from(candidates, front, k, p);
+    if (status == HDTW_OK && p->found < k && front < count)
+        status = pick_from(candidates + front, count - front, k, p);
+    return status;
 }
 
 hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
@@ -212,20 +230,39 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
         return status;
 
     size_t room = k < len ? k : len; /* no more picks than ends */
+    double *edges = NULL;
+    hdtw_subseq_starts starts;
+    picks picked = { 0, NULL, NULL, NULL };
     hdtw_span *ends = hdtw_malloc(len * sizeof *ends);
-    hdtw_span *by_start = hdtw_malloc(room * sizeof *by_start);
+    /* room picks sorted by start, then room in pick order */
+    hdtw_span *by_start = room <= MAX_SPANS / 2
+                              ? hdtw_malloc(2 * room * sizeof *by_start)
+                              : NULL;
     status = HDTW_E_NOMEM;
     if (!ends || !by_start)
         goto cleanup;
 
     hdtw_subseq_job job = { params.cost, query, m, series, len };
-    status = hdtw_route_subsequence(ctx, &job, ends);
+    status = hdtw_route_subsequence(ctx, &job, ends, &edges);
     if (status != HDTW_OK)
         goto cleanup;
+    picked = (picks){ 0, by_start, by_start + room, NULL };
+    if (edges) { /* a costs-only pass: starts found for the pops */
+        status = hdtw_subseq_starts_open(&starts, &job, edges);
+        if (status != HDTW_OK)
+            goto cleanup;
+        picked.starts = &starts;
+    }
     size_t count = keep_within(ends, len, params.max_dist);
-    *found = pick_greedy(ends, count, k, by_start, out);
-    status = HDTW_OK;
+    status = pick_greedy(ends, count, k, &picked);
+    if (status != HDTW_OK)
+        goto cleanup;
+    memcpy(out, picked.out, picked.found * sizeof *out);
+    *found = picked.found;
 cleanup:
+    if (picked.starts)
+        hdtw_subseq_starts_close(picked.starts);
+    hdtw_free(edges);
     hdtw_free(by_start);
     hdtw_free(ends);
     return status;

@@ -67,7 +67,7 @@ columns(hdtw_cost cost, const double *query, size_t m, const double *series,
 {
     for (size_t j = first; j < last; j++) {
         column_step(cost, query, m, series[j], j, col);
-        ends[j] = (hdtw_span){ col.start[m - 1], j, col.cost[m - 1] };
+        ends[j - first] = (hdtw_span){ col.start[m - 1], j, col.cost[m - 1] };
     }
 }
 

@@ -38,14 +38,14 @@ static inline size_t hdtw_subseq_pick(double diag, double up, double left,
 
 /* One pass over series[0..len-1]: ends[e] = { start, e, D(m-1, e) } for
  * every end e, with D and start as hdtw.h defines them for
- * hdtw_subsequence, column by column. col holds HDTW_SUBSEQ_WORK(m) entries
- * in each array; its contents on entry do not matter. Inputs are finite (costs may still overflow to
- * +inf, which is handled). */
+ * hdtw_subsequence, column by column. col holds HDTW_SUBSEQ_WORK(m)
+ * entries in each array; its contents on entry do not matter. Inputs are
+ * finite (costs may still overflow to +inf, which is handled). */
 void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
                            const double *series, size_t len,
                            hdtw_subseq_column col, hdtw_span *ends);
 
-/* Columns first .. last - 1 of the same pass, into ends[first .. last-1]:
+/* Columns first .. last - 1 of the same pass, into ends[0 .. last-first-1]:
  * col holds the m costs and starts of column first - 1 on entry (the
  * exact ones: the pass then continues exactly) and of column last - 1 on
  * return. */
@@ -53,6 +53,51 @@ void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
                               const double *series, size_t first,
                               size_t last, hdtw_subseq_column col,
                               hdtw_span *ends);
+
+/* Columns a tile of the costs-only chunks (cpu/subsequence_chunks.h): the
+ * exact column before every tile is kept, so the start of any end can be
+ * found later from the tile holding it (hdtw_subseq_starts below). */
+#define HDTW_SUBSEQ_TILE 128
+/* tiles of a series of len values, and the m costs of the column before
+ * each (tile t: columns t * HDTW_SUBSEQ_TILE - 1; tile 0: column -1,
+ * +inf) that a costs-only pass hands back */
+#define HDTW_SUBSEQ_TILES(len)                                                \
+    (((len) + HDTW_SUBSEQ_TILE - 1) / HDTW_SUBSEQ_TILE)
+
+/* The starts of a costs-only pass, found on demand: the scalar pass with
+ * starts run over an end's tile from the exact column before it, the cells
+ * of that column labelled "the path crosses this column at row i" (a
+ * label is len + i: every start is below len), a label resolved in the
+ * tile before in the same way. Each column runs at most once: a tile runs
+ * as far as the ends asked so far need, the whole tile when a label of
+ * the next one needs its last column, and resumes from where it stopped,
+ * so the work follows the stretches the asked paths cross. */
+typedef struct {
+    const hdtw_subseq_job *job;
+    const double *edges;  /* HDTW_SUBSEQ_TILES(len) * m: the pass's columns */
+    size_t **memo;        /* tiles: NULL until the tile first runs, then
+                             HDTW_SUBSEQ_TILE starts or labels of its ends,
+                             m of its last column run, and that column's m
+                             costs (allocated as the tile first runs: the
+                             memory follows the tiles asked about) */
+    size_t *ran;          /* tiles: columns of each tile run so far */
+    hdtw_subseq_column col; /* m: the column the runs carry */
+    hdtw_span *tile_ends; /* HDTW_SUBSEQ_TILE: one run's ends */
+} hdtw_subseq_starts;
+
+/* Working memory for the starts of job's ends, from the edges a
+ * costs-only pass handed back (kept, not copied: they must outlive it).
+ * HDTW_E_NOMEM, with nothing to close, when it cannot be had. */
+hdtw_status hdtw_subseq_starts_open(hdtw_subseq_starts *s,
+                                    const hdtw_subseq_job *job,
+                                    const double *edges);
+
+/* *start = the start of end e (e < len), as the pass with starts gives
+ * it; HDTW_E_NOMEM (*start untouched) when a tile's memo cannot be had. */
+hdtw_status hdtw_subseq_start_of(hdtw_subseq_starts *s, size_t e,
+                                 size_t *start);
+
+void hdtw_subseq_starts_close(hdtw_subseq_starts *s);
 
 /* The same ends, bit for bit, computed along anti-diagonals with AVX-512
  * (cpu/subsequence_avx512.c, built only with HDTW_HAVE_AVX512; call it

@@ -19,11 +19,20 @@
  * scalar pass (hdtw_subsequence_columns) from the exact column. Either way
  * every end is the scalar pass's, bit for bit.
  *
+ * Two modes (chunks_run): with starts, or costs only (cost_column, the
+ * five operations of a sliding cell), in which the halo check compares
+ * costs only (they alone decide the DP from a column on) and every lane
+ * keeps its last column of every tile in the edges it hands back
+ * (hdtw_call.subseq_edges), from which cpu/subsequence_starts.c finds the
+ * starts the pick asks for. Chunks and halo are whole tiles, so a lane's
+ * tile edges are the series' tile edges (HDTW_SUBSEQ_TILE).
+ *
  * The columns run in tiles of SUB_TILE, each tile row block by row block,
  * so the working set (a tile's series values, the row between two blocks,
  * every row's last cell) stays in the first cache levels. The blocks are
- * LANE_ROWS rows, then 4, 2 and 1 so that the last block ends at row
- * m - 1, whose cells are the ends.
+ * LANE_ROWS rows (with starts; costs only starts at 4, as
+ * cpu/kernel_lanes.h, which measured faster), then 4, 2 and 1 so that the
+ * last block ends at row m - 1, whose cells are the ends.
  */
 #include "cpu/subsequence.h"
 
@@ -37,7 +46,7 @@
  * and start) are 3 vectors a column, so a tile's working set stays within
  * the first-level cache with room for every row's last cell. Chosen for
  * that, not tuned. */
-#define SUB_TILE 128
+#define SUB_TILE HDTW_SUBSEQ_TILE
 /* The halo: columns a lane computes before its chunk, a whole number of
  * tiles. A best path reaches little further back than the query is long
  * unless a row rides a long run (then the chunk is recomputed, which is
@@ -51,6 +60,8 @@ typedef struct {
     VEC *top, *top_start;    /* SUB_TILE + 1: the row above a block */
     VEC *edge, *edge_start;  /* m: every row's cell in the last column */
     VEC *halo_edge, *halo_start; /* m: the same, after the halo */
+    double *edges; /* NULL: starts carried; else costs only, and the
+                      column before every tile kept (HDTW_SUBSEQ_TILES) */
 } FUNC(chunks);
 
 /* series column of lane l's local column j (may be < 0) */
@@ -60,11 +71,36 @@ ALWAYS_INLINE long long FUNC(global)(const FUNC(chunks) *c, size_t l,
     return (long long)(l * c->chunk + j) - (long long)c->halo;
 }
 
+/* sub_column without the starts: the five operations of a cell (sub,
+ * abs or mul, two exact mins, add), the same costs bit for bit. */
+ALWAYS_INLINE void FUNC(cost_column)(int squared, int rows, const VEC *pat,
+                                     VEC *left, VEC s, VEC diag, VEC *up)
+{
+    VEC u = *up;
+#pragma GCC unroll 16
+    for (int r = 0; r < rows; r++) {
+        VEC l = left[r];
+        VEC d = VSUB(pat[r], s);
+        VEC c = squared ? VMUL(d, d) : VABS(d);
+        /* the neighbour that enters the min last has the short path to
+         * the cell, as in cpu/kernel_lanes.h: up (the chain down the
+         * column) in tall blocks, left (the row's chain) in short ones;
+         * min is exact, so either order gives the same bits */
+        VEC best = rows >= 8 ? VMIN(VMIN(diag, l), u) : VMIN(VMIN(diag, u), l);
+        VEC cell = VADD(c, best);
+        left[r] = cell;
+        diag = l;
+        u = cell;
+    }
+    *up = u;
+}
+
 /* Rows i0 .. i0 + rows - 1 over the tile's `width` columns; top holds row
  * i0 - 1 on entry (top[0]: the column before the tile) and row
  * i0 + rows - 1 on return; the edges carry each row's last cell from tile
- * to tile. */
-ALWAYS_INLINE void FUNC(chunk_block)(int squared, int rows,
+ * to tile. With `starts` 0 (a constant once inlined) the starts are left
+ * alone. */
+ALWAYS_INLINE void FUNC(chunk_block)(int squared, int starts, int rows,
                                      const double *query, size_t i0,
                                      size_t width, const FUNC(chunks) *c)
 {
@@ -77,8 +113,18 @@ ALWAYS_INLINE void FUNC(chunk_block)(int squared, int rows,
     /* the next block's corner: this block's bottom row before the tile */
     VEC corner = left[rows - 1], corner_start = left_start[rows - 1];
     VEC diag = c->top[0], diag_start = c->top_start[0];
+    VEC *top = c->top; /* locals: the stores into top alias nothing here */
+    const VEC *cols = c->cols;
     for (size_t j = 0; j < width; j++) {
-        VEC up = c->top[j + 1], up_start = c->top_start[j + 1];
+        VEC up = top[j + 1];
+        if (!starts) {
+            VEC next_diag = up;
+            FUNC(cost_column)(squared, rows, pat, left, cols[j], diag, &up);
+            top[j + 1] = up;
+            diag = next_diag;
+            continue;
+        }
+        VEC up_start = c->top_start[j + 1];
         VEC next_diag = up, next_diag_start = up_start;
         FUNC(sub_column)(squared, rows, pat, left, left_start, c->cols[j],
                          diag, diag_start, &up, &up_start);
@@ -96,53 +142,80 @@ ALWAYS_INLINE void FUNC(chunk_block)(int squared, int rows,
 }
 
 /* Blocks of `rows` rows from *i0 while they fit in m. */
-ALWAYS_INLINE void FUNC(chunk_blocks)(int squared, int rows,
+ALWAYS_INLINE void FUNC(chunk_blocks)(int squared, int starts, int rows,
                                       const double *query, size_t m,
                                       size_t *i0, size_t width,
                                       const FUNC(chunks) *c)
 {
     for (; *i0 + (size_t)rows <= m; *i0 += (size_t)rows)
-        FUNC(chunk_block)(squared, rows, query, *i0, width, c);
+        FUNC(chunk_block)(squared, starts, rows, query, *i0, width, c);
 }
 
 /* The tile of local columns j0 .. j0 + width - 1 of every lane: its series
  * values, row -1 (cost 0, start one past the column, 0 before the
  * series), the blocks, and the ends of the columns inside the chunks. */
-ALWAYS_INLINE void FUNC(chunk_tile)(int squared, const double *query,
+ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
+                                    const double *query,
                                     size_t m, const double *series,
                                     size_t j0, size_t width,
                                     const FUNC(chunks) *c, hdtw_span *ends)
 {
-    double *values = (double *)c->cols, *zero = (double *)c->top;
+    double *values = (double *)c->cols, *row = (double *)c->top;
     double *start = (double *)c->top_start;
     for (size_t l = 0; l < VEC_WIDTH; l++) {
+        long long g0 = FUNC(global)(c, l, j0);
         for (size_t j = 0; j < width; j++) {
-            long long g = FUNC(global)(c, l, j0 + j);
+            long long g = g0 + (long long)j;
             values[j * VEC_WIDTH + l] =
                 g >= 0 && (size_t)g < c->len ? series[g] : INFINITY;
         }
-        for (size_t j = 0; j <= width; j++) { /* top[j]: column j0 + j - 1 */
-            long long g = FUNC(global)(c, l, j0 + j);
-            zero[j * VEC_WIDTH + l] = 0.0;
+        for (size_t j = 0; starts && j <= width; j++) {
+            long long g = g0 + (long long)j; /* top[j]: column j0 + j - 1 */
             start[j * VEC_WIDTH + l] = FUNC(bits_of)(g > 0 ? (size_t)g : 0);
         }
     }
+    for (size_t j = 0; j <= width; j++)
+        c->top[j] = VSET1(0.0);
     size_t i0 = 0;
-    FUNC(chunk_blocks)(squared, LANE_ROWS, query, m, &i0, width, c);
-    FUNC(chunk_blocks)(squared, 4, query, m, &i0, width, c);
-    FUNC(chunk_blocks)(squared, 2, query, m, &i0, width, c);
-    FUNC(chunk_blocks)(squared, 1, query, m, &i0, width, c);
-    for (size_t l = 0; l < VEC_WIDTH; l++)
-        for (size_t j = 0; j < width; j++) {
-            long long g = FUNC(global)(c, l, j0 + j);
-            if (j0 + j >= c->halo && g >= 0 && (size_t)g < c->len)
-                ends[g] = (hdtw_span){
-                    FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]), (size_t)g,
-                    zero[(j + 1) * VEC_WIDTH + l] };
-        }
+    if (starts)
+        FUNC(chunk_blocks)(squared, starts, LANE_ROWS, query, m, &i0, width, c);
+    FUNC(chunk_blocks)(squared, starts, 4, query, m, &i0, width, c);
+    FUNC(chunk_blocks)(squared, starts, 2, query, m, &i0, width, c);
+    FUNC(chunk_blocks)(squared, starts, 1, query, m, &i0, width, c);
+    /* the chunks and the halo are whole tiles: a tile is in a lane's chunk
+     * or in its halo */
+    for (size_t l = 0; l < VEC_WIDTH && j0 >= c->halo; l++) {
+        size_t g0 = (size_t)FUNC(global)(c, l, j0);
+        size_t n = g0 < c->len ? c->len - g0 : 0;
+        n = n < width ? n : width;
+        for (size_t j = 0; j < n; j++)
+            ends[g0 + j] = (hdtw_span){
+                starts ? FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]) : 0,
+                g0 + j, row[(j + 1) * VEC_WIDTH + l] };
+    }
 }
 
-ALWAYS_INLINE void FUNC(chunks_pass)(int squared, const double *query,
+/* Costs only: each lane's last column of the tile that ends at local
+ * column `next` - 1, when it lies in the lane's chunk and a tile of the
+ * series follows it, into the edges (the chunks and the halo are whole
+ * tiles, so it is the column before a tile). Checked (and a lane's chunk
+ * computed again) in chunks_check. */
+ALWAYS_INLINE void FUNC(keep_edges)(size_t m, size_t next,
+                                    const FUNC(chunks) *c)
+{
+    const double *costs = (const double *)c->edge;
+    for (size_t l = 0; l < VEC_WIDTH && next > c->halo; l++) {
+        long long g = FUNC(global)(c, l, next);
+        if (g <= 0 || (size_t)g >= c->len)
+            continue;
+        double *kept = c->edges + (size_t)g / SUB_TILE * m;
+        for (size_t i = 0; i < m; i++)
+            kept[i] = costs[i * VEC_WIDTH + l];
+    }
+}
+
+ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
+                                     const double *query,
                                      size_t m, const double *series,
                                      const FUNC(chunks) *c, hdtw_span *ends)
 {
@@ -154,7 +227,10 @@ ALWAYS_INLINE void FUNC(chunks_pass)(int squared, const double *query,
     for (size_t j0 = 0; j0 < c->halo + c->chunk; j0 += SUB_TILE) {
         size_t width = c->halo + c->chunk - j0;
         width = width < SUB_TILE ? width : SUB_TILE;
-        FUNC(chunk_tile)(squared, query, m, series, j0, width, c, ends);
+        FUNC(chunk_tile)(squared, starts, query, m, series, j0, width, c,
+                         ends);
+        if (!starts)
+            FUNC(keep_edges)(m, j0 + width, c);
         if (j0 + width == c->halo)
             for (size_t i = 0; i < m; i++) {
                 c->halo_edge[i] = c->edge[i];
@@ -163,21 +239,22 @@ ALWAYS_INLINE void FUNC(chunks_pass)(int squared, const double *query,
     }
 }
 
-static void FUNC(chunks_abs)(const double *query, size_t m,
-                             const double *series, const FUNC(chunks) *c,
-                             hdtw_span *ends)
-{
-    FUNC(chunks_pass)(0, query, m, series, c, ends);
-}
+/* One function per cost and mode, each with its own inlined pass. */
+#define SUB_CHUNKS_ENTRY(name, squared, starts)                               \
+    static void FUNC(name)(const double *query, size_t m,                    \
+                           const double *series, const FUNC(chunks) *c,      \
+                           hdtw_span *ends)                                   \
+    {                                                                         \
+        FUNC(chunks_pass)(squared, starts, query, m, series, c, ends);        \
+    }
+SUB_CHUNKS_ENTRY(chunks_abs, 0, 1)
+SUB_CHUNKS_ENTRY(chunks_squared, 1, 1)
+SUB_CHUNKS_ENTRY(chunks_abs_costs, 0, 0)
+SUB_CHUNKS_ENTRY(chunks_squared_costs, 1, 0)
+#undef SUB_CHUNKS_ENTRY
 
-static void FUNC(chunks_squared)(const double *query, size_t m,
-                                 const double *series, const FUNC(chunks) *c,
-                                 hdtw_span *ends)
-{
-    FUNC(chunks_pass)(1, query, m, series, c, ends);
-}
-
-/* 1 when lane l of (cost, start) equals the column `exact` in every row */
+/* 1 when lane l of (cost, start) equals the column `exact` in every row
+ * (every cost; every start too when exact.start is not NULL) */
 static int FUNC(same_column)(const VEC *cost, const VEC *start, size_t l,
                              size_t m, hdtw_subseq_column exact)
 {
@@ -186,7 +263,8 @@ static int FUNC(same_column)(const VEC *cost, const VEC *start, size_t l,
     for (size_t i = 0; i < m; i++) {
         double c = costs[i * VEC_WIDTH + l];
         if (memcmp(&c, &exact.cost[i], sizeof c) != 0 ||
-            FUNC(start_of)(starts[i * VEC_WIDTH + l]) != exact.start[i])
+            (exact.start &&
+             FUNC(start_of)(starts[i * VEC_WIDTH + l]) != exact.start[i]))
             return 0;
     }
     return 1;
@@ -204,21 +282,52 @@ static void FUNC(take_column)(const FUNC(chunks) *c, size_t l, size_t m,
     }
 }
 
+/* Series columns first .. last - 1 again, by the scalar pass from the
+ * exact column before them (in exact; it holds column last - 1 on
+ * return), keeping the column before every tile in the edges when there
+ * are edges. */
+static void FUNC(recompute)(const hdtw_subseq_job *job,
+                            const FUNC(chunks) *c, size_t first, size_t last,
+                            hdtw_subseq_column exact, hdtw_span *ends)
+{
+    size_t m = job->m;
+    for (size_t j = first; j < last; j += SUB_TILE) {
+        size_t stop = last - j < SUB_TILE ? last : j + SUB_TILE;
+        hdtw_subsequence_columns(job->cost, job->query, m, job->series, j,
+                                 stop, exact, ends + j);
+        if (c->edges && stop < job->len)
+            memcpy(c->edges + stop / SUB_TILE * m, exact.cost,
+                   m * sizeof *exact.cost);
+    }
+}
+
 /* Lanes 1 .. VEC_WIDTH - 1 checked against the exact column before their
- * chunk, in order; a chunk whose lane did not meet it is computed again. */
+ * chunk, in order; a chunk whose lane did not meet it is computed again.
+ * Costs only: that column is in the edges (kept by the lane before, or by
+ * its recomputation), and costs alone decide the DP from it on. */
 static void FUNC(chunks_check)(const hdtw_subseq_job *job,
                                const FUNC(chunks) *c,
                                hdtw_subseq_column exact, hdtw_span *ends)
 {
-    FUNC(take_column)(c, 0, job->m, exact);
+    if (!c->edges)
+        FUNC(take_column)(c, 0, job->m, exact);
     for (size_t l = 1; l < VEC_WIDTH && l * c->chunk < c->len; l++) {
         size_t first = l * c->chunk, last = first + c->chunk;
         last = last < c->len ? last : c->len;
-        if (FUNC(same_column)(c->halo_edge, c->halo_start, l, job->m, exact))
-            FUNC(take_column)(c, l, job->m, exact);
-        else
-            hdtw_subsequence_columns(job->cost, job->query, job->m,
-                                     job->series, first, last, exact, ends);
+        hdtw_subseq_column want = exact;
+        if (c->edges)
+            want = (hdtw_subseq_column){
+                c->edges + first / SUB_TILE * job->m, NULL };
+        if (FUNC(same_column)(c->halo_edge, c->halo_start, l, job->m, want)) {
+            if (!c->edges)
+                FUNC(take_column)(c, l, job->m, exact);
+            continue;
+        }
+        if (c->edges) { /* the starts it carries are not used */
+            memcpy(exact.cost, want.cost, job->m * sizeof *exact.cost);
+            memset(exact.start, 0, job->m * sizeof *exact.start);
+        }
+        FUNC(recompute)(job, c, first, last, exact, ends);
     }
 }
 
@@ -231,30 +340,65 @@ static int FUNC(chunks_fit)(const hdtw_subseq_job *job)
            job->len / VEC_WIDTH / 4 >= SUB_HALO(m);
 }
 
+/* 1 for the costs-only pass: when the caller takes the edges and they are
+ * no larger than the ends (m at most 3 tiles; a longer query keeps the
+ * starts in the pass instead). */
+static int FUNC(costs_only)(const hdtw_call *call)
+{
+    return call->subseq_edges && call->subseq->m <= 3 * SUB_TILE;
+}
+
+/* The edges of the costs-only pass (NULL when it does not run, or when
+ * they cannot be had); row 0, column -1, is +inf. */
+static double *FUNC(edges_for)(const hdtw_call *call)
+{
+    const hdtw_subseq_job *job = call->subseq;
+    if (!FUNC(costs_only)(call))
+        return NULL;
+    double *edges = hdtw_malloc(HDTW_SUBSEQ_TILES(job->len) * job->m *
+                                sizeof *edges);
+    for (size_t i = 0; edges && i < job->m; i++)
+        edges[i] = INFINITY;
+    return edges;
+}
+
 /* The backend entry's long-series pass (chunks_fit): call->subseq's ends
- * into call->ends. */
+ * into call->ends, with starts, or costs only and the edges into
+ * *call->subseq_edges (edges_for). */
 static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
 {
     const hdtw_subseq_job *job = call->subseq;
     size_t m = job->m, tile = SUB_TILE + 1;
+    /* whole tiles a chunk: every tile edge of a lane is one of the series */
+    size_t chunk = (job->len + VEC_WIDTH - 1) / VEC_WIDTH;
+    chunk = (chunk + SUB_TILE - 1) / SUB_TILE * SUB_TILE;
     VEC *work = hdtw_malloc_aligned(sizeof(VEC), (3 * tile + 4 * m) *
                                                      sizeof(VEC));
     hdtw_subseq_column exact = { hdtw_malloc(m * sizeof(double)),
                                  hdtw_malloc(m * sizeof(size_t)) };
+    double *edges = FUNC(edges_for)(call);
     hdtw_status status = HDTW_E_NOMEM;
-    if (work && exact.cost && exact.start) {
-        FUNC(chunks) c = { job->len, (job->len + VEC_WIDTH - 1) / VEC_WIDTH,
-                           SUB_HALO(m), work, work + tile,
-                           work + 2 * tile, work + 3 * tile,
-                           work + 3 * tile + m, work + 3 * tile + 2 * m,
-                           work + 3 * tile + 3 * m };
-        if (job->cost == HDTW_COST_SQUARED)
-            FUNC(chunks_squared)(job->query, m, job->series, &c, call->ends);
-        else
-            FUNC(chunks_abs)(job->query, m, job->series, &c, call->ends);
-        FUNC(chunks_check)(job, &c, exact, call->ends);
-        status = HDTW_OK;
-    }
+    if (!work || !exact.cost || !exact.start ||
+        (FUNC(costs_only)(call) && !edges))
+        goto cleanup;
+    FUNC(chunks) c = { job->len, chunk, SUB_HALO(m), work, work + tile,
+                       work + 2 * tile, work + 3 * tile,
+                       work + 3 * tile + m, work + 3 * tile + 2 * m,
+                       work + 3 * tile + 3 * m, edges };
+    int squared = job->cost == HDTW_COST_SQUARED;
+    if (edges)
+        (squared ? FUNC(chunks_squared_costs) : FUNC(chunks_abs_costs))(
+            job->query, m, job->series, &c, call->ends);
+    else
+        (squared ? FUNC(chunks_squared) : FUNC(chunks_abs))(
+            job->query, m, job->series, &c, call->ends);
+    FUNC(chunks_check)(job, &c, exact, call->ends);
+    if (edges)
+        *call->subseq_edges = edges;
+    edges = NULL;
+    status = HDTW_OK;
+cleanup:
+    hdtw_free(edges);
     hdtw_free(exact.start);
     hdtw_free(exact.cost);
     hdtw_free(work);

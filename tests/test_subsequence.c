@@ -12,8 +12,10 @@
  */
 #include "testutil.h"
 
+#include "core/alloc.h"
 #include "core/cpu_features.h"
 #include "core/internal.h"
+#include "cpu/subsequence.h"
 
 #include <check.h>
 #include <float.h>
@@ -237,9 +239,48 @@ static void check_every_backend(const hdtw_params *p, const double *q,
     free(scalar);
 }
 
+static void check_passes_and_picks(const hdtw_params *p, const double *q,
+                                   size_t m, const double *s, size_t len,
+                                   size_t k);
+
+/* How many passes check_every_pass saw compute costs only: the cases
+ * meant for that pass check that it ran. */
+static int costs_only_passes;
+
+/* got[e] against want[e] for every end, byte for byte. */
+static void check_ends(const hdtw_span *got, const hdtw_span *want,
+                       size_t m, size_t len, int backend, const char *mode)
+{
+    for (size_t i = 0; i < len; i++)
+        ck_assert_msg(same_span(got[i], want[i]),
+                      "backend %d (%s) m=%zu len=%zu end %zu: got [%zu,%zu] "
+                      "%.17g, want [%zu,%zu] %.17g", backend, mode, m, len, i,
+                      got[i].start, got[i].end, got[i].distance,
+                      want[i].start, want[i].end, want[i].distance);
+}
+
+/* The starts of a costs-only pass (edges) for every end of got, asked in
+ * the order `order` gives: 0 first to last, 1 last to first (a chain of
+ * labels through tiles not run yet), 2 every 37th end first. */
+static void resolve_starts(const hdtw_subseq_job *job, const double *edges,
+                           hdtw_span *got, int order)
+{
+    hdtw_subseq_starts starts;
+    ck_assert_int_eq(hdtw_subseq_starts_open(&starts, job, edges), HDTW_OK);
+    size_t len = job->len;
+    for (size_t n = 0; n < len; n++) {
+        size_t e = order == 0 ? n : order == 1 ? len - 1 - n : n * 37 % len;
+        ck_assert_int_eq(hdtw_subseq_start_of(&starts, e, &got[e].start),
+                         HDTW_OK);
+    }
+    hdtw_subseq_starts_close(&starts);
+}
+
 /* Every end, not only the picks: the pass of each registered backend this
- * CPU can run, called directly, against the oracle's ends, byte for byte.
- * Returns how many passes ran. */
+ * CPU can run, called directly, against the oracle's ends, byte for byte;
+ * each twice, with the starts in the pass and (where the backend has one)
+ * costs only, the starts then found from its edges. Returns how many
+ * passes ran. */
 static int check_every_pass(hdtw_cost cost, const double *q, size_t m,
                             const double *s, size_t len)
 {
@@ -257,12 +298,17 @@ static int check_every_pass(hdtw_cost cost, const double *q, size_t m,
         hdtw_call call = { .subseq = &job, .ends = got, .threads = 1,
                            .error = error, .error_size = sizeof error };
         ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
-        for (size_t i = 0; i < len; i++)
-            ck_assert_msg(same_span(got[i], want[i]),
-                          "backend %d m=%zu len=%zu end %zu: got [%zu,%zu] "
-                          "%.17g, want [%zu,%zu] %.17g", b, m, len, i,
-                          got[i].start, got[i].end, got[i].distance,
-                          want[i].start, want[i].end, want[i].distance);
+        check_ends(got, want, m, len, b, "with starts");
+        double *edges = NULL;
+        memset(got, 0xa5, len * sizeof *got);
+        call.subseq_edges = &edges;
+        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
+        if (edges) {
+            resolve_starts(&job, edges, got, (int)(len % 3));
+            costs_only_passes++;
+        }
+        check_ends(got, want, m, len, b, edges ? "costs only" : "no edges");
+        hdtw_free(edges);
         passes++;
     }
     free(got);
@@ -275,6 +321,20 @@ static void fill_small_integers(test_rng *r, double *x, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         x[i] = (double)test_range(r, 0, 3);
+}
+
+/* A query and a series: small integers (ties everywhere) when `ties`,
+ * else random walks. */
+static void fill_case(test_rng *r, double *q, size_t m, double *s,
+                      size_t len, int ties)
+{
+    if (ties) {
+        fill_small_integers(r, q, m);
+        fill_small_integers(r, s, len);
+    } else {
+        test_fill_series(r, q, m);
+        test_fill_series(r, s, len);
+    }
 }
 
 static hdtw_params random_params(test_rng *r)
@@ -417,13 +477,7 @@ START_TEST(every_backend_same_bits)
     test_rng r = { test_seed(5150u + (uint64_t)_i) };
     size_t m = test_range(&r, 1, 150), len = test_range(&r, 1, 300);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    if (_i % 4 == 3) { /* ties everywhere */
-        fill_small_integers(&r, q, m);
-        fill_small_integers(&r, s, len);
-    } else {
-        test_fill_series(&r, q, m);
-        test_fill_series(&r, s, len);
-    }
+    fill_case(&r, q, m, s, len, _i % 4 == 3);
     hdtw_params p = random_params(&r);
     ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
     check_every_backend(&p, q, m, s, len, test_range(&r, 1, 10));
@@ -440,13 +494,7 @@ START_TEST(long_series_every_pass)
     test_rng r = { test_seed(8800u + (uint64_t)_i) };
     size_t m = test_range(&r, 1, 32), len = test_range(&r, 4200, 6000);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    if (_i % 2) {
-        fill_small_integers(&r, q, m);
-        fill_small_integers(&r, s, len);
-    } else {
-        test_fill_series(&r, q, m);
-        test_fill_series(&r, s, len);
-    }
+    fill_case(&r, q, m, s, len, _i % 2);
     hdtw_params p = random_params(&r);
     ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
     check_every_backend(&p, q, m, s, len, test_range(&r, 1, 20));
@@ -458,22 +506,35 @@ END_TEST
 /* Series long enough that the pick heaps only the best candidates first
  * (a sample's cut) and the rest only when the picks run past them (long
  * queries reject many neighbours each): the picks against the oracle. */
-START_TEST(long_series_picks)
+/* The picks of one random case (walks, or small integers when `ties`)
+ * with m, len and k drawn from the ranges, against the oracle: on ctx's
+ * backend, or on every backend. */
+typedef struct {
+    size_t m_lo, m_hi, len_lo, len_hi, k_lo, k_hi;
+} case_ranges;
+
+static void random_picks(uint64_t seed, int ties, case_ranges c,
+                         int every_backend)
 {
-    test_rng r = { test_seed(9900u + (uint64_t)_i) };
-    size_t m = test_range(&r, 1, 80), len = test_range(&r, 20000, 24000);
+    test_rng r = { test_seed(seed) };
+    size_t m = test_range(&r, c.m_lo, c.m_hi);
+    size_t len = test_range(&r, c.len_lo, c.len_hi);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    if (_i % 2) {
-        fill_small_integers(&r, q, m);
-        fill_small_integers(&r, s, len);
-    } else {
-        test_fill_series(&r, q, m);
-        test_fill_series(&r, s, len);
-    }
+    fill_case(&r, q, m, s, len, ties);
     hdtw_params p = random_params(&r);
-    check_against_oracle(&p, q, m, s, len, test_range(&r, 1, 12));
+    size_t k = test_range(&r, c.k_lo, c.k_hi);
+    if (every_backend)
+        check_every_backend(&p, q, m, s, len, k);
+    else
+        check_against_oracle(&p, q, m, s, len, k);
     free(s);
     free(q);
+}
+
+START_TEST(long_series_picks)
+{
+    const case_ranges c = { 1, 80, 20000, 24000, 1, 12 };
+    random_picks(9900u + (uint64_t)_i, _i % 2, c, 0);
 }
 END_TEST
 
@@ -560,6 +621,25 @@ START_TEST(overflowing_costs)
     check_every_pass(p.cost, q, 3, s, 7);
     p.max_dist = 1e308; /* the +inf matches are dropped */
     check_against_oracle(&p, q, 3, s, 7, 7);
+}
+END_TEST
+
+/* The same values over a series long enough for the chunks: in column 0
+ * every path of row 1 and below is +inf, so the tie rule takes the
+ * out-of-range diagonal, column -1, whose start is 0 (in the costs-only
+ * pass, a label of the column before tile 0). */
+START_TEST(overflowing_costs_long_series)
+{
+    const double q[] = { 1e300, -1e300, 0 };
+    const double values[] = { 1e300, -1e300, 0, 1, -1e300, 1e300, 2 };
+    size_t len = 4500;
+    double *s = test_alloc(len * sizeof *s);
+    for (size_t j = 0; j < len; j++)
+        s[j] = values[(j * j + 3 * j) % 7];
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = HDTW_COST_SQUARED;
+    check_passes_and_picks(&p, q, 3, s, len, 40);
+    free(s);
 }
 END_TEST
 
@@ -797,6 +877,133 @@ START_TEST(max_dist_bad_values)
 }
 END_TEST
 
+/* 1 when this CPU has a backend with the costs-only chunks (AVX2). */
+static int has_costs_only_pass(void)
+{
+    const hdtw_backend_entry *e = hdtw_backend_entry_of(HDTW_BACKEND_AVX2);
+    return e && (hdtw_cpu_features() & e->cpu_needs) == e->cpu_needs;
+}
+
+/* Every end of every pass and every backend's picks, and (where the CPU
+ * has a vector backend) the costs-only pass ran. */
+static void check_passes_and_picks(const hdtw_params *p, const double *q,
+                                   size_t m, const double *s, size_t len,
+                                   size_t k)
+{
+    int before = costs_only_passes;
+    ck_assert_int_ge(check_every_pass(p->cost, q, m, s, len), 1);
+    if (has_costs_only_pass())
+        ck_assert_int_gt(costs_only_passes, before);
+    check_every_backend(p, q, m, s, len, k);
+}
+
+/* Zero-cost matches whose row 1 rides a run of 100s across 1, 2 and many
+ * tile edges (HDTW_SUBSEQ_TILE = 128 columns: the runs cover 1,000-1,131,
+ * 2,400-2,661 and 3,100-3,701), inside the lanes' chunks (boundaries at
+ * multiples of 768 here): the starts of the costs-only pass come through
+ * one, two and many labels. */
+START_TEST(starts_cross_tile_edges)
+{
+    const double q[] = { 0, 100, 0 };
+    const size_t first[] = { 1000, 2400, 3100 }, run[] = { 130, 260, 600 };
+    size_t len = 6000;
+    double *s = test_alloc(len * sizeof *s);
+    for (size_t j = 0; j < len; j++)
+        s[j] = 40 + (double)(j % 5);
+    for (size_t r = 0; r < 3; r++) {
+        s[first[r]] = 0;
+        for (size_t j = 1; j <= run[r]; j++)
+            s[first[r] + j] = 100;
+        s[first[r] + run[r] + 1] = 0;
+    }
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = _i ? HDTW_COST_SQUARED : HDTW_COST_ABS;
+    check_passes_and_picks(&p, q, 3, s, len, 5);
+    hdtw_span best[3];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_subsequence(ctx, &p, q, 3, s, len, 3, best, &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, 3);
+    for (size_t r = 0; r < 3; r++) { /* the worked answer, end order */
+        ck_assert_uint_eq(best[r].start, first[r]);
+        ck_assert_uint_eq(best[r].end, first[r] + run[r] + 1);
+        ck_assert(best[r].distance == 0.0);
+    }
+    free(s);
+}
+END_TEST
+
+/* Ties everywhere, with paths longer than a tile (m = 100 > 128 - the
+ * column inside the tile): a constant query on a constant series (every
+ * cost 0, every path the diagonal) and small integers; long enough for
+ * the chunks. */
+START_TEST(ties_at_tile_edges)
+{
+    test_rng r = { test_seed(4242u + (uint64_t)_i) };
+    size_t m = 100, len = 16400;
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    if (_i == 0) {
+        for (size_t i = 0; i < m; i++)
+            q[i] = 3;
+        for (size_t j = 0; j < len; j++)
+            s[j] = 3;
+    } else {
+        fill_small_integers(&r, q, m);
+        fill_small_integers(&r, s, len);
+    }
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    check_passes_and_picks(&p, q, m, s, len, 8);
+    free(s);
+    free(q);
+}
+END_TEST
+
+/* k in the hundreds on a long series: many pops, each asking for a start,
+ * over many tiles, in rank order rather than tile order. */
+START_TEST(many_picks_many_tiles)
+{
+    const case_ranges c = { 4, 40, 4500, 5200, 200, 600 };
+    random_picks(6161u + (uint64_t)_i, _i % 2, c, 1);
+}
+END_TEST
+
+/* A query longer than three tiles (m > 384): the chunks keep the starts
+ * (their edges would outgrow the ends), so a caller offering to take
+ * edges gets none, and the ends equal the scalar pass's bytes. The series
+ * is just long enough for AVX2's chunks (four lanes, four halos each). */
+START_TEST(long_query_keeps_starts)
+{
+    size_t m = 3 * HDTW_SUBSEQ_TILE + 1;
+    size_t halo = (4 * m + HDTW_SUBSEQ_TILE - 1) / HDTW_SUBSEQ_TILE *
+                  HDTW_SUBSEQ_TILE;
+    size_t len = 16 * halo + 50;
+    test_rng r = { test_seed(3131u) };
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    fill_case(&r, q, m, s, len, 0);
+    hdtw_span *want = test_alloc(len * sizeof *want);
+    hdtw_span *got = test_alloc(len * sizeof *got);
+    hdtw_subseq_job job = { HDTW_COST_ABS, q, m, s, len };
+    hdtw_call call = { .subseq = &job, .ends = want, .threads = 1 };
+    ck_assert_int_eq(hdtw_scalar_subsequence(&call), HDTW_OK);
+    for (int b = HDTW_BACKEND_AVX2; b <= HDTW_BACKEND_AVX512; b++) {
+        const hdtw_backend_entry *e = hdtw_backend_entry_of((hdtw_backend)b);
+        if (!e || (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
+            continue;
+        double *edges = NULL;
+        memset(got, 0xa5, len * sizeof *got);
+        call.ends = got;
+        call.subseq_edges = &edges;
+        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
+        ck_assert_ptr_null(edges);
+        check_ends(got, want, m, len, b, "long query");
+    }
+    free(got);
+    free(want);
+    free(s);
+    free(q);
+}
+END_TEST
+
 static Suite *subsequence_suite(void)
 {
     Suite *s = suite_create("subsequence");
@@ -816,10 +1023,15 @@ static Suite *subsequence_suite(void)
     tcase_add_loop_test(oracle, every_backend_same_bits, 0, 40);
     tcase_add_loop_test(oracle, max_dist_drops_matches, 0, 6);
     tcase_add_test(oracle, overflowing_costs);
+    tcase_add_test(oracle, overflowing_costs_long_series);
     tcase_add_loop_test(oracle, long_series_every_pass, 0, 6);
     tcase_add_test(oracle, path_longer_than_a_halo);
     tcase_add_loop_test(oracle, long_series_picks, 0, 8);
     tcase_add_test(oracle, picks_past_the_best_front);
+    tcase_add_loop_test(oracle, starts_cross_tile_edges, 0, 2);
+    tcase_add_loop_test(oracle, ties_at_tile_edges, 0, 2);
+    tcase_add_loop_test(oracle, many_picks_many_tiles, 0, 4);
+    tcase_add_test(oracle, long_query_keeps_starts);
     suite_add_tcase(s, oracle);
 
     TCase *bad = tcase_create("bad_input");

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * subsequence_starts.c — the starts of a costs-only subsequence pass,
+ * found only for the ends the pick asks about (cpu/subsequence.h,
+ * hdtw_subseq_starts).
+ *
+ * A tile's run is the scalar pass with starts (hdtw_subsequence_columns)
+ * from the exact costs of the column before the tile, whose cells carry
+ * labels instead of starts: cell i of that column is len + i. The tie rule
+ * picks each cell's predecessor from the costs alone, which are the exact
+ * ones, so a path the run follows is the exact path: an end whose path
+ * leaves row 0 inside the tile gets its start; one whose path enters the
+ * tile through the column before it at row i gets label len + i, and its
+ * start is the start of cell i of that column, the last column of the tile
+ * before, found the same way. Column -1 (before tile 0) has start 0 in
+ * every row, as in the scalar pass.
+ */
+#include "cpu/subsequence.h"
+
+#include "core/alloc.h"
+
+#include <stdint.h>
+#include <string.h>
+
+hdtw_status hdtw_subseq_starts_open(hdtw_subseq_starts *s,
+                                    const hdtw_subseq_job *job,
+                                    const double *edges)
+{
+    size_t tiles = HDTW_SUBSEQ_TILES(job->len), m = job->m;
+    *s = (hdtw_subseq_starts){
+        job,
+        edges,
+        hdtw_calloc(tiles, sizeof *s->memo),
+        hdtw_calloc(tiles, sizeof *s->ran),
+        { hdtw_malloc(m * sizeof(double)), hdtw_malloc(m * sizeof(size_t)) },
+        hdtw_malloc(HDTW_SUBSEQ_TILE * sizeof *s->tile_ends),
+    };
+    if (s->memo && s->ran && s->col.cost && s->col.start && s->tile_ends)
+        return HDTW_OK;
+    hdtw_subseq_starts_close(s);
+    return HDTW_E_NOMEM;
+}
+
+void hdtw_subseq_starts_close(hdtw_subseq_starts *s)
+{
+    size_t tiles = s->memo ? HDTW_SUBSEQ_TILES(s->job->len) : 0;
+    for (size_t t = 0; t < tiles; t++)
+        hdtw_free(s->memo[t]);
+    hdtw_free(s->tile_ends);
+    hdtw_free(s->col.start);
+    hdtw_free(s->col.cost);
+    hdtw_free(s->ran);
+    hdtw_free(s->memo);
+    memset(s, 0, sizeof *s);
+}
+
+/* Tile t's first `upto` columns run (each column once over all calls):
+ * the start or label of their ends, and of every row of the last. 0 when
+ * the tile's memo cannot be had. */
+static int run_tile(hdtw_subseq_starts *s, size_t t, size_t upto)
+{
+    size_t done = s->ran[t];
+    if (done >= upto)
+        return 1;
+    const hdtw_subseq_job *job = s->job;
+    size_t m = job->m, first = t * HDTW_SUBSEQ_TILE;
+    if (!s->memo[t]) {
+        if (m > (SIZE_MAX / sizeof(size_t) - HDTW_SUBSEQ_TILE) / 2)
+            return 0;
+        s->memo[t] = hdtw_malloc((HDTW_SUBSEQ_TILE + 2 * m) * sizeof(size_t));
+        if (!s->memo[t])
+            return 0;
+    }
+    size_t *ends = s->memo[t], *start = ends + HDTW_SUBSEQ_TILE;
+    double *cost = (double *)(start + m); /* same size, same alignment */
+    if (done == 0) { /* from the column before the tile, labelled */
+        memcpy(s->col.cost, s->edges + t * m, m * sizeof *s->col.cost);
+        for (size_t i = 0; i < m; i++)
+            s->col.start[i] = job->len + i;
+    } else {
+        memcpy(s->col.cost, cost, m * sizeof *cost);
+        memcpy(s->col.start, start, m * sizeof *start);
+    }
+    hdtw_subsequence_columns(job->cost, job->query, m, job->series,
+                             first + done, first + upto, s->col,
+                             s->tile_ends);
+    for (size_t j = done; j < upto; j++)
+        ends[j] = s->tile_ends[j - done].start;
+    memcpy(cost, s->col.cost, m * sizeof *cost);
+    memcpy(start, s->col.start, m * sizeof *start);
+    s->ran[t] = upto;
+    return 1;
+}
+
+hdtw_status hdtw_subseq_start_of(hdtw_subseq_starts *s, size_t e,
+                                 size_t *start)
+{
+    size_t len = s->job->len, t = e / HDTW_SUBSEQ_TILE;
+    if (!run_tile(s, t, e - t * HDTW_SUBSEQ_TILE + 1))
+        return HDTW_E_NOMEM;
+    size_t found = s->memo[t][e - t * HDTW_SUBSEQ_TILE];
+    while (found >= len) { /* a label: the row where the path crosses */
+        size_t row = found - len;
+        if (t == 0) {
+            found = 0; /* column -1 */
+            break;
+        }
+        /* a tile before the last: whole */
+        if (!run_tile(s, --t, HDTW_SUBSEQ_TILE))
+            return HDTW_E_NOMEM;
+        found = s->memo[t][HDTW_SUBSEQ_TILE + row];
+    }
+    *start = found;
+    return HDTW_OK;
+}
