@@ -183,21 +183,7 @@ void hdtw_subsequence_ends_avx512(hdtw_cost cost, const double *query,
 
 /* --------------------------- a long series: 8 chunks, one a lane */
 
-#define VEC __m512d
-#define VEC_WIDTH 8
-/* 8 rows x (left cost + left start) + temporaries: 32 zmm registers */
-#define LANE_ROWS 8
-#define VLOADU(p) _mm512_loadu_pd(p)
-#define VSTOREU(p, x) _mm512_storeu_pd((p), (x))
-#define VSET1(x) _mm512_set1_pd(x)
-#define VSUB(x, y) _mm512_sub_pd((x), (y))
-#define VMUL(x, y) _mm512_mul_pd((x), (y))
-#define VADD(x, y) _mm512_add_pd((x), (y))
-#define VMIN(x, y) _mm512_min_pd((x), (y))
-#define VABS(x) _mm512_abs_pd(x)
-#define VSHIFT_IN(x, s)                                                       \
-    _mm512_castsi512_pd(_mm512_alignr_epi64(                                  \
-        _mm512_castpd_si512(x), _mm512_castpd_si512(_mm512_set1_pd(s)), 7))
+#include "cpu/isa_avx512.h"
 #define VMASK __mmask8
 #define VLE(x, y) _mm512_cmp_pd_mask((x), (y), _CMP_LE_OQ)
 #define VSELECT(k, a, b) _mm512_mask_blend_pd((k), (b), (a))

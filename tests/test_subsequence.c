@@ -469,20 +469,29 @@ START_TEST(repeated_motifs_vs_oracle)
 }
 END_TEST
 
+/* One random case: a query of 1..max_m values, a series of min_len..max_len
+ * (small integers when ties), every end of every pass against the oracle,
+ * then the picks of every backend for k in 1..max_k. */
+static void check_random_case(test_rng *r, size_t max_m, size_t min_len,
+                              size_t max_len, int ties, size_t max_k)
+{
+    size_t m = test_range(r, 1, max_m), len = test_range(r, min_len, max_len);
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    fill_case(r, q, m, s, len, ties);
+    hdtw_params p = random_params(r);
+    ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
+    check_every_backend(&p, q, m, s, len, test_range(r, 1, max_k));
+    free(s);
+    free(q);
+}
+
 /* queries long enough for whole vectors of rows and for several stripes
  * of them in the vector passes, series shorter and longer than them (their
  * ramps); every end of every pass, then the picks of every backend */
 START_TEST(every_backend_same_bits)
 {
     test_rng r = { test_seed(5150u + (uint64_t)_i) };
-    size_t m = test_range(&r, 1, 150), len = test_range(&r, 1, 300);
-    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    fill_case(&r, q, m, s, len, _i % 4 == 3);
-    hdtw_params p = random_params(&r);
-    ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
-    check_every_backend(&p, q, m, s, len, test_range(&r, 1, 10));
-    free(s);
-    free(q);
+    check_random_case(&r, 150, 1, 300, _i % 4 == 3, 10);
 }
 END_TEST
 
@@ -492,14 +501,7 @@ END_TEST
 START_TEST(long_series_every_pass)
 {
     test_rng r = { test_seed(8800u + (uint64_t)_i) };
-    size_t m = test_range(&r, 1, 32), len = test_range(&r, 4200, 6000);
-    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    fill_case(&r, q, m, s, len, _i % 2);
-    hdtw_params p = random_params(&r);
-    ck_assert_int_ge(check_every_pass(p.cost, q, m, s, len), 1);
-    check_every_backend(&p, q, m, s, len, test_range(&r, 1, 20));
-    free(s);
-    free(q);
+    check_random_case(&r, 32, 4200, 6000, _i % 2, 20);
 }
 END_TEST
 
