@@ -104,13 +104,15 @@ void report_table(FILE *to, const bench_report_case *cases, int ncases,
                     num(n.vs_js, "%.1f", b[5], 32),
                     r->identical ? "yes" : "NO", hdtw_backend_name(r->served));
         }
+        char vs_scalar[32];
         if (rc->js_identical >= 0)
-            fprintf(to, "%-25s %-10s %3s %11.4g %7s %8.3g %7s %8.2f %8.1f  "
+            fprintf(to, "%-25s %-10s %3s %11.4g %7s %8.3g %7s %8s %8.1f  "
                         "%-9s\n",
                     rc->c.name, "javascript", "1", rc->js_seconds * 1e3, "",
                     rc->cells / rc->js_seconds * 1e-9, "-",
-                    report_scalar_median(rc) / rc->js_seconds, 1.0,
-                    rc->js_identical ? "yes" : "NO");
+                    num(report_scalar_median(rc) / rc->js_seconds, "%.2f",
+                        vs_scalar, sizeof vs_scalar),
+                    1.0, rc->js_identical ? "yes" : "NO");
     }
 }
 

@@ -188,6 +188,15 @@ awk -F, 'NR == 1 { ok = $16 == "bound_gcups_per_core" && $17 == "pct_of_bound"; 
     want = 100 * $11 / thr / want_bound
     if ($16 != want_bound || (want - $17) ^ 2 > (1e-4 * want) ^ 2) { ok = 0; print "bad row: " $0 } }
   END { exit !(ok && NR > 1) }' "$work/csv" || fail "--csv pct_of_bound is not 100*gcups/threads/bound"
+# JavaScript is checked against the scalar reference's bits even when the
+# scalar backend is not among the timed ones (it read "NO" and exited 1)
+if command -v node >/dev/null 2>&1; then
+  "$bench" --backends auto --pairs 20 --batch 10x16 --band 3 --data none --js --repeats 1 \
+    --threads 1 --limit-json "$work/limit.json" >"$work/out" ||
+    fail "dtwbench --js without scalar exited $?"
+  [ "$(grep -c '^.* javascript .* yes *$' "$work/out")" -eq 2 ] ||
+    fail "dtwbench --js without scalar: $(grep javascript "$work/out")"
+fi
 HDTW_PROFILE=$work/no-profile "$bench" --pairs 20 --batch none --data none --no-js --repeats 1 \
   --json "$work/run.json" >"$work/out" || fail "dtwbench with a measured bound failed"
 grep -q '% bound' "$work/out" || fail "the table has no % bound column"
