@@ -13,25 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static hdtw_ctx *ctx;
-
-static void setup(void)
-{
-    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-}
-
-static void teardown(void)
-{
-    hdtw_destroy(ctx);
-    ctx = NULL;
-}
-
 static double dist(hdtw_cost cost, long band, const double *a, size_t m,
                    const double *b, size_t n)
 {
     hdtw_params p = { cost, band, 0.0 };
     double d = NAN;
-    ck_assert_int_eq(hdtw_distance(ctx, &p, a, m, b, n, &d), HDTW_OK);
+    ck_assert_int_eq(hdtw_distance(test_ctx, &p, a, m, b, n, &d), HDTW_OK);
     return d;
 }
 
@@ -266,9 +253,10 @@ START_TEST(batch_and_sliding_equal_distance)
         memcpy(windows + k * n, series + k * stride, n * sizeof *windows);
 
     ck_assert_uint_eq(hdtw_sliding_count(len, n, stride), count);
-    ck_assert_int_eq(hdtw_sliding(ctx, &p, pat, m, series, len, n, stride,
+    ck_assert_int_eq(hdtw_sliding(test_ctx, &p, pat, m, series, len, n, stride,
                                   by_sliding), HDTW_OK);
-    ck_assert_int_eq(hdtw_batch(ctx, &p, pat, m, windows, count, n, by_batch),
+    ck_assert_int_eq(hdtw_batch(test_ctx, &p, pat, m, windows, count, n,
+                                by_batch),
                      HDTW_OK);
     for (size_t k = 0; k < count; k++) {
         double one = dist(p.cost, p.band, pat, m, windows + k * n, n);
@@ -332,7 +320,7 @@ static void check_alignment(test_rng *r, size_t m, size_t n)
     hdtw_params p = { test_next(r) % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS,
                       random_band(r, m, n), 0.0 };
     hdtw_alignment al;
-    ck_assert_int_eq(hdtw_align(ctx, &p, a, m, b, n, &al), HDTW_OK);
+    ck_assert_int_eq(hdtw_align(test_ctx, &p, a, m, b, n, &al), HDTW_OK);
     ck_assert(same_bits(al.distance, dist(p.cost, p.band, a, m, b, n)));
 
     size_t *path = al.path, len = al.path_len;
@@ -390,7 +378,7 @@ START_TEST(alignment_prefers_diagonal_on_ties)
      * first, then up along the longer side */
     double a[6] = { 0 }, b[4] = { 0 };
     hdtw_alignment al;
-    ck_assert_int_eq(hdtw_align(ctx, NULL, a, 6, b, 4, &al), HDTW_OK);
+    ck_assert_int_eq(hdtw_align(test_ctx, NULL, a, 6, b, 4, &al), HDTW_OK);
     const size_t want[] = { 0, 0, 1, 0, 2, 0, 3, 1, 4, 2, 5, 3 };
     ck_assert_uint_eq(al.path_len, 6);
     ck_assert_mem_eq(al.path, want, sizeof want);
@@ -407,13 +395,13 @@ START_TEST(alignment_prefers_up_to_left_on_ties)
     const double a[3] = { 0, 1, 0 }, b[3] = { 1, 0, 1 };
     const size_t want[] = { 0, 0, 0, 1, 1, 2, 2, 2 };
     hdtw_alignment al;
-    ck_assert_int_eq(hdtw_align(ctx, NULL, a, 3, b, 3, &al), HDTW_OK);
+    ck_assert_int_eq(hdtw_align(test_ctx, NULL, a, 3, b, 3, &al), HDTW_OK);
     ck_assert(same_bits(al.distance, 2.0));
     ck_assert_uint_eq(al.path_len, 4);
     ck_assert_mem_eq(al.path, want, sizeof want);
     hdtw_alignment_free(&al);
     /* the series swapped: the same cells */
-    ck_assert_int_eq(hdtw_align(ctx, NULL, b, 3, a, 3, &al), HDTW_OK);
+    ck_assert_int_eq(hdtw_align(test_ctx, NULL, b, 3, a, 3, &al), HDTW_OK);
     ck_assert_uint_eq(al.path_len, 4);
     ck_assert_mem_eq(al.path, want, sizeof want);
     hdtw_alignment_free(&al);
@@ -424,7 +412,7 @@ static Suite *scalar_suite(void)
 {
     Suite *s = suite_create("scalar");
     TCase *golden = tcase_create("golden");
-    tcase_add_checked_fixture(golden, setup, teardown);
+    tcase_add_checked_fixture(golden, test_ctx_setup, test_ctx_teardown);
     tcase_add_test(golden, golden_dtaidistance);
     tcase_add_test(golden, golden_tslearn);
     tcase_add_loop_test(golden, golden_peers_with_a_band, 0,
@@ -433,14 +421,14 @@ static Suite *scalar_suite(void)
     suite_add_tcase(s, golden);
 
     TCase *naive = tcase_create("naive");
-    tcase_add_checked_fixture(naive, setup, teardown);
+    tcase_add_checked_fixture(naive, test_ctx_setup, test_ctx_teardown);
     tcase_set_timeout(naive, 120);
     tcase_add_loop_test(naive, random_vs_naive, 0, 40);
     tcase_add_loop_test(naive, long_vs_naive, 0, 4);
     suite_add_tcase(s, naive);
 
     TCase *props = tcase_create("properties");
-    tcase_add_checked_fixture(props, setup, teardown);
+    tcase_add_checked_fixture(props, test_ctx_setup, test_ctx_teardown);
     tcase_add_loop_test(props, self_distance_is_zero, 0, 20);
     tcase_add_loop_test(props, band_zero_is_lockstep, 0, 20);
     tcase_add_loop_test(props, wide_band_is_unconstrained, 0, 20);
@@ -449,7 +437,7 @@ static Suite *scalar_suite(void)
     suite_add_tcase(s, props);
 
     TCase *align = tcase_create("alignment");
-    tcase_add_checked_fixture(align, setup, teardown);
+    tcase_add_checked_fixture(align, test_ctx_setup, test_ctx_teardown);
     tcase_add_loop_test(align, alignment_paths, 0, 20);
     tcase_add_test(align, alignment_prefers_diagonal_on_ties);
     tcase_add_test(align, alignment_prefers_up_to_left_on_ties);

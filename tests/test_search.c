@@ -21,19 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static hdtw_ctx *ctx;
-
-static void setup(void)
-{
-    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-}
-
-static void teardown(void)
-{
-    hdtw_destroy(ctx);
-    ctx = NULL;
-}
-
 /* ------------------------------------------------------- the definition */
 
 /* hdtw_search with each thread count in 1 .. max_threads, with the bound
@@ -46,16 +33,17 @@ static void check_search(const hdtw_search_params *sp, const double *query,
     hdtw_match *want = test_alloc(k * sizeof *want);
     hdtw_match *got = test_alloc(k * sizeof *got);
     size_t want_n;
-    ck_assert_int_eq(brute_force_search(ctx, sp, query, m, series, len, k,
+    ck_assert_int_eq(brute_force_search(test_ctx, sp, query, m, series, len, k,
                                         want, &want_n), HDTW_OK);
     unsigned vector_isas = HDTW_FEATURE_AVX2 | HDTW_FEATURE_AVX512;
     for (int run = 0; run < 2 * max_threads; run++) {
         int threads = 1 + run / 2;
         size_t got_n = 12345;
         memset(got, 0xA5, k * sizeof *got);
-        ctx->disabled = run % 2 ? vector_isas : 0;
-        ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
-        ck_assert_int_eq(hdtw_search(ctx, sp, query, m, series, len, k, got,
+        test_ctx->disabled = run % 2 ? vector_isas : 0;
+        ck_assert_int_eq(hdtw_set_threads(test_ctx, threads), HDTW_OK);
+        ck_assert_int_eq(hdtw_search(test_ctx, sp, query, m, series, len, k,
+                                     got,
                                      &got_n), HDTW_OK);
         ck_assert_uint_eq(got_n, want_n);
         for (size_t i = 0; i < want_n; i++) {
@@ -550,7 +538,7 @@ START_TEST(exclusion_suppresses_two)
     hdtw_search_params sp = { HDTW_PARAMS_DEFAULT, 0, 4 };
     hdtw_match got[2];
     size_t found;
-    ck_assert_int_eq(hdtw_search(ctx, &sp, query, 1, series, 24, 2, got,
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, query, 1, series, 24, 2, got,
                                  &found), HDTW_OK);
     ck_assert_uint_eq(found, 2);
     ck_assert_uint_eq(got[0].start, 3);
@@ -604,33 +592,34 @@ START_TEST(search_bad_input)
     hdtw_search_params sp = HDTW_SEARCH_DEFAULT, bad_cost = sp;
     bad_cost.dtw.cost = (hdtw_cost)9;
     ck_assert_int_eq(hdtw_search(NULL, &sp, good, 2, good, 6, 2, out, &found), HDTW_E_ARG);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, NULL, 2, good, 6, 2, out, &found), HDTW_E_ARG);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, NULL, 6, 2, out, &found), HDTW_E_ARG);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, good, 6, 2, NULL, &found), HDTW_E_ARG);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, good, 6, 2, out, NULL), HDTW_E_ARG);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 0, good, 6, 2, out, &found), HDTW_E_ARG);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, good, 6, 0, out, &found), HDTW_E_ARG);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 6, good, 5, 2, out, &found), HDTW_E_ARG);
-    ck_assert_int_eq(hdtw_search(ctx, &bad_cost, good, 2, good, 6, 2, out, &found), HDTW_E_ARG);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, nan6, 4, good, 6, 2, out, &found), HDTW_E_NONFINITE);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, nan6, 6, 2, out, &found), HDTW_E_NONFINITE);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, inf2, 2, 2, out, &found), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, NULL, 2, good, 6, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 2, NULL, 6, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 2, good, 6, 2, NULL, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 2, good, 6, 2, out, NULL), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 0, good, 6, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 2, good, 6, 0, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 6, good, 5, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(test_ctx, &bad_cost, good, 2, good, 6, 2, out, &found), HDTW_E_ARG);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, nan6, 4, good, 6, 2, out, &found), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 2, nan6, 6, 2, out, &found), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 2, inf2, 2, 2, out, &found), HDTW_E_NONFINITE);
     /* finite values whose normalisation overflows: query, then a window */
     const double huge[4] = { 1e300, -1e300, 1e300, -1e300 };
-    ck_assert_int_eq(hdtw_search(ctx, &sp, huge, 2, good, 6, 2, out, &found), HDTW_E_NONFINITE);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, huge, 4, 2, out, &found), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, huge, 2, good, 6, 2, out, &found), HDTW_E_NONFINITE);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 2, huge, 4, 2, out, &found), HDTW_E_NONFINITE);
     ck_assert_uint_eq(found, 99);
     for (int i = 0; i < 2; i++)
         ck_assert(out[i].start == 77 && same_bits(out[i].distance, 7.0));
     /* raw values that large are fine: nothing is normalised */
     sp.znorm = 0;
-    ck_assert_int_eq(hdtw_search(ctx, &sp, good, 2, huge, 4, 2, out, &found), HDTW_OK);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, good, 2, huge, 4, 2, out, &found), HDTW_OK);
     ck_assert_uint_eq(found, 2);
     /* NULL params are the defaults */
-    ck_assert_int_eq(hdtw_search(ctx, NULL, good, 3, good, 6, 1, out, &found), HDTW_OK);
+    ck_assert_int_eq(hdtw_search(test_ctx, NULL, good, 3, good, 6, 1, out, &found), HDTW_OK);
     ck_assert_uint_eq(out[0].start, 0);
     ck_assert(same_bits(out[0].distance, 0.0));
-    ck_assert_int_eq(hdtw_last_backend(ctx), hdtw_best_cpu_backend(ctx));
+    ck_assert_int_eq(hdtw_last_backend(test_ctx),
+                     hdtw_best_cpu_backend(test_ctx));
 }
 END_TEST
 
@@ -649,14 +638,14 @@ START_TEST(nonfinite_anywhere_in_the_series)
     test_fill_series(&rng, query, m);
     hdtw_search_params sp = HDTW_SEARCH_DEFAULT;
     sp.znorm = _i % 2;
-    ck_assert_int_eq(hdtw_set_threads(ctx, 1 + _i / 2 % 2), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_threads(test_ctx, 1 + _i / 2 % 2), HDTW_OK);
     double bad = _i / 4 % 2 ? NAN : -INFINITY;
     for (size_t p = 0; p < sizeof at / sizeof *at; p++) {
         double kept = x[at[p]];
         hdtw_match out[2] = { { 77, 7.0 }, { 77, 7.0 } };
         size_t found = 99;
         x[at[p]] = bad;
-        ck_assert_int_eq(hdtw_search(ctx, &sp, query, m, x, len, 2, out,
+        ck_assert_int_eq(hdtw_search(test_ctx, &sp, query, m, x, len, 2, out,
                                      &found), HDTW_E_NONFINITE);
         ck_assert_uint_eq(found, 99);
         for (int i = 0; i < 2; i++)
@@ -665,7 +654,8 @@ START_TEST(nonfinite_anywhere_in_the_series)
     }
     hdtw_match out[2];
     size_t found = 0;
-    ck_assert_int_eq(hdtw_search(ctx, &sp, query, m, x, len, 2, out, &found),
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, query, m, x, len, 2, out,
+                                 &found),
                      HDTW_OK);
     ck_assert_uint_eq(found, 2);
     free(x);
@@ -685,19 +675,22 @@ START_TEST(forced_backend_runs_the_search)
     test_fill_series(&rng, q, m);
     hdtw_search_params sp = { { HDTW_COST_SQUARED, 6, 0.0 }, 1, HDTW_EXCLUSION_AUTO };
     hdtw_match want[5], got[5];
-    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, k, want, &found_want),
+    ck_assert_int_eq(hdtw_set_backend(test_ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, q, m, x, len, k, want,
+                                 &found_want),
                      HDTW_OK);
-    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_SCALAR);
+    ck_assert_int_eq(hdtw_last_backend(test_ctx), HDTW_BACKEND_SCALAR);
     for (int b = HDTW_BACKEND_AVX2; b < HDTW_BACKEND_COUNT; b++) {
-        if (hdtw_set_backend(ctx, (hdtw_backend)b) != HDTW_OK)
+        if (hdtw_set_backend(test_ctx, (hdtw_backend)b) != HDTW_OK)
             continue;
         memset(got, 0xff, sizeof got);
-        ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, k, got, &found),
+        ck_assert_int_eq(hdtw_search(test_ctx, &sp, q, m, x, len, k, got,
+                                     &found),
                          HDTW_OK);
-        ck_assert_int_eq(hdtw_last_backend(ctx),
-                         b == HDTW_BACKEND_OPENCL ? hdtw_best_cpu_backend(ctx)
-                                                  : (hdtw_backend)b);
+        hdtw_backend ran = b == HDTW_BACKEND_OPENCL
+                               ? hdtw_best_cpu_backend(test_ctx)
+                               : (hdtw_backend)b;
+        ck_assert_int_eq(hdtw_last_backend(test_ctx), ran);
         ck_assert_uint_eq(found, found_want);
         ck_assert_mem_eq(got, want, found * sizeof *got);
     }
@@ -749,8 +742,8 @@ START_TEST(reported_backend_is_the_one_that_ran)
     test_fill_series(&rng, q, m);
     hdtw_search_params sp = { { HDTW_COST_ABS, 2, 0.0 }, 1, 0 };
     hdtw_match want[3], got[3];
-    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
-    ck_assert_int_eq(hdtw_search(ctx, &sp, q, m, x, len, 3, want, &found),
+    ck_assert_int_eq(hdtw_set_backend(test_ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_search(test_ctx, &sp, q, m, x, len, 3, want, &found),
                      HDTW_OK);
     for (int b = HDTW_BACKEND_AUTO; b <= HDTW_BACKEND_AVX512; b++) {
         for (int by_env = 0; by_env < 2; by_env++) {
@@ -800,7 +793,7 @@ static Suite *search_suite(void)
     suite_add_tcase(s, norm);
 
     TCase *exact = tcase_create("brute_force");
-    tcase_add_checked_fixture(exact, setup, teardown);
+    tcase_add_checked_fixture(exact, test_ctx_setup, test_ctx_teardown);
     tcase_set_timeout(exact, 120);
     tcase_add_loop_test(exact, random_cases_vs_brute_force, 0, 20);
     tcase_add_loop_test(exact, long_series_vs_brute_force, 0, 4);
@@ -811,7 +804,7 @@ static Suite *search_suite(void)
     suite_add_tcase(s, exact);
 
     TCase *bad = tcase_create("bad_input");
-    tcase_add_checked_fixture(bad, setup, teardown);
+    tcase_add_checked_fixture(bad, test_ctx_setup, test_ctx_teardown);
     tcase_add_test(bad, search_bad_input);
     tcase_add_loop_test(bad, nonfinite_anywhere_in_the_series, 0, 8);
     tcase_add_test(bad, forced_backend_runs_the_search);

@@ -23,21 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Random cases run many to a test: each test creates a context, which
- * looks for OpenCL devices and costs more than a case. */
-static hdtw_ctx *ctx;
-
-static void setup(void)
-{
-    ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-}
-
-static void teardown(void)
-{
-    hdtw_destroy(ctx);
-    ctx = NULL;
-}
-
 /* ---------------------------------------------------------- the oracle */
 
 static double cell_cost(hdtw_cost cost, double x, double y)
@@ -152,7 +137,7 @@ static int same_span(hdtw_span a, hdtw_span b)
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
-/* hdtw_subsequence on ctx's current backend equals the oracle, and leaves
+/* hdtw_subsequence on test_ctx's current backend equals the oracle, and leaves
  * out[found .. k-1] alone. got: room for k spans, the picks on return. */
 static void check_into(const hdtw_params *p, const double *q,
                                  size_t m, const double *s, size_t len,
@@ -163,7 +148,8 @@ static void check_into(const hdtw_params *p, const double *q,
         got[i] = SENTINEL;
     size_t want_found = naive_subsequence(p, q, m, s, len, k, want);
     size_t found = 12345;
-    ck_assert_int_eq(hdtw_subsequence(ctx, p, q, m, s, len, k, got, &found),
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, p, q, m, s, len, k, got,
+                                      &found),
                      HDTW_OK);
     ck_assert_uint_eq(found, want_found);
     for (size_t i = 0; i < found; i++)
@@ -191,9 +177,9 @@ static size_t usable_backends(hdtw_backend *out)
 {
     size_t count = 0;
     for (int b = HDTW_BACKEND_AUTO; b < HDTW_BACKEND_COUNT; b++)
-        if (hdtw_set_backend(ctx, (hdtw_backend)b) == HDTW_OK)
+        if (hdtw_set_backend(test_ctx, (hdtw_backend)b) == HDTW_OK)
             out[count++] = (hdtw_backend)b;
-    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(test_ctx, HDTW_BACKEND_AUTO), HDTW_OK);
     return count;
 }
 
@@ -225,16 +211,16 @@ static void check_every_backend(const hdtw_params *p, const double *q,
     size_t count = usable_backends(backends);
     hdtw_span *scalar = test_alloc(k * sizeof *scalar);
     hdtw_span *got = test_alloc(k * sizeof *got);
-    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(test_ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
     check_into(p, q, m, s, len, k, scalar);
     for (size_t b = 0; b < count; b++) {
-        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
+        ck_assert_int_eq(hdtw_set_backend(test_ctx, backends[b]), HDTW_OK);
         check_into(p, q, m, s, len, k, got);
         ck_assert(memcmp(got, scalar, k * sizeof *got) == 0);
-        ck_assert_int_eq(hdtw_last_backend(ctx),
+        ck_assert_int_eq(hdtw_last_backend(test_ctx),
                          expected_report(backends[b], backends, count));
     }
-    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(test_ctx, HDTW_BACKEND_AUTO), HDTW_OK);
     free(got);
     free(scalar);
 }
@@ -353,7 +339,8 @@ START_TEST(exact_motifs_found_in_end_order)
     const double s[] = { 0, 1, 2, 3, 0, 0, 1, 2, 3, 9 };
     hdtw_span out[2];
     size_t found = 0;
-    ck_assert_int_eq(hdtw_subsequence(ctx, NULL, q, 3, s, 10, 2, out, &found),
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, NULL, q, 3, s, 10, 2, out,
+                                      &found),
                      HDTW_OK);
     ck_assert_uint_eq(found, 2);
     /* both cost 0: the smaller end first */
@@ -370,7 +357,8 @@ START_TEST(constant_series_ties)
     const double q[] = { 5, 5 }, s[] = { 5, 5, 5, 5 };
     hdtw_span out[4] = { SENTINEL, SENTINEL, SENTINEL, SENTINEL };
     size_t found = 0;
-    ck_assert_int_eq(hdtw_subsequence(ctx, NULL, q, 2, s, 4, 4, out, &found),
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, NULL, q, 2, s, 4, 4, out,
+                                      &found),
                      HDTW_OK);
     ck_assert_uint_eq(found, 2);
     ck_assert(same_span(out[0], (hdtw_span){ 0, 0, 0.0 }));
@@ -388,7 +376,8 @@ START_TEST(warped_match_longer_than_query)
     const double s[] = { 9, 9, 0, 4, 4, 4, 0, 9 };
     hdtw_span out[1];
     size_t found = 0;
-    ck_assert_int_eq(hdtw_subsequence(ctx, NULL, q, 3, s, 8, 1, out, &found),
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, NULL, q, 3, s, 8, 1, out,
+                                      &found),
                      HDTW_OK);
     ck_assert_uint_eq(found, 1);
     ck_assert(same_span(out[0], (hdtw_span){ 2, 6, 0.0 }));
@@ -401,7 +390,8 @@ START_TEST(query_of_one_value)
     const double q[] = { 2 }, s[] = { 5, 2.5, 1, 2.5 };
     hdtw_span out[4];
     size_t found = 0;
-    ck_assert_int_eq(hdtw_subsequence(ctx, NULL, q, 1, s, 4, 4, out, &found),
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, NULL, q, 1, s, 4, 4, out,
+                                      &found),
                      HDTW_OK);
     ck_assert_uint_eq(found, 4);
     ck_assert(same_span(out[0], (hdtw_span){ 1, 1, 0.5 }));
@@ -509,7 +499,7 @@ END_TEST
  * (a sample's cut) and the rest only when the picks run past them (long
  * queries reject many neighbours each): the picks against the oracle. */
 /* The picks of one random case (walks, or small integers when `ties`)
- * with m, len and k drawn from the ranges, against the oracle: on ctx's
+ * with m, len and k drawn from the ranges, against the oracle: on test_ctx's
  * backend, or on every backend. */
 typedef struct {
     size_t m_lo, m_hi, len_lo, len_hi, k_lo, k_hi;
@@ -593,7 +583,8 @@ static void max_dist_drops_matches_one(uint64_t seed)
      * (dropped), or +inf (everything kept) */
     hdtw_span all[1];
     size_t found = 0;
-    ck_assert_int_eq(hdtw_subsequence(ctx, &p, q, m, s, len, 1, all, &found),
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, &p, q, m, s, len, 1, all,
+                                      &found),
                      HDTW_OK);
     double cut = all[0].distance * (double)test_range(&r, 1, 4);
     double choices[] = { cut, nextafter(cut, 0.0), INFINITY };
@@ -654,7 +645,8 @@ static void expect_refused(hdtw_status want, const hdtw_params *p,
 {
     hdtw_span before = out ? out[0] : SENTINEL;
     size_t found_before = found ? *found : 0;
-    ck_assert_int_eq(hdtw_subsequence(ctx, p, q, m, s, len, k, out, found),
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, p, q, m, s, len, k, out,
+                                      found),
                      want);
     if (out)
         ck_assert(same_span(out[0], before));
@@ -728,14 +720,14 @@ static void check_threshold_calls(const hdtw_params *p, const double *pat,
                               p->max_dist);
     }
     double one;
-    ck_assert_int_eq(hdtw_distance(ctx, p, pat, m, s, n, &one), HDTW_OK);
+    ck_assert_int_eq(hdtw_distance(test_ctx, p, pat, m, s, n, &one), HDTW_OK);
     ck_assert(same_bits(one, want[0]));
-    ck_assert_int_eq(hdtw_batch(ctx, p, pat, m, windows, count, n, got),
+    ck_assert_int_eq(hdtw_batch(test_ctx, p, pat, m, windows, count, n, got),
                      HDTW_OK);
     for (size_t w = 0; w < count; w++)
         ck_assert_msg(same_bits(got[w], want[w]), "batch %zu: %.17g vs %.17g",
                       w, got[w], want[w]);
-    ck_assert_int_eq(hdtw_sliding(ctx, p, pat, m, s, len, n, 1, got),
+    ck_assert_int_eq(hdtw_sliding(test_ctx, p, pat, m, s, len, n, 1, got),
                      HDTW_OK);
     for (size_t w = 0; w < count; w++)
         ck_assert(same_bits(got[w], want[w]));
@@ -751,10 +743,10 @@ static void threshold_on_every_backend(const hdtw_params *p,
     hdtw_backend backends[HDTW_BACKEND_COUNT];
     size_t nb = usable_backends(backends);
     for (size_t b = 0; b < nb; b++) {
-        ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
+        ck_assert_int_eq(hdtw_set_backend(test_ctx, backends[b]), HDTW_OK);
         check_threshold_calls(p, pat, m, s, len, n);
     }
-    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(test_ctx, HDTW_BACKEND_AUTO), HDTW_OK);
 }
 
 START_TEST(max_dist_every_backend)
@@ -829,34 +821,35 @@ START_TEST(max_dist_edges)
     hdtw_params p = HDTW_PARAMS_DEFAULT;
     double exact = 1.0, d = -1.0; /* by hand: one step of 1 on the path */
     p.max_dist = 1.0;
-    ck_assert_int_eq(hdtw_distance(ctx, &p, a, 3, b, 4, &d), HDTW_OK);
+    ck_assert_int_eq(hdtw_distance(test_ctx, &p, a, 3, b, 4, &d), HDTW_OK);
     ck_assert(same_bits(d, exact)); /* equal: returned finite */
     p.max_dist = nextafter(1.0, 0.0);
-    ck_assert_int_eq(hdtw_distance(ctx, &p, a, 3, b, 4, &d), HDTW_OK);
+    ck_assert_int_eq(hdtw_distance(test_ctx, &p, a, 3, b, 4, &d), HDTW_OK);
     ck_assert(same_bits(d, INFINITY));
     p.max_dist = INFINITY;
-    ck_assert_int_eq(hdtw_distance(ctx, &p, a, 3, b, 4, &d), HDTW_OK);
+    ck_assert_int_eq(hdtw_distance(test_ctx, &p, a, 3, b, 4, &d), HDTW_OK);
     ck_assert(same_bits(d, exact));
     p.max_dist = DBL_MIN; /* the smallest normal threshold */
-    ck_assert_int_eq(hdtw_distance(ctx, &p, a, 3, b, 4, &d), HDTW_OK);
+    ck_assert_int_eq(hdtw_distance(test_ctx, &p, a, 3, b, 4, &d), HDTW_OK);
     ck_assert(same_bits(d, INFINITY));
 
     /* overflowing costs are +inf, above any finite threshold */
     const double big[] = { 1e300, -1e300 }, small[] = { -1e300, 1e300 };
     p.cost = HDTW_COST_SQUARED;
     p.max_dist = DBL_MAX;
-    ck_assert_int_eq(hdtw_distance(ctx, &p, big, 2, small, 2, &d), HDTW_OK);
+    ck_assert_int_eq(hdtw_distance(test_ctx, &p, big, 2, small, 2, &d),
+                     HDTW_OK);
     ck_assert(same_bits(d, INFINITY));
 
     /* align ignores the threshold, even an invalid one */
     hdtw_alignment al;
     p = HDTW_PARAMS_DEFAULT;
     p.max_dist = 1e-9;
-    ck_assert_int_eq(hdtw_align(ctx, &p, a, 3, b, 4, &al), HDTW_OK);
+    ck_assert_int_eq(hdtw_align(test_ctx, &p, a, 3, b, 4, &al), HDTW_OK);
     ck_assert(same_bits(al.distance, exact));
     hdtw_alignment_free(&al);
     p.max_dist = -1.0;
-    ck_assert_int_eq(hdtw_align(ctx, &p, a, 3, b, 4, &al), HDTW_OK);
+    ck_assert_int_eq(hdtw_align(test_ctx, &p, a, 3, b, 4, &al), HDTW_OK);
     hdtw_alignment_free(&al);
 }
 END_TEST
@@ -869,9 +862,11 @@ START_TEST(max_dist_bad_values)
     for (size_t v = 0; v < sizeof refused / sizeof *refused; v++) {
         hdtw_params p = HDTW_PARAMS_DEFAULT;
         p.max_dist = refused[v];
-        ck_assert_int_eq(hdtw_distance(ctx, &p, a, 2, w, 2, out), HDTW_E_ARG);
-        ck_assert_int_eq(hdtw_batch(ctx, &p, a, 2, w, 2, 2, out), HDTW_E_ARG);
-        ck_assert_int_eq(hdtw_sliding(ctx, &p, a, 2, w, 4, 2, 1, out),
+        ck_assert_int_eq(hdtw_distance(test_ctx, &p, a, 2, w, 2, out),
+                         HDTW_E_ARG);
+        ck_assert_int_eq(hdtw_batch(test_ctx, &p, a, 2, w, 2, 2, out),
+                         HDTW_E_ARG);
+        ck_assert_int_eq(hdtw_sliding(test_ctx, &p, a, 2, w, 4, 2, 1, out),
                          HDTW_E_ARG);
         for (size_t k = 0; k < 3; k++)
             ck_assert(same_bits(out[k], -7));
@@ -923,7 +918,8 @@ START_TEST(starts_cross_tile_edges)
     check_passes_and_picks(&p, q, 3, s, len, 5);
     hdtw_span best[3];
     size_t found = 0;
-    ck_assert_int_eq(hdtw_subsequence(ctx, &p, q, 3, s, len, 3, best, &found),
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, &p, q, 3, s, len, 3, best,
+                                      &found),
                      HDTW_OK);
     ck_assert_uint_eq(found, 3);
     for (size_t r = 0; r < 3; r++) { /* the worked answer, end order */
@@ -1010,7 +1006,7 @@ static Suite *subsequence_suite(void)
 {
     Suite *s = suite_create("subsequence");
     TCase *hand = tcase_create("by_hand");
-    tcase_add_checked_fixture(hand, setup, teardown);
+    tcase_add_checked_fixture(hand, test_ctx_setup, test_ctx_teardown);
     tcase_add_test(hand, exact_motifs_found_in_end_order);
     tcase_add_test(hand, constant_series_ties);
     tcase_add_test(hand, warped_match_longer_than_query);
@@ -1018,7 +1014,7 @@ static Suite *subsequence_suite(void)
     suite_add_tcase(s, hand);
 
     TCase *oracle = tcase_create("oracle");
-    tcase_add_checked_fixture(oracle, setup, teardown);
+    tcase_add_checked_fixture(oracle, test_ctx_setup, test_ctx_teardown);
     tcase_set_timeout(oracle, 120);
     tcase_add_loop_test(oracle, random_cases_vs_oracle, 0, 20);
     tcase_add_loop_test(oracle, repeated_motifs_vs_oracle, 0, 6);
@@ -1037,12 +1033,12 @@ static Suite *subsequence_suite(void)
     suite_add_tcase(s, oracle);
 
     TCase *bad = tcase_create("bad_input");
-    tcase_add_checked_fixture(bad, setup, teardown);
+    tcase_add_checked_fixture(bad, test_ctx_setup, test_ctx_teardown);
     tcase_add_test(bad, subsequence_bad_input);
     suite_add_tcase(s, bad);
 
     TCase *threshold = tcase_create("max_dist");
-    tcase_add_checked_fixture(threshold, setup, teardown);
+    tcase_add_checked_fixture(threshold, test_ctx_setup, test_ctx_teardown);
     tcase_set_timeout(threshold, 120);
     tcase_add_loop_test(threshold, max_dist_every_backend, 0, 20);
     tcase_add_loop_test(threshold, max_dist_abandons_lane_groups, 0, 24);

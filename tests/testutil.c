@@ -7,6 +7,19 @@
 #include <stdio.h>
 #include <string.h>
 
+hdtw_ctx *test_ctx;
+
+void test_ctx_setup(void)
+{
+    ck_assert_int_eq(hdtw_create(&test_ctx), HDTW_OK);
+}
+
+void test_ctx_teardown(void)
+{
+    hdtw_destroy(test_ctx);
+    test_ctx = NULL;
+}
+
 static uint64_t environment_seed(void)
 {
     const char *text = getenv("HDTW_TEST_SEED");

@@ -54,6 +54,12 @@ double *naive_dtw_matrix(hdtw_cost cost, long band, const double *a,
  * sets one per test; scripts/backend-report prints them), or to stdout. */
 void test_note_backend(hdtw_backend b);
 
+/* The context of the plain Check fixture: tcase_add_checked_fixture(tc,
+ * test_ctx_setup, test_ctx_teardown) gives each test a fresh test_ctx. */
+extern hdtw_ctx *test_ctx;
+void test_ctx_setup(void);
+void test_ctx_teardown(void);
+
 /* Environment changes a test makes and undoes. Under CK_FORK=no every
  * test shares the process, so a test that sets or unsets a variable (the
  * variant's HDTW_DISABLE, HOME) must put it back for the tests after it:
