@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "bench_limit.h"
+#include "bench_options.h"
 #include "timing.h"
 #include "walk.h"
 
@@ -27,7 +28,7 @@
 typedef struct {
     size_t count, len;
     const char *backends, *limit_json, *json;
-    int threads[8], nthreads, repeats;
+    int threads[BENCH_MAX_THREAD_COUNTS], nthreads, repeats;
     double bound; /* GCUPS per core for every ISA, 0: from limit_json */
     hdtw_params params;
 } matrix_options;
@@ -55,21 +56,6 @@ int bench_matrix_wanted(int argc, char **argv)
             strncmp(argv[k], "--matrix=", 9) == 0)
             return 1;
     return 0;
-}
-
-static int parse_threads(const char *text, matrix_options *o)
-{
-    o->nthreads = 0;
-    for (const char *p = text; *p;) {
-        char *end;
-        long t = strtol(p, &end, 10);
-        if (end == p || t < 0 || t > 4096 || (*end && *end != ',') ||
-            o->nthreads == 8)
-            return -1;
-        o->threads[o->nthreads++] = (int)t;
-        p = *end ? end + 1 : end;
-    }
-    return o->nthreads > 0 ? 0 : -1;
 }
 
 static int parse_shape(const char *text, matrix_options *o)
@@ -104,7 +90,10 @@ static int parse_options(int argc, char **argv, matrix_options *o)
         switch (c) {
         case 'm': bad = parse_shape(optarg, o); break;
         case 'b': o->backends = optarg; break;
-        case 't': bad = parse_threads(optarg, o); break;
+        case 't':
+            bad = bench_parse_threads(optarg, o->threads,
+                                      BENCH_MAX_THREAD_COUNTS, &o->nthreads);
+            break;
         case 'r':
             o->repeats = (int)strtol(optarg, &end, 10);
             bad = !*optarg || *end || o->repeats < 1 ||

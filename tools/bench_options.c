@@ -54,22 +54,20 @@ void bench_usage(FILE *to)
             BENCH_MAX_REPEATS);
 }
 
-/* A comma-separated list of thread counts, 0 = all cores. */
-static int parse_threads(const char *text, options *o)
+int bench_parse_threads(const char *text, int *threads, int cap, int *count)
 {
     char item[16];
-    o->nthreads = 0;
+    *count = 0;
     for (const char *p = text;; p++) {
-        size_t len = strcspn(p, ","), max = sizeof o->threads /
-                                               sizeof *o->threads;
+        size_t len = strcspn(p, ",");
         long t;
-        if (len >= sizeof item || o->nthreads == (int)max)
+        if (len >= sizeof item || *count == cap)
             return -1;
         memcpy(item, p, len);
         item[len] = '\0';
         if (tool_parse_long(item, 0, 4096, &t) != 0)
             return -1;
-        o->threads[o->nthreads++] = (int)t;
+        threads[(*count)++] = (int)t;
         p += len;
         if (!*p)
             return 0;
@@ -161,7 +159,9 @@ static int take_value(int c, const char *value, options *o)
         return strcmp(value, "abs") != 0 && strcmp(value, "squared") != 0;
     case O_BACKENDS: o->backends = value; return 0;
     case O_DEVICES: o->devices = value; return 0;
-    case O_THREADS: return parse_threads(value, o);
+    case O_THREADS:
+        return bench_parse_threads(value, o->threads, BENCH_MAX_THREAD_COUNTS,
+                                   &o->nthreads);
     case O_REPEATS:
         if (tool_parse_size(value, 1, BENCH_MAX_REPEATS, &repeats) != 0)
             return -1;

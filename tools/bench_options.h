@@ -10,6 +10,8 @@
 
 /* Most pair lengths in --pairs (dtwbench keeps room for the other cases). */
 #define BENCH_MAX_PAIRS 32
+/* the most thread counts a --threads list holds */
+#define BENCH_MAX_THREAD_COUNTS 8
 
 typedef enum { MODE_RUN, MODE_LIST, MODE_CALIBRATE, MODE_SWEEP,
                MODE_LIMIT } run_mode;
@@ -23,7 +25,7 @@ typedef struct {
     int csv, js; /* js: 1 on, 0 off, -1 when node and the script are found */
     int help;    /* -h given: print usage, nothing else */
     size_t pattern_len, stride;
-    int threads[8], nthreads;
+    int threads[BENCH_MAX_THREAD_COUNTS], nthreads;
     hdtw_params params;
     bench_settings settings;
     double sweep_max;
@@ -35,5 +37,10 @@ int bench_parse_options(int argc, char **argv, int cores, options *o,
                         char *err, size_t err_len);
 
 void bench_usage(FILE *to);
+
+/* A comma-separated list of whole thread counts in 0..4096 (0 = all
+ * cores) into threads[0..*count), at most cap of them; nonzero when the
+ * list is refused. dtwbench's --threads, and --matrix's. */
+int bench_parse_threads(const char *text, int *threads, int cap, int *count);
 
 #endif
