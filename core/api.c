@@ -65,14 +65,14 @@ static size_t job_span(const hdtw_job *job)
     return (job->count - 1) * job->stride + job->n;
 }
 
-/* Routes the job (reporting progress for batch and sliding), then applies
- * its threshold to the exact results, so the threshold is the same on
- * every backend whatever a kernel abandoned. */
+/* Routes the windows of batch or sliding, reporting progress, then
+ * applies the threshold to the exact results, so the threshold is the
+ * same on every backend whatever a kernel abandoned (hdtw_distance does
+ * the same without progress). */
 static hdtw_status route_thresholded(hdtw_ctx *ctx, const hdtw_job *job,
-                                     int reporting, double *out)
+                                     double *out)
 {
-    hdtw_status s = reporting ? hdtw_route_reporting(ctx, job, out)
-                              : hdtw_route(ctx, job, out);
+    hdtw_status s = hdtw_route_reporting(ctx, job, out);
     if (s == HDTW_OK)
         hdtw_apply_max_dist(out, job->count, job->max_dist);
     return s;
@@ -124,7 +124,11 @@ hdtw_status hdtw_distance(hdtw_ctx *ctx, const hdtw_params *p,
     hdtw_job job;
     hdtw_status s =
         pair_job(ctx, "hdtw_distance", p, a, m, b, n, distance, &job);
-    return s != HDTW_OK ? s : route_thresholded(ctx, &job, 0, distance);
+    if (s == HDTW_OK)
+        s = hdtw_route(ctx, &job, distance);
+    if (s == HDTW_OK)
+        hdtw_apply_max_dist(distance, 1, job.max_dist);
+    return s;
 }
 
 hdtw_status hdtw_align(hdtw_ctx *ctx, const hdtw_params *p, const double *a,
@@ -171,7 +175,7 @@ hdtw_status hdtw_batch(hdtw_ctx *ctx, const hdtw_params *p,
         s = make_job(ctx, fn, p, pattern, m, windows, n, count, n, &job);
     if (s == HDTW_OK)
         s = check_windows(ctx, &job);
-    return s != HDTW_OK ? s : route_thresholded(ctx, &job, 1, out);
+    return s != HDTW_OK ? s : route_thresholded(ctx, &job, out);
 }
 
 size_t hdtw_cells(size_t m, size_t n, long band)
@@ -224,5 +228,5 @@ hdtw_status hdtw_sliding(hdtw_ctx *ctx, const hdtw_params *p,
                      &job);
     if (s == HDTW_OK)
         s = check_windows(ctx, &job);
-    return s != HDTW_OK ? s : route_thresholded(ctx, &job, 1, out);
+    return s != HDTW_OK ? s : route_thresholded(ctx, &job, out);
 }
