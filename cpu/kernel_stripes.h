@@ -5,24 +5,29 @@
  * kernel_lanes.h (same macros, plus VSHIFT_IN(x, s) = the vector
  * (s, x[0], ..., x[VEC_WIDTH - 2])).
  *
- * Within a stripe, lane l owns the LANE_ROWS rows base + l * LANE_ROWS + r
- * and runs STRIPE_SKEW columns behind lane l - 1: at step t it does column
- * t - l * STRIPE_SKEW. Its top row's "up" is lane l - 1's bottom row of
- * STRIPE_SKEW steps before (the same column), shifted one lane over; lane 0
- * takes the previous stripe's bottom row. So a step is one column of the
- * register block of kernel_lanes.h (the same cell arithmetic, the rows in
- * registers) and the only memory traffic is the skewed b value and the
- * bottom row, one vector each a step: the anti-diagonals' three loads of
- * neighbours and their L1-overflowing working set are gone. The skew keeps
- * the lane-to-lane dependency (a chain through all rows of the block plus
- * the shift) off the critical path of each step.
+ * Within a stripe, lane l owns the LANE_ROWS rows base + l * LANE_ROWS + r,
+ * one register each, and every row runs one column behind the row above
+ * it: at step t, row r of lane l does column t - k, k = l * LANE_ROWS + r
+ * (the row's place in the stripe). So a cell's neighbours up and diagonal
+ * are the row above's last two values, both finished at earlier steps:
+ * each step is LANE_ROWS independent row updates, with no chain down the
+ * column inside it (a block of rows at the same column had one of
+ * LANE_ROWS min + add, which kept too few steps in flight to fill the
+ * vector ports; bench/RESULTS.md, issue 15's third round). A row keeps
+ * left (its last cell) and pair = min(its last two cells), the row
+ * below's min(up, diag) for its next step: five operations a cell, the
+ * op-mix bound's (sub, abs, min, min, add). Lane l's top row takes lane
+ * l - 1's bottom row's pair, shifted one lane over; lane 0 the previous
+ * stripe's, which the stripe stores a step (its bottom row's pair, lane
+ * VEC_WIDTH - 1 at column t at step t + STRIPE_SPAN).
  *
- * Lanes outside the matrix (a column before 0 or after n - 1) see b = +inf:
+ * Cells outside the matrix (a column before 0 or after n - 1) see b = +inf:
  * every such cell is +inf (inf - x, its abs or square, and inf + min are
  * +inf), exactly the reference's column -1, and what they compute past
  * n - 1 is never read. Pattern rows past m - 1 repeat a[m - 1] (any
  * finite value would do): they feed only rows below them, which are never
- * read either.
+ * read either. Row -1 is +inf but for D(-1, -1) = 0: in the first stripe's
+ * "previous" pairs, min(D(-1, 0), D(-1, -1)) = 0 and every other +inf.
  */
 
 #include "core/alloc.h"
@@ -35,13 +40,11 @@
 #include <omp.h>
 #endif
 
-/* Columns lane l + 1 runs behind lane l: the lane-to-lane chain of
- * LANE_ROWS cells plus the shift must fit in this many steps (the skews
- * measured: bench/RESULTS.md, "Measurements behind the code's constants"). */
-#define STRIPE_SKEW 6
 #define STRIPE_ROWS (VEC_WIDTH * LANE_ROWS)
-/* steps lane VEC_WIDTH - 1 trails lane 0 */
-#define STRIPE_SPAN ((VEC_WIDTH - 1) * STRIPE_SKEW)
+/* steps the stripe's bottom row trails its top row */
+#define STRIPE_SPAN (STRIPE_ROWS - 1)
+/* skewed b vectors before column 0's: row r reads skewed_b[t - r] */
+#define SKEWED_FRONT (LANE_ROWS - 1)
 
 /* count items of `size` bytes, vector-aligned; NULL when the size
  * overflows or the allocation fails. kernel_run.h uses it too. */
@@ -52,15 +55,17 @@ static void *FUNC(aligned_work)(size_t count, size_t size)
     return hdtw_malloc_aligned(sizeof(VEC), count * size);
 }
 
-/* Vectors of one bottom-row buffer: bottom[-STRIPE_SKEW .. n + 2 *
- * STRIPE_SPAN - 1]. */
-#define BOTTOM_VECTORS(n) (STRIPE_SKEW + (n) + 2 * STRIPE_SPAN)
+/* Vectors of skewed b: skewed_b[-SKEWED_FRONT .. n + STRIPE_SPAN - 1]. */
+#define SKEWED_VECTORS(n) (SKEWED_FRONT + (n) + STRIPE_SPAN)
+/* Vectors of one bottom-row buffer: bottom[0 .. n + 2 * STRIPE_SPAN - 1]
+ * (a stripe reads index t + STRIPE_SPAN at each of its steps t). */
+#define BOTTOM_VECTORS(n) ((n) + 2 * STRIPE_SPAN)
 
 /* Vectors of work area stripes_dp needs for an n-column pair with
  * `bottoms` bottom-row buffers (1, or 2 when stripes run in parallel). */
 static size_t FUNC(stripes_work_vectors)(size_t n, size_t bottoms)
 {
-    return (n + STRIPE_SPAN) + bottoms * BOTTOM_VECTORS(n);
+    return SKEWED_VECTORS(n) + bottoms * BOTTOM_VECTORS(n);
 }
 
 /* Steps ahead at which a stripe of the wavefront fetches the bottom row
@@ -69,13 +74,13 @@ static size_t FUNC(stripes_work_vectors)(size_t n, size_t bottoms)
 
 /* A stripe's registers between two runs of its steps. */
 typedef struct {
-    VEC pat[LANE_ROWS], left[LANE_ROWS], diag;
+    VEC pat[LANE_ROWS], left[LANE_ROWS], pair[LANE_ROWS];
 } FUNC(stripe_regs);
 
-/* The registers of the stripe from row base before its step 0. corner is
- * D(base - 1, -1). */
+/* The registers of the stripe from row base before its step 0: every row
+ * at column -1, +inf. */
 ALWAYS_INLINE void FUNC(stripe_begin)(const double *a, size_t m, size_t base,
-                                      double corner, FUNC(stripe_regs) *s)
+                                      FUNC(stripe_regs) *s)
 {
     for (int r = 0; r < LANE_ROWS; r++) {
         double lanes[VEC_WIDTH];
@@ -85,61 +90,72 @@ ALWAYS_INLINE void FUNC(stripe_begin)(const double *a, size_t m, size_t base,
         }
         s->pat[r] = VLOADU(lanes);
         s->left[r] = VSET1(INFINITY);
+        s->pair[r] = VSET1(INFINITY);
     }
-    s->diag = VSHIFT_IN(VSET1(INFINITY), corner);
 }
 
-/* Steps t0 .. t1 - 1 of a stripe. own[t] receives the stripe's bottom row
- * at step t (own[-STRIPE_SKEW .. -1] are +inf); prev[t + STRIPE_SPAN] holds
- * the previous stripe's (its last lane did column t there). One stripe
- * after another may share the buffer (prev = own): index t + STRIPE_SPAN is
- * read before it is overwritten. On return s->left[r] holds each lane's
- * row r at its column of step t1 - 1. */
+/* Steps t0 .. t1 - 1 of a stripe. own[t] receives the pairs of the
+ * stripe's bottom rows at step t; prev[t + STRIPE_SPAN] holds the previous
+ * stripe's (its last lane did column t there). One stripe after another
+ * may share the buffer (prev = own): index t + STRIPE_SPAN is read before
+ * it is overwritten. On return s->left[r] holds each lane's row r at its
+ * column of step t1 - 1. */
 ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote,
                                       FUNC(stripe_regs) *s,
                                       const VEC *skewed_b, const VEC *prev,
                                       VEC *own, size_t t0, size_t t1)
 {
-    VEC pat[LANE_ROWS], left[LANE_ROWS], diag = s->diag;
+    VEC pat[LANE_ROWS], left[LANE_ROWS], pair[LANE_ROWS];
     for (int r = 0; r < LANE_ROWS; r++) {
         pat[r] = s->pat[r];
         left[r] = s->left[r];
+        pair[r] = s->pair[r];
     }
-    const VEC *lagged = own - STRIPE_SKEW;
     for (size_t t = t0; t < t1; t++) {
         const double *above = (const double *)&prev[t + STRIPE_SPAN];
         if (remote) /* see stripes_wavefront */
             __builtin_prefetch(&prev[t + STRIPE_SPAN + REMOTE_AHEAD], 0, 3);
-        VEC cell = VSHIFT_IN(lagged[t], above[VEC_WIDTH - 1]);
-        diag = FUNC(column)(squared, LANE_ROWS, 0, NULL, pat, left,
-                            skewed_b[t], diag, &cell);
-        own[t] = cell;
+        /* min(up, diag) of every lane's top row */
+        VEC top = VSHIFT_IN(pair[LANE_ROWS - 1], above[VEC_WIDTH - 1]);
+#pragma GCC unroll 16
+        for (int r = LANE_ROWS - 1; r >= 0; r--) { /* pair[r - 1] still old */
+            VEC c = FUNC(cost)(squared, pat[r], skewed_b[(ptrdiff_t)t - r]);
+            VEC d = VADD(c, VMIN(left[r], r > 0 ? pair[r - 1] : top));
+            pair[r] = VMIN(d, left[r]);
+            left[r] = d;
+        }
+        own[t] = pair[LANE_ROWS - 1];
     }
-    for (int r = 0; r < LANE_ROWS; r++)
+    for (int r = 0; r < LANE_ROWS; r++) {
         s->left[r] = left[r];
-    s->diag = diag;
+        s->pair[r] = pair[r];
+    }
 }
 
-/* The work area (skewed b, then the bottom buffers from
- * bottom[-STRIPE_SKEW]) all +inf; then lane l of skewed_b[l * STRIPE_SKEW
- * + j] = b[j]: no per-element test. */
+/* The work area: skewed_b (from skewed_b[-SKEWED_FRONT]), then the bottom
+ * buffers, holding row -1's pairs. Lane l of skewed_b[t] is b[t - l *
+ * LANE_ROWS] (+inf outside 0 .. n - 1), which is skewed_b[t - LANE_ROWS]
+ * shifted one lane over with b[t] in lane 0: a shift a vector. */
 static void FUNC(stripes_setup)(const double *b, size_t n, VEC *work,
                                 size_t vectors)
 {
     const VEC inf = VSET1(INFINITY);
-    for (size_t k = 0; k < vectors; k++)
-        work[k] = inf;
-    double *sb = (double *)work;
-    for (size_t l = 0; l < VEC_WIDTH; l++) {
-        double *lane = sb + l * STRIPE_SKEW * VEC_WIDTH + l;
-        for (size_t j = 0; j < n; j++)
-            lane[j * VEC_WIDTH] = b[j];
+    size_t end = SKEWED_VECTORS(n), t = 0;
+    for (; t < end; t++) {
+        size_t j = t - SKEWED_FRONT; /* wraps to a huge value below 0 */
+        work[t] = VSHIFT_IN(t < LANE_ROWS ? inf : work[t - LANE_ROWS],
+                            j < n ? b[j] : INFINITY);
     }
+    for (; t < vectors; t++)
+        work[t] = inf;
+    for (VEC *bottom = work + end; bottom < work + vectors;
+         bottom += BOTTOM_VECTORS(n))
+        bottom[STRIPE_SPAN] = VSET1(0.0); /* D(-1, -1) */
 }
 
 /* The shape of an m x n pair in stripes: how many, and the steps of
- * stripe s (the last stops when the lane of row m - 1, `lane`, has done
- * column n - 1; its row in that lane is `row`). */
+ * stripe s (the last stops when row m - 1, row `row` of lane `lane`, has
+ * done column n - 1). */
 typedef struct {
     size_t count, lane, row, n;
 } FUNC(stripes_shape);
@@ -156,7 +172,7 @@ static size_t FUNC(stripe_step_count)(const FUNC(stripes_shape) *sh,
                                       size_t s)
 {
     return sh->n + (s + 1 < sh->count ? STRIPE_SPAN
-                                      : sh->lane * STRIPE_SKEW);
+                                      : sh->lane * LANE_ROWS + sh->row);
 }
 
 /* D(m - 1, n - 1) from the last stripe's registers. */
@@ -170,13 +186,12 @@ static double FUNC(stripes_result)(const FUNC(stripes_shape) *sh,
 ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
                                       const double *b, size_t n, VEC *work)
 {
-    VEC *skewed_b = work, *bottom = work + n + STRIPE_SPAN + STRIPE_SKEW;
+    VEC *skewed_b = work + SKEWED_FRONT, *bottom = work + SKEWED_VECTORS(n);
     FUNC(stripes_setup)(b, n, work, FUNC(stripes_work_vectors)(n, 1));
     FUNC(stripes_shape) sh = FUNC(shape)(m, n);
     FUNC(stripe_regs) regs;
     for (size_t s = 0; s < sh.count; s++) {
-        FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, s == 0 ? 0.0 : INFINITY,
-                           &regs);
+        FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, &regs);
         FUNC(stripe_steps)(squared, 0, &regs, skewed_b, bottom, bottom, 0,
                            FUNC(stripe_step_count)(&sh, s));
     }
@@ -301,15 +316,13 @@ ALWAYS_INLINE double FUNC(stripes_wavefront)(int squared, int threads,
                                              VEC *work,
                                              FUNC(stripe_slot) *slot)
 {
-    VEC *skewed_b = work;
-    VEC *bottoms[2] = { work + n + STRIPE_SPAN + STRIPE_SKEW,
-                        work + n + STRIPE_SPAN + STRIPE_SKEW +
-                            BOTTOM_VECTORS(n) };
+    VEC *skewed_b = work + SKEWED_FRONT;
+    VEC *bottoms[2] = { work + SKEWED_VECTORS(n),
+                        work + SKEWED_VECTORS(n) + BOTTOM_VECTORS(n) };
     FUNC(stripes_setup)(b, n, work, FUNC(stripes_work_vectors)(n, 2));
     FUNC(stripes_shape) sh = FUNC(shape)(m, n);
     for (size_t s = 0; s < sh.count; s++) {
-        FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, s == 0 ? 0.0 : INFINITY,
-                           &slot[s].regs);
+        FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, &slot[s].regs);
         atomic_init(&slot[s].done, 0);
         atomic_init(&slot[s].busy, 0);
     }
