@@ -22,6 +22,8 @@
 #define VSHIFT_IN(x, s)                                                       \
     _mm512_castsi512_pd(_mm512_alignr_epi64(                                  \
         _mm512_castpd_si512(x), _mm512_castpd_si512(_mm512_set1_pd(s)), 7))
+/* stores lane 7 of x alone at p (the 7 doubles before p are not written) */
+#define VSTORE_LAST(p, x) _mm512_mask_storeu_pd((p) - 7, 0x80, (x))
 /* 8 x 8 transpose: interleave row pairs, then two rounds of 128-bit
  * block shuffles (0x88 takes blocks 0, 2 of each source, 0xdd 1, 3) */
 #define VTRANSPOSE(v) avx512_transpose(v)

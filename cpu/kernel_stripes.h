@@ -57,9 +57,26 @@ static void *FUNC(aligned_work)(size_t count, size_t size)
 
 /* Vectors of skewed b: skewed_b[-SKEWED_FRONT .. n + STRIPE_SPAN - 1]. */
 #define SKEWED_VECTORS(n) (SKEWED_FRONT + (n) + STRIPE_SPAN)
-/* Vectors of one bottom-row buffer: bottom[0 .. n + 2 * STRIPE_SPAN - 1]
- * (a stripe reads index t + STRIPE_SPAN at each of its steps t). */
-#define BOTTOM_VECTORS(n) ((n) + 2 * STRIPE_SPAN)
+/* A stripe's bottom row for the next stripe: one double a step, lane
+ * VEC_WIDTH - 1 of its last row's pair, at row[t * BOTTOM_STRIDE] for
+ * step t (t < n + 2 * STRIPE_SPAN: a stripe reads index t + STRIPE_SPAN
+ * at its step t). Where the ISA has a masked store (VSTORE_LAST) that
+ * lane is stored alone, so a cache line holds VEC_WIDTH steps: the next
+ * stripe, on another core in a wavefront, misses once every VEC_WIDTH
+ * steps, and on one core the row stays in L1. Else the whole vector is
+ * stored (its last lane at the row's index). The buffer starts
+ * VEC_WIDTH - 1 doubles before row[0], which the masked store addresses. */
+#ifdef VSTORE_LAST
+#define BOTTOM_STRIDE 1
+#define STORE_BOTTOM(p, x) VSTORE_LAST(p, x)
+#else
+#define BOTTOM_STRIDE VEC_WIDTH
+#define STORE_BOTTOM(p, x) VSTOREU((p) - (VEC_WIDTH - 1), x)
+#endif
+#define BOTTOM_VECTORS(n)                                                     \
+    (((n) + 2 * STRIPE_SPAN) * BOTTOM_STRIDE / VEC_WIDTH + 2)
+/* row[0] of the bottom buffer at vector v */
+#define BOTTOM_ROW(v) ((double *)(v) + VEC_WIDTH - 1)
 
 /* Vectors of work area stripes_dp needs for an n-column pair with
  * `bottoms` bottom-row buffers (1, or 2 when stripes run in parallel). */
@@ -94,16 +111,16 @@ ALWAYS_INLINE void FUNC(stripe_begin)(const double *a, size_t m, size_t base,
     }
 }
 
-/* Steps t0 .. t1 - 1 of a stripe. own[t] receives the pairs of the
- * stripe's bottom rows at step t; prev[t + STRIPE_SPAN] holds the previous
- * stripe's (its last lane did column t there). One stripe after another
+/* Steps t0 .. t1 - 1 of a stripe. own receives the stripe's bottom row
+ * (see BOTTOM_STRIDE); prev holds the previous stripe's, whose index t +
+ * STRIPE_SPAN its last lane did at column t. One stripe after another
  * may share the buffer (prev = own): index t + STRIPE_SPAN is read before
  * it is overwritten. On return s->left[r] holds each lane's row r at its
  * column of step t1 - 1. */
 ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote,
                                       FUNC(stripe_regs) *s,
-                                      const VEC *skewed_b, const VEC *prev,
-                                      VEC *own, size_t t0, size_t t1)
+                                      const VEC *skewed_b, const double *prev,
+                                      double *own, size_t t0, size_t t1)
 {
     VEC pat[LANE_ROWS], left[LANE_ROWS], pair[LANE_ROWS];
     for (int r = 0; r < LANE_ROWS; r++) {
@@ -112,11 +129,11 @@ ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote,
         pair[r] = s->pair[r];
     }
     for (size_t t = t0; t < t1; t++) {
-        const double *above = (const double *)&prev[t + STRIPE_SPAN];
+        const double *above = &prev[(t + STRIPE_SPAN) * BOTTOM_STRIDE];
         if (remote) /* see stripes_wavefront */
-            __builtin_prefetch(&prev[t + STRIPE_SPAN + REMOTE_AHEAD], 0, 3);
+            __builtin_prefetch(above + REMOTE_AHEAD * BOTTOM_STRIDE, 0, 3);
         /* min(up, diag) of every lane's top row */
-        VEC top = VSHIFT_IN(pair[LANE_ROWS - 1], above[VEC_WIDTH - 1]);
+        VEC top = VSHIFT_IN(pair[LANE_ROWS - 1], *above);
 #pragma GCC unroll 16
         for (int r = LANE_ROWS - 1; r >= 0; r--) { /* pair[r - 1] still old */
             VEC c = FUNC(cost)(squared, pat[r], skewed_b[(ptrdiff_t)t - r]);
@@ -124,7 +141,7 @@ ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote,
             pair[r] = VMIN(d, left[r]);
             left[r] = d;
         }
-        own[t] = pair[LANE_ROWS - 1];
+        STORE_BOTTOM(&own[t * BOTTOM_STRIDE], pair[LANE_ROWS - 1]);
     }
     for (int r = 0; r < LANE_ROWS; r++) {
         s->left[r] = left[r];
@@ -150,7 +167,7 @@ static void FUNC(stripes_setup)(const double *b, size_t n, VEC *work,
         work[t] = inf;
     for (VEC *bottom = work + end; bottom < work + vectors;
          bottom += BOTTOM_VECTORS(n))
-        bottom[STRIPE_SPAN] = VSET1(0.0); /* D(-1, -1) */
+        BOTTOM_ROW(bottom)[STRIPE_SPAN * BOTTOM_STRIDE] = 0.0; /* D(-1,-1) */
 }
 
 /* The shape of an m x n pair in stripes: how many, and the steps of
@@ -186,7 +203,8 @@ static double FUNC(stripes_result)(const FUNC(stripes_shape) *sh,
 ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
                                       const double *b, size_t n, VEC *work)
 {
-    VEC *skewed_b = work + SKEWED_FRONT, *bottom = work + SKEWED_VECTORS(n);
+    VEC *skewed_b = work + SKEWED_FRONT;
+    double *bottom = BOTTOM_ROW(work + SKEWED_VECTORS(n));
     FUNC(stripes_setup)(b, n, work, FUNC(stripes_work_vectors)(n, 1));
     FUNC(stripes_shape) sh = FUNC(shape)(m, n);
     FUNC(stripe_regs) regs;
@@ -267,11 +285,12 @@ static int FUNC(chunk_ready)(const FUNC(stripes_shape) *sh,
 /* Chunks of stripe s (claimed) while they may run. */
 ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(stripes_shape) *sh,
                                     FUNC(stripe_slot) *slot, size_t s,
-                                    VEC *const *bottoms, const VEC *skewed_b)
+                                    double *const *bottoms,
+                                    const VEC *skewed_b)
 {
     size_t steps = FUNC(stripe_step_count)(sh, s);
-    VEC *own = bottoms[s % 2];
-    const VEC *prev = bottoms[(s + 1) % 2];
+    double *own = bottoms[s % 2];
+    const double *prev = bottoms[(s + 1) % 2];
     while (FUNC(chunk_ready)(sh, slot, s)) {
         size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_relaxed);
         size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
@@ -285,7 +304,7 @@ ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(stripes_shape) *sh,
 ALWAYS_INLINE void FUNC(wavefront_thread)(int squared,
                                           const FUNC(stripes_shape) *sh,
                                           FUNC(stripe_slot) *slot,
-                                          VEC *const *bottoms,
+                                          double *const *bottoms,
                                           const VEC *skewed_b)
 {
     size_t first = 0; /* stripes before it are done */
@@ -317,8 +336,10 @@ ALWAYS_INLINE double FUNC(stripes_wavefront)(int squared, int threads,
                                              FUNC(stripe_slot) *slot)
 {
     VEC *skewed_b = work + SKEWED_FRONT;
-    VEC *bottoms[2] = { work + SKEWED_VECTORS(n),
-                        work + SKEWED_VECTORS(n) + BOTTOM_VECTORS(n) };
+    double *bottoms[2] = {
+        BOTTOM_ROW(work + SKEWED_VECTORS(n)),
+        BOTTOM_ROW(work + SKEWED_VECTORS(n) + BOTTOM_VECTORS(n))
+    };
     FUNC(stripes_setup)(b, n, work, FUNC(stripes_work_vectors)(n, 2));
     FUNC(stripes_shape) sh = FUNC(shape)(m, n);
     for (size_t s = 0; s < sh.count; s++) {
@@ -422,3 +443,7 @@ static hdtw_status FUNC(stripes_run)(const hdtw_job *job, int threads,
     hdtw_free(work);
     return HDTW_OK;
 }
+
+/* the next instantiation may store its bottom rows otherwise */
+#undef BOTTOM_STRIDE
+#undef STORE_BOTTOM
