@@ -55,7 +55,8 @@ static void *FUNC(aligned_work)(size_t count, size_t size)
     return hdtw_malloc_aligned(sizeof(VEC), count * size);
 }
 
-/* Vectors of skewed b: skewed_b[-SKEWED_FRONT .. n + STRIPE_SPAN - 1]. */
+/* Vectors of skewed b: skewed_b[-SKEWED_FRONT .. n + STRIPE_SPAN - 1], a
+ * stripe's most steps. */
 #define SKEWED_VECTORS(n) (SKEWED_FRONT + (n) + STRIPE_SPAN)
 /* A stripe's bottom row for the next stripe: one double a step, lane
  * VEC_WIDTH - 1 of its last row's pair, at row[t * BOTTOM_STRIDE] for
@@ -74,7 +75,7 @@ static void *FUNC(aligned_work)(size_t count, size_t size)
 #define STORE_BOTTOM(p, x) VSTOREU((p) - (VEC_WIDTH - 1), x)
 #endif
 #define BOTTOM_VECTORS(n)                                                     \
-    (((n) + 2 * STRIPE_SPAN) * BOTTOM_STRIDE / VEC_WIDTH + 2)
+    (2 * ((n) + STRIPE_SPAN) * BOTTOM_STRIDE / VEC_WIDTH + 2)
 /* row[0] of the bottom buffer at vector v */
 #define BOTTOM_ROW(v) ((double *)(v) + VEC_WIDTH - 1)
 
@@ -111,13 +112,13 @@ ALWAYS_INLINE void FUNC(stripe_begin)(const double *a, size_t m, size_t base,
     }
 }
 
-/* Steps t0 .. t1 - 1 of a stripe. own receives the stripe's bottom row
+/* Steps t0 .. t1 - 1 of a stripe (mirror: see stripes_dp). own receives the stripe's bottom row
  * (see BOTTOM_STRIDE); prev holds the previous stripe's, whose index t +
  * STRIPE_SPAN its last lane did at column t. One stripe after another
  * may share the buffer (prev = own): index t + STRIPE_SPAN is read before
  * it is overwritten. On return s->left[r] holds each lane's row r at its
  * column of step t1 - 1. */
-ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote,
+ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote, size_t mirror,
                                       FUNC(stripe_regs) *s,
                                       const VEC *skewed_b, const double *prev,
                                       double *own, size_t t0, size_t t1)
@@ -142,6 +143,9 @@ ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote,
             left[r] = d;
         }
         STORE_BOTTOM(&own[t * BOTTOM_STRIDE], pair[LANE_ROWS - 1]);
+        if (mirror)
+            STORE_BOTTOM(&own[(t + mirror) * BOTTOM_STRIDE],
+                         pair[LANE_ROWS - 1]);
     }
     for (int r = 0; r < LANE_ROWS; r++) {
         s->left[r] = left[r];
@@ -149,23 +153,43 @@ ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote,
     }
 }
 
-/* The work area: skewed_b (from skewed_b[-SKEWED_FRONT]), then the bottom
- * buffers, holding row -1's pairs. Lane l of skewed_b[t] is b[t - l *
- * LANE_ROWS] (+inf outside 0 .. n - 1), which is skewed_b[t - LANE_ROWS]
- * shifted one lane over with b[t] in lane 0: a shift a vector. */
-static void FUNC(stripes_setup)(const double *b, size_t n, VEC *work,
-                                size_t vectors)
+/* Value of b in column c of a stripe `period` columns wide, c >= -period:
+ * b[c], +inf in the columns past n - 1 that separate the stripes, and a
+ * negative c is the previous stripe's column c + period. */
+static double FUNC(b_column)(const double *b, size_t n, size_t period,
+                             ptrdiff_t c)
 {
-    const VEC inf = VSET1(INFINITY);
+    size_t j = c >= 0 ? (size_t)c : (size_t)(c + (ptrdiff_t)period);
+    return j < n ? b[j] : INFINITY;
+}
+
+/* The work area: skewed_b (from skewed_b[-SKEWED_FRONT]), then the bottom
+ * buffers, holding row -1's pairs. Lane l of skewed_b[t] is b's column t -
+ * l * LANE_ROWS, taken modulo `period` (b_column): the columns of stripes
+ * that follow each other every `period` (STRIPE_ROWS or more, n +
+ * STRIPE_GAP or more) steps. From t = 1 that is
+ * skewed_b[t - LANE_ROWS] shifted one lane over with column t in lane 0: a
+ * shift a vector. */
+static void FUNC(stripes_setup)(const double *b, size_t n, size_t period,
+                                VEC *work, size_t vectors)
+{
     size_t end = SKEWED_VECTORS(n), t = 0;
-    for (; t < end; t++) {
-        size_t j = t - SKEWED_FRONT; /* wraps to a huge value below 0 */
-        work[t] = VSHIFT_IN(t < LANE_ROWS ? inf : work[t - LANE_ROWS],
-                            j < n ? b[j] : INFINITY);
+    for (; t <= SKEWED_FRONT; t++) {
+        double lanes[VEC_WIDTH];
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            lanes[l] = FUNC(b_column)(b, n, period,
+                                      (ptrdiff_t)(t - l * LANE_ROWS) -
+                                          SKEWED_FRONT);
+        work[t] = VLOADU(lanes);
+    }
+    for (; t < end; t++) { /* period >= STRIPE_ROWS: t < 2 * period */
+        size_t j = t - SKEWED_FRONT < period ? t - SKEWED_FRONT
+                                             : t - SKEWED_FRONT - period;
+        work[t] = VSHIFT_IN(work[t - LANE_ROWS], j < n ? b[j] : INFINITY);
     }
     for (; t < vectors; t++)
-        work[t] = inf;
-    for (VEC *bottom = work + end; bottom < work + vectors;
+        work[t] = VSET1(INFINITY);
+    for (VEC *bottom = work + SKEWED_VECTORS(n); bottom < work + vectors;
          bottom += BOTTOM_VECTORS(n))
         BOTTOM_ROW(bottom)[STRIPE_SPAN * BOTTOM_STRIDE] = 0.0; /* D(-1,-1) */
 }
@@ -199,19 +223,61 @@ static double FUNC(stripes_result)(const FUNC(stripes_shape) *sh,
     return ((const double *)&s->left[sh->row])[sh->lane];
 }
 
-/* The stripes one after another, sharing one bottom buffer. */
+/* Columns of +inf b between one stripe's columns and the next's on one
+ * thread: at least LANE_ROWS - 1, so that all rows of a lane are past
+ * column n - 1 when the lane takes the next stripe's pattern values. */
+#define STRIPE_GAP LANE_ROWS
+
+/* Lane l of the stripe from row base takes its pattern values. */
+static void FUNC(stripe_lane_pattern)(const double *a, size_t m, size_t base,
+                                      size_t l, FUNC(stripe_regs) *s)
+{
+    for (size_t r = 0; r < LANE_ROWS; r++) {
+        size_t i = base + l * LANE_ROWS + r;
+        ((double *)&s->pat[r])[l] = a[i < m ? i : m - 1];
+    }
+}
+
+/*
+ * The stripes on one thread, each starting `period` steps after the one
+ * before instead of after its whole STRIPE_SPAN-step skew: a row of lane l
+ * that is done with a stripe's columns goes on to the next stripe's, so
+ * the steps in which the rows below are still at the previous stripe are
+ * not spent on columns before 0. Lane l takes the next stripe's pattern
+ * values at step l * LANE_ROWS of the period, when its rows are in the
+ * STRIPE_GAP columns of +inf b between the stripes, which set each row's
+ * left to +inf (column -1); before the first stripe every row computes
+ * +inf (inf b or +inf neighbours only). The previous stripe's bottom row
+ * at column t, read at step t, was stored STRIPE_SPAN steps later in the
+ * previous period or, for t + STRIPE_SPAN >= period, in this one: each
+ * step stores its value at index t and t + period, and reads t +
+ * STRIPE_SPAN.
+ */
 ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
                                       const double *b, size_t n, VEC *work)
 {
+    size_t period = n + STRIPE_GAP > STRIPE_ROWS ? n + STRIPE_GAP
+                                                 : STRIPE_ROWS;
     VEC *skewed_b = work + SKEWED_FRONT;
     double *bottom = BOTTOM_ROW(work + SKEWED_VECTORS(n));
-    FUNC(stripes_setup)(b, n, work, FUNC(stripes_work_vectors)(n, 1));
+    FUNC(stripes_setup)(b, n, period, work, FUNC(stripes_work_vectors)(n, 1));
     FUNC(stripes_shape) sh = FUNC(shape)(m, n);
     FUNC(stripe_regs) regs;
+    FUNC(stripe_begin)(a, m, 0, &regs);
     for (size_t s = 0; s < sh.count; s++) {
-        FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, &regs);
-        FUNC(stripe_steps)(squared, 0, &regs, skewed_b, bottom, bottom, 0,
-                           FUNC(stripe_step_count)(&sh, s));
+        size_t steps = s + 1 < sh.count
+                           ? period
+                           : n + sh.lane * LANE_ROWS + sh.row;
+        size_t t = 0;
+        for (size_t l = 0; s > 0 && l < VEC_WIDTH; l++) {
+            FUNC(stripe_lane_pattern)(a, m, s * STRIPE_ROWS, l, &regs);
+            size_t next = t + LANE_ROWS < steps ? t + LANE_ROWS : steps;
+            FUNC(stripe_steps)(squared, 0, period, &regs, skewed_b, bottom,
+                               bottom, t, next);
+            t = next;
+        }
+        FUNC(stripe_steps)(squared, 0, period, &regs, skewed_b, bottom,
+                           bottom, t, steps);
     }
     return FUNC(stripes_result)(&sh, &regs);
 }
@@ -294,8 +360,8 @@ ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(stripes_shape) *sh,
     while (FUNC(chunk_ready)(sh, slot, s)) {
         size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_relaxed);
         size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
-        FUNC(stripe_steps)(squared, 1, &slot[s].regs, skewed_b, prev, own, t0,
-                           t1);
+        FUNC(stripe_steps)(squared, 1, 0, &slot[s].regs, skewed_b, prev, own,
+                           t0, t1);
         atomic_store_explicit(&slot[s].done, t1, memory_order_release);
     }
 }
@@ -340,7 +406,8 @@ ALWAYS_INLINE double FUNC(stripes_wavefront)(int squared, int threads,
         BOTTOM_ROW(work + SKEWED_VECTORS(n)),
         BOTTOM_ROW(work + SKEWED_VECTORS(n) + BOTTOM_VECTORS(n))
     };
-    FUNC(stripes_setup)(b, n, work, FUNC(stripes_work_vectors)(n, 2));
+    FUNC(stripes_setup)(b, n, n + STRIPE_SPAN, work,
+                        FUNC(stripes_work_vectors)(n, 2));
     FUNC(stripes_shape) sh = FUNC(shape)(m, n);
     for (size_t s = 0; s < sh.count; s++) {
         FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, &slot[s].regs);
