@@ -300,6 +300,33 @@ START_TEST(stripe_boundaries)
 }
 END_TEST
 
+/* Unbanded pairs whose stripes follow each other on one thread every
+ * max(n + LANE_ROWS, STRIPE_ROWS) steps (kernel_stripes.h's stripes_dp):
+ * column counts around that switch, the gap of LANE_ROWS columns and the
+ * stripe heights of 16 (AVX2) and 64 rows (AVX-512, generic8), with
+ * rows that end a stripe in every lane. */
+START_TEST(stripe_periods)
+{
+    static const size_t rows[] = { 2, 5, 16, 17, 20, 48, 63, 64, 65, 71, 120,
+                                   128, 129, 136, 191, 200 };
+    static const size_t columns[] = { 1,  2,  3,  4,  5,  7,  8,  9,  11, 12,
+                                      13, 15, 16, 17, 55, 56, 57, 63, 64, 65 };
+    test_rng r = { test_seed(7500 + (uint64_t)_i) };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        size_t m = rows[k];
+        size_t n = columns[test_range(&r, 0, sizeof columns / sizeof *columns -
+                                                 1)];
+        double *pattern, *series;
+        random_series(&r, &pattern, m, &series, n);
+        hdtw_job job = make_job(&r, pattern, m, series, n, 1, n);
+        job.band = hdtw_effective_band(-1, m, n);
+        check_job(&job, 1);
+        free(pattern);
+        free(series);
+    }
+}
+END_TEST
+
 /* Batches at every band width from 0 to 20 and around 32, where
  * kernel_lanes.h switches block heights (rows <= 2w + 2, half-height
  * blocks below TALL_BLOCK_MIN_BAND), with row counts that leave every
@@ -538,6 +565,7 @@ static Suite *cpu_suite(void)
     tcase_add_loop_test(shapes, random_batches, 0, SEEDS);
     tcase_add_loop_test(shapes, random_sliding, 0, SEEDS);
     tcase_add_loop_test(shapes, stripe_boundaries, 0, SEEDS);
+    tcase_add_loop_test(shapes, stripe_periods, 0, 4 * SEEDS);
     tcase_add_loop_test(shapes, band_block_heights, 0, 4 * SEEDS);
     tcase_add_test(shapes, threads_batch);
     tcase_add_loop_test(shapes, unchecked_nonfinite_refused, 0, SEEDS);
