@@ -309,14 +309,13 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
  * one thread.
  *
  * Two bottom buffers, by the stripe's parity, suffice: stripe s + 2
- * overwrites index t of stripe s's buffer only once stripe s + 1, which
- * read it at its step t - STRIPE_SPAN, has done step t + STRIPE_SPAN, and
- * stripe s, which reads its own index t at step t + STRIPE_SKEW, has done
- * step t + 2 * STRIPE_SPAN.
+ * overwrites index t of stripe s's buffer at its step t, only once stripe
+ * s + 1, which read it at its step t - STRIPE_SPAN, has done step t +
+ * STRIPE_SPAN; a stripe never reads its own.
  *
  * Both buffers pass between cores: a stripe reads the one another core
- * wrote, a miss to that core's cache a vector a step; the stripe fetches
- * it REMOTE_AHEAD steps ahead.
+ * wrote, a miss to that core's cache every 64 / (8 * BOTTOM_STRIDE)
+ * steps; the stripe fetches it REMOTE_AHEAD steps ahead.
  */
 #define STRIPE_CHUNK 256
 /* Pauses before a thread with nothing to run yields its CPU: more than
@@ -348,31 +347,43 @@ static int FUNC(chunk_ready)(const FUNC(stripes_shape) *sh,
            (need < full ? need : full);
 }
 
-/* Chunks of stripe s (claimed) while they may run. */
-ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(stripes_shape) *sh,
-                                    FUNC(stripe_slot) *slot, size_t s,
-                                    double *const *bottoms,
-                                    const VEC *skewed_b)
+/* What the threads of a wavefront share. */
+typedef struct {
+    FUNC(stripes_shape) sh;
+    FUNC(stripe_slot) *slot;
+    double *bottoms[2];
+    const VEC *skewed_b;
+    const double *a;
+    size_t m;
+} FUNC(wavefront);
+
+/* Chunks of stripe s (claimed) while they may run. The thread that runs
+ * a stripe's first chunk sets its registers up, so that no thread gathers
+ * every stripe's pattern values before the others may start. */
+ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(wavefront) *w,
+                                    size_t s)
 {
-    size_t steps = FUNC(stripe_step_count)(sh, s);
-    double *own = bottoms[s % 2];
-    const double *prev = bottoms[(s + 1) % 2];
-    while (FUNC(chunk_ready)(sh, slot, s)) {
+    FUNC(stripe_slot) *slot = w->slot;
+    size_t steps = FUNC(stripe_step_count)(&w->sh, s);
+    double *own = w->bottoms[s % 2];
+    const double *prev = w->bottoms[(s + 1) % 2];
+    while (FUNC(chunk_ready)(&w->sh, slot, s)) {
         size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_relaxed);
         size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
-        FUNC(stripe_steps)(squared, 1, 0, &slot[s].regs, skewed_b, prev, own,
-                           t0, t1);
+        if (t0 == 0)
+            FUNC(stripe_begin)(w->a, w->m, s * STRIPE_ROWS, &slot[s].regs);
+        FUNC(stripe_steps)(squared, 1, 0, &slot[s].regs, w->skewed_b, prev,
+                           own, t0, t1);
         atomic_store_explicit(&slot[s].done, t1, memory_order_release);
     }
 }
 
 /* A thread's part: claim and run stripes until all are done. */
 ALWAYS_INLINE void FUNC(wavefront_thread)(int squared,
-                                          const FUNC(stripes_shape) *sh,
-                                          FUNC(stripe_slot) *slot,
-                                          double *const *bottoms,
-                                          const VEC *skewed_b)
+                                          const FUNC(wavefront) *w)
 {
+    const FUNC(stripes_shape) *sh = &w->sh;
+    FUNC(stripe_slot) *slot = w->slot;
     size_t first = 0; /* stripes before it are done */
     for (unsigned idle = 0; first < sh->count;) {
         size_t s = first;
@@ -380,7 +391,7 @@ ALWAYS_INLINE void FUNC(wavefront_thread)(int squared,
                                   !atomic_exchange(&slot[s].busy, 1)))
             s++;
         if (s < sh->count) {
-            FUNC(run_chunks)(squared, sh, slot, s, bottoms, skewed_b);
+            FUNC(run_chunks)(squared, w, s);
             atomic_store_explicit(&slot[s].busy, 0, memory_order_release);
             idle = 0;
         } else if (idle++ < WAIT_SPINS) {
@@ -401,22 +412,25 @@ ALWAYS_INLINE double FUNC(stripes_wavefront)(int squared, int threads,
                                              VEC *work,
                                              FUNC(stripe_slot) *slot)
 {
-    VEC *skewed_b = work + SKEWED_FRONT;
-    double *bottoms[2] = {
-        BOTTOM_ROW(work + SKEWED_VECTORS(n)),
-        BOTTOM_ROW(work + SKEWED_VECTORS(n) + BOTTOM_VECTORS(n))
+    FUNC(wavefront) w = {
+        .sh = FUNC(shape)(m, n),
+        .slot = slot,
+        .bottoms = { BOTTOM_ROW(work + SKEWED_VECTORS(n)),
+                     BOTTOM_ROW(work + SKEWED_VECTORS(n) +
+                                BOTTOM_VECTORS(n)) },
+        .skewed_b = work + SKEWED_FRONT,
+        .a = a,
+        .m = m,
     };
     FUNC(stripes_setup)(b, n, n + STRIPE_SPAN, work,
                         FUNC(stripes_work_vectors)(n, 2));
-    FUNC(stripes_shape) sh = FUNC(shape)(m, n);
-    for (size_t s = 0; s < sh.count; s++) {
-        FUNC(stripe_begin)(a, m, s * STRIPE_ROWS, &slot[s].regs);
+    for (size_t s = 0; s < w.sh.count; s++) {
         atomic_init(&slot[s].done, 0);
         atomic_init(&slot[s].busy, 0);
     }
 #pragma omp parallel num_threads(threads)
-    FUNC(wavefront_thread)(squared, &sh, slot, bottoms, skewed_b);
-    return FUNC(stripes_result)(&sh, &slot[sh.count - 1].regs);
+    FUNC(wavefront_thread)(squared, &w);
+    return FUNC(stripes_result)(&w.sh, &slot[w.sh.count - 1].regs);
 }
 
 static double FUNC(wavefront_abs)(int threads, const double *a, size_t m,
