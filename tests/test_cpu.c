@@ -388,14 +388,16 @@ END_TEST
 
 /* Long unbanded pairs on 2 to 4 threads: the stripes' wavefront
  * (kernel_stripes.h), with row counts around the 64-row stripes and
- * column counts around its 128-step chunks (a full stripe runs n + 42
- * steps). Enough cells for every thread (250,000 a thread). */
+ * column counts around its 256-step chunks (a full stripe runs n + 63
+ * steps: 1217 columns make 5 chunks). Enough cells for every thread
+ * (250,000 a thread). */
 START_TEST(wavefront_pairs)
 {
     static const size_t rows[] = { 640, 641, 703, 704, 705, 767, 1000 };
-    static const size_t columns[] = { 1000, 1110, 1111, 1238, 1239, 1240 };
+    static const size_t columns[] = { 1000, 1110, 1111, 1216, 1217,
+                                      1218, 1238, 1239, 1240 };
     test_rng r = { test_seed(8000 + (uint64_t)_i) };
-    size_t m = rows[test_range(&r, 0, 6)], n = columns[test_range(&r, 0, 5)];
+    size_t m = rows[test_range(&r, 0, 6)], n = columns[test_range(&r, 0, 8)];
     double *pattern, *series;
     random_series(&r, &pattern, m, &series, n);
     hdtw_job job = make_job(&r, pattern, m, series, n, 1, n);

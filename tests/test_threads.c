@@ -240,21 +240,25 @@ START_TEST(concurrent_contexts_match_sequential)
 }
 END_TEST
 
-/* One long pair on 2 and 3 OpenMP threads (the stripes' wavefront of
- * cpu/kernel_stripes.h, threads waiting on each other's counters): the
- * scalar backend's bits, on every vector backend, both costs. Under
- * ThreadSanitizer this is the wavefront's race check. */
+/* One long pair on 1 to 4 OpenMP threads (the stripes' wavefront of
+ * cpu/kernel_stripes.h, threads waiting on each other's counters; one
+ * thread runs the stripes back to back): the scalar backend's bits, on
+ * every vector backend, both costs, two shapes: 18 stripes with the last
+ * part-full, and 11 (60 rows in the last) over 1217 columns, whose full
+ * stripes run exactly five 256-step chunks. Under ThreadSanitizer this is
+ * the wavefront's race check. */
 START_TEST(wavefront_pair_matches_scalar)
 {
+    static const size_t shapes[][2] = { { 1100, 1029 }, { 700, 1217 } };
     hdtw_backend backends[HDTW_BACKEND_COUNT];
     int nb = available_backends(backends);
     test_fill_series(&(test_rng){ test_seed(77) }, shared, SHARED_LEN);
     hdtw_ctx *ctx;
     ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-    const size_t m = 1100, n = 1029; /* 18 stripes, the last part-full */
-    for (int c = 0; c < 2; c++) {
+    for (int k = 0; k < 4; k++) {
+        size_t m = shapes[k / 2][0], n = shapes[k / 2][1];
         hdtw_params p = HDTW_PARAMS_DEFAULT;
-        p.cost = c ? HDTW_COST_SQUARED : HDTW_COST_ABS;
+        p.cost = k % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
         double want, got;
         ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
         ck_assert_int_eq(hdtw_distance(ctx, &p, shared, m, shared + 2000, n,
@@ -264,15 +268,16 @@ START_TEST(wavefront_pair_matches_scalar)
                 backends[b] != HDTW_BACKEND_AVX512)
                 continue;
             ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
-            for (int threads = 2; threads <= 3; threads++) {
+            for (int threads = 1; threads <= 4; threads++) {
                 ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
                 ck_assert_int_eq(hdtw_distance(ctx, &p, shared, m,
                                                shared + 2000, n, &got),
                                  HDTW_OK);
                 ck_assert_msg(memcmp(&want, &got, sizeof got) == 0,
-                              "%s, %d threads: %.17g, scalar %.17g",
-                              hdtw_backend_name(backends[b]), threads, got,
-                              want);
+                              "%s, %zu x %zu, %d threads: %.17g, scalar "
+                              "%.17g",
+                              hdtw_backend_name(backends[b]), m, n, threads,
+                              got, want);
             }
         }
     }
