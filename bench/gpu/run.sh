@@ -144,7 +144,8 @@ device() {
 }
 
 # After device has passed once: the GPU against the CPU backends in
-# dtwbench (shapes, band, sliding, pdist, AUTO's sweep after --calibrate),
+# dtwbench (shapes, band, sliding, pdist; after --calibrate, what AUTO
+# picks for a batch and sliding windows, and its sweep),
 # and NVIDIA's compile of the kernels read back (ptxas -v for sm_90:
 # registers, spills). At most 8 files come back from $OUT: the texts go to
 # gpu_profile.txt, the numbers to dtwbench_gpu.json and sweep_gpu.json;
@@ -166,6 +167,8 @@ profile() {
   export HDTW_PROFILE=/tmp/hdtw_gpu_profile   # not $OUT: 8 files at most
   logstep calibrate 90 $bench --calibrate
   logstep profile_written 5 cat "$HDTW_PROFILE"
+  logstep auto_calibrated 90 $bench --backends opencl,$cpus,auto --no-js \
+    --threads 0 --pairs none --batch 100000x128 --repeats 5
   logstep sweep 120 $bench --sweep --repeats 3 --threads 0 \
     --json "$out/sweep_gpu.json"
   logstep program 60 build-gpu/bench/bench_opencl --repeats 3 \
