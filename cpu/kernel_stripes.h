@@ -83,11 +83,11 @@ static void *FUNC(take_work)(hdtw_scratch *scratch, size_t count, size_t size,
 /* row[0] of the bottom buffer at vector v */
 #define BOTTOM_ROW(v) ((double *)(v) + VEC_WIDTH - 1)
 
-/* Vectors of work area stripes_dp needs for an n-column pair with
- * `bottoms` bottom-row buffers (1, or 2 when stripes run in parallel). */
-static size_t FUNC(stripes_work_vectors)(size_t n, size_t bottoms)
+/* Vectors of work area stripes_dp needs for an n-column pair: skewed b,
+ * then a bottom buffer. */
+static size_t FUNC(stripes_work_vectors)(size_t n)
 {
-    return SKEWED_VECTORS(n) + bottoms * BOTTOM_VECTORS(n);
+    return SKEWED_VECTORS(n) + BOTTOM_VECTORS(n);
 }
 
 /* Steps ahead at which a stripe of the wavefront fetches the bottom row
@@ -167,15 +167,14 @@ static double FUNC(b_column)(const double *b, size_t n, size_t period,
     return j < n ? b[j] : INFINITY;
 }
 
-/* The work area: skewed_b (from skewed_b[-SKEWED_FRONT]), then the bottom
- * buffers, holding row -1's pairs. Lane l of skewed_b[t] is b's column t -
- * l * LANE_ROWS, taken modulo `period` (b_column): the columns of stripes
+/* skewed[0 .. SKEWED_VECTORS(n) - 1], which is skewed_b from
+ * skewed_b[-SKEWED_FRONT]. Lane l of skewed_b[t] is b's column t - l *
+ * LANE_ROWS, taken modulo `period` (b_column): the columns of stripes
  * that follow each other every `period` (STRIPE_ROWS or more, n +
- * STRIPE_GAP or more) steps. From t = 1 that is
- * skewed_b[t - LANE_ROWS] shifted one lane over with column t in lane 0: a
- * shift a vector. */
-static void FUNC(stripes_setup)(const double *b, size_t n, size_t period,
-                                VEC *work, size_t vectors)
+ * STRIPE_GAP or more) steps. From t = 1 that is skewed_b[t - LANE_ROWS]
+ * shifted one lane over with column t in lane 0: a shift a vector. */
+static void FUNC(skewed_setup)(const double *b, size_t n, size_t period,
+                               VEC *skewed)
 {
     size_t end = SKEWED_VECTORS(n), t = 0;
     for (; t <= SKEWED_FRONT; t++) {
@@ -184,18 +183,25 @@ static void FUNC(stripes_setup)(const double *b, size_t n, size_t period,
             lanes[l] = FUNC(b_column)(b, n, period,
                                       (ptrdiff_t)(t - l * LANE_ROWS) -
                                           SKEWED_FRONT);
-        work[t] = VLOADU(lanes);
+        skewed[t] = VLOADU(lanes);
     }
     for (; t < end; t++) { /* period >= STRIPE_ROWS: t < 2 * period */
         size_t j = t - SKEWED_FRONT < period ? t - SKEWED_FRONT
                                              : t - SKEWED_FRONT - period;
-        work[t] = VSHIFT_IN(work[t - LANE_ROWS], j < n ? b[j] : INFINITY);
+        skewed[t] = VSHIFT_IN(skewed[t - LANE_ROWS], j < n ? b[j] : INFINITY);
     }
-    for (; t < vectors; t++)
-        work[t] = VSET1(INFINITY);
-    for (VEC *bottom = work + SKEWED_VECTORS(n); bottom < work + vectors;
-         bottom += BOTTOM_VECTORS(n))
-        BOTTOM_ROW(bottom)[STRIPE_SPAN * BOTTOM_STRIDE] = 0.0; /* D(-1,-1) */
+}
+
+/* Vectors from..to - 1 of a bottom buffer (from its first vector) as row
+ * -1's pairs: +inf, but min(D(-1, 0), D(-1, -1)) = 0 at index STRIPE_SPAN
+ * (when the range holds it). */
+static void FUNC(bottom_setup)(VEC *bottom, size_t from, size_t to)
+{
+    for (size_t k = from; k < to; k++)
+        bottom[k] = VSET1(INFINITY);
+    double *zero = &BOTTOM_ROW(bottom)[STRIPE_SPAN * BOTTOM_STRIDE];
+    if (zero >= (double *)(bottom + from) && zero < (double *)(bottom + to))
+        *zero = 0.0; /* D(-1, -1) */
 }
 
 /* The shape of an m x n pair in stripes: how many, and the steps of
@@ -264,7 +270,8 @@ ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
                                                  : STRIPE_ROWS;
     VEC *skewed_b = work + SKEWED_FRONT;
     double *bottom = BOTTOM_ROW(work + SKEWED_VECTORS(n));
-    FUNC(stripes_setup)(b, n, period, work, FUNC(stripes_work_vectors)(n, 1));
+    FUNC(skewed_setup)(b, n, period, work);
+    FUNC(bottom_setup)(work + SKEWED_VECTORS(n), 0, BOTTOM_VECTORS(n));
     FUNC(stripes_shape) sh = FUNC(shape)(m, n);
     FUNC(stripe_regs) regs;
     FUNC(stripe_begin)(a, m, 0, &regs);
@@ -355,37 +362,69 @@ static int FUNC(chunk_ready)(const FUNC(stripes_shape) *sh,
 typedef struct {
     FUNC(stripes_shape) sh;
     FUNC(stripe_slot) *slot;
-    double *bottoms[2];
-    const VEC *skewed_b;
-    const double *a;
+    VEC *bottoms[2];      /* from their first vectors */
+    VEC *skewed;          /* a copy a thread, SKEWED_VECTORS(n) each */
+    const double *a, *b;
     size_t m;
 } FUNC(wavefront);
+
+/* Vectors of work area a wavefront on `threads` threads needs for an
+ * n-column pair, before its stripe slots: two bottom buffers, then a
+ * copy of skewed b for each thread. */
+static size_t FUNC(wavefront_work_vectors)(size_t n, int threads)
+{
+    return 2 * BOTTOM_VECTORS(n) + (size_t)threads * SKEWED_VECTORS(n);
+}
 
 /* Chunks of stripe s (claimed) while they may run. The thread that runs
  * a stripe's first chunk sets its registers up, so that no thread gathers
  * every stripe's pattern values before the others may start. */
 ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(wavefront) *w,
-                                    size_t s)
+                                    size_t s, const VEC *skewed_b)
 {
     FUNC(stripe_slot) *slot = w->slot;
     size_t steps = FUNC(stripe_step_count)(&w->sh, s);
-    double *own = w->bottoms[s % 2];
-    const double *prev = w->bottoms[(s + 1) % 2];
+    double *own = BOTTOM_ROW(w->bottoms[s % 2]);
+    const double *prev = BOTTOM_ROW(w->bottoms[(s + 1) % 2]);
     while (FUNC(chunk_ready)(&w->sh, slot, s)) {
         size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_relaxed);
         size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
         if (t0 == 0)
             FUNC(stripe_begin)(w->a, w->m, s * STRIPE_ROWS, &slot[s].regs);
-        FUNC(stripe_steps)(squared, 1, 0, &slot[s].regs, w->skewed_b, prev,
+        FUNC(stripe_steps)(squared, 1, 0, &slot[s].regs, skewed_b, prev,
                            own, t0, t1);
         atomic_store_explicit(&slot[s].done, t1, memory_order_release);
     }
+}
+
+/* Each thread builds its own copy of skewed b, which stays in its core's
+ * cache: one copy that both cores read had to be taken back from the
+ * other core's cache line by line when the next call rebuilt it, which
+ * made the setup several times longer than on one thread. Thread 0, which
+ * runs stripe 0 first, fills what is read before written: all of stripe
+ * 0's previous row (row -1) and the tail of the other buffer, which no
+ * stripe writes (a stripe writes indices below n + STRIPE_SPAN and
+ * reads up to n + 2 * STRIPE_SPAN - 1). */
+ALWAYS_INLINE const VEC *FUNC(wavefront_setup)(const FUNC(wavefront) *w)
+{
+    size_t n = w->sh.n;
+    VEC *mine = w->skewed + (size_t)omp_get_thread_num() * SKEWED_VECTORS(n);
+    FUNC(skewed_setup)(w->b, n, n + STRIPE_SPAN, mine);
+    if (omp_get_thread_num() == 0) {
+        FUNC(bottom_setup)(w->bottoms[1], 0, BOTTOM_VECTORS(n));
+        FUNC(bottom_setup)(w->bottoms[0],
+                           (n + STRIPE_SPAN) * BOTTOM_STRIDE / VEC_WIDTH,
+                           BOTTOM_VECTORS(n));
+    }
+#pragma omp barrier
+    return mine + SKEWED_FRONT;
 }
 
 /* A thread's part: claim and run stripes until all are done. */
 ALWAYS_INLINE void FUNC(wavefront_thread)(int squared,
                                           const FUNC(wavefront) *w)
 {
+    const VEC *skewed_b = FUNC(wavefront_setup)(w);
     const FUNC(stripes_shape) *sh = &w->sh;
     FUNC(stripe_slot) *slot = w->slot;
     size_t first = 0; /* stripes before it are done */
@@ -395,7 +434,7 @@ ALWAYS_INLINE void FUNC(wavefront_thread)(int squared,
                                   !atomic_exchange(&slot[s].busy, 1)))
             s++;
         if (s < sh->count) {
-            FUNC(run_chunks)(squared, w, s);
+            FUNC(run_chunks)(squared, w, s, skewed_b);
             atomic_store_explicit(&slot[s].busy, 0, memory_order_release);
             idle = 0;
         } else if (idle++ < WAIT_SPINS) {
@@ -419,15 +458,12 @@ ALWAYS_INLINE double FUNC(stripes_wavefront)(int squared, int threads,
     FUNC(wavefront) w = {
         .sh = FUNC(shape)(m, n),
         .slot = slot,
-        .bottoms = { BOTTOM_ROW(work + SKEWED_VECTORS(n)),
-                     BOTTOM_ROW(work + SKEWED_VECTORS(n) +
-                                BOTTOM_VECTORS(n)) },
-        .skewed_b = work + SKEWED_FRONT,
+        .bottoms = { work, work + BOTTOM_VECTORS(n) },
+        .skewed = work + 2 * BOTTOM_VECTORS(n),
         .a = a,
+        .b = b,
         .m = m,
     };
-    FUNC(stripes_setup)(b, n, n + STRIPE_SPAN, work,
-                        FUNC(stripes_work_vectors)(n, 2));
     for (size_t s = 0; s < w.sh.count; s++) {
         atomic_init(&slot[s].done, 0);
         atomic_init(&slot[s].busy, 0);
@@ -452,14 +488,15 @@ static double FUNC(wavefront_squared)(int threads, const double *a, size_t m,
 }
 
 /* One pair on `threads` >= 2 threads, into out[0]. One work area holds
- * the bottom rows, then the stripes' slots (a whole number of vectors:
- * a slot is counted in vectors, rounded up). */
+ * the bottom rows and the threads' skewed b (wavefront_work_vectors),
+ * then the stripes' slots (a whole number of vectors: a slot is counted
+ * in vectors, rounded up). */
 static hdtw_status FUNC(stripes_run_parallel)(hdtw_scratch *scratch,
                                               const hdtw_job *job,
                                               int threads, double *out)
 {
     size_t stripes = FUNC(shape)(job->m, job->n).count;
-    size_t rows = FUNC(stripes_work_vectors)(job->n, 2);
+    size_t rows = FUNC(wavefront_work_vectors)(job->n, threads);
     size_t slot_vectors = (sizeof(FUNC(stripe_slot)) + sizeof(VEC) - 1) /
                           sizeof(VEC), bytes;
     if (stripes > (SIZE_MAX / sizeof(VEC) - rows) / slot_vectors)
@@ -520,7 +557,7 @@ static hdtw_status FUNC(stripes_run)(hdtw_scratch *scratch,
 #endif
     (void)threads;
     size_t bytes;
-    VEC *work = FUNC(take_work)(scratch, FUNC(stripes_work_vectors)(job->n, 1),
+    VEC *work = FUNC(take_work)(scratch, FUNC(stripes_work_vectors)(job->n),
                                 sizeof(VEC), &bytes);
     if (!work)
         return HDTW_E_NOMEM;
