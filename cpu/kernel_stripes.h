@@ -41,10 +41,18 @@
 #endif
 
 #define STRIPE_ROWS (VEC_WIDTH * LANE_ROWS)
+/* Columns a row trails the row above. A row's cell waits on the row
+ * above's pair of ROW_LAG steps before (min + add + min): one step where
+ * a step has 8 rows of work (AVX-512), two where it has 4 (AVX2), whose
+ * step is shorter than that chain. */
+#define ROW_LAG (LANE_ROWS >= 8 ? 1 : 2)
+/* columns lane l trails lane l - 1 */
+#define LANE_LAG (ROW_LAG * LANE_ROWS)
 /* steps the stripe's bottom row trails its top row */
-#define STRIPE_SPAN (STRIPE_ROWS - 1)
-/* skewed b vectors before column 0's: row r reads skewed_b[t - r] */
-#define SKEWED_FRONT (LANE_ROWS - 1)
+#define STRIPE_SPAN (ROW_LAG * (STRIPE_ROWS - 1))
+/* skewed b vectors before column 0's: row r reads skewed_b[t - ROW_LAG *
+ * r] */
+#define SKEWED_FRONT (ROW_LAG * (LANE_ROWS - 1))
 
 /* count items of `size` bytes, vector-aligned, from the call's work area
  * (hdtw_scratch_take; *bytes = their size, for hdtw_scratch_give); NULL
@@ -94,9 +102,10 @@ static size_t FUNC(stripes_work_vectors)(size_t n)
  * another core wrote (see stripes_wavefront). */
 #define REMOTE_AHEAD 64
 
-/* A stripe's registers between two runs of its steps. */
+/* A stripe's registers between two runs of its steps: pair[j][r] is row
+ * r's pair of j steps before the last. */
 typedef struct {
-    VEC pat[LANE_ROWS], left[LANE_ROWS], pair[LANE_ROWS];
+    VEC pat[LANE_ROWS], left[LANE_ROWS], pair[ROW_LAG][LANE_ROWS];
 } FUNC(stripe_regs);
 
 /* The registers of the stripe from row base before its step 0: every row
@@ -112,7 +121,8 @@ ALWAYS_INLINE void FUNC(stripe_begin)(const double *a, size_t m, size_t base,
         }
         s->pat[r] = VLOADU(lanes);
         s->left[r] = VSET1(INFINITY);
-        s->pair[r] = VSET1(INFINITY);
+        for (int j = 0; j < ROW_LAG; j++)
+            s->pair[j][r] = VSET1(INFINITY);
     }
 }
 
@@ -127,33 +137,39 @@ ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote, size_t mirror,
                                       const VEC *skewed_b, const double *prev,
                                       double *own, size_t t0, size_t t1)
 {
-    VEC pat[LANE_ROWS], left[LANE_ROWS], pair[LANE_ROWS];
+    VEC pat[LANE_ROWS], left[LANE_ROWS], pair[ROW_LAG][LANE_ROWS];
     for (int r = 0; r < LANE_ROWS; r++) {
         pat[r] = s->pat[r];
         left[r] = s->left[r];
-        pair[r] = s->pair[r];
+        for (int j = 0; j < ROW_LAG; j++)
+            pair[j][r] = s->pair[j][r];
     }
     for (size_t t = t0; t < t1; t++) {
         const double *above = &prev[(t + STRIPE_SPAN) * BOTTOM_STRIDE];
         if (remote) /* see stripes_wavefront */
             __builtin_prefetch(above + REMOTE_AHEAD * BOTTOM_STRIDE, 0, 3);
         /* min(up, diag) of every lane's top row */
-        VEC top = VSHIFT_IN(pair[LANE_ROWS - 1], *above);
+        VEC top = VSHIFT_IN(pair[ROW_LAG - 1][LANE_ROWS - 1], *above);
 #pragma GCC unroll 16
-        for (int r = LANE_ROWS - 1; r >= 0; r--) { /* pair[r - 1] still old */
-            VEC c = FUNC(cost)(squared, pat[r], skewed_b[(ptrdiff_t)t - r]);
-            VEC d = VADD(c, VMIN(left[r], r > 0 ? pair[r - 1] : top));
-            pair[r] = VMIN(d, left[r]);
+        for (int r = LANE_ROWS - 1; r >= 0; r--) { /* row r - 1 still old */
+            VEC c = FUNC(cost)(squared, pat[r],
+                               skewed_b[(ptrdiff_t)t - ROW_LAG * r]);
+            VEC d = VADD(c, VMIN(left[r], r > 0 ? pair[ROW_LAG - 1][r - 1]
+                                                : top));
+            for (int j = ROW_LAG - 1; j > 0; j--)
+                pair[j][r] = pair[j - 1][r];
+            pair[0][r] = VMIN(d, left[r]);
             left[r] = d;
         }
-        STORE_BOTTOM(&own[t * BOTTOM_STRIDE], pair[LANE_ROWS - 1]);
+        STORE_BOTTOM(&own[t * BOTTOM_STRIDE], pair[0][LANE_ROWS - 1]);
         if (mirror)
             STORE_BOTTOM(&own[(t + mirror) * BOTTOM_STRIDE],
-                         pair[LANE_ROWS - 1]);
+                         pair[0][LANE_ROWS - 1]);
     }
     for (int r = 0; r < LANE_ROWS; r++) {
         s->left[r] = left[r];
-        s->pair[r] = pair[r];
+        for (int j = 0; j < ROW_LAG; j++)
+            s->pair[j][r] = pair[j][r];
     }
 }
 
@@ -177,18 +193,18 @@ static void FUNC(skewed_setup)(const double *b, size_t n, size_t period,
                                VEC *skewed)
 {
     size_t end = SKEWED_VECTORS(n), t = 0;
-    for (; t <= SKEWED_FRONT; t++) {
+    for (; t < LANE_LAG; t++) {
         double lanes[VEC_WIDTH];
         for (size_t l = 0; l < VEC_WIDTH; l++)
             lanes[l] = FUNC(b_column)(b, n, period,
-                                      (ptrdiff_t)(t - l * LANE_ROWS) -
+                                      (ptrdiff_t)(t - l * LANE_LAG) -
                                           SKEWED_FRONT);
         skewed[t] = VLOADU(lanes);
     }
-    for (; t < end; t++) { /* period >= STRIPE_ROWS: t < 2 * period */
+    for (; t < end; t++) { /* period > STRIPE_SPAN: t < 2 * period */
         size_t j = t - SKEWED_FRONT < period ? t - SKEWED_FRONT
                                              : t - SKEWED_FRONT - period;
-        skewed[t] = VSHIFT_IN(skewed[t - LANE_ROWS], j < n ? b[j] : INFINITY);
+        skewed[t] = VSHIFT_IN(skewed[t - LANE_LAG], j < n ? b[j] : INFINITY);
     }
 }
 
@@ -222,8 +238,9 @@ static FUNC(stripes_shape) FUNC(shape)(size_t m, size_t n)
 static size_t FUNC(stripe_step_count)(const FUNC(stripes_shape) *sh,
                                       size_t s)
 {
-    return sh->n + (s + 1 < sh->count ? STRIPE_SPAN
-                                      : sh->lane * LANE_ROWS + sh->row);
+    return sh->n + (s + 1 < sh->count
+                        ? STRIPE_SPAN
+                        : ROW_LAG * (sh->lane * LANE_ROWS + sh->row));
 }
 
 /* D(m - 1, n - 1) from the last stripe's registers. */
@@ -236,7 +253,7 @@ static double FUNC(stripes_result)(const FUNC(stripes_shape) *sh,
 /* Columns of +inf b between one stripe's columns and the next's on one
  * thread: at least LANE_ROWS - 1, so that all rows of a lane are past
  * column n - 1 when the lane takes the next stripe's pattern values. */
-#define STRIPE_GAP LANE_ROWS
+#define STRIPE_GAP LANE_LAG
 
 /* Lane l of the stripe from row base takes its pattern values. */
 static void FUNC(stripe_lane_pattern)(const double *a, size_t m, size_t base,
@@ -266,8 +283,9 @@ static void FUNC(stripe_lane_pattern)(const double *a, size_t m, size_t base,
 ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
                                       const double *b, size_t n, VEC *work)
 {
-    size_t period = n + STRIPE_GAP > STRIPE_ROWS ? n + STRIPE_GAP
-                                                 : STRIPE_ROWS;
+    size_t period = n + STRIPE_GAP > ROW_LAG * STRIPE_ROWS
+                        ? n + STRIPE_GAP
+                        : ROW_LAG * STRIPE_ROWS;
     VEC *skewed_b = work + SKEWED_FRONT;
     double *bottom = BOTTOM_ROW(work + SKEWED_VECTORS(n));
     FUNC(skewed_setup)(b, n, period, work);
@@ -276,13 +294,12 @@ ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
     FUNC(stripe_regs) regs;
     FUNC(stripe_begin)(a, m, 0, &regs);
     for (size_t s = 0; s < sh.count; s++) {
-        size_t steps = s + 1 < sh.count
-                           ? period
-                           : n + sh.lane * LANE_ROWS + sh.row;
+        size_t steps = s + 1 < sh.count ? period
+                                        : FUNC(stripe_step_count)(&sh, s);
         size_t t = 0;
         for (size_t l = 0; s > 0 && l < VEC_WIDTH; l++) {
             FUNC(stripe_lane_pattern)(a, m, s * STRIPE_ROWS, l, &regs);
-            size_t next = t + LANE_ROWS < steps ? t + LANE_ROWS : steps;
+            size_t next = t + LANE_LAG < steps ? t + LANE_LAG : steps;
             FUNC(stripe_steps)(squared, 0, period, &regs, skewed_b, bottom,
                                bottom, t, next);
             t = next;
