@@ -6,20 +6,20 @@
  * (s, x[0], ..., x[VEC_WIDTH - 2])).
  *
  * Within a stripe, lane l owns the LANE_ROWS rows base + l * LANE_ROWS + r,
- * one register each, and every row runs one column behind the row above
- * it: at step t, row r of lane l does column t - k, k = l * LANE_ROWS + r
- * (the row's place in the stripe). So a cell's neighbours up and diagonal
- * are the row above's last two values, both finished at earlier steps:
- * each step is LANE_ROWS independent row updates, with no chain down the
+ * one register each, and every row runs ROW_LAG columns behind the row
+ * above it: at step t, row r of lane l does column t - ROW_LAG * k, k = l *
+ * LANE_ROWS + r (the row's place in the stripe). So a cell's neighbours up
+ * and diagonal are values the row above finished at earlier steps: each
+ * step is LANE_ROWS independent row updates, with no chain down the
  * column inside it (a block of rows at the same column had one of
  * LANE_ROWS min + add, which kept too few steps in flight to fill the
  * vector ports; bench/RESULTS.md, issue 15's third round). A row keeps
- * left (its last cell) and pair = min(its last two cells), the row
- * below's min(up, diag) for its next step: five operations a cell, the
- * op-mix bound's (sub, abs, min, min, add). Lane l's top row takes lane
- * l - 1's bottom row's pair, shifted one lane over; lane 0 the previous
- * stripe's, which the stripe stores a step (its bottom row's pair, lane
- * VEC_WIDTH - 1 at column t at step t + STRIPE_SPAN).
+ * left (its last cell) and pair = min(its last two cells) of its last
+ * ROW_LAG steps, the row below's min(up, diag): five operations a cell,
+ * the op-mix bound's (sub, abs, min, min, add). Lane l's top row takes
+ * lane l - 1's bottom row's pair, shifted one lane over; lane 0 the
+ * previous stripe's, which the stripe stores a step (its bottom row's
+ * pair, lane VEC_WIDTH - 1 at column t at step t + STRIPE_SPAN).
  *
  * Cells outside the matrix (a column before 0 or after n - 1) see b = +inf:
  * every such cell is +inf (inf - x, its abs or square, and inf + min are
@@ -185,10 +185,11 @@ static double FUNC(b_column)(const double *b, size_t n, size_t period,
 
 /* skewed[0 .. SKEWED_VECTORS(n) - 1], which is skewed_b from
  * skewed_b[-SKEWED_FRONT]. Lane l of skewed_b[t] is b's column t - l *
- * LANE_ROWS, taken modulo `period` (b_column): the columns of stripes
- * that follow each other every `period` (STRIPE_ROWS or more, n +
- * STRIPE_GAP or more) steps. From t = 1 that is skewed_b[t - LANE_ROWS]
- * shifted one lane over with column t in lane 0: a shift a vector. */
+ * LANE_LAG, taken modulo `period` (b_column): the columns of stripes
+ * that follow each other every `period` (more than STRIPE_SPAN) steps;
+ * row r reads skewed_b[t - ROW_LAG * r]. From t = LANE_LAG that is
+ * skewed_b[t - LANE_LAG] shifted one lane over with column t in lane 0:
+ * a shift a vector. */
 static void FUNC(skewed_setup)(const double *b, size_t n, size_t period,
                                VEC *skewed)
 {
@@ -251,8 +252,9 @@ static double FUNC(stripes_result)(const FUNC(stripes_shape) *sh,
 }
 
 /* Columns of +inf b between one stripe's columns and the next's on one
- * thread: at least LANE_ROWS - 1, so that all rows of a lane are past
- * column n - 1 when the lane takes the next stripe's pattern values. */
+ * thread: at least ROW_LAG * (LANE_ROWS - 1), so that all rows of a lane
+ * are past column n - 1 when the lane takes the next stripe's pattern
+ * values. */
 #define STRIPE_GAP LANE_LAG
 
 /* Lane l of the stripe from row base takes its pattern values. */
@@ -271,7 +273,7 @@ static void FUNC(stripe_lane_pattern)(const double *a, size_t m, size_t base,
  * that is done with a stripe's columns goes on to the next stripe's, so
  * the steps in which the rows below are still at the previous stripe are
  * not spent on columns before 0. Lane l takes the next stripe's pattern
- * values at step l * LANE_ROWS of the period, when its rows are in the
+ * values at step l * LANE_LAG of the period, when its rows are in the
  * STRIPE_GAP columns of +inf b between the stripes, which set each row's
  * left to +inf (column -1); before the first stripe every row computes
  * +inf (inf b or +inf neighbours only). The previous stripe's bottom row

@@ -301,16 +301,17 @@ START_TEST(stripe_boundaries)
 END_TEST
 
 /* Unbanded pairs whose stripes follow each other on one thread every
- * max(n + LANE_ROWS, STRIPE_ROWS) steps (kernel_stripes.h's stripes_dp):
- * column counts around that switch, the gap of LANE_ROWS columns and the
- * stripe heights of 16 (AVX2) and 64 rows (AVX-512, generic8), with
+ * max(n + LANE_LAG, ROW_LAG * STRIPE_ROWS) steps (kernel_stripes.h's
+ * stripes_dp): column counts around that switch (24 on AVX2's 16-row
+ * stripes, 56 on 64-row ones), the gap of LANE_LAG (8) columns, and
  * rows that end a stripe in every lane. */
 START_TEST(stripe_periods)
 {
     static const size_t rows[] = { 2, 5, 16, 17, 20, 48, 63, 64, 65, 71, 120,
                                    128, 129, 136, 191, 200 };
-    static const size_t columns[] = { 1,  2,  3,  4,  5,  7,  8,  9,  11, 12,
-                                      13, 15, 16, 17, 55, 56, 57, 63, 64, 65 };
+    static const size_t columns[] = { 1,  2,  3,  7,  8,  9,  15, 16,
+                                      17, 23, 24, 25, 31, 32, 33, 55,
+                                      56, 57, 63, 64, 65 };
     test_rng r = { test_seed(7500 + (uint64_t)_i) };
     for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
         size_t m = rows[k];
