@@ -70,15 +70,16 @@ static void *FUNC(take_work)(hdtw_scratch *scratch, size_t count, size_t size,
 /* Vectors of skewed b: skewed_b[-SKEWED_FRONT .. n + STRIPE_SPAN - 1], a
  * stripe's most steps. */
 #define SKEWED_VECTORS(n) (SKEWED_FRONT + (n) + STRIPE_SPAN)
-/* A stripe's bottom row for the next stripe: one double a step, lane
- * VEC_WIDTH - 1 of its last row's pair, at row[t * BOTTOM_STRIDE] for
- * step t (t < n + 2 * STRIPE_SPAN: a stripe reads index t + STRIPE_SPAN
- * at its step t). Where the ISA has a masked store (VSTORE_LAST) that
- * lane is stored alone, so a cache line holds VEC_WIDTH steps: the next
- * stripe, on another core in a wavefront, misses once every VEC_WIDTH
- * steps, and on one core the row stays in L1. Else the whole vector is
- * stored (its last lane at the row's index). The buffer starts
- * VEC_WIDTH - 1 doubles before row[0], which the masked store addresses. */
+/* A stripe's bottom row for the next stripe: one double a step, the last
+ * lane of its last row's pair, at row[t * BOTTOM_STRIDE] for step t, t <
+ * 2 * (n + STRIPE_SPAN) (a stripe reads index t + STRIPE_SPAN at its step
+ * t, and on one thread also stores index t + period). Where the ISA has a
+ * masked store (VSTORE_LAST) that lane is stored alone, so a cache line
+ * holds VEC_WIDTH steps: the next stripe, on another core in a wavefront,
+ * misses once every VEC_WIDTH steps, and on one core the row stays in L1.
+ * Else the whole vector is stored (its last lane at the row's index). The
+ * buffer starts VEC_WIDTH - 1 doubles before row[0], which the masked
+ * store addresses. */
 #ifdef VSTORE_LAST
 #define BOTTOM_STRIDE 1
 #define STORE_BOTTOM(p, x) VSTORE_LAST(p, x)
@@ -126,12 +127,12 @@ ALWAYS_INLINE void FUNC(stripe_begin)(const double *a, size_t m, size_t base,
     }
 }
 
-/* Steps t0 .. t1 - 1 of a stripe (mirror: see stripes_dp). own receives the stripe's bottom row
- * (see BOTTOM_STRIDE); prev holds the previous stripe's, whose index t +
- * STRIPE_SPAN its last lane did at column t. One stripe after another
- * may share the buffer (prev = own): index t + STRIPE_SPAN is read before
- * it is overwritten. On return s->left[r] holds each lane's row r at its
- * column of step t1 - 1. */
+/* Steps t0 .. t1 - 1 of a stripe (mirror: see stripes_dp). own receives the
+ * stripe's bottom row (see BOTTOM_STRIDE); prev holds the previous stripe's,
+ * whose index t + STRIPE_SPAN its last lane did at column t. One stripe after
+ * another may share the buffer (prev = own): index t + STRIPE_SPAN is read
+ * before it is overwritten. On return s->left[r] holds each lane's row r at
+ * its column of step t1 - 1. */
 ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote, size_t mirror,
                                       FUNC(stripe_regs) *s,
                                       const VEC *skewed_b, const double *prev,
