@@ -383,17 +383,31 @@ typedef struct {
     FUNC(stripes_shape) sh;
     FUNC(stripe_slot) *slot;
     VEC *bottoms[2];      /* from their first vectors */
-    VEC *skewed;          /* a copy a thread, SKEWED_VECTORS(n) each */
+    VEC *skewed;          /* skewed_copies(n, threads) copies */
     const double *a, *b;
     size_t m;
 } FUNC(wavefront);
 
+/* Bytes of skewed b up to which each thread of a wavefront keeps its own
+ * copy (see wavefront_setup): a share of a core's L2, and a bound on
+ * what the copies add to the work area. */
+#define PRIVATE_SKEWED_BYTES (512 * 1024)
+
+/* Copies of skewed b a wavefront on `threads` threads keeps. */
+static size_t FUNC(skewed_copies)(size_t n, int threads)
+{
+    return SKEWED_VECTORS(n) <= PRIVATE_SKEWED_BYTES / sizeof(VEC)
+               ? (size_t)threads
+               : 1;
+}
+
 /* Vectors of work area a wavefront on `threads` threads needs for an
- * n-column pair, before its stripe slots: two bottom buffers, then a
- * copy of skewed b for each thread. */
+ * n-column pair, before its stripe slots: two bottom buffers, then the
+ * copies of skewed b. */
 static size_t FUNC(wavefront_work_vectors)(size_t n, int threads)
 {
-    return 2 * BOTTOM_VECTORS(n) + (size_t)threads * SKEWED_VECTORS(n);
+    return 2 * BOTTOM_VECTORS(n) +
+           FUNC(skewed_copies)(n, threads) * SKEWED_VECTORS(n);
 }
 
 /* Chunks of stripe s (claimed) while they may run. The thread that runs
@@ -418,18 +432,22 @@ ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(wavefront) *w,
 }
 
 /* Each thread builds its own copy of skewed b, which stays in its core's
- * cache: one copy that both cores read had to be taken back from the
- * other core's cache line by line when the next call rebuilt it, which
- * made the setup several times longer than on one thread. Thread 0, which
- * runs stripe 0 first, fills what is read before written: all of stripe
- * 0's previous row (row -1) and the tail of the other buffer, which no
- * stripe writes (a stripe writes indices below n + STRIPE_SPAN and
- * reads up to n + 2 * STRIPE_SPAN - 1). */
+ * cache: one copy that both cores read had to be taken back from the other
+ * core's cache line by line when the next call rebuilt it, which made the
+ * setup several times longer than on one thread. Past PRIVATE_SKEWED_BYTES,
+ * where the copy outgrows the caches and the setup is small next to the
+ * pair, thread 0 builds one for all. Thread 0, which runs stripe 0 first,
+ * fills what is read before written: all of stripe 0's previous row (row -1)
+ * and the tail of the other buffer, which no stripe writes (a stripe writes
+ * indices below n + STRIPE_SPAN and reads up to n + 2 * STRIPE_SPAN - 1). */
 ALWAYS_INLINE const VEC *FUNC(wavefront_setup)(const FUNC(wavefront) *w)
 {
-    size_t n = w->sh.n;
-    VEC *mine = w->skewed + (size_t)omp_get_thread_num() * SKEWED_VECTORS(n);
-    FUNC(skewed_setup)(w->b, n, n + STRIPE_SPAN, mine);
+    size_t n = w->sh.n, copy = (size_t)omp_get_thread_num();
+    if (FUNC(skewed_copies)(n, omp_get_num_threads()) == 1)
+        copy = 0;
+    VEC *mine = w->skewed + copy * SKEWED_VECTORS(n);
+    if (copy > 0 || omp_get_thread_num() == 0)
+        FUNC(skewed_setup)(w->b, n, n + STRIPE_SPAN, mine);
     if (omp_get_thread_num() == 0) {
         FUNC(bottom_setup)(w->bottoms[1], 0, BOTTOM_VECTORS(n));
         FUNC(bottom_setup)(w->bottoms[0],

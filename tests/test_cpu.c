@@ -409,6 +409,24 @@ START_TEST(wavefront_pairs)
 }
 END_TEST
 
+/* Wide pairs on 2 and 3 threads, past the width (PRIVATE_SKEWED_BYTES of
+ * skewed b, about 8,100 columns) from which the wavefront's threads share
+ * one copy of skewed b instead of building one each. */
+START_TEST(wavefront_wide_pairs)
+{
+    static const size_t rows[] = { 65, 130 };
+    test_rng r = { test_seed(8500 + (uint64_t)_i) };
+    size_t m = rows[_i % 2], n = test_range(&r, 8100, 8300);
+    double *pattern, *series;
+    random_series(&r, &pattern, m, &series, n);
+    hdtw_job job = make_job(&r, pattern, m, series, n, 1, n);
+    job.band = hdtw_effective_band(-1, m, n);
+    check_job(&job, 2 + _i % 2);
+    free(pattern);
+    free(series);
+}
+END_TEST
+
 /* Unchecked windows (hdtw_job.series_unchecked) with one NaN or +-Inf
  * anywhere in their span: in any lane group, the first or last value of a
  * window, the n % 8 tail the lane copy reads one at a time. Every
@@ -573,6 +591,7 @@ static Suite *cpu_suite(void)
     tcase_add_test(shapes, threads_batch);
     tcase_add_loop_test(shapes, unchecked_nonfinite_refused, 0, SEEDS);
     tcase_add_loop_test(shapes, wavefront_pairs, 0, SEEDS);
+    tcase_add_loop_test(shapes, wavefront_wide_pairs, 0, 4);
     suite_add_tcase(s, shapes);
 
     TCase *dispatch = tcase_create("dispatch");
