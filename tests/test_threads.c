@@ -243,43 +243,46 @@ END_TEST
 /* One long pair on 1 to 4 OpenMP threads (the stripes' wavefront of
  * cpu/kernel_stripes.h, threads waiting on each other's counters; one
  * thread runs the stripes back to back): the scalar backend's bits, on
- * every vector backend, both costs, two shapes: 18 stripes with the last
- * part-full, and 11 (60 rows in the last) over 1217 columns, whose full
- * stripes run exactly five 256-step chunks. Under ThreadSanitizer this is
- * the wavefront's race check. */
+ * every vector backend, both costs, three shapes: 18 stripes with the last
+ * part-full; 11 (60 rows in the last) over 1217 columns, whose full
+ * stripes run exactly five 256-step chunks; and 2 stripes over 8200
+ * columns, where the threads share one copy of skewed b. Under
+ * ThreadSanitizer this is the wavefront's race check. */
 START_TEST(wavefront_pair_matches_scalar)
 {
-    static const size_t shapes[][2] = { { 1100, 1029 }, { 700, 1217 } };
+    static const size_t shapes[][2] = { { 1100, 1029 },
+                                        { 700, 1217 },
+                                        { 65, 8200 } };
     hdtw_backend backends[HDTW_BACKEND_COUNT];
     int nb = available_backends(backends);
-    test_fill_series(&(test_rng){ test_seed(77) }, shared, SHARED_LEN);
     hdtw_ctx *ctx;
     ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 6; k++) {
         size_t m = shapes[k / 2][0], n = shapes[k / 2][1];
+        double *a = test_alloc((m + n) * sizeof *a), *b = a + m;
+        test_fill_series(&(test_rng){ test_seed(77 + (uint64_t)k) }, a, m + n);
         hdtw_params p = HDTW_PARAMS_DEFAULT;
         p.cost = k % 2 ? HDTW_COST_SQUARED : HDTW_COST_ABS;
         double want, got;
         ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
-        ck_assert_int_eq(hdtw_distance(ctx, &p, shared, m, shared + 2000, n,
-                                       &want), HDTW_OK);
-        for (int b = 0; b < nb; b++) {
-            if (backends[b] != HDTW_BACKEND_AVX2 &&
-                backends[b] != HDTW_BACKEND_AVX512)
+        ck_assert_int_eq(hdtw_distance(ctx, &p, a, m, b, n, &want), HDTW_OK);
+        for (int c = 0; c < nb; c++) {
+            if (backends[c] != HDTW_BACKEND_AVX2 &&
+                backends[c] != HDTW_BACKEND_AVX512)
                 continue;
-            ck_assert_int_eq(hdtw_set_backend(ctx, backends[b]), HDTW_OK);
+            ck_assert_int_eq(hdtw_set_backend(ctx, backends[c]), HDTW_OK);
             for (int threads = 1; threads <= 4; threads++) {
                 ck_assert_int_eq(hdtw_set_threads(ctx, threads), HDTW_OK);
-                ck_assert_int_eq(hdtw_distance(ctx, &p, shared, m,
-                                               shared + 2000, n, &got),
+                ck_assert_int_eq(hdtw_distance(ctx, &p, a, m, b, n, &got),
                                  HDTW_OK);
                 ck_assert_msg(memcmp(&want, &got, sizeof got) == 0,
                               "%s, %zu x %zu, %d threads: %.17g, scalar "
                               "%.17g",
-                              hdtw_backend_name(backends[b]), m, n, threads,
+                              hdtw_backend_name(backends[c]), m, n, threads,
                               got, want);
             }
         }
+        free(a);
     }
     hdtw_destroy(ctx);
 }
