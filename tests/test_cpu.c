@@ -300,6 +300,20 @@ START_TEST(stripe_boundaries)
 }
 END_TEST
 
+/* One unbanded m x n pair of random values and cost on `threads`
+ * threads against scalar. */
+static void check_unbanded_pair(test_rng *r, size_t m, size_t n,
+                                int threads)
+{
+    double *pattern, *series;
+    random_series(r, &pattern, m, &series, n);
+    hdtw_job job = make_job(r, pattern, m, series, n, 1, n);
+    job.band = hdtw_effective_band(-1, m, n);
+    check_job(&job, threads);
+    free(pattern);
+    free(series);
+}
+
 /* Unbanded pairs whose stripes follow each other on one thread every
  * max(n + LANE_LAG, ROW_LAG * STRIPE_ROWS) steps (kernel_stripes.h's
  * stripes_dp): column counts around that switch (24 on AVX2's 16-row
@@ -314,16 +328,9 @@ START_TEST(stripe_periods)
                                       56, 57, 63, 64, 65 };
     test_rng r = { test_seed(7500 + (uint64_t)_i) };
     for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
-        size_t m = rows[k];
         size_t n = columns[test_range(&r, 0, sizeof columns / sizeof *columns -
                                                  1)];
-        double *pattern, *series;
-        random_series(&r, &pattern, m, &series, n);
-        hdtw_job job = make_job(&r, pattern, m, series, n, 1, n);
-        job.band = hdtw_effective_band(-1, m, n);
-        check_job(&job, 1);
-        free(pattern);
-        free(series);
+        check_unbanded_pair(&r, rows[k], n, 1);
     }
 }
 END_TEST
@@ -399,13 +406,7 @@ START_TEST(wavefront_pairs)
                                       1218, 1238, 1239, 1240 };
     test_rng r = { test_seed(8000 + (uint64_t)_i) };
     size_t m = rows[test_range(&r, 0, 6)], n = columns[test_range(&r, 0, 8)];
-    double *pattern, *series;
-    random_series(&r, &pattern, m, &series, n);
-    hdtw_job job = make_job(&r, pattern, m, series, n, 1, n);
-    job.band = hdtw_effective_band(-1, m, n);
-    check_job(&job, 2 + _i % 3);
-    free(pattern);
-    free(series);
+    check_unbanded_pair(&r, m, n, 2 + _i % 3);
 }
 END_TEST
 
@@ -416,14 +417,8 @@ START_TEST(wavefront_wide_pairs)
 {
     static const size_t rows[] = { 65, 130 };
     test_rng r = { test_seed(8500 + (uint64_t)_i) };
-    size_t m = rows[_i % 2], n = test_range(&r, 8100, 8300);
-    double *pattern, *series;
-    random_series(&r, &pattern, m, &series, n);
-    hdtw_job job = make_job(&r, pattern, m, series, n, 1, n);
-    job.band = hdtw_effective_band(-1, m, n);
-    check_job(&job, 2 + _i % 2);
-    free(pattern);
-    free(series);
+    check_unbanded_pair(&r, rows[_i % 2], test_range(&r, 8100, 8300),
+                        2 + _i % 2);
 }
 END_TEST
 
