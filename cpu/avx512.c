@@ -8,8 +8,9 @@
  *
  * On a CPU that runs each 512-bit op as two 256-bit halves (AMD Zen 4),
  * pairs of fewer than 256 rows run the stripes at AVX2's shape (4 lanes x
- * 4 rows, 256-bit): a 64-row stripe with a 42-column skew pads so many
- * slots on a short pair that there 512-bit vectors lose to 256-bit ones.
+ * 4 rows, 256-bit): a 64-row stripe pads so many rows, and its skew
+ * (STRIPE_SPAN in kernel_stripes.h) so many columns, on a short pair that
+ * there 512-bit vectors lose to 256-bit ones.
  * Where 512-bit ops run at full width (Intel) the 64-row stripes win from
  * 50 rows up (bench/RESULTS.md, "Short pairs on AVX-512").
  */
