@@ -10,6 +10,8 @@
 #define VEC_WIDTH 8
 /* 8 rows x (two values a row) + temporaries fit the 32 zmm registers */
 #define LANE_ROWS 8
+/* lane groups swept together by the lanes kernel (kernel_lanes.h) */
+#define LANE_GROUPS 2
 #define VLOADU(p) _mm512_loadu_pd(p)
 #define VSTOREU(p, x) _mm512_storeu_pd((p), (x))
 #define VSET1(x) _mm512_set1_pd(x)

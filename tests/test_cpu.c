@@ -82,6 +82,7 @@ static inline void gv8_transpose(gv8 v[8])
 #define VEC gv8
 #define VEC_WIDTH 8
 #define LANE_ROWS 8
+#define LANE_GROUPS 2
 #define VLOADU(p) gv8_loadu(p)
 #define VSTOREU(p, x) gv8_storeu((p), (x))
 #define VSET1(x) gv8_set1(x)
@@ -344,7 +345,7 @@ static void check_thread_counts(size_t m, size_t n, size_t count,
         check_job(&job, threads);
         if (unbanded)
             ck_assert_int_eq(generic8_lanes_threads(threads, &job,
-                                                    (count + 7) / 8),
+                                                    (count + 15) / 16),
                              threads);
     }
     free(pattern);
