@@ -11,6 +11,7 @@
 /* 8 rows x (two values a row) + temporaries fit the 32 zmm registers */
 #define LANE_ROWS 8
 /* lane groups swept together by the lanes kernel (kernel_lanes.h) */
+#undef LANE_GROUPS /* isa_avx2.h's, where both shapes share a file */
 #define LANE_GROUPS 2
 #define VLOADU(p) _mm512_loadu_pd(p)
 #define VSTOREU(p, x) _mm512_storeu_pd((p), (x))
