@@ -16,12 +16,15 @@
  *   VABS                     clears the sign bit (= fabs)
  *   VTRANSPOSE(v)            transposes VEC v[VEC_WIDTH] in place: lane l
  *                            of v[k] becomes lane k of v[l]
+ *   LANE_GROUPS (optional)   lane groups the lanes kernel sweeps together
+ *                            (see UNIT_GROUPS below; 1 when undefined)
  *   FUNC(name)               ISA-specific name of a static function
  *
- * Layout of one lane group's work area (per thread): cols[j] holds value j
- * of the VEC_WIDTH windows (lane-major, so a window read in place from the
- * series is transposed once, not once per row), row[j + 1] holds D(i, j)
- * of the last finished row, row[0] column -1.
+ * Layout of one unit's work area (per thread; a unit is `groups` lane
+ * groups swept together): cols[j * groups + g] holds value j of group g's
+ * VEC_WIDTH windows (lane-major, so a window read in place from the series
+ * is transposed once, not once per row), row[(j + 1) * groups + g] holds
+ * D(i, j) of the last finished row, row[g] column -1.
  *
  * Why row blocks: D(i, j) needs D(i, j-1), so one row is a chain of
  * dependent min+add (about 4-5 cycles a vector). Sweeping a block of rows
@@ -67,13 +70,12 @@ ALWAYS_INLINE VEC FUNC(cost)(int squared, VEC x, VEC y)
     return VABS(d);
 }
 
-/* Rows per block (VEC_WIDTH lanes each). A block spans 2w + rows columns
- * for 2w + 1 cells a row, and its rows - 1 columns on either side are
- * edges, where a cell outside the band still costs its slot; 4 rows keep
- * enough independent row chains in flight for the min+add latency. On the
- * AVX-512 machine of bench/RESULTS.md 4-row blocks beat 8-row ones at
- * every band, the full width included. Never more rows than 2w + 2, so
- * that no column has cells outside the band on both sides. */
+/* Rows per lane block (row_block). 4 rows (times the groups of a unit)
+ * keep enough independent row chains in flight for the min+add latency; on
+ * the AVX-512 machine of bench/RESULTS.md 4-row blocks beat 8-row ones at
+ * every band, the full width included, and tied 6-row ones. Never more
+ * rows than 2w + 2, so that no column has cells outside the band on both
+ * sides. */
 #define BLOCK_ROWS (LANE_ROWS < 4 ? LANE_ROWS : 4)
 
 static int FUNC(block_rows)(size_t w)
@@ -84,7 +86,8 @@ static int FUNC(block_rows)(size_t w)
     return rows;
 }
 
-/* One column j of a block. diag is D(i0 - 1, j - 1) on entry; returns
+/* One column j of a stripe's block (kernel_stripes.h; the lanes have
+ * their own, lane_column). diag is D(i0 - 1, j - 1) on entry; returns
  * D(i0 - 1, j), the next column's. In an edge column (edge != 0) row r's
  * cost is raised to penalty[r]: 0 inside the band (costs are >= +0, so
  * max leaves them exact), +inf outside, which makes the cell +inf like
