@@ -357,21 +357,17 @@ static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
  * once, turned by one in-register transpose; the last n % VEC_WIDTH one
  * value at a time. Returns 1 when every value copied is finite: x - x is
  * +0 for a finite x and NaN for NaN or +-Inf, and a sum of them stays NaN
- * once one is. One sum per window: a single one would chain every add of
- * the copy (VEC_WIDTH a chunk, each waiting for the last), longer than the
- * copy's own work. */
+ * once one is. */
 static int FUNC(copy_lanes)(const double *const *window, size_t n,
                             size_t groups, VEC *cols)
 {
-    VEC nonfinite[VEC_WIDTH];
-    for (size_t l = 0; l < VEC_WIDTH; l++)
-        nonfinite[l] = VSET1(0.0);
+    VEC nonfinite = VSET1(0.0);
     size_t j = 0;
     for (; j + VEC_WIDTH <= n; j += VEC_WIDTH) {
         VEC block[VEC_WIDTH];
         for (size_t l = 0; l < VEC_WIDTH; l++) {
             block[l] = VLOADU(window[l] + j);
-            nonfinite[l] = VADD(nonfinite[l], VSUB(block[l], block[l]));
+            nonfinite = VADD(nonfinite, VSUB(block[l], block[l]));
         }
         VTRANSPOSE(block);
         for (size_t l = 0; l < VEC_WIDTH; l++)
@@ -385,12 +381,10 @@ static int FUNC(copy_lanes)(const double *const *window, size_t n,
             finite &= isfinite(window[l][j]) != 0;
         }
     }
-    for (size_t l = 0; l < VEC_WIDTH; l++) {
-        double sums[VEC_WIDTH];
-        VSTOREU(sums, nonfinite[l]);
-        for (size_t k = 0; k < VEC_WIDTH; k++)
-            finite &= sums[k] == 0.0;
-    }
+    double sums[VEC_WIDTH];
+    VSTOREU(sums, nonfinite);
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        finite &= sums[l] == 0.0;
     return finite;
 }
 
