@@ -402,8 +402,8 @@ static int FUNC(copy_lanes)(const double *const *window, size_t n,
  * the last valid window, so nothing is read past the input, and their
  * results are dropped. work: (2n + 1) * groups vectors. Returns 0,
  * writing nothing, when a value of the windows is not finite. */
-static int FUNC(lane_unit)(const hdtw_job *job, size_t k0, size_t valid,
-                           size_t groups, VEC *work, double *out)
+static int FUNC(lane_groups)(const hdtw_job *job, size_t k0, size_t valid,
+                             size_t groups, VEC *work, double *out)
 {
     VEC *cols = work, *row = work + job->n * groups;
     const double *window[UNIT_LANES];
@@ -424,5 +424,27 @@ static int FUNC(lane_unit)(const hdtw_job *job, size_t k0, size_t valid,
     const double *result = (const double *)&row[job->n * groups];
     for (size_t l = 0; l < valid; l++)
         out[k0 + l] = result[l];
+    return 1;
+}
+
+/* Windows k0 .. k0 + valid - 1 (valid <= UNIT_LANES) into out, as
+ * lane_groups: UNIT_GROUPS groups swept together, or one at a time when
+ * the unit holds at most one group's windows or when lanes may be
+ * abandoned (max_dist finite, > 0): groups swept together stop only when
+ * all their lanes are beyond max_dist, which happens later than for each
+ * group alone and costs more than sweeping them together saves. */
+static int FUNC(lane_unit)(const hdtw_job *job, size_t k0, size_t valid,
+                           VEC *work, double *out)
+{
+    int abandons = job->max_dist > 0 && job->max_dist < INFINITY;
+    if (valid > VEC_WIDTH && !abandons)
+        return FUNC(lane_groups)(job, k0, valid, UNIT_GROUPS, work, out);
+    for (size_t k = 0; k < valid; k += VEC_WIDTH) {
+        size_t left = valid - k;
+        if (!FUNC(lane_groups)(job, k0 + k,
+                               left < VEC_WIDTH ? left : VEC_WIDTH, 1, work,
+                               out))
+            return 0;
+    }
     return 1;
 }

@@ -92,10 +92,9 @@ static int FUNC(lanes_threads)(int threads, const hdtw_job *job, size_t units)
     return threads;
 }
 
-/* Every unit of UNIT_LANES windows on `threads` threads into out, as
- * UNIT_GROUPS lane groups swept together; a last unit of at most
- * VEC_WIDTH windows as one group. 0 when a window value is not finite
- * (the units after it that no thread had begun are skipped). */
+/* Every unit of UNIT_LANES windows on `threads` threads into out
+ * (lane_unit). 0 when a window value is not finite (the units after it
+ * that no thread had begun are skipped). */
 static int FUNC(lane_units)(int threads, const hdtw_job *job, size_t units,
                             VEC *work, size_t per_thread, double *out)
 {
@@ -107,9 +106,7 @@ static int FUNC(lane_units)(int threads, const hdtw_job *job, size_t units,
         if (!atomic_load_explicit(&finite, memory_order_relaxed))
             continue;
         size_t k0 = (size_t)u * UNIT_LANES, left = job->count - k0;
-        size_t valid = left < UNIT_LANES ? left : UNIT_LANES;
-        size_t groups = valid <= VEC_WIDTH ? 1 : UNIT_GROUPS;
-        if (!FUNC(lane_unit)(job, k0, valid, groups,
+        if (!FUNC(lane_unit)(job, k0, left < UNIT_LANES ? left : UNIT_LANES,
                              work + (size_t)THREAD_ID() * per_thread, out))
             atomic_store_explicit(&finite, 0, memory_order_relaxed);
     }
