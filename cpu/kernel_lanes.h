@@ -129,12 +129,12 @@ ALWAYS_INLINE VEC FUNC(column)(int squared, int rows, int edge,
     return next_diag;
 }
 
-/* Lane groups swept together: LANE_GROUPS (the ISA's) groups of VEC_WIDTH windows share
- * every broadcast pattern value and every row block, and their cells
- * interleave in each column, so that a column holds LANE_GROUPS times the
- * independent row chains (see row_block). An ISA that leaves it undefined
- * sweeps one group at a time. UNIT_GROUPS is the count this instance
- * uses. */
+/* Lane groups swept together: the ISA's LANE_GROUPS groups of VEC_WIDTH
+ * windows share every broadcast pattern value and every row block, and
+ * their cells interleave in each column, so that a column holds
+ * LANE_GROUPS times the independent row chains (see row_block). An ISA
+ * that leaves it undefined sweeps one group at a time. UNIT_GROUPS is the
+ * count this instance uses. */
 #undef UNIT_GROUPS
 #ifdef LANE_GROUPS
 #define UNIT_GROUPS LANE_GROUPS
