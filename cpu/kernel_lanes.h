@@ -361,26 +361,51 @@ static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
     return ahead;
 }
 
+/* acc with the values of x folded in: +0 while every value is finite, NaN
+ * from the first NaN or +-Inf on. By default x - x (+0 for a finite x, NaN
+ * otherwise) added to acc; an ISA with a fused multiply-add defines
+ * VFOLD_NONFINITE as x * 0 + acc, one instruction (+-0 or NaN, exact). */
+#undef FOLD_NONFINITE
+#ifdef VFOLD_NONFINITE
+#define FOLD_NONFINITE(acc, x) VFOLD_NONFINITE((acc), (x))
+#else
+#define FOLD_NONFINITE(acc, x) VADD((acc), VSUB((x), (x)))
+#endif
+
+/* v[k] = value j + k of the VEC_WIDTH windows w (lane l from w[l]): by
+ * default VEC_WIDTH loads and VTRANSPOSE; an ISA may fuse the two
+ * (VLOAD_TRANSPOSED). */
+ALWAYS_INLINE void FUNC(load_transposed)(VEC *v, const double *const *w,
+                                         size_t j)
+{
+#ifdef VLOAD_TRANSPOSED
+    VLOAD_TRANSPOSED(v, w, j);
+#else
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        v[l] = VLOADU(w[l] + j);
+    VTRANSPOSE(v);
+#endif
+}
+
 /* The windows of a group, lane-major, into cols[j * groups] (the group's
  * place among the unit's groups): VEC_WIDTH values of every window at
- * once, turned by one in-register transpose; the last n % VEC_WIDTH one
- * value at a time. Returns 1 when every value copied is finite: x - x is
- * +0 for a finite x and NaN for NaN or +-Inf, and a sum of them stays NaN
- * once one is. */
+ * once, turned by one transpose; the last n % VEC_WIDTH one value at a
+ * time. Returns 1 when every value copied is finite (FOLD_NONFINITE), one
+ * fold a lane: a single one would chain every fold of the copy. */
 static int FUNC(copy_lanes)(const double *const *window, size_t n,
                             size_t groups, VEC *cols)
 {
-    VEC nonfinite = VSET1(0.0);
+    VEC nonfinite[VEC_WIDTH];
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        nonfinite[l] = VSET1(0.0);
     size_t j = 0;
     for (; j + VEC_WIDTH <= n; j += VEC_WIDTH) {
         VEC block[VEC_WIDTH];
+        FUNC(load_transposed)(block, window, j);
         for (size_t l = 0; l < VEC_WIDTH; l++) {
-            block[l] = VLOADU(window[l] + j);
-            nonfinite = VADD(nonfinite, VSUB(block[l], block[l]));
-        }
-        VTRANSPOSE(block);
-        for (size_t l = 0; l < VEC_WIDTH; l++)
+            nonfinite[l] = FOLD_NONFINITE(nonfinite[l], block[l]);
             cols[(j + l) * groups] = block[l];
+        }
     }
     int finite = 1;
     for (; j < n; j++) {
@@ -390,8 +415,10 @@ static int FUNC(copy_lanes)(const double *const *window, size_t n,
             finite &= isfinite(window[l][j]) != 0;
         }
     }
+    for (size_t l = 1; l < VEC_WIDTH; l++) /* NaN + x is NaN */
+        nonfinite[0] = VADD(nonfinite[0], nonfinite[l]);
     double sums[VEC_WIDTH];
-    VSTOREU(sums, nonfinite);
+    VSTOREU(sums, nonfinite[0]);
     for (size_t l = 0; l < VEC_WIDTH; l++)
         finite &= sums[l] == 0.0;
     return finite;
