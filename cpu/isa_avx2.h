@@ -11,6 +11,8 @@
 #define VEC_WIDTH 4
 /* 4 rows x (pattern + left value) + temporaries fit the 16 ymm registers */
 #define LANE_ROWS 4
+/* lane groups swept together by the lanes kernel (kernel_lanes.h) */
+#define LANE_GROUPS 2
 #define VLOADU(p) _mm256_loadu_pd(p)
 #define VSTOREU(p, x) _mm256_storeu_pd((p), (x))
 #define VSET1(x) _mm256_set1_pd(x)

@@ -16,12 +16,15 @@
  *   VABS                     clears the sign bit (= fabs)
  *   VTRANSPOSE(v)            transposes VEC v[VEC_WIDTH] in place: lane l
  *                            of v[k] becomes lane k of v[l]
+ *   LANE_GROUPS (optional)   lane groups the lanes kernel sweeps together
+ *                            (see UNIT_GROUPS below; 1 when undefined)
  *   FUNC(name)               ISA-specific name of a static function
  *
- * Layout of one lane group's work area (per thread): cols[j] holds value j
- * of the VEC_WIDTH windows (lane-major, so a window read in place from the
- * series is transposed once, not once per row), row[j + 1] holds D(i, j)
- * of the last finished row, row[0] column -1.
+ * Layout of one unit's work area (per thread; a unit is `groups` lane
+ * groups swept together): cols[j * groups + g] holds value j of group g's
+ * VEC_WIDTH windows (lane-major, so a window read in place from the series
+ * is transposed once, not once per row), row[(j + 1) * groups + g] holds
+ * D(i, j) of the last finished row, row[g] column -1.
  *
  * Why row blocks: D(i, j) needs D(i, j-1), so one row is a chain of
  * dependent min+add (about 4-5 cycles a vector). Sweeping a block of rows
@@ -40,21 +43,29 @@
 
 #ifndef HDTW_KERNEL_LANES_AHEAD
 #define HDTW_KERNEL_LANES_AHEAD
-/* The next lane group's windows, fetched into L2 a slice of cache lines
- * per row block while this group computes. Without it the copy of the
- * next group is the first touch of its memory, and the core waits on it:
- * the DP touches no new memory, so the hardware prefetcher has no stream
- * to follow. */
+/* The next unit's windows, fetched while this unit computes, a slice of
+ * cache lines per row block: into L2 over the first half of the blocks,
+ * then the same lines on into L1 over the second half, so that the next
+ * unit's copy reads L1 (the copy is bound by its reads: about 32 cycles
+ * an 8 x 8 chunk from L2). Without it the copy is the first touch of the
+ * memory, and the core waits on it: the DP touches no new memory, so the
+ * hardware prefetcher has no stream to follow. */
 typedef struct {
-    const char *next, *end; /* lines still to fetch */
+    const char *next, *end; /* lines still to fetch into L2 */
+    const char *next_l1;    /* lines still to fetch on into L1 */
     size_t slice;           /* lines per row block */
 } hdtw_ahead;
 
 static inline void hdtw_ahead_step(hdtw_ahead *ahead)
 {
-    for (size_t k = 0; k < ahead->slice && ahead->next < ahead->end; k++) {
+    size_t k = 0;
+    for (; k < ahead->slice && ahead->next < ahead->end; k++) {
         __builtin_prefetch(ahead->next, 0, 2);
         ahead->next += 64;
+    }
+    for (; k < ahead->slice && ahead->next_l1 < ahead->end; k++) {
+        __builtin_prefetch(ahead->next_l1, 0, 3);
+        ahead->next_l1 += 64;
     }
 }
 #endif
@@ -67,13 +78,12 @@ ALWAYS_INLINE VEC FUNC(cost)(int squared, VEC x, VEC y)
     return VABS(d);
 }
 
-/* Rows per block (VEC_WIDTH lanes each). A block spans 2w + rows columns
- * for 2w + 1 cells a row, and its rows - 1 columns on either side are
- * edges, where a cell outside the band still costs its slot; 4 rows keep
- * enough independent row chains in flight for the min+add latency. On the
- * AVX-512 machine of bench/RESULTS.md 4-row blocks beat 8-row ones at
- * every band, the full width included. Never more rows than 2w + 2, so
- * that no column has cells outside the band on both sides. */
+/* Rows per lane block (row_block). 4 rows (times the groups of a unit)
+ * keep enough independent row chains in flight for the min+add latency; on
+ * the AVX-512 machine of bench/RESULTS.md 4-row blocks beat 8-row ones at
+ * every band, the full width included, and tied 6-row ones. Never more
+ * rows than 2w + 2, so that no column has cells outside the band on both
+ * sides. */
 #define BLOCK_ROWS (LANE_ROWS < 4 ? LANE_ROWS : 4)
 
 static int FUNC(block_rows)(size_t w)
@@ -84,7 +94,8 @@ static int FUNC(block_rows)(size_t w)
     return rows;
 }
 
-/* One column j of a block. diag is D(i0 - 1, j - 1) on entry; returns
+/* One column j of a stripe's block (kernel_stripes.h; the lanes have
+ * their own, lane_column). diag is D(i0 - 1, j - 1) on entry; returns
  * D(i0 - 1, j), the next column's. In an edge column (edge != 0) row r's
  * cost is raised to penalty[r]: 0 inside the band (costs are >= +0, so
  * max leaves them exact), +inf outside, which makes the cell +inf like
@@ -118,84 +129,137 @@ ALWAYS_INLINE VEC FUNC(column)(int squared, int rows, int edge,
     return next_diag;
 }
 
-/* Penalty windows (see row_block) of a left and a right edge column j of
- * the block from row i0; row r of the block reads window[r]. */
-#define LEFT_EDGE(j) (penalty + (LANE_ROWS - 1 - ((j) + w - i0)))
-#define RIGHT_EDGE(j) (penalty + (2 * LANE_ROWS - ((j) - i0 - w)))
+/* Lane groups swept together: the ISA's LANE_GROUPS groups of VEC_WIDTH
+ * windows share every broadcast pattern value and every row block, and
+ * their cells interleave in each column, so that a column holds
+ * LANE_GROUPS times the independent row chains (see row_block). An ISA
+ * that leaves it undefined sweeps one group at a time. UNIT_GROUPS is the
+ * count this instance uses. */
+#undef UNIT_GROUPS
+#ifdef LANE_GROUPS
+#define UNIT_GROUPS LANE_GROUPS
+#else
+#define UNIT_GROUPS 1
+#endif
 
-/* Rows i0 .. i0 + rows - 1 (rows <= LANE_ROWS, rows <= 2w + 2): row holds
- * row i0 - 1 on entry and row i0 + rows - 1 on return. penalty: LANE_ROWS
- * zeros, LANE_ROWS +inf, LANE_ROWS zeros (lanes_dp). In a left edge column
- * j, row r is outside iff r > j + w - i0; in a right edge column iff
- * r < j - w - i0: each a window of that table.
- *
- * The band runs down and to the right, so the block's top half starts and
- * ends columns before its bottom half: the top half runs alone until the
- * bottom half's first column, all rows together until the top half's last,
- * then the bottom half alone. A rectangle of all rows would spend a slot
- * on every cell outside the band in its corners (rows * (rows - 1) a
- * block); the halves leave a quarter of them. Alone, the top half writes
- * its last row into row, in columns the next block never reads; the bottom
- * half reads +inf above it (outside the top half's band) and, in its first
- * column, the top half's last value as the diagonal. */
-ALWAYS_INLINE void FUNC(row_block)(int squared, int rows, const double *a,
-                                   size_t i0, size_t w, size_t n,
-                                   const VEC *cols, const double *penalty,
-                                   VEC *row)
+/* One column j of a block of `rows` rows in `groups` lane groups, whose
+ * rows top .. bottom are inside the band; the others are +inf, as the
+ * scalar reference's unvisited cells, and cost nothing. Group g's values
+ * of column j are bj[g]; its value of column j - 1, row r, is
+ * left[r * UNIT_GROUPS + g] (replaced by column j's); diag[g] is
+ * D(i0 - 1, j - 1) on entry and D(i0 - 1, j) on return; row_j1[g] holds
+ * D(i0 - 1, j) on entry and the block's last row on return. With top > 0
+ * (right edge) the row above is outside the band there and not read.
+ * Every call has constant rows, top and bottom, so each edge column is
+ * its own straight code with no per-row tests. */
+ALWAYS_INLINE void FUNC(lane_column)(int squared, int groups, int rows,
+                                     int top, int bottom, const VEC *pat,
+                                     VEC *left, const VEC *bj, VEC *diag,
+                                     VEC *row_j1)
 {
-    VEC pat[LANE_ROWS], left[LANE_ROWS];
-    for (int r = 0; r < rows; r++) {
-        pat[r] = VSET1(a[i0 + (size_t)r]);
-        left[r] = VSET1(INFINITY); /* column first - 1 */
+    VEC up[UNIT_GROUPS], next_diag[UNIT_GROUPS];
+    for (int g = 0; g < groups; g++) {
+        up[g] = top == 0 ? row_j1[g] : VSET1(INFINITY);
+        next_diag[g] = up[g];
     }
-    int half = rows / 2; /* rows of the top half; 0: no halves */
-    size_t last_i = i0 + (size_t)rows - 1;
-    size_t first = hdtw_row_lo(i0, w), last = hdtw_row_hi(last_i, w, n);
-    size_t all_lo = hdtw_row_lo(last_i, w), all_hi = hdtw_row_hi(i0, w, n);
-    size_t both_lo = half ? hdtw_row_lo(i0 + (size_t)half, w) : first;
-    size_t both_hi = half ? hdtw_row_hi(i0 + (size_t)half - 1, w, n) : last;
-    VEC diag = row[first];
-    size_t j = first;
-    for (; j < both_lo; j++) /* the top half alone, left edges */
-        diag = FUNC(column)(squared, half, 1, LEFT_EDGE(j), pat, left,
-                            cols[j], diag, &row[j + 1]);
-    for (; j < all_lo; j++) /* j + w >= i0 here: j >= first */
-        diag = FUNC(column)(squared, rows, 1, LEFT_EDGE(j), pat, left,
-                            cols[j], diag, &row[j + 1]);
-    for (; j <= all_hi; j++)
-        diag = FUNC(column)(squared, rows, 0, NULL, pat, left, cols[j], diag,
-                            &row[j + 1]);
-    for (; j <= both_hi; j++) /* j > i0 + w here: j > all_hi, j < n */
-        diag = FUNC(column)(squared, rows, 1, RIGHT_EDGE(j), pat, left,
-                            cols[j], diag, &row[j + 1]);
-    if (j <= last) { /* the bottom half alone, right edges */
-        diag = left[half - 1];
-        for (; j <= last; j++) {
-            row[j + 1] = VSET1(INFINITY);
-            FUNC(column)(squared, rows - half, 1, RIGHT_EDGE(j) + half,
-                         pat + half, left + half, cols[j], diag, &row[j + 1]);
-            diag = VSET1(INFINITY);
+#pragma GCC unroll 16
+    for (int r = 0; r < rows; r++)
+#pragma GCC unroll 4
+        for (int g = 0; g < groups; g++) {
+            VEC *cell = &left[r * UNIT_GROUPS + g], old = *cell;
+            VEC d = VSET1(INFINITY);
+            if (r >= top && r <= bottom) {
+                /* the last neighbour into the min is the row's own chain
+                 * (old): a column step is then one min + add on it. A +inf
+                 * neighbour is left out: its min is exact (cell.h). Above
+                 * the first row of a right edge lies +inf; in a left edge
+                 * the bottom row has just entered the band, +inf to its
+                 * left. */
+                VEC best = diag[g];
+                if (r > top || top == 0)
+                    best = VMIN(best, up[g]);
+                if (r < bottom || bottom == rows - 1)
+                    best = VMIN(best, old);
+                d = VADD(FUNC(cost)(squared, pat[r], bj[g]), best);
+            }
+            *cell = d;
+            diag[g] = old;
+            up[g] = d;
         }
+    for (int g = 0; g < groups; g++) {
+        row_j1[g] = up[g];
+        diag[g] = next_diag[g];
     }
-    /* the next block reads this row in columns first - 1 .. last + 1 only */
-    row[first] = VSET1(INFINITY);
-    if (last + 2 <= n)
-        row[last + 2] = VSET1(INFINITY);
 }
 
-#undef LEFT_EDGE
-#undef RIGHT_EDGE
+/* Rows i0 .. i0 + rows - 1 (rows <= 2w + 2) of `groups` lane groups: row
+ * holds row i0 - 1 on entry and row i0 + rows - 1 on return (column j of
+ * group g at row[(j + 1) * groups + g]); cols holds column j of group g at
+ * cols[j * groups + g].
+ *
+ * Row r of the block is inside the band from column i0 + r - w to
+ * i0 + r + w, so the block is a parallelogram: the first rows - 1 columns
+ * (the left edge) hold rows 0 .. t, t = 0 .. rows - 2, the middle all
+ * rows, the last rows - 1 (the right edge) rows u .. rows - 1. Each edge
+ * column is unrolled with its own rows, and every cell of the block is a
+ * cell of the band: no slot is spent outside it. Columns outside the
+ * matrix (j < 0, j >= n) are skipped; rows <= 2w + 2 keeps each edge
+ * inside the matrix on the far side (j <= n - 1 on the left edge, j >= 0
+ * on the right) and the two edges apart. */
+ALWAYS_INLINE void FUNC(row_block)(int squared, int groups, int rows,
+                                   const double *a, size_t i0, size_t w,
+                                   size_t n, const VEC *cols, VEC *row)
+{
+    VEC pat[LANE_ROWS], left[LANE_ROWS * UNIT_GROUPS], diag[UNIT_GROUPS];
+    for (int r = 0; r < rows; r++) {
+        pat[r] = VSET1(a[i0 + (size_t)r]);
+        for (int g = 0; g < groups; g++)
+            left[r * UNIT_GROUPS + g] = VSET1(INFINITY); /* column first - 1 */
+    }
+    size_t g_n = (size_t)groups;
+    size_t first = hdtw_row_lo(i0, w);
+    size_t last = hdtw_row_hi(i0 + (size_t)rows - 1, w, n);
+    size_t all_hi = hdtw_row_hi(i0, w, n); /* last column of row 0 */
+    for (int g = 0; g < groups; g++)
+        diag[g] = row[first * g_n + (size_t)g];
+    size_t j = first;
+#pragma GCC unroll 8
+    for (int t = 0; t < rows - 1; t++) /* left edge, column i0 + t - w */
+        if (i0 + (size_t)t >= w) {
+            FUNC(lane_column)(squared, groups, rows, 0, t, pat, left,
+                              &cols[j * g_n], diag, &row[(j + 1) * g_n]);
+            j++;
+        }
+    for (; j <= all_hi; j++) /* middle */
+        FUNC(lane_column)(squared, groups, rows, 0, rows - 1, pat, left,
+                          &cols[j * g_n], diag, &row[(j + 1) * g_n]);
+#pragma GCC unroll 8
+    for (int u = 1; u < rows; u++, j++) /* right edge, column i0 + w + u */
+        if (j < n)
+            FUNC(lane_column)(squared, groups, rows, u, rows - 1, pat, left,
+                              &cols[j * g_n], diag, &row[(j + 1) * g_n]);
+    /* the next block reads this row in columns first - 1 .. last + 1 only:
+     * the left edge's columns hold +inf already (the last row is outside
+     * there) */
+    for (int g = 0; g < groups; g++) {
+        row[first * g_n + (size_t)g] = VSET1(INFINITY);
+        if (last + 2 <= n)
+            row[(last + 2) * g_n + (size_t)g] = VSET1(INFINITY);
+    }
+}
 
 /* Early abandoning (hdtw_job.max_dist): 1 when in every lane each cell of
- * row i, held in row[lo + 1 .. hi + 1], exceeds max_dist. Every path to
- * the end cell crosses row i and costs are >= 0, so every lane's distance
- * exceeds it too. */
-ALWAYS_INLINE int FUNC(row_beyond)(const VEC *row, size_t i, size_t w,
-                                   size_t n, double max_dist)
+ * row i, held in row[(lo + 1) * groups ..], exceeds max_dist. Every path
+ * to the end cell crosses row i and costs are >= 0, so every lane's
+ * distance exceeds it too. */
+ALWAYS_INLINE int FUNC(row_beyond)(int groups, const VEC *row, size_t i,
+                                   size_t w, size_t n, double max_dist)
 {
     VEC low = VSET1(INFINITY);
-    for (size_t j = hdtw_row_lo(i, w); j <= hdtw_row_hi(i, w, n); j++)
-        low = VMIN(low, row[j + 1]);
+    size_t g_n = (size_t)groups;
+    for (size_t k = (hdtw_row_lo(i, w) + 1) * g_n;
+         k < (hdtw_row_hi(i, w, n) + 2) * g_n; k++)
+        low = VMIN(low, row[k]);
     double lanes[VEC_WIDTH];
     VSTOREU(lanes, low);
     int beyond = 1;
@@ -205,140 +269,209 @@ ALWAYS_INLINE int FUNC(row_beyond)(const VEC *row, size_t i, size_t w,
 }
 
 /* Blocks of `rows` rows from *i0 while they fit in m, each followed by a
- * slice of the next group's prefetch; 1 when the lanes were abandoned
+ * slice of the next unit's prefetch; 1 when the lanes were abandoned
  * after a block (max_dist > 0). */
-ALWAYS_INLINE int FUNC(row_blocks)(int squared, int rows, const double *a,
-                                   size_t m, size_t *i0, size_t w, size_t n,
-                                   const VEC *cols, const double *penalty,
+ALWAYS_INLINE int FUNC(row_blocks)(int squared, int groups, int rows,
+                                   const double *a, size_t m, size_t *i0,
+                                   size_t w, size_t n, const VEC *cols,
                                    double max_dist, VEC *row,
                                    hdtw_ahead *ahead)
 {
     for (; *i0 + (size_t)rows <= m; *i0 += (size_t)rows) {
-        FUNC(row_block)(squared, rows, a, *i0, w, n, cols, penalty, row);
+        FUNC(row_block)(squared, groups, rows, a, *i0, w, n, cols, row);
         hdtw_ahead_step(ahead);
-        if (max_dist > 0 &&
-            FUNC(row_beyond)(row, *i0 + (size_t)rows - 1, w, n, max_dist))
+        if (max_dist > 0 && FUNC(row_beyond)(groups, row,
+                                             *i0 + (size_t)rows - 1, w, n,
+                                             max_dist))
             return 1;
     }
     return 0;
 }
 
-/* Whole DP of the lanes in cols; returns with row[n] = D(m - 1, n - 1),
- * or +inf in every lane once all of them exceed max_dist (> 0). One
- * instance per cost so the cost test leaves the inner loop. */
-ALWAYS_INLINE void FUNC(lanes_dp)(int squared, const double *a, size_t m,
-                                  size_t w, size_t n, const VEC *cols,
-                                  double max_dist, VEC *row, hdtw_ahead *ahead)
+/* Whole DP of the lanes in cols; returns with row[n * groups + g] =
+ * D(m - 1, n - 1) of group g, or +inf in every lane once all of them
+ * exceed max_dist (> 0). One instance per cost and group count so that
+ * neither is tested in the inner loop. */
+ALWAYS_INLINE void FUNC(lanes_dp)(int squared, int groups, const double *a,
+                                  size_t m, size_t w, size_t n,
+                                  const VEC *cols, double max_dist, VEC *row,
+                                  hdtw_ahead *ahead)
 {
-    double penalty[3 * LANE_ROWS];
-    for (int k = 0; k < 3 * LANE_ROWS; k++)
-        penalty[k] = k >= LANE_ROWS && k < 2 * LANE_ROWS ? INFINITY : 0.0;
-    row[0] = VSET1(0.0); /* row -1, column -1: D(0,0) = c + 0 */
-    for (size_t j = 1; j <= n; j++)
-        row[j] = VSET1(INFINITY);
+    size_t g_n = (size_t)groups;
+    for (size_t k = 0; k < (n + 1) * g_n; k++) /* row -1; column -1: */
+        row[k] = VSET1(k < g_n ? 0.0 : INFINITY); /* D(0,0) = c + 0 */
     size_t i0 = 0;
     int rows = FUNC(block_rows)(w);
     int beyond =
         (rows == BLOCK_ROWS &&
-         FUNC(row_blocks)(squared, BLOCK_ROWS, a, m, &i0, w, n, cols,
-                          penalty, max_dist, row, ahead)) ||
-        (rows == 2 && FUNC(row_blocks)(squared, 2, a, m, &i0, w, n, cols,
-                                       penalty, max_dist, row, ahead)) ||
-        FUNC(row_blocks)(squared, 1, a, m, &i0, w, n, cols, penalty,
-                         max_dist, row, ahead);
+         FUNC(row_blocks)(squared, groups, BLOCK_ROWS, a, m, &i0, w, n, cols,
+                          max_dist, row, ahead)) ||
+        (rows >= 2 && FUNC(row_blocks)(squared, groups, 2, a, m, &i0, w, n,
+                                       cols, max_dist, row, ahead)) ||
+        FUNC(row_blocks)(squared, groups, 1, a, m, &i0, w, n, cols, max_dist,
+                         row, ahead);
     if (beyond)
-        row[n] = VSET1(INFINITY);
+        for (size_t g = 0; g < g_n; g++)
+            row[n * g_n + g] = VSET1(INFINITY);
 }
 
-static void FUNC(lanes_dp_abs)(const double *a, size_t m, size_t w, size_t n,
-                               const VEC *cols, double max_dist, VEC *row,
-                               hdtw_ahead *ahead)
+static void FUNC(lanes_dp_abs)(int groups, const double *a, size_t m,
+                               size_t w, size_t n, const VEC *cols,
+                               double max_dist, VEC *row, hdtw_ahead *ahead)
 {
-    FUNC(lanes_dp)(0, a, m, w, n, cols, max_dist, row, ahead);
+    if (groups == 1)
+        FUNC(lanes_dp)(0, 1, a, m, w, n, cols, max_dist, row, ahead);
+    else
+        FUNC(lanes_dp)(0, UNIT_GROUPS, a, m, w, n, cols, max_dist, row,
+                       ahead);
 }
 
-static void FUNC(lanes_dp_squared)(const double *a, size_t m, size_t w,
-                                   size_t n, const VEC *cols, double max_dist,
-                                   VEC *row, hdtw_ahead *ahead)
+static void FUNC(lanes_dp_squared)(int groups, const double *a, size_t m,
+                                   size_t w, size_t n, const VEC *cols,
+                                   double max_dist, VEC *row,
+                                   hdtw_ahead *ahead)
 {
-    FUNC(lanes_dp)(1, a, m, w, n, cols, max_dist, row, ahead);
+    if (groups == 1)
+        FUNC(lanes_dp)(1, 1, a, m, w, n, cols, max_dist, row, ahead);
+    else
+        FUNC(lanes_dp)(1, UNIT_GROUPS, a, m, w, n, cols, max_dist, row,
+                       ahead);
 }
 
-/* The prefetch of the group after the one at k0: its windows' span (one
+/* Windows a unit of work holds: UNIT_GROUPS lane groups (kernel_run.h) */
+#define UNIT_LANES (UNIT_GROUPS * VEC_WIDTH)
+
+/* The prefetch of the unit after the one at k0: its windows' span (one
  * range, as stride <= n makes them touch; wider strides are left to the
- * hardware), spread over the row blocks of the DP. */
+ * hardware), twice (L2, then L1) over the row blocks of the DP. */
 static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
 {
-    hdtw_ahead ahead = { NULL, NULL, 0 };
-    size_t first = k0 + VEC_WIDTH;
+    hdtw_ahead ahead = { NULL, NULL, NULL, 0 };
+    size_t first = k0 + UNIT_LANES;
     if (first >= job->count || job->stride > job->n)
         return ahead;
-    size_t last = first + VEC_WIDTH <= job->count ? first + VEC_WIDTH - 1
-                                                  : job->count - 1;
+    size_t last = first + UNIT_LANES <= job->count ? first + UNIT_LANES - 1
+                                                   : job->count - 1;
     const char *start = (const char *)(job->series + first * job->stride);
     ahead.next = (const char *)((uintptr_t)start & ~(uintptr_t)63);
+    ahead.next_l1 = ahead.next;
     ahead.end = (const char *)(job->series + last * job->stride + job->n);
     size_t lines = (size_t)(ahead.end - ahead.next) / 64 + 1;
-    ahead.slice = lines / (job->m / BLOCK_ROWS + 1) + 1;
+    ahead.slice = 2 * (lines / (job->m / BLOCK_ROWS + 1) + 1);
     return ahead;
 }
 
-/* The windows of a group, lane-major: VEC_WIDTH values of every window at
- * once, turned by one in-register transpose; the last n % VEC_WIDTH one
- * value at a time. Returns 1 when every value copied is finite: x - x is
- * +0 for a finite x and NaN for NaN or +-Inf, and a sum of them stays NaN
- * once one is. */
-static int FUNC(copy_lanes)(const double *const *window, size_t n, VEC *cols)
+/* acc with the values of x folded in: +0 while every value is finite, NaN
+ * from the first NaN or +-Inf on. By default x - x (+0 for a finite x, NaN
+ * otherwise) added to acc; an ISA with a fused multiply-add defines
+ * VFOLD_NONFINITE as x * 0 + acc, one instruction (+-0 or NaN, exact). */
+#undef FOLD_NONFINITE
+#ifdef VFOLD_NONFINITE
+#define FOLD_NONFINITE(acc, x) VFOLD_NONFINITE((acc), (x))
+#else
+#define FOLD_NONFINITE(acc, x) VADD((acc), VSUB((x), (x)))
+#endif
+
+/* v[k] = value j + k of the VEC_WIDTH windows w (lane l from w[l]): by
+ * default VEC_WIDTH loads and VTRANSPOSE; an ISA may fuse the two
+ * (VLOAD_TRANSPOSED). */
+ALWAYS_INLINE void FUNC(load_transposed)(VEC *v, const double *const *w,
+                                         size_t j)
 {
-    VEC nonfinite = VSET1(0.0);
+#ifdef VLOAD_TRANSPOSED
+    VLOAD_TRANSPOSED(v, w, j);
+#else
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        v[l] = VLOADU(w[l] + j);
+    VTRANSPOSE(v);
+#endif
+}
+
+/* The windows of a group, lane-major, into cols[j * groups] (the group's
+ * place among the unit's groups): VEC_WIDTH values of every window at
+ * once, turned by one transpose; the last n % VEC_WIDTH one value at a
+ * time. Returns 1 when every value copied is finite (FOLD_NONFINITE), one
+ * fold a lane: a single one would chain every fold of the copy. */
+static int FUNC(copy_lanes)(const double *const *window, size_t n,
+                            size_t groups, VEC *cols)
+{
+    VEC nonfinite[VEC_WIDTH];
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        nonfinite[l] = VSET1(0.0);
     size_t j = 0;
     for (; j + VEC_WIDTH <= n; j += VEC_WIDTH) {
         VEC block[VEC_WIDTH];
+        FUNC(load_transposed)(block, window, j);
         for (size_t l = 0; l < VEC_WIDTH; l++) {
-            block[l] = VLOADU(window[l] + j);
-            nonfinite = VADD(nonfinite, VSUB(block[l], block[l]));
+            nonfinite[l] = FOLD_NONFINITE(nonfinite[l], block[l]);
+            cols[(j + l) * groups] = block[l];
         }
-        VTRANSPOSE(block);
-        for (size_t l = 0; l < VEC_WIDTH; l++)
-            cols[j + l] = block[l];
     }
-    double *col_values = (double *)cols;
     int finite = 1;
-    for (; j < n; j++)
+    for (; j < n; j++) {
+        double *col_values = (double *)&cols[j * groups];
         for (size_t l = 0; l < VEC_WIDTH; l++) {
-            col_values[j * VEC_WIDTH + l] = window[l][j];
+            col_values[l] = window[l][j];
             finite &= isfinite(window[l][j]) != 0;
         }
+    }
+    for (size_t l = 1; l < VEC_WIDTH; l++) /* NaN + x is NaN */
+        nonfinite[0] = VADD(nonfinite[0], nonfinite[l]);
     double sums[VEC_WIDTH];
-    VSTOREU(sums, nonfinite);
+    VSTOREU(sums, nonfinite[0]);
     for (size_t l = 0; l < VEC_WIDTH; l++)
         finite &= sums[l] == 0.0;
     return finite;
 }
 
-/* Windows k0 .. k0 + valid - 1 (valid <= VEC_WIDTH) into out. Lanes past
- * `valid` repeat the last valid window, so nothing is read past the input,
- * and their results are dropped. work: 2n + 1 vectors. Returns 0, writing
- * nothing, when a value of the windows is not finite. */
-static int FUNC(lane_group)(const hdtw_job *job, size_t k0, size_t valid,
-                            VEC *work, double *out)
+/* Windows k0 .. k0 + valid - 1 (valid <= groups * VEC_WIDTH) into out,
+ * in `groups` lane groups (1 or UNIT_GROUPS). Lanes past `valid` repeat
+ * the last valid window, so nothing is read past the input, and their
+ * results are dropped. work: (2n + 1) * groups vectors. Returns 0,
+ * writing nothing, when a value of the windows is not finite. */
+static int FUNC(lane_groups)(const hdtw_job *job, size_t k0, size_t valid,
+                             size_t groups, VEC *work, double *out)
 {
-    VEC *cols = work, *row = work + job->n;
-    const double *window[VEC_WIDTH];
-    for (size_t l = 0; l < VEC_WIDTH; l++)
+    VEC *cols = work, *row = work + job->n * groups;
+    const double *window[UNIT_LANES];
+    for (size_t l = 0; l < groups * VEC_WIDTH; l++)
         window[l] = job->series +
                     (k0 + (l < valid ? l : valid - 1)) * job->stride;
-    if (!FUNC(copy_lanes)(window, job->n, cols))
-        return 0;
+    for (size_t g = 0; g < groups; g++)
+        if (!FUNC(copy_lanes)(window + g * VEC_WIDTH, job->n, groups,
+                              cols + g))
+            return 0;
     hdtw_ahead ahead = FUNC(ahead)(job, k0);
     if (job->cost == HDTW_COST_SQUARED)
-        FUNC(lanes_dp_squared)(job->pattern, job->m, job->band, job->n,
-                               cols, job->max_dist, row, &ahead);
+        FUNC(lanes_dp_squared)((int)groups, job->pattern, job->m, job->band,
+                               job->n, cols, job->max_dist, row, &ahead);
     else
-        FUNC(lanes_dp_abs)(job->pattern, job->m, job->band, job->n, cols,
-                           job->max_dist, row, &ahead);
-    const double *result = (const double *)&row[job->n];
+        FUNC(lanes_dp_abs)((int)groups, job->pattern, job->m, job->band,
+                           job->n, cols, job->max_dist, row, &ahead);
+    const double *result = (const double *)&row[job->n * groups];
     for (size_t l = 0; l < valid; l++)
         out[k0 + l] = result[l];
+    return 1;
+}
+
+/* Windows k0 .. k0 + valid - 1 (valid <= UNIT_LANES) into out, as
+ * lane_groups: UNIT_GROUPS groups swept together, or one at a time when
+ * the unit holds at most one group's windows or when lanes may be
+ * abandoned (max_dist finite, > 0): groups swept together stop only when
+ * all their lanes are beyond max_dist, which happens later than for each
+ * group alone and costs more than sweeping them together saves. */
+static int FUNC(lane_unit)(const hdtw_job *job, size_t k0, size_t valid,
+                           VEC *work, double *out)
+{
+    int abandons = job->max_dist > 0 && job->max_dist < INFINITY;
+    if (valid > VEC_WIDTH && !abandons)
+        return FUNC(lane_groups)(job, k0, valid, UNIT_GROUPS, work, out);
+    for (size_t k = 0; k < valid; k += VEC_WIDTH) {
+        size_t left = valid - k;
+        if (!FUNC(lane_groups)(job, k0 + k,
+                               left < VEC_WIDTH ? left : VEC_WIDTH, 1, work,
+                               out))
+            return 0;
+    }
     return 1;
 }

@@ -79,13 +79,12 @@ static hdtw_status FUNC(run_stripes)(hdtw_scratch *scratch, int threads,
     return FUNC(stripes_run)(scratch, job, threads, out);
 }
 
-/* Threads for a lanes call: the caller's, but no more than lane groups
- * and no more than the work pays for. */
-static int FUNC(lanes_threads)(int threads, const hdtw_job *job,
-                               size_t groups)
+/* Threads for a lanes call: the caller's, but no more than units of
+ * work (lane_units) and no more than the work pays for. */
+static int FUNC(lanes_threads)(int threads, const hdtw_job *job, size_t units)
 {
-    if ((size_t)threads > groups)
-        threads = (int)groups;
+    if ((size_t)threads > units)
+        threads = (int)units;
     double cells = (double)hdtw_band_cells(job->m, job->n, job->band) *
                    (double)job->count;
     double useful = cells / MIN_CELLS_PER_THREAD;
@@ -94,22 +93,22 @@ static int FUNC(lanes_threads)(int threads, const hdtw_job *job,
     return threads;
 }
 
-/* Every lane group on `threads` threads into out; 0 when a window
- * value is not finite (the groups after it that no thread had begun are
- * skipped). */
-static int FUNC(lane_groups)(int threads, const hdtw_job *job, size_t groups,
-                             VEC *work, size_t per_thread, double *out)
+/* Every unit of UNIT_LANES windows on `threads` threads into out
+ * (lane_unit). 0 when a window value is not finite (the units after it
+ * that no thread had begun are skipped). */
+static int FUNC(lane_units)(int threads, const hdtw_job *job, size_t units,
+                            VEC *work, size_t per_thread, double *out)
 {
     atomic_int finite = 1;
 #ifdef _OPENMP
 #pragma omp parallel for num_threads(threads) schedule(static)
 #endif
-    for (ptrdiff_t g = 0; g < (ptrdiff_t)groups; g++) {
+    for (ptrdiff_t u = 0; u < (ptrdiff_t)units; u++) {
         if (!atomic_load_explicit(&finite, memory_order_relaxed))
             continue;
-        size_t k0 = (size_t)g * VEC_WIDTH, left = job->count - k0;
-        if (!FUNC(lane_group)(job, k0, left < VEC_WIDTH ? left : VEC_WIDTH,
-                              work + (size_t)THREAD_ID() * per_thread, out))
+        size_t k0 = (size_t)u * UNIT_LANES, left = job->count - k0;
+        if (!FUNC(lane_unit)(job, k0, left < UNIT_LANES ? left : UNIT_LANES,
+                             work + (size_t)THREAD_ID() * per_thread, out))
             atomic_store_explicit(&finite, 0, memory_order_relaxed);
     }
     (void)threads;
@@ -118,15 +117,16 @@ static int FUNC(lane_groups)(int threads, const hdtw_job *job, size_t groups,
 
 /* Windows whose values the core left to the kernel (series_unchecked) are
  * checked in the lane copy, so the results wait in work until the last
- * group is known good: out is written only on success. */
+ * unit is known good: out is written only on success. */
 static hdtw_status FUNC(run_lanes)(hdtw_scratch *scratch, int threads,
                                    const hdtw_job *job, double *out)
 {
-    size_t groups = job->count / VEC_WIDTH + (job->count % VEC_WIDTH != 0);
-    threads = FUNC(lanes_threads)(threads, job, groups);
-    /* n values of a window exist in memory, so 2n + 1 cannot overflow;
-     * neither can count results, which the core's output holds */
-    size_t per_thread = 2 * job->n + 1, bytes; /* vectors, see lane_group */
+    size_t units = job->count / UNIT_LANES + (job->count % UNIT_LANES != 0);
+    threads = FUNC(lanes_threads)(threads, job, units);
+    /* n values of a window exist in memory, so (2n + 1) * UNIT_GROUPS
+     * cannot overflow; neither can count results, which the core's output
+     * holds */
+    size_t per_thread = (2 * job->n + 1) * UNIT_GROUPS, bytes; /* vectors */
     size_t staged = job->series_unchecked ? job->count : 0;
     if (__builtin_mul_overflow(per_thread, (size_t)threads * sizeof(VEC),
                                &bytes) ||
@@ -138,7 +138,7 @@ static hdtw_status FUNC(run_lanes)(hdtw_scratch *scratch, int threads,
     double *results = staged ? (double *)(work + per_thread * (size_t)threads)
                              : out;
     hdtw_status s = HDTW_E_NONFINITE;
-    if (FUNC(lane_groups)(threads, job, groups, work, per_thread, results)) {
+    if (FUNC(lane_units)(threads, job, units, work, per_thread, results)) {
         if (staged)
             memcpy(out, results, staged * sizeof(double));
         s = HDTW_OK;

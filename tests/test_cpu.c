@@ -82,6 +82,7 @@ static inline void gv8_transpose(gv8 v[8])
 #define VEC gv8
 #define VEC_WIDTH 8
 #define LANE_ROWS 8
+#define LANE_GROUPS 2
 #define VLOADU(p) gv8_loadu(p)
 #define VSTOREU(p, x) gv8_storeu((p), (x))
 #define VSET1(x) gv8_set1(x)
@@ -358,6 +359,84 @@ START_TEST(band_block_heights)
 }
 END_TEST
 
+/* Lane blocks at the band widths where their shape changes (kernel_lanes.h:
+ * rows <= 2w + 2, edge columns of 1 .. rows - 1 rows, columns cut by the
+ * matrix's sides) and windows shorter than a block, with counts around one
+ * lane group and one unit of two groups (8 / 16 windows on AVX-512, 4 / 8
+ * on AVX2), equal and unequal lengths. */
+START_TEST(band_edges)
+{
+    static const size_t counts[] = { 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33 };
+    test_rng r = { test_seed(8500 + (uint64_t)_i) };
+    for (size_t s = 0; s < 24; s++) {
+        size_t n = s % 3 == 0 ? test_range(&r, 1, 6) : test_range(&r, 7, 140);
+        size_t m = s % 2 ? n : test_range(&r, n > 3 ? n - 3 : 1, n + 3);
+        const long bands[] = { 0, 1, 2, 3, 13, 64, (long)n - 1, (long)n };
+        size_t count = counts[test_range(&r, 0, 10)];
+        double *pattern, *series;
+        random_series(&r, &pattern, m, &series, count * n);
+        for (size_t b = 0; b < sizeof bands / sizeof *bands; b++) {
+            hdtw_job job = make_job(&r, pattern, m, series, n, count, n);
+            job.band = hdtw_effective_band(bands[b], m, n);
+            check_job(&job, 1);
+        }
+        free(pattern);
+        free(series);
+    }
+}
+END_TEST
+
+/* Early abandoning (hdtw_job.max_dist): a kernel returns, per window, the
+ * scalar reference's exact bits or, for a distance above max_dist, +inf.
+ * max_dist is taken among the exact distances so that some windows are
+ * above it and some below; the test fails unless some lane group was
+ * really abandoned (+inf returned for a finite distance). */
+static size_t check_abandoning(test_rng *r, size_t m, size_t n, size_t count)
+{
+    double *pattern, *series;
+    random_series(r, &pattern, m, &series, count * n);
+    hdtw_job job = make_job(r, pattern, m, series, n, count, n);
+    double *exact = test_alloc(count * sizeof *exact);
+    double *got = test_alloc(count * sizeof *got);
+    ck_assert_int_eq(run_job(hdtw_scalar_run, &job, 1, exact), HDTW_OK);
+    double low = exact[0];
+    for (size_t k = 1; k < count; k++)
+        low = exact[k] < low ? exact[k] : low;
+    job.max_dist = low * (double)test_range(r, 1, 8) / 4.0 + 1e-9;
+    size_t abandoned = 0;
+    for (size_t c = 0; c < candidate_count; c++) {
+        ck_assert_int_eq(run_job(candidates[c].run, &job, 1, got), HDTW_OK);
+        for (size_t k = 0; k < count; k++) {
+            int same = memcmp(&got[k], &exact[k], sizeof *got) == 0;
+            int dropped = exact[k] > job.max_dist && got[k] == INFINITY;
+            ck_assert_msg(same || dropped,
+                          "%s window %zu: %.17g, exact %.17g, max_dist %g "
+                          "(m=%zu n=%zu count=%zu band=%zu)",
+                          candidates[c].name, k, got[k], exact[k],
+                          job.max_dist, m, n, count, job.band);
+            abandoned += !same;
+        }
+    }
+    free(exact);
+    free(got);
+    free(pattern);
+    free(series);
+    return abandoned;
+}
+
+START_TEST(abandoned_lanes)
+{
+    test_rng r = { test_seed(8700 + (uint64_t)_i) };
+    size_t abandoned = 0;
+    for (size_t s = 0; s < 20; s++) {
+        size_t n = test_range(&r, 1, 120);
+        size_t m = test_range(&r, n > 5 ? n - 5 : 1, n + 5);
+        abandoned += check_abandoning(&r, m, n, test_range(&r, 1, 40));
+    }
+    ck_assert_uint_gt(abandoned, 0);
+}
+END_TEST
+
 /* ------------------------------------------------------------- threads */
 
 /* unbanded: no band, so that the call has the cells to really use 3
@@ -379,7 +458,7 @@ static void check_thread_counts(size_t m, size_t n, size_t count,
         check_job(&job, threads);
         if (unbanded)
             ck_assert_int_eq(generic8_lanes_threads(threads, &job,
-                                                    (count + 7) / 8),
+                                                    (count + 15) / 16),
                              threads);
     }
     free(pattern);
@@ -583,6 +662,8 @@ static Suite *cpu_suite(void)
     tcase_add_loop_test(shapes, stripe_boundaries, 0, SEEDS);
     tcase_add_loop_test(shapes, stripe_periods, 0, 4 * SEEDS);
     tcase_add_loop_test(shapes, band_block_heights, 0, 4 * SEEDS);
+    tcase_add_loop_test(shapes, band_edges, 0, SEEDS);
+    tcase_add_loop_test(shapes, abandoned_lanes, 0, SEEDS);
     tcase_add_test(shapes, threads_batch);
     tcase_add_loop_test(shapes, unchecked_nonfinite_refused, 0, SEEDS);
     tcase_add_loop_test(shapes, wavefront_pairs, 0, SEEDS);
