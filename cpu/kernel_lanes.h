@@ -94,41 +94,6 @@ static int FUNC(block_rows)(size_t w)
     return rows;
 }
 
-/* One column j of a stripe's block (kernel_stripes.h; the lanes have
- * their own, lane_column). diag is D(i0 - 1, j - 1) on entry; returns
- * D(i0 - 1, j), the next column's. In an edge column (edge != 0) row r's
- * cost is raised to penalty[r]: 0 inside the band (costs are >= +0, so
- * max leaves them exact), +inf outside, which makes the cell +inf like
- * the scalar reference's unvisited cells (inf + min is inf, never NaN).
- * The max sits on the cost, off the row's min+add chain. */
-ALWAYS_INLINE VEC FUNC(column)(int squared, int rows, int edge,
-                               const double *penalty, const VEC *pat,
-                               VEC *left, VEC bj, VEC diag, VEC *row_j1)
-{
-    VEC up = *row_j1, next_diag = up;
-#pragma GCC unroll 16
-    for (int r = 0; r < rows; r++) {
-        VEC old = left[r]; /* D(i, j - 1) */
-        /* The neighbour that enters the min last has the short path (one
-         * min + add) to d. Short blocks need it on the row's own chain
-         * (old), which bounds a column step; tall ones on the chain down
-         * the column (up), whose length times the rows would otherwise
-         * outgrow the out-of-order window. Either order gives the same
-         * bits: min is exact (cell.h). */
-        VEC best = rows >= 8 ? VMIN(VMIN(diag, old), up)
-                             : VMIN(VMIN(diag, up), old);
-        VEC c = FUNC(cost)(squared, pat[r], bj);
-        if (edge)
-            c = VMAX(c, VSET1(penalty[r]));
-        VEC d = VADD(c, best);
-        left[r] = d;
-        diag = old;
-        up = d;
-    }
-    *row_j1 = up;
-    return next_diag;
-}
-
 /* Lane groups swept together: the ISA's LANE_GROUPS groups of VEC_WIDTH
  * windows share every broadcast pattern value and every row block, and
  * their cells interleave in each column, so that a column holds
