@@ -87,6 +87,21 @@ typedef struct {
     size_t len;
 } hdtw_subseq_job;
 
+/* The starts of a subsequence pass's ends, which the pass hands back with
+ * their costs (hdtw_call.subseq_finder): a pass that computed them all
+ * reads them from an array, one that computed costs only finds a start
+ * when asked (cpu/subsequence.h). A backend's finder embeds this as its
+ * first member. start_of writes the start of end e (e < job len), as
+ * hdtw.h defines it, into *start; HDTW_E_NOMEM (*start untouched) when
+ * the memory to find it cannot be had. close frees the finder and all it
+ * holds. */
+typedef struct hdtw_subseq_finder hdtw_subseq_finder;
+struct hdtw_subseq_finder {
+    hdtw_status (*start_of)(hdtw_subseq_finder *self, size_t end,
+                            size_t *start);
+    void (*close)(hdtw_subseq_finder *self);
+};
+
 /* Reserved slot: a progress report (fraction done in [0, 1]) a long call
  * may make; NULL today, and a backend must accept NULL. */
 typedef struct {
@@ -110,19 +125,18 @@ typedef struct {
     hdtw_match *matches;           /* search: up to search->k matches */
     size_t *found;                 /* search: how many were written */
     const hdtw_subseq_job *subseq; /* subsequence: the pass to make */
-    hdtw_span *ends;               /* subsequence: subseq->len ends, end e
-                                      at ends[e] = { start, e, D(m-1, e) }
-                                      as hdtw.h defines them */
-    double **subseq_edges;         /* subsequence: NULL, or where a pass
-                                      that computes costs only (starts
-                                      left unspecified) puts its
-                                      tile-edge columns
-                                      (HDTW_SUBSEQ_TILES(len) * m costs,
-                                      cpu/subsequence.h; hdtw_malloc'd,
-                                      the caller frees them and finds
-                                      the starts with hdtw_subseq_starts);
-                                      a pass with starts leaves it as
-                                      is, NULL on entry) */
+    double *end_costs;             /* subsequence: subseq->len costs, end
+                                      e's D(m-1, e) at end_costs[e] */
+    hdtw_subseq_finder **subseq_finder; /* subsequence: where the pass
+                                      puts the finder of its ends' starts
+                                      (on HDTW_OK only; the caller closes
+                                      it, and keeps subseq's arrays alive
+                                      until then) */
+    int subseq_all_starts;         /* subsequence: 1: compute every start
+                                      in the pass (tests ask for both);
+                                      0: the pass may leave them to its
+                                      finder, which then finds only the
+                                      ones asked for */
     int threads;                   /* CPU threads to use, >= 1 */
     void *state;                   /* the backend's own state (see open) */
     char *error;                   /* where a failure's reason goes, */

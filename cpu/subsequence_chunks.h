@@ -22,10 +22,10 @@
  * Two modes (chunks_run): with starts, or costs only (cost_column, the
  * five operations of a sliding cell), in which the halo check compares
  * costs only (they alone decide the DP from a column on) and every lane
- * keeps its last column of every tile in the edges it hands back
- * (hdtw_call.subseq_edges), from which cpu/subsequence_starts.c finds the
- * starts the pick asks for. Chunks and halo are whole tiles, so a lane's
- * tile edges are the series' tile edges (HDTW_SUBSEQ_TILE).
+ * keeps its last column of every tile in the edges its finder keeps
+ * (hdtw_subseq_tile_finder, cpu/subsequence_starts.c), from which it
+ * finds the starts the pick asks for. Chunks and halo are whole tiles,
+ * so a lane's tile edges are the series' tile edges (HDTW_SUBSEQ_TILE).
  *
  * The columns run in tiles of SUB_TILE, each tile row block by row block,
  * so the working set (a tile's series values, the row between two blocks,
@@ -158,7 +158,8 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
                                     const double *query,
                                     size_t m, const double *series,
                                     size_t j0, size_t width,
-                                    const FUNC(chunks) *c, hdtw_span *ends)
+                                    const FUNC(chunks) *c,
+                                    hdtw_subseq_ends ends)
 {
     double *values = (double *)c->cols, *row = (double *)c->top;
     double *start = (double *)c->top_start;
@@ -189,9 +190,10 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
         size_t n = g0 < c->len ? c->len - g0 : 0;
         n = n < width ? n : width;
         for (size_t j = 0; j < n; j++)
-            ends[g0 + j] = (hdtw_span){
-                starts ? FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]) : 0,
-                g0 + j, row[(j + 1) * VEC_WIDTH + l] };
+            ends.cost[g0 + j] = row[(j + 1) * VEC_WIDTH + l];
+        for (size_t j = 0; starts && j < n; j++)
+            ends.start[g0 + j] =
+                FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]);
     }
 }
 
@@ -217,7 +219,8 @@ ALWAYS_INLINE void FUNC(keep_edges)(size_t m, size_t next,
 ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
                                      const double *query,
                                      size_t m, const double *series,
-                                     const FUNC(chunks) *c, hdtw_span *ends)
+                                     const FUNC(chunks) *c,
+                                     hdtw_subseq_ends ends)
 {
     const VEC inf = VSET1(INFINITY), zero = VSET1(FUNC(bits_of)(0));
     for (size_t i = 0; i < m; i++) { /* column -1 of every window */
@@ -243,7 +246,7 @@ ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
 #define SUB_CHUNKS_ENTRY(name, squared, starts)                               \
     static void FUNC(name)(const double *query, size_t m,                    \
                            const double *series, const FUNC(chunks) *c,      \
-                           hdtw_span *ends)                                   \
+                           hdtw_subseq_ends ends)                             \
     {                                                                         \
         FUNC(chunks_pass)(squared, starts, query, m, series, c, ends);        \
     }
@@ -288,13 +291,15 @@ static void FUNC(take_column)(const FUNC(chunks) *c, size_t l, size_t m,
  * are edges. */
 static void FUNC(recompute)(const hdtw_subseq_job *job,
                             const FUNC(chunks) *c, size_t first, size_t last,
-                            hdtw_subseq_column exact, hdtw_span *ends)
+                            hdtw_subseq_column exact, hdtw_subseq_ends ends)
 {
     size_t m = job->m;
     for (size_t j = first; j < last; j += SUB_TILE) {
         size_t stop = last - j < SUB_TILE ? last : j + SUB_TILE;
+        hdtw_subseq_ends from_j = { ends.cost + j,
+                                    ends.start ? ends.start + j : NULL };
         hdtw_subsequence_columns(job->cost, job->query, m, job->series, j,
-                                 stop, exact, ends + j);
+                                 stop, exact, from_j);
         if (c->edges && stop < job->len)
             memcpy(c->edges + stop / SUB_TILE * m, exact.cost,
                    m * sizeof *exact.cost);
@@ -307,7 +312,8 @@ static void FUNC(recompute)(const hdtw_subseq_job *job,
  * its recomputation), and costs alone decide the DP from it on. */
 static void FUNC(chunks_check)(const hdtw_subseq_job *job,
                                const FUNC(chunks) *c,
-                               hdtw_subseq_column exact, hdtw_span *ends)
+                               hdtw_subseq_column exact,
+                               hdtw_subseq_ends ends)
 {
     if (!c->edges)
         FUNC(take_column)(c, 0, job->m, exact);
@@ -340,21 +346,18 @@ static int FUNC(chunks_fit)(const hdtw_subseq_job *job)
            job->len / VEC_WIDTH / 4 >= SUB_HALO(m);
 }
 
-/* 1 for the costs-only pass: when the caller takes the edges and they are
- * no larger than the ends (m at most 3 tiles; a longer query keeps the
- * starts in the pass instead). */
+/* 1 for the costs-only pass: when the caller lets the starts wait for
+ * the finder and the edges are no larger than the starts would be (m at
+ * most 3 tiles; a longer query keeps the starts in the pass instead). */
 static int FUNC(costs_only)(const hdtw_call *call)
 {
-    return call->subseq_edges && call->subseq->m <= 3 * SUB_TILE;
+    return !call->subseq_all_starts && call->subseq->m <= 3 * SUB_TILE;
 }
 
-/* The edges of the costs-only pass (NULL when it does not run, or when
- * they cannot be had); row 0, column -1, is +inf. */
-static double *FUNC(edges_for)(const hdtw_call *call)
+/* The edges of the costs-only pass; row 0, column -1, is +inf. NULL when
+ * they cannot be had. */
+static double *FUNC(edges_for)(const hdtw_subseq_job *job)
 {
-    const hdtw_subseq_job *job = call->subseq;
-    if (!FUNC(costs_only)(call))
-        return NULL;
     double *edges = hdtw_malloc(HDTW_SUBSEQ_TILES(job->len) * job->m *
                                 sizeof *edges);
     for (size_t i = 0; edges && i < job->m; i++)
@@ -362,9 +365,9 @@ static double *FUNC(edges_for)(const hdtw_call *call)
     return edges;
 }
 
-/* The backend entry's long-series pass (chunks_fit): call->subseq's ends
- * into call->ends, with starts, or costs only and the edges into
- * *call->subseq_edges (edges_for). */
+/* The backend entry's long-series pass (chunks_fit): call->subseq's costs
+ * into call->end_costs, and the finder of their starts: an array the pass
+ * fills, or (costs_only) a tile finder over the edges. */
 static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
 {
     const hdtw_subseq_job *job = call->subseq;
@@ -376,10 +379,15 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
                                                      sizeof(VEC));
     hdtw_subseq_column exact = { hdtw_malloc(m * sizeof(double)),
                                  hdtw_malloc(m * sizeof(size_t)) };
-    double *edges = FUNC(edges_for)(call);
+    hdtw_subseq_ends ends = { call->end_costs, NULL };
+    double *edges = NULL;
+    hdtw_subseq_finder *finder = NULL;
+    if (FUNC(costs_only)(call))
+        edges = FUNC(edges_for)(job);
+    else
+        finder = hdtw_subseq_array_finder(job->len, &ends.start);
     hdtw_status status = HDTW_E_NOMEM;
-    if (!work || !exact.cost || !exact.start ||
-        (FUNC(costs_only)(call) && !edges))
+    if (!work || !exact.cost || !exact.start || (!edges && !finder))
         goto cleanup;
     FUNC(chunks) c = { job->len, chunk, SUB_HALO(m), work, work + tile,
                        work + 2 * tile, work + 3 * tile,
@@ -388,16 +396,22 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
     int squared = job->cost == HDTW_COST_SQUARED;
     if (edges)
         (squared ? FUNC(chunks_squared_costs) : FUNC(chunks_abs_costs))(
-            job->query, m, job->series, &c, call->ends);
+            job->query, m, job->series, &c, ends);
     else
         (squared ? FUNC(chunks_squared) : FUNC(chunks_abs))(
-            job->query, m, job->series, &c, call->ends);
-    FUNC(chunks_check)(job, &c, exact, call->ends);
+            job->query, m, job->series, &c, ends);
+    FUNC(chunks_check)(job, &c, exact, ends);
     if (edges)
-        *call->subseq_edges = edges;
+        finder = hdtw_subseq_tile_finder(job, edges); /* takes them */
     edges = NULL;
-    status = HDTW_OK;
+    if (finder) {
+        *call->subseq_finder = finder;
+        finder = NULL;
+        status = HDTW_OK;
+    }
 cleanup:
+    if (finder)
+        finder->close(finder);
     hdtw_free(edges);
     hdtw_free(exact.start);
     hdtw_free(exact.cost);

@@ -245,56 +245,74 @@ static void check_ends(const hdtw_span *got, const hdtw_span *want,
                       want[i].start, want[i].end, want[i].distance);
 }
 
-/* The starts of a costs-only pass (edges) for every end of got, asked in
- * the order `order` gives: 0 first to last, 1 last to first (a chain of
- * labels through tiles not run yet), 2 every 37th end first. */
-static void resolve_starts(const hdtw_subseq_job *job, const double *edges,
-                           hdtw_span *got, int order)
+/* 1 when finder is not an array finder (hdtw_subseq_array_finder): the
+ * pass that handed it back left its starts to be found on demand. */
+static int finds_on_demand(const hdtw_subseq_finder *finder)
 {
-    hdtw_subseq_starts starts;
-    ck_assert_int_eq(hdtw_subseq_starts_open(&starts, job, edges), HDTW_OK);
+    size_t *unused;
+    hdtw_subseq_finder *array = hdtw_subseq_array_finder(1, &unused);
+    ck_assert_ptr_nonnull(array);
+    int on_demand = finder->start_of != array->start_of;
+    array->close(array);
+    return on_demand;
+}
+
+/* One direct call of a backend's pass: every end's cost and, through
+ * the finder it hands back, its start, asked in the order `order` gives
+ * (0 first to last, 1 last to first: a chain of labels through tiles not
+ * run yet, 2 every 37th end first), into got. all_starts as
+ * hdtw_call.subseq_all_starts. Returns 1 when the pass left the starts
+ * to its finder (finds_on_demand). */
+static int run_pass(const hdtw_backend_entry *e, const hdtw_subseq_job *job,
+                    int all_starts, int order, hdtw_span *got)
+{
     size_t len = job->len;
+    double *costs = test_alloc(len * sizeof *costs);
+    memset(costs, 0xa5, len * sizeof *costs);
+    memset(got, 0xa5, len * sizeof *got);
+    hdtw_subseq_finder *finder = NULL;
+    char error[128] = "";
+    hdtw_call call = { .subseq = job, .end_costs = costs,
+                       .subseq_finder = &finder,
+                       .subseq_all_starts = all_starts, .threads = 1,
+                       .error = error, .error_size = sizeof error };
+    ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
+    ck_assert_ptr_nonnull(finder);
     for (size_t n = 0; n < len; n++) {
-        size_t e = order == 0 ? n : order == 1 ? len - 1 - n : n * 37 % len;
-        ck_assert_int_eq(hdtw_subseq_start_of(&starts, e, &got[e].start),
+        size_t end = order == 0 ? n : order == 1 ? len - 1 - n : n * 37 % len;
+        got[end].end = end;
+        got[end].distance = costs[end];
+        ck_assert_int_eq(finder->start_of(finder, end, &got[end].start),
                          HDTW_OK);
     }
-    hdtw_subseq_starts_close(&starts);
+    int on_demand = finds_on_demand(finder);
+    finder->close(finder);
+    free(costs);
+    return on_demand;
 }
 
 /* Every end, not only the picks: the pass of each registered backend this
  * CPU can run, called directly, against the oracle's ends, byte for byte;
- * each twice, with the starts in the pass and (where the backend has one)
- * costs only, the starts then found from its edges. Returns how many
- * passes ran. */
+ * each twice, with every start in the pass and with the starts left to
+ * its finder (costs only, where the backend has that mode). Returns how
+ * many passes ran. */
 static int check_every_pass(hdtw_cost cost, const double *q, size_t m,
                             const double *s, size_t len)
 {
     hdtw_span *want = naive_ends(cost, q, m, s, len);
     hdtw_span *got = test_alloc(len * sizeof *got);
     hdtw_subseq_job job = { cost, q, m, s, len };
-    char error[128] = "";
     int passes = 0;
     for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++) {
         const hdtw_backend_entry *e = hdtw_backend_entry_of((hdtw_backend)b);
         if (!e || !e->subsequence ||
             (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
             continue;
-        memset(got, 0xa5, len * sizeof *got);
-        hdtw_call call = { .subseq = &job, .ends = got, .threads = 1,
-                           .error = error, .error_size = sizeof error };
-        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
+        ck_assert(!run_pass(e, &job, 1, 0, got));
         check_ends(got, want, m, len, b, "with starts");
-        double *edges = NULL;
-        memset(got, 0xa5, len * sizeof *got);
-        call.subseq_edges = &edges;
-        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
-        if (edges) {
-            resolve_starts(&job, edges, got, (int)(len % 3));
-            costs_only_passes++;
-        }
-        check_ends(got, want, m, len, b, edges ? "costs only" : "no edges");
-        hdtw_free(edges);
+        int lazy = run_pass(e, &job, 0, (int)(len % 3), got);
+        costs_only_passes += lazy;
+        check_ends(got, want, m, len, b, lazy ? "costs only" : "no edges");
         passes++;
     }
     free(got);
@@ -981,18 +999,12 @@ START_TEST(long_query_keeps_starts)
     hdtw_span *want = test_alloc(len * sizeof *want);
     hdtw_span *got = test_alloc(len * sizeof *got);
     hdtw_subseq_job job = { HDTW_COST_ABS, q, m, s, len };
-    hdtw_call call = { .subseq = &job, .ends = want, .threads = 1 };
-    ck_assert_int_eq(hdtw_scalar_subsequence(&call), HDTW_OK);
+    run_pass(hdtw_backend_entry_of(HDTW_BACKEND_SCALAR), &job, 1, 0, want);
     for (int b = HDTW_BACKEND_AVX2; b <= HDTW_BACKEND_AVX512; b++) {
         const hdtw_backend_entry *e = hdtw_backend_entry_of((hdtw_backend)b);
         if (!e || (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
             continue;
-        double *edges = NULL;
-        memset(got, 0xa5, len * sizeof *got);
-        call.ends = got;
-        call.subseq_edges = &edges;
-        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
-        ck_assert_ptr_null(edges);
+        ck_assert(!run_pass(e, &job, 0, 1, got));
         check_ends(got, want, m, len, b, "long query");
     }
     free(got);
