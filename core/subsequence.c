@@ -30,12 +30,21 @@
  * a size_t */
 #define MAX_QUERY (MAX_SPANS / 3 - 24)
 
+/* 1 when x[0..n-1] are all finite. On the bits: a value is NaN or +-Inf
+ * exactly when its exponent field is all ones, and only then does adding
+ * one to that field carry into the sign bit. Integer and, add and or
+ * vectorise on any x86-64 (the floating-point test does not), and there
+ * is no early exit: valid input is the common case. */
 static int finite_values(const double *x, size_t n)
 {
-    size_t bad = 0; /* counted, not returned early: the loop vectorises */
-    for (size_t i = 0; i < n; i++)
-        bad += !isfinite(x[i]);
-    return bad == 0;
+    const uint64_t exponent = 0x7ff0000000000000u, one = 0x0010000000000000u;
+    uint64_t carry = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t bits;
+        memcpy(&bits, &x[i], sizeof bits);
+        carry |= (bits & exponent) + one;
+    }
+    return (carry >> 63) == 0;
 }
 
 static hdtw_status check_arguments(const hdtw_ctx *ctx,
@@ -158,24 +167,39 @@ static hdtw_status pick_from(candidate *heap, size_t count, size_t k,
     return HDTW_OK;
 }
 
-/* Picks from the ends whose cost c has lo < c <= hi (hi already at most
- * the threshold), gathered into a heap: counted first, so that the heap
- * is exactly as large as it must be. */
-static hdtw_status pick_between(const double *costs, size_t len, double lo,
-                                double hi, size_t k, picks *p)
+/* The ends whose cost c has lo < c <= hi into a heap of at most `room`
+ * (in one pass, which goes on counting past it), the count into *count;
+ * NULL when it cannot be had or holds too few (count > room). */
+static candidate *gather(const double *costs, size_t len, double lo,
+                         double hi, size_t room, size_t *count)
 {
-    size_t count = 0;
-    for (size_t e = 0; e < len; e++) /* no branch: it vectorises */
-        count += (costs[e] > lo) & (costs[e] <= hi);
-    if (count == 0)
-        return HDTW_OK;
-    candidate *heap = hdtw_malloc(count * sizeof *heap);
+    candidate *heap = hdtw_malloc(room * sizeof *heap);
+    size_t n = 0;
+    for (size_t e = 0; heap && e < len; e++)
+        if (costs[e] <= hi && costs[e] > lo) {
+            if (n < room)
+                heap[n] = (candidate){ costs[e], e };
+            n++;
+        }
+    *count = n;
+    if (n <= room)
+        return heap;
+    hdtw_free(heap);
+    return NULL;
+}
+
+/* Picks from the ends whose cost c has lo < c <= hi (hi already at most
+ * the threshold), gathered into a heap of `room` (expected), or, when
+ * more are there, of exactly as many. */
+static hdtw_status pick_between(const double *costs, size_t len, double lo,
+                                double hi, size_t room, size_t k, picks *p)
+{
+    size_t count;
+    candidate *heap = gather(costs, len, lo, hi, room, &count);
+    if (!heap && count > room) /* the room was too small: now known */
+        heap = gather(costs, len, lo, hi, count, &count);
     if (!heap)
         return HDTW_E_NOMEM;
-    size_t n = 0;
-    for (size_t e = 0; e < len; e++)
-        if (costs[e] > lo && costs[e] <= hi)
-            heap[n++] = (candidate){ costs[e], e };
     hdtw_status status = pick_from(heap, count, k, p);
     hdtw_free(heap);
     return status;
@@ -192,17 +216,14 @@ static int by_cost(const void *x, const void *y)
  * over the costs. Chosen, not tuned. */
 #define SAMPLE 1024
 
-/* A cut such that about 32 (k + 16) ends cost at most it, taken from a
- * sorted sample of the costs (a generous allowance for the overlapping
- * neighbours each pick rejects; chosen, not tuned), or +inf when a cut
- * would not pay. Every end above the cut costs more than every one at or
- * below it, so it ranks after them all: the ends at or below it are a
- * prefix of the rank order, and the picks need the others only when they
- * run past it (too few only costs a second heap). This spares heaping all
- * `len` ends. */
-static double best_cut(const double *costs, size_t len, size_t k)
+/* A cut such that about `want` ends cost at most it, taken from a sorted
+ * sample of the costs, or +inf when a cut would not pay. Every end above
+ * the cut costs more than every one at or below it, so it ranks after
+ * them all: the ends at or below it are a prefix of the rank order, and
+ * the picks need the others only when they run past it (too few only
+ * costs a second heap). This spares heaping all `len` ends. */
+static double best_cut(const double *costs, size_t len, size_t want)
 {
-    size_t want = 32 * (k < len ? k + 16 : len);
     if (len / 8 < want || len < 8 * SAMPLE)
         return INFINITY;
     double sample[SAMPLE];
@@ -213,17 +234,22 @@ static double best_cut(const double *costs, size_t len, size_t k)
 }
 
 /* The greedy pick of hdtw.h over the ends' costs: those at or below a cut
- * first (best_cut), the rest only if k picks are not made yet; none above
- * the threshold (max_dist > 0; costs are never NaN). */
+ * first (best_cut, about 32 (k + 16) of them: a generous allowance for
+ * the overlapping neighbours each pick rejects; chosen, not tuned), the
+ * rest only if k picks are not made yet; none above the threshold
+ * (max_dist > 0; costs are never NaN). */
 static hdtw_status pick_greedy(const double *costs, size_t len, size_t k,
                                double max_dist, picks *p)
 {
+    size_t want = k < len / 32 ? 32 * (k + 16) : len;
     double most = max_dist > 0.0 ? max_dist : INFINITY;
-    double cut = best_cut(costs, len, k);
+    double cut = best_cut(costs, len, want);
+    /* the front's heap: twice what the sample promises, else all */
+    size_t room = cut < INFINITY ? 2 * want : len;
     hdtw_status status = pick_between(costs, len, -INFINITY,
-                                      cut < most ? cut : most, k, p);
+                                      cut < most ? cut : most, room, k, p);
     if (status == HDTW_OK && p->found < k && cut < most)
-        status = pick_between(costs, len, cut, most, k, p);
+        status = pick_between(costs, len, cut, most, len, k, p);
     return status;
 }
 
