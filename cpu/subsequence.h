@@ -59,6 +59,14 @@ void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
                               size_t last, hdtw_subseq_column col,
                               hdtw_subseq_ends ends);
 
+/* A kernel with hdtw_subsequence_columns' contract (the scalar one, or a
+ * backend's vector one giving the same bits). */
+typedef void (*hdtw_subseq_columns_fn)(hdtw_cost cost, const double *query,
+                                       size_t m, const double *series,
+                                       size_t first, size_t last,
+                                       hdtw_subseq_column col,
+                                       hdtw_subseq_ends ends);
+
 /* Columns a tile of the costs-only chunks (cpu/subsequence_chunks.h): the
  * exact column before every tile is kept, so the start of any end can be
  * found later from the tile holding it (hdtw_subseq_tile_finder). */
@@ -74,8 +82,9 @@ void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
 hdtw_subseq_finder *hdtw_subseq_array_finder(size_t len, size_t **starts);
 
 /* The finder of a costs-only pass, from its tile edges (taken: the
- * finder frees them, also when it cannot be had; NULL then): the scalar
- * pass with starts run over an end's tile from the exact column before
+ * finder frees them, also when it cannot be had; NULL then): the pass
+ * with starts (`columns`, hdtw_subsequence_columns or a vector kernel
+ * with its bits) run over an end's tile from the exact column before
  * it, the cells of that column labelled "the path crosses this column at
  * row i" (a label is len + i: every start is below len), a label resolved
  * in the tile before in the same way. Each column runs at most once: a
@@ -84,7 +93,8 @@ hdtw_subseq_finder *hdtw_subseq_array_finder(size_t len, size_t **starts);
  * stopped, so the work follows the stretches the asked paths cross. The
  * job is copied; its arrays must outlive the finder. */
 hdtw_subseq_finder *hdtw_subseq_tile_finder(const hdtw_subseq_job *job,
-                                            double *edges);
+                                            double *edges,
+                                            hdtw_subseq_columns_fn columns);
 
 /* The same ends, bit for bit, computed along anti-diagonals with AVX-512
  * (cpu/subsequence_avx512.c, built only with HDTW_HAVE_AVX512; call it

@@ -198,6 +198,7 @@ void hdtw_subsequence_ends_avx512(hdtw_cost cost, const double *query,
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "cpu/subsequence_stripes.h"
 #pragma GCC diagnostic pop
+#include "cpu/subsequence_wave.h"
 #include "cpu/subsequence_chunks.h"
 
 hdtw_status hdtw_avx512_subsequence(const hdtw_call *call)

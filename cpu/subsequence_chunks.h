@@ -4,7 +4,8 @@
  * series cut into VEC_WIDTH chunks, one a lane, every lane the whole query
  * against its chunk, in row blocks (the shape of cpu/kernel_lanes.h, with
  * the start carried as in cpu/subsequence_stripes.h, whose sub_column it
- * runs; included after it, same macros).
+ * runs; included after it and cpu/subsequence_wave.h, whose kernel its
+ * finder runs; same macros).
  *
  * Lane l computes the columns from SUB_HALO before its chunk to its end
  * with a fresh start: column -1 of its window is +inf, so its cells hold
@@ -151,6 +152,36 @@ ALWAYS_INLINE void FUNC(chunk_blocks)(int squared, int starts, int rows,
         FUNC(chunk_block)(squared, starts, rows, query, *i0, width, c);
 }
 
+/* The series values of the tile of local columns j0 .. j0 + width - 1 of
+ * every lane into c->cols (lane l: column g of the series, +inf where g
+ * lies outside it). Where every lane's columns lie inside, VEC_WIDTH
+ * columns at a time: a load a lane, one in-register transpose. */
+ALWAYS_INLINE void FUNC(tile_values)(const double *series, size_t j0,
+                                     size_t width, const FUNC(chunks) *c)
+{
+    long long first = FUNC(global)(c, 0, j0);
+    long long last = FUNC(global)(c, VEC_WIDTH - 1, j0) + (long long)width;
+    size_t j = 0;
+    if (first >= 0 && (size_t)last <= c->len)
+        for (; j + VEC_WIDTH <= width; j += VEC_WIDTH) {
+            VEC block[VEC_WIDTH];
+            for (size_t l = 0; l < VEC_WIDTH; l++)
+                block[l] = VLOADU(series + first + l * c->chunk + j);
+            VTRANSPOSE(block);
+            for (size_t k = 0; k < VEC_WIDTH; k++)
+                c->cols[j + k] = block[k];
+        }
+    double *values = (double *)c->cols;
+    for (size_t l = 0; l < VEC_WIDTH; l++) {
+        long long g0 = FUNC(global)(c, l, j0);
+        for (size_t jl = j; jl < width; jl++) {
+            long long g = g0 + (long long)jl;
+            values[jl * VEC_WIDTH + l] =
+                g >= 0 && (size_t)g < c->len ? series[g] : INFINITY;
+        }
+    }
+}
+
 /* The tile of local columns j0 .. j0 + width - 1 of every lane: its series
  * values, row -1 (cost 0, start one past the column, 0 before the
  * series), the blocks, and the ends of the columns inside the chunks. */
@@ -161,16 +192,12 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
                                     const FUNC(chunks) *c,
                                     hdtw_subseq_ends ends)
 {
-    double *values = (double *)c->cols, *row = (double *)c->top;
+    double *row = (double *)c->top;
     double *start = (double *)c->top_start;
-    for (size_t l = 0; l < VEC_WIDTH; l++) {
+    FUNC(tile_values)(series, j0, width, c);
+    for (size_t l = 0; starts && l < VEC_WIDTH; l++) {
         long long g0 = FUNC(global)(c, l, j0);
-        for (size_t j = 0; j < width; j++) {
-            long long g = g0 + (long long)j;
-            values[j * VEC_WIDTH + l] =
-                g >= 0 && (size_t)g < c->len ? series[g] : INFINITY;
-        }
-        for (size_t j = 0; starts && j <= width; j++) {
+        for (size_t j = 0; j <= width; j++) {
             long long g = g0 + (long long)j; /* top[j]: column j0 + j - 1 */
             start[j * VEC_WIDTH + l] = FUNC(bits_of)(g > 0 ? (size_t)g : 0);
         }
@@ -402,7 +429,7 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
             job->query, m, job->series, &c, ends);
     FUNC(chunks_check)(job, &c, exact, ends);
     if (edges)
-        finder = hdtw_subseq_tile_finder(job, edges); /* takes them */
+        finder = hdtw_subseq_tile_finder(job, edges, FUNC(wave_columns));
     edges = NULL;
     if (finder) {
         *call->subseq_finder = finder;

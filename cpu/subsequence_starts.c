@@ -22,18 +22,24 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Columns a run goes past the end asked for (within the tile and the
+ * series): the next asks are mostly the ends just after it, and a run has
+ * a cost of its own besides its columns. Chosen, not tuned. */
+#define RUN_AHEAD 16
+
 typedef struct {
     hdtw_subseq_finder base;
     hdtw_subseq_job job;
+    hdtw_subseq_columns_fn columns; /* the backend's kernel */
     double *edges;        /* HDTW_SUBSEQ_TILES(len) * m: the pass's columns */
     size_t **memo;        /* tiles: NULL until the tile first runs, then
                              HDTW_SUBSEQ_TILE starts or labels of its ends,
                              m of its last column run, and that column's m
-                             costs (allocated as the tile first runs: the
-                             memory follows the tiles asked about) */
+                             costs, which the runs carry in place
+                             (allocated as the tile first runs: the memory
+                             follows the tiles asked about) */
     size_t *ran;          /* tiles: columns of each tile run so far */
-    hdtw_subseq_column col; /* m: the column the runs carry */
-    hdtw_subseq_ends tile_ends; /* HDTW_SUBSEQ_TILE: one run's ends */
+    double *tile_costs;   /* HDTW_SUBSEQ_TILE: one run's end costs */
 } tile_finder;
 
 static void tile_close(hdtw_subseq_finder *self)
@@ -42,19 +48,16 @@ static void tile_close(hdtw_subseq_finder *self)
     size_t tiles = s->memo ? HDTW_SUBSEQ_TILES(s->job.len) : 0;
     for (size_t t = 0; t < tiles; t++)
         hdtw_free(s->memo[t]);
-    hdtw_free(s->tile_ends.start);
-    hdtw_free(s->tile_ends.cost);
-    hdtw_free(s->col.start);
-    hdtw_free(s->col.cost);
+    hdtw_free(s->tile_costs);
     hdtw_free(s->ran);
     hdtw_free(s->memo);
     hdtw_free(s->edges);
     hdtw_free(s);
 }
 
-/* Tile t's first `upto` columns run (each column once over all calls):
- * the start or label of their ends, and of every row of the last. 0 when
- * the tile's memo cannot be had. */
+/* Tile t's first `upto` columns run, or a few more (RUN_AHEAD; each
+ * column once over all calls): the start or label of their ends, and of
+ * every row of the last. 0 when the tile's memo cannot be had. */
 static int run_tile(tile_finder *s, size_t t, size_t upto)
 {
     size_t done = s->ran[t];
@@ -62,6 +65,9 @@ static int run_tile(tile_finder *s, size_t t, size_t upto)
         return 1;
     const hdtw_subseq_job *job = &s->job;
     size_t m = job->m, first = t * HDTW_SUBSEQ_TILE;
+    size_t width = job->len - first < HDTW_SUBSEQ_TILE ? job->len - first
+                                                       : HDTW_SUBSEQ_TILE;
+    upto = upto + RUN_AHEAD < width ? upto + RUN_AHEAD : width;
     if (!s->memo[t]) {
         if (m > (SIZE_MAX / sizeof(size_t) - HDTW_SUBSEQ_TILE) / 2)
             return 0;
@@ -69,22 +75,19 @@ static int run_tile(tile_finder *s, size_t t, size_t upto)
         if (!s->memo[t])
             return 0;
     }
-    size_t *ends = s->memo[t], *start = ends + HDTW_SUBSEQ_TILE;
-    double *cost = (double *)(start + m); /* same size, same alignment */
+    size_t *ends = s->memo[t];
+    /* the last column run: m starts or labels, m costs (same size, same
+     * alignment) */
+    hdtw_subseq_column col = { (double *)(ends + HDTW_SUBSEQ_TILE + m),
+                               ends + HDTW_SUBSEQ_TILE };
     if (done == 0) { /* from the column before the tile, labelled */
-        memcpy(s->col.cost, s->edges + t * m, m * sizeof *s->col.cost);
+        memcpy(col.cost, s->edges + t * m, m * sizeof *col.cost);
         for (size_t i = 0; i < m; i++)
-            s->col.start[i] = job->len + i;
-    } else {
-        memcpy(s->col.cost, cost, m * sizeof *cost);
-        memcpy(s->col.start, start, m * sizeof *start);
+            col.start[i] = job->len + i;
     }
-    hdtw_subsequence_columns(job->cost, job->query, m, job->series,
-                             first + done, first + upto, s->col,
-                             s->tile_ends);
-    memcpy(ends + done, s->tile_ends.start, (upto - done) * sizeof *ends);
-    memcpy(cost, s->col.cost, m * sizeof *cost);
-    memcpy(start, s->col.start, m * sizeof *start);
+    s->columns(job->cost, job->query, m, job->series, first + done,
+               first + upto, col,
+               (hdtw_subseq_ends){ s->tile_costs, ends + done });
     s->ran[t] = upto;
     return 1;
 }
@@ -113,26 +116,25 @@ static hdtw_status tile_start_of(hdtw_subseq_finder *self, size_t e,
 }
 
 hdtw_subseq_finder *hdtw_subseq_tile_finder(const hdtw_subseq_job *job,
-                                            double *edges)
+                                            double *edges,
+                                            hdtw_subseq_columns_fn columns)
 {
     tile_finder *s = hdtw_calloc(1, sizeof *s);
     if (!s) {
         hdtw_free(edges);
         return NULL;
     }
-    size_t tiles = HDTW_SUBSEQ_TILES(job->len), m = job->m;
+    size_t tiles = HDTW_SUBSEQ_TILES(job->len);
     *s = (tile_finder){
         { tile_start_of, tile_close },
         *job,
+        columns,
         edges,
         hdtw_calloc(tiles, sizeof *s->memo),
         hdtw_calloc(tiles, sizeof *s->ran),
-        { hdtw_malloc(m * sizeof(double)), hdtw_malloc(m * sizeof(size_t)) },
-        { hdtw_malloc(HDTW_SUBSEQ_TILE * sizeof(double)),
-          hdtw_malloc(HDTW_SUBSEQ_TILE * sizeof(size_t)) },
+        hdtw_malloc(HDTW_SUBSEQ_TILE * sizeof *s->tile_costs),
     };
-    if (s->memo && s->ran && s->col.cost && s->col.start &&
-        s->tile_ends.cost && s->tile_ends.start)
+    if (s->memo && s->ran && s->tile_costs)
         return &s->base;
     tile_close(&s->base);
     return NULL;
