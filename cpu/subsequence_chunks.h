@@ -182,6 +182,28 @@ ALWAYS_INLINE void FUNC(tile_values)(const double *series, size_t j0,
     }
 }
 
+/* Lane l of src[0 .. count - 1] into out[l][0 .. count - 1], for every
+ * lane whose out[l] is not NULL: VEC_WIDTH vectors at a time turned by
+ * one in-register transpose, the rest one double at a time. */
+ALWAYS_INLINE void FUNC(lanes_out)(const VEC *src, size_t count,
+                                   double *const *out)
+{
+    size_t j = 0;
+    for (; j + VEC_WIDTH <= count; j += VEC_WIDTH) {
+        VEC block[VEC_WIDTH];
+        for (size_t k = 0; k < VEC_WIDTH; k++)
+            block[k] = src[j + k];
+        VTRANSPOSE(block);
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            if (out[l])
+                VSTOREU(out[l] + j, block[l]);
+    }
+    const double *values = (const double *)src;
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        for (size_t jl = j; out[l] && jl < count; jl++)
+            out[l][jl] = values[jl * VEC_WIDTH + l];
+}
+
 /* The tile of local columns j0 .. j0 + width - 1 of every lane: its series
  * values, row -1 (cost 0, start one past the column, 0 before the
  * series), the blocks, and the ends of the columns inside the chunks. */
@@ -212,16 +234,21 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
     FUNC(chunk_blocks)(squared, starts, 1, query, m, &i0, width, c);
     /* the chunks and the halo are whole tiles: a tile is in a lane's chunk
      * or in its halo */
-    for (size_t l = 0; l < VEC_WIDTH && j0 >= c->halo; l++) {
+    if (j0 < c->halo)
+        return;
+    double *whole[VEC_WIDTH]; /* lanes whose tile is all in the series */
+    for (size_t l = 0; l < VEC_WIDTH; l++) {
         size_t g0 = (size_t)FUNC(global)(c, l, j0);
         size_t n = g0 < c->len ? c->len - g0 : 0;
         n = n < width ? n : width;
-        for (size_t j = 0; j < n; j++)
+        whole[l] = n == width ? ends.cost + g0 : NULL;
+        for (size_t j = 0; n < width && j < n; j++)
             ends.cost[g0 + j] = row[(j + 1) * VEC_WIDTH + l];
         for (size_t j = 0; starts && j < n; j++)
             ends.start[g0 + j] =
                 FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]);
     }
+    FUNC(lanes_out)(c->top + 1, width, whole);
 }
 
 /* Costs only: each lane's last column of the tile that ends at local
@@ -232,15 +259,14 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
 ALWAYS_INLINE void FUNC(keep_edges)(size_t m, size_t next,
                                     const FUNC(chunks) *c)
 {
-    const double *costs = (const double *)c->edge;
-    for (size_t l = 0; l < VEC_WIDTH && next > c->halo; l++) {
+    double *kept[VEC_WIDTH];
+    for (size_t l = 0; l < VEC_WIDTH; l++) {
         long long g = FUNC(global)(c, l, next);
-        if (g <= 0 || (size_t)g >= c->len)
-            continue;
-        double *kept = c->edges + (size_t)g / SUB_TILE * m;
-        for (size_t i = 0; i < m; i++)
-            kept[i] = costs[i * VEC_WIDTH + l];
+        kept[l] = next > c->halo && g > 0 && (size_t)g < c->len
+                      ? c->edges + (size_t)g / SUB_TILE * m
+                      : NULL;
     }
+    FUNC(lanes_out)(c->edge, m, kept);
 }
 
 ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
