@@ -77,8 +77,10 @@ typedef struct {
     void *bound_user;    /* calling thread only (it may call MPI) */
 } hdtw_search_job;
 
-/* A validated subsequence pass (hdtw_subsequence): every value finite,
- * m >= 1, len >= 1, and len ends of 24 bytes fit in size_t. */
+/* A validated subsequence pass (hdtw_subsequence): m >= 1, len >= 1, len
+ * ends of 24 bytes fit in size_t, every query value finite. The series'
+ * values are left to the pass, which reads them anyway: it returns
+ * HDTW_E_NONFINITE, handing back no finder, if one is NaN or +-Inf. */
 typedef struct {
     hdtw_cost cost;
     const double *query;

@@ -30,23 +30,6 @@
  * a size_t */
 #define MAX_QUERY (MAX_SPANS / 3 - 24)
 
-/* 1 when x[0..n-1] are all finite. On the bits: a value is NaN or +-Inf
- * exactly when its exponent field is all ones, and only then does adding
- * one to that field carry into the sign bit. Integer and, add and or
- * vectorise on any x86-64 (the floating-point test does not), and there
- * is no early exit: valid input is the common case. */
-static int finite_values(const double *x, size_t n)
-{
-    const uint64_t exponent = 0x7ff0000000000000u, one = 0x0010000000000000u;
-    uint64_t carry = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t bits;
-        memcpy(&bits, &x[i], sizeof bits);
-        carry |= (bits & exponent) + one;
-    }
-    return (carry >> 63) == 0;
-}
-
 static hdtw_status check_arguments(const hdtw_ctx *ctx,
                                    const hdtw_params *params,
                                    const double *query, size_t m,
@@ -61,8 +44,8 @@ static hdtw_status check_arguments(const hdtw_ctx *ctx,
          params->cost != HDTW_COST_SQUARED) ||
         params->band >= 0 || !hdtw_max_dist_valid(params->max_dist))
         return HDTW_E_ARG;
-    if (!finite_values(query, m) || !finite_values(series, len))
-        return HDTW_E_NONFINITE;
+    if (!hdtw_values_finite(query, m))
+        return HDTW_E_NONFINITE; /* the series: checked by the pass */
     return HDTW_OK;
 }
 

@@ -130,6 +130,8 @@ hdtw_status hdtw_subsequence_run(const hdtw_call *call, size_t entries,
                                  hdtw_subseq_pass pass)
 {
     const hdtw_subseq_job *job = call->subseq;
+    if (!hdtw_values_finite(job->series, job->len))
+        return HDTW_E_NONFINITE;
     if (entries > SIZE_MAX / sizeof(double))
         return HDTW_E_NOMEM;
     hdtw_subseq_column work = {

@@ -155,18 +155,25 @@ ALWAYS_INLINE void FUNC(chunk_blocks)(int squared, int starts, int rows,
 /* The series values of the tile of local columns j0 .. j0 + width - 1 of
  * every lane into c->cols (lane l: column g of the series, +inf where g
  * lies outside it). Where every lane's columns lie inside, VEC_WIDTH
- * columns at a time: a load a lane, one in-register transpose. */
-ALWAYS_INLINE void FUNC(tile_values)(const double *series, size_t j0,
-                                     size_t width, const FUNC(chunks) *c)
+ * columns at a time: a load a lane, one in-register transpose. Returns 1
+ * when every series value read is finite (the core leaves that check to
+ * the pass, which reads every value here): x - x is +0 for a finite x and
+ * NaN for NaN or +-Inf, and a sum of them stays NaN once one is. */
+ALWAYS_INLINE int FUNC(tile_values)(const double *series, size_t j0,
+                                    size_t width, const FUNC(chunks) *c)
 {
+    VEC nonfinite = VSET1(0.0);
+    int finite = 1;
     long long first = FUNC(global)(c, 0, j0);
     long long last = FUNC(global)(c, VEC_WIDTH - 1, j0) + (long long)width;
     size_t j = 0;
     if (first >= 0 && (size_t)last <= c->len)
         for (; j + VEC_WIDTH <= width; j += VEC_WIDTH) {
             VEC block[VEC_WIDTH];
-            for (size_t l = 0; l < VEC_WIDTH; l++)
+            for (size_t l = 0; l < VEC_WIDTH; l++) {
                 block[l] = VLOADU(series + first + l * c->chunk + j);
+                nonfinite = VADD(nonfinite, VSUB(block[l], block[l]));
+            }
             VTRANSPOSE(block);
             for (size_t k = 0; k < VEC_WIDTH; k++)
                 c->cols[j + k] = block[k];
@@ -176,10 +183,16 @@ ALWAYS_INLINE void FUNC(tile_values)(const double *series, size_t j0,
         long long g0 = FUNC(global)(c, l, j0);
         for (size_t jl = j; jl < width; jl++) {
             long long g = g0 + (long long)jl;
-            values[jl * VEC_WIDTH + l] =
-                g >= 0 && (size_t)g < c->len ? series[g] : INFINITY;
+            int inside = g >= 0 && (size_t)g < c->len;
+            values[jl * VEC_WIDTH + l] = inside ? series[g] : INFINITY;
+            finite &= !inside || isfinite(series[g]);
         }
     }
+    double sums[VEC_WIDTH];
+    VSTOREU(sums, nonfinite);
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        finite &= sums[l] == 0.0;
+    return finite;
 }
 
 /* Lane l of src[0 .. count - 1] into out[l][0 .. count - 1], for every
@@ -207,7 +220,7 @@ ALWAYS_INLINE void FUNC(lanes_out)(const VEC *src, size_t count,
 /* The tile of local columns j0 .. j0 + width - 1 of every lane: its series
  * values, row -1 (cost 0, start one past the column, 0 before the
  * series), the blocks, and the ends of the columns inside the chunks. */
-ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
+ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts,
                                     const double *query,
                                     size_t m, const double *series,
                                     size_t j0, size_t width,
@@ -216,7 +229,7 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
 {
     double *row = (double *)c->top;
     double *start = (double *)c->top_start;
-    FUNC(tile_values)(series, j0, width, c);
+    int finite = FUNC(tile_values)(series, j0, width, c);
     for (size_t l = 0; starts && l < VEC_WIDTH; l++) {
         long long g0 = FUNC(global)(c, l, j0);
         for (size_t j = 0; j <= width; j++) {
@@ -235,7 +248,7 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
     /* the chunks and the halo are whole tiles: a tile is in a lane's chunk
      * or in its halo */
     if (j0 < c->halo)
-        return;
+        return finite;
     double *whole[VEC_WIDTH]; /* lanes whose tile is all in the series */
     for (size_t l = 0; l < VEC_WIDTH; l++) {
         size_t g0 = (size_t)FUNC(global)(c, l, j0);
@@ -249,6 +262,7 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
                 FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]);
     }
     FUNC(lanes_out)(c->top + 1, width, whole);
+    return finite;
 }
 
 /* Costs only: each lane's last column of the tile that ends at local
@@ -269,13 +283,15 @@ ALWAYS_INLINE void FUNC(keep_edges)(size_t m, size_t next,
     FUNC(lanes_out)(c->edge, m, kept);
 }
 
-ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
+/* The pass over every tile; 1 when every series value is finite. */
+ALWAYS_INLINE int FUNC(chunks_pass)(int squared, int starts,
                                      const double *query,
                                      size_t m, const double *series,
                                      const FUNC(chunks) *c,
                                      hdtw_subseq_ends ends)
 {
     const VEC inf = VSET1(INFINITY), zero = VSET1(FUNC(bits_of)(0));
+    int finite = 1;
     for (size_t i = 0; i < m; i++) { /* column -1 of every window */
         c->edge[i] = inf;
         c->edge_start[i] = zero;
@@ -283,8 +299,8 @@ ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
     for (size_t j0 = 0; j0 < c->halo + c->chunk; j0 += SUB_TILE) {
         size_t width = c->halo + c->chunk - j0;
         width = width < SUB_TILE ? width : SUB_TILE;
-        FUNC(chunk_tile)(squared, starts, query, m, series, j0, width, c,
-                         ends);
+        finite &= FUNC(chunk_tile)(squared, starts, query, m, series, j0,
+                                   width, c, ends);
         if (!starts)
             FUNC(keep_edges)(m, j0 + width, c);
         if (j0 + width == c->halo)
@@ -293,15 +309,17 @@ ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
                 c->halo_start[i] = c->edge_start[i];
             }
     }
+    return finite;
 }
 
 /* One function per cost and mode, each with its own inlined pass. */
 #define SUB_CHUNKS_ENTRY(name, squared, starts)                               \
-    static void FUNC(name)(const double *query, size_t m,                    \
-                           const double *series, const FUNC(chunks) *c,      \
-                           hdtw_subseq_ends ends)                             \
+    static int FUNC(name)(const double *query, size_t m,                     \
+                          const double *series, const FUNC(chunks) *c,       \
+                          hdtw_subseq_ends ends)                              \
     {                                                                         \
-        FUNC(chunks_pass)(squared, starts, query, m, series, c, ends);        \
+        return FUNC(chunks_pass)(squared, starts, query, m, series, c,       \
+                                 ends);                                       \
     }
 SUB_CHUNKS_ENTRY(chunks_abs, 0, 1)
 SUB_CHUNKS_ENTRY(chunks_squared, 1, 1)
@@ -447,13 +465,15 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
                        work + 3 * tile + m, work + 3 * tile + 2 * m,
                        work + 3 * tile + 3 * m, edges };
     int squared = job->cost == HDTW_COST_SQUARED;
-    if (edges)
-        (squared ? FUNC(chunks_squared_costs) : FUNC(chunks_abs_costs))(
-            job->query, m, job->series, &c, ends);
-    else
-        (squared ? FUNC(chunks_squared) : FUNC(chunks_abs))(
-            job->query, m, job->series, &c, ends);
+    int (*pass)(const double *, size_t, const double *, const FUNC(chunks) *,
+                hdtw_subseq_ends) =
+        edges ? (squared ? FUNC(chunks_squared_costs) : FUNC(chunks_abs_costs))
+              : (squared ? FUNC(chunks_squared) : FUNC(chunks_abs));
+    status = HDTW_E_NONFINITE;
+    if (!pass(job->query, m, job->series, &c, ends))
+        goto cleanup;
     FUNC(chunks_check)(job, &c, exact, ends);
+    status = HDTW_E_NOMEM;
     if (edges)
         finder = hdtw_subseq_tile_finder(job, edges, FUNC(wave_columns));
     edges = NULL;

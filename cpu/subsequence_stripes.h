@@ -218,6 +218,8 @@ static hdtw_status FUNC(sub_run)(const hdtw_call *call)
 {
     const hdtw_subseq_job *job = call->subseq;
     size_t len = job->len;
+    if (!hdtw_values_finite(job->series, len))
+        return HDTW_E_NONFINITE;
     if (len > (SIZE_MAX / sizeof(double) - 2 * SUB_SPAN) / 3)
         return HDTW_E_NOMEM;
     double *block = hdtw_malloc((3 * len + 2 * SUB_SPAN) * sizeof *block);

@@ -892,6 +892,60 @@ START_TEST(max_dist_bad_values)
 }
 END_TEST
 
+/* A value that is not finite anywhere in a long series (the core leaves
+ * the series' check to the pass, the chunks fuse it into their copy):
+ * first value, inside the chunks' first tiles, at chunk boundaries (each
+ * lane's halo reads the one before), in the middle, the last value; on
+ * every backend, through the API (outputs untouched) and every pass
+ * called directly (no finder handed back). */
+START_TEST(nonfinite_anywhere_in_a_long_series)
+{
+    const double bad[] = { NAN, INFINITY, -INFINITY };
+    size_t m = 20, len = 9001;
+    test_rng r = { test_seed(5353u) };
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    fill_case(&r, q, m, s, len, 0);
+    /* 4 and 8 lanes: chunks of 2,304 and 1,152 values (whole tiles) */
+    const size_t at[] = { 0, 5, 127, 128, 1151, 1152, 2303, 2304, 4500,
+                          8063, 8064, len - 1 };
+    hdtw_backend usable[HDTW_BACKEND_COUNT + 1];
+    size_t backends = usable_backends(usable);
+    hdtw_subseq_job job = { HDTW_COST_ABS, q, m, s, len };
+    double *costs = test_alloc(len * sizeof *costs);
+    for (size_t a = 0; a < sizeof at / sizeof *at; a++) {
+        double keep = s[at[a]];
+        s[at[a]] = bad[a % 3];
+        hdtw_span out[3] = { SENTINEL, SENTINEL, SENTINEL };
+        size_t found = 99;
+        for (size_t b = 0; b < backends; b++) {
+            ck_assert_int_eq(hdtw_set_backend(test_ctx, usable[b]), HDTW_OK);
+            expect_refused(HDTW_E_NONFINITE, NULL, q, m, s, len, 3, out,
+                           &found);
+        }
+        for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++) {
+            const hdtw_backend_entry *e =
+                hdtw_backend_entry_of((hdtw_backend)b);
+            if (!e || !e->subsequence ||
+                (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
+                continue;
+            for (int all = 0; all < 2; all++) {
+                hdtw_subseq_finder *finder = NULL;
+                hdtw_call call = { .subseq = &job, .end_costs = costs,
+                                   .subseq_finder = &finder,
+                                   .subseq_all_starts = all, .threads = 1 };
+                ck_assert_int_eq(e->subsequence(&call), HDTW_E_NONFINITE);
+                ck_assert_ptr_null(finder);
+            }
+        }
+        s[at[a]] = keep;
+    }
+    ck_assert_int_eq(hdtw_set_backend(test_ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    free(costs);
+    free(s);
+    free(q);
+}
+END_TEST
+
 /* 1 when this CPU has a backend with the costs-only chunks (AVX2). */
 static int has_costs_only_pass(void)
 {
@@ -974,6 +1028,25 @@ START_TEST(ties_at_tile_edges)
 }
 END_TEST
 
+/* Queries of every length around the finder's vector bands (4 and 8
+ * rows: a partial last band, one band, one row past it, m = 1), on a
+ * series long enough for the costs-only chunks: every start they find is
+ * the oracle's. */
+START_TEST(finder_bands_of_every_height)
+{
+    const size_t heights[] = { 1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17 };
+    size_t m = heights[_i], len = 4400 + 37 * (size_t)_i;
+    test_rng r = { test_seed(7272u + (uint64_t)_i) };
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    fill_case(&r, q, m, s, len, _i % 2);
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = _i % 3 ? HDTW_COST_ABS : HDTW_COST_SQUARED;
+    check_passes_and_picks(&p, q, m, s, len, 6);
+    free(s);
+    free(q);
+}
+END_TEST
+
 /* k in the hundreds on a long series: many pops, each asking for a start,
  * over many tiles, in rank order rather than tile order. */
 START_TEST(many_picks_many_tiles)
@@ -1041,12 +1114,14 @@ static Suite *subsequence_suite(void)
     tcase_add_loop_test(oracle, starts_cross_tile_edges, 0, 2);
     tcase_add_loop_test(oracle, ties_at_tile_edges, 0, 2);
     tcase_add_loop_test(oracle, many_picks_many_tiles, 0, 4);
+    tcase_add_loop_test(oracle, finder_bands_of_every_height, 0, 11);
     tcase_add_test(oracle, long_query_keeps_starts);
     suite_add_tcase(s, oracle);
 
     TCase *bad = tcase_create("bad_input");
     tcase_add_checked_fixture(bad, test_ctx_setup, test_ctx_teardown);
     tcase_add_test(bad, subsequence_bad_input);
+    tcase_add_test(bad, nonfinite_anywhere_in_a_long_series);
     suite_add_tcase(s, bad);
 
     TCase *threshold = tcase_create("max_dist");
