@@ -19,7 +19,6 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The longest series or query: its candidates (one span per value) must
@@ -188,12 +187,6 @@ static hdtw_status pick_between(const double *costs, size_t len, double lo,
     return status;
 }
 
-static int by_cost(const void *x, const void *y)
-{
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
-}
-
 /* Costs sampled to choose best_cut: enough that the cut lands near the
  * wanted share, few enough that sorting them is cheap next to one pass
  * over the costs. Chosen, not tuned. */
@@ -209,11 +202,20 @@ static double best_cut(const double *costs, size_t len, size_t want)
 {
     if (len / 8 < want || len < 8 * SAMPLE)
         return INFINITY;
-    double sample[SAMPLE];
-    for (size_t i = 0; i < SAMPLE; i++)
-        sample[i] = costs[i * (len / SAMPLE)];
-    qsort(sample, SAMPLE, sizeof *sample, by_cost);
-    return sample[want / (len / SAMPLE) + 1];
+    /* the sample's rank-th smallest: the rank + 1 smallest kept sorted
+     * (rank is small: want <= len / 8 makes it at most SAMPLE / 8 + 1) */
+    size_t rank = want / (len / SAMPLE) + 1, kept = 0;
+    double low[SAMPLE];
+    for (size_t i = 0; i < SAMPLE; i++) {
+        double x = costs[i * (len / SAMPLE)];
+        if (kept == rank + 1 && !(x < low[rank]))
+            continue;
+        size_t at = kept < rank + 1 ? kept++ : rank;
+        for (; at > 0 && x < low[at - 1]; at--)
+            low[at] = low[at - 1];
+        low[at] = x;
+    }
+    return low[rank];
 }
 
 /* The greedy pick of hdtw.h over the ends' costs: those at or below a cut
