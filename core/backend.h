@@ -89,6 +89,13 @@ typedef struct {
     size_t len;
 } hdtw_subseq_job;
 
+/* Ends a block: a subsequence pass also gives the smallest cost of each
+ * block of this many ends (hdtw_call.end_block_min), so that the pick's
+ * search for the cheapest ends skips the blocks that hold none. */
+#define HDTW_SUBSEQ_BLOCK 128
+#define HDTW_SUBSEQ_BLOCKS(len)                                               \
+    (((len) + HDTW_SUBSEQ_BLOCK - 1) / HDTW_SUBSEQ_BLOCK)
+
 /* The starts of a subsequence pass's ends, which the pass hands back with
  * their costs (hdtw_call.subseq_finder): a pass that computed them all
  * reads them from an array, one that computed costs only finds a start
@@ -129,6 +136,9 @@ typedef struct {
     const hdtw_subseq_job *subseq; /* subsequence: the pass to make */
     double *end_costs;             /* subsequence: subseq->len costs, end
                                       e's D(m-1, e) at end_costs[e] */
+    double *end_block_min;         /* subsequence: HDTW_SUBSEQ_BLOCKS(len):
+                                      block b's smallest cost (ends
+                                      b * HDTW_SUBSEQ_BLOCK onwards) */
     hdtw_subseq_finder **subseq_finder; /* subsequence: where the pass
                                       puts the finder of its ends' starts
                                       (on HDTW_OK only; the caller closes

@@ -81,10 +81,11 @@ hdtw_status hdtw_route_search(hdtw_ctx *ctx, const hdtw_search_job *job,
 
 /* Runs a subsequence pass on the forced backend when it has one, else on
  * the fastest CPU backend that has one; records ctx->last. costs: job->len
- * costs; *finder: the finder of their starts (hdtw_call.subseq_finder; on
+ * costs; block_min: their blocks' minima (hdtw_call.end_block_min);
+ * *finder: the finder of their starts (hdtw_call.subseq_finder; on
  * HDTW_OK only, the caller closes it). */
 hdtw_status hdtw_route_subsequence(hdtw_ctx *ctx, const hdtw_subseq_job *job,
-                                   double *costs,
+                                   double *costs, double *block_min,
                                    hdtw_subseq_finder **finder);
 
 /* Records a printf-style message as ctx's last error and returns s (the

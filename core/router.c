@@ -214,7 +214,7 @@ static hdtw_run_fn subsequence_of(const hdtw_ctx *ctx, hdtw_backend b)
 }
 
 hdtw_status hdtw_route_subsequence(hdtw_ctx *ctx, const hdtw_subseq_job *job,
-                                   double *costs,
+                                   double *costs, double *block_min,
                                    hdtw_subseq_finder **finder)
 {
     hdtw_backend b = ctx->forced;
@@ -225,6 +225,7 @@ hdtw_status hdtw_route_subsequence(hdtw_ctx *ctx, const hdtw_subseq_job *job,
     hdtw_call call = make_call(ctx, b);
     call.subseq = job;
     call.end_costs = costs;
+    call.end_block_min = block_min;
     call.subseq_finder = finder;
     hdtw_status s = subsequence_of(ctx, b)(&call);
     if (s == HDTW_OK)

@@ -149,20 +149,33 @@ static hdtw_status pick_from(candidate *heap, size_t count, size_t k,
     return HDTW_OK;
 }
 
+/* The ends' costs: len of them, and the smallest of each block of
+ * HDTW_SUBSEQ_BLOCK (core/backend.h). */
+typedef struct {
+    const double *cost, *block_min;
+    size_t len;
+} end_costs;
+
 /* The ends whose cost c has lo < c <= hi into a heap of at most `room`
- * (in one pass, which goes on counting past it), the count into *count;
- * NULL when it cannot be had or holds too few (count > room). */
-static candidate *gather(const double *costs, size_t len, double lo,
-                         double hi, size_t room, size_t *count)
+ * (in one pass, which goes on counting past it, and skips the blocks
+ * whose smallest cost is above hi), the count into *count; NULL when it
+ * cannot be had or holds too few (count > room). */
+static candidate *gather(end_costs ends, double lo, double hi, size_t room,
+                         size_t *count)
 {
     candidate *heap = hdtw_malloc(room * sizeof *heap);
     size_t n = 0;
-    for (size_t e = 0; heap && e < len; e++)
-        if (costs[e] <= hi && costs[e] > lo) {
-            if (n < room)
-                heap[n] = (candidate){ costs[e], e };
-            n++;
-        }
+    for (size_t b = 0; heap && b < HDTW_SUBSEQ_BLOCKS(ends.len); b++) {
+        if (!(ends.block_min[b] <= hi))
+            continue;
+        size_t e = b * HDTW_SUBSEQ_BLOCK, stop = e + HDTW_SUBSEQ_BLOCK;
+        for (stop = stop < ends.len ? stop : ends.len; e < stop; e++)
+            if (ends.cost[e] <= hi && ends.cost[e] > lo) {
+                if (n < room)
+                    heap[n] = (candidate){ ends.cost[e], e };
+                n++;
+            }
+    }
     *count = n;
     if (n <= room)
         return heap;
@@ -173,13 +186,13 @@ static candidate *gather(const double *costs, size_t len, double lo,
 /* Picks from the ends whose cost c has lo < c <= hi (hi already at most
  * the threshold), gathered into a heap of `room` (expected), or, when
  * more are there, of exactly as many. */
-static hdtw_status pick_between(const double *costs, size_t len, double lo,
-                                double hi, size_t room, size_t k, picks *p)
+static hdtw_status pick_between(end_costs ends, double lo, double hi,
+                                size_t room, size_t k, picks *p)
 {
     size_t count;
-    candidate *heap = gather(costs, len, lo, hi, room, &count);
+    candidate *heap = gather(ends, lo, hi, room, &count);
     if (!heap && count > room) /* the room was too small: now known */
-        heap = gather(costs, len, lo, hi, count, &count);
+        heap = gather(ends, lo, hi, count, &count);
     if (!heap)
         return HDTW_E_NOMEM;
     hdtw_status status = pick_from(heap, count, k, p);
@@ -223,18 +236,18 @@ static double best_cut(const double *costs, size_t len, size_t want)
  * the overlapping neighbours each pick rejects; chosen, not tuned), the
  * rest only if k picks are not made yet; none above the threshold
  * (max_dist > 0; costs are never NaN). */
-static hdtw_status pick_greedy(const double *costs, size_t len, size_t k,
-                               double max_dist, picks *p)
+static hdtw_status pick_greedy(end_costs ends, size_t k, double max_dist,
+                               picks *p)
 {
-    size_t want = k < len / 32 ? 32 * (k + 16) : len;
+    size_t len = ends.len, want = k < len / 32 ? 32 * (k + 16) : len;
     double most = max_dist > 0.0 ? max_dist : INFINITY;
-    double cut = best_cut(costs, len, want);
+    double cut = best_cut(ends.cost, len, want);
     /* the front's heap: twice what the sample promises, else all */
     size_t room = cut < INFINITY ? 2 * want : len;
-    hdtw_status status = pick_between(costs, len, -INFINITY,
+    hdtw_status status = pick_between(ends, -INFINITY,
                                       cut < most ? cut : most, room, k, p);
     if (status == HDTW_OK && p->found < k && cut < most)
-        status = pick_between(costs, len, cut, most, len, k, p);
+        status = pick_between(ends, cut, most, len, k, p);
     return status;
 }
 
@@ -251,7 +264,9 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
 
     size_t room = k < len ? k : len; /* no more picks than ends */
     picks picked = { 0, NULL, NULL, NULL };
-    double *costs = hdtw_malloc(len * sizeof *costs);
+    /* len costs, then the blocks' minima */
+    double *costs = hdtw_malloc((len + HDTW_SUBSEQ_BLOCKS(len)) *
+                                sizeof *costs);
     /* room picks sorted by start, then room in pick order */
     hdtw_span *by_start = room <= MAX_SPANS / 2
                               ? hdtw_malloc(2 * room * sizeof *by_start)
@@ -262,10 +277,12 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
 
     hdtw_subseq_job job = { params.cost, query, m, series, len };
     picked = (picks){ 0, by_start, by_start + room, NULL };
-    status = hdtw_route_subsequence(ctx, &job, costs, &picked.finder);
+    end_costs ends = { costs, costs + len, len };
+    status = hdtw_route_subsequence(ctx, &job, costs, costs + len,
+                                    &picked.finder);
     if (status != HDTW_OK)
         goto cleanup;
-    status = pick_greedy(costs, len, k, params.max_dist, &picked);
+    status = pick_greedy(ends, k, params.max_dist, &picked);
     if (status != HDTW_OK)
         goto cleanup;
     memcpy(out, picked.out, picked.found * sizeof *out);

@@ -93,6 +93,19 @@ void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
     hdtw_subsequence_columns(cost, query, m, series, 0, len, col, ends);
 }
 
+void hdtw_subseq_block_minima(const double *costs, size_t first, size_t last,
+                              double *block_min)
+{
+    for (size_t e = first; e < last;) {
+        size_t stop = last - e < HDTW_SUBSEQ_BLOCK ? last
+                                                   : e + HDTW_SUBSEQ_BLOCK;
+        double low = costs[e];
+        for (; e < stop; e++)
+            low = costs[e] < low ? costs[e] : low;
+        block_min[(stop - 1) / HDTW_SUBSEQ_BLOCK] = low;
+    }
+}
+
 /* The finder of a pass with starts: they are all in the array. */
 typedef struct {
     hdtw_subseq_finder base;
@@ -145,6 +158,7 @@ hdtw_status hdtw_subsequence_run(const hdtw_call *call, size_t entries,
     if (work.cost && work.start && finder) {
         pass(job->cost, job->query, job->m, job->series, job->len, work,
              ends);
+        hdtw_subseq_block_minima(ends.cost, 0, job->len, call->end_block_min);
         *call->subseq_finder = finder;
         finder = NULL;
         status = HDTW_OK;

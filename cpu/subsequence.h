@@ -70,12 +70,19 @@ typedef void (*hdtw_subseq_columns_fn)(hdtw_cost cost, const double *query,
 /* Columns a tile of the costs-only chunks (cpu/subsequence_chunks.h): the
  * exact column before every tile is kept, so the start of any end can be
  * found later from the tile holding it (hdtw_subseq_tile_finder). */
-#define HDTW_SUBSEQ_TILE 128
+#define HDTW_SUBSEQ_TILE HDTW_SUBSEQ_BLOCK /* a tile gives a block minimum */
 /* tiles of a series of len values, and the m costs of the column before
  * each (tile t: columns t * HDTW_SUBSEQ_TILE - 1; tile 0: column -1,
  * +inf) that a costs-only pass keeps */
 #define HDTW_SUBSEQ_TILES(len)                                                \
     (((len) + HDTW_SUBSEQ_TILE - 1) / HDTW_SUBSEQ_TILE)
+
+/* The smallest cost of each block of HDTW_SUBSEQ_BLOCK ends in
+ * costs[first .. last - 1] (first a multiple of HDTW_SUBSEQ_BLOCK; the
+ * last block may be cut short by last) into block_min[first /
+ * HDTW_SUBSEQ_BLOCK ..] (hdtw_call.end_block_min). */
+void hdtw_subseq_block_minima(const double *costs, size_t first, size_t last,
+                              double *block_min);
 
 /* The finder of a pass that computed every start: *starts = room for
  * len of them, which the finder reads. NULL when it cannot be had. */

@@ -63,6 +63,7 @@ typedef struct {
     VEC *halo_edge, *halo_start; /* m: the same, after the halo */
     double *edges; /* NULL: starts carried; else costs only, and the
                       column before every tile kept (HDTW_SUBSEQ_TILES) */
+    double *block_min; /* a tile's smallest end (hdtw_call.end_block_min) */
 } FUNC(chunks);
 
 /* series column of lane l's local column j (may be < 0) */
@@ -249,11 +250,18 @@ ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts,
      * or in its halo */
     if (j0 < c->halo)
         return finite;
+    /* each lane's smallest end of the tile: past the series they are +inf
+     * (its values there are), so the whole tile can be taken */
+    VEC low = c->top[1];
+    for (size_t j = 1; j < width; j++)
+        low = VMIN(low, c->top[j + 1]);
     double *whole[VEC_WIDTH]; /* lanes whose tile is all in the series */
     for (size_t l = 0; l < VEC_WIDTH; l++) {
         size_t g0 = (size_t)FUNC(global)(c, l, j0);
         size_t n = g0 < c->len ? c->len - g0 : 0;
         n = n < width ? n : width;
+        if (n > 0)
+            c->block_min[g0 / SUB_TILE] = FUNC(lane)(low, l);
         whole[l] = n == width ? ends.cost + g0 : NULL;
         for (size_t j = 0; n < width && j < n; j++)
             ends.cost[g0 + j] = row[(j + 1) * VEC_WIDTH + l];
@@ -371,6 +379,7 @@ static void FUNC(recompute)(const hdtw_subseq_job *job,
                                     ends.start ? ends.start + j : NULL };
         hdtw_subsequence_columns(job->cost, job->query, m, job->series, j,
                                  stop, exact, from_j);
+        hdtw_subseq_block_minima(ends.cost, j, stop, c->block_min);
         if (c->edges && stop < job->len)
             memcpy(c->edges + stop / SUB_TILE * m, exact.cost,
                    m * sizeof *exact.cost);
@@ -463,7 +472,7 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
     FUNC(chunks) c = { job->len, chunk, SUB_HALO(m), work, work + tile,
                        work + 2 * tile, work + 3 * tile,
                        work + 3 * tile + m, work + 3 * tile + 2 * m,
-                       work + 3 * tile + 3 * m, edges };
+                       work + 3 * tile + 3 * m, edges, call->end_block_min };
     int squared = job->cost == HDTW_COST_SQUARED;
     int (*pass)(const double *, size_t, const double *, const FUNC(chunks) *,
                 hdtw_subseq_ends) =

@@ -241,6 +241,7 @@ static hdtw_status FUNC(sub_run)(const hdtw_call *call)
     else
         FUNC(sub_stripes_abs)(job->query, job->m, len, w, &ends);
     hdtw_free(block);
+    hdtw_subseq_block_minima(ends.cost, 0, len, call->end_block_min);
     *call->subseq_finder = finder;
     return HDTW_OK;
 }

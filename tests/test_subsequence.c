@@ -266,13 +266,16 @@ static int finds_on_demand(const hdtw_subseq_finder *finder)
 static int run_pass(const hdtw_backend_entry *e, const hdtw_subseq_job *job,
                     int all_starts, int order, hdtw_span *got)
 {
-    size_t len = job->len;
+    size_t len = job->len, blocks = HDTW_SUBSEQ_BLOCKS(len);
     double *costs = test_alloc(len * sizeof *costs);
+    double *block_min = test_alloc(blocks * sizeof *block_min);
     memset(costs, 0xa5, len * sizeof *costs);
+    memset(block_min, 0xa5, blocks * sizeof *block_min);
     memset(got, 0xa5, len * sizeof *got);
     hdtw_subseq_finder *finder = NULL;
     char error[128] = "";
     hdtw_call call = { .subseq = job, .end_costs = costs,
+                       .end_block_min = block_min,
                        .subseq_finder = &finder,
                        .subseq_all_starts = all_starts, .threads = 1,
                        .error = error, .error_size = sizeof error };
@@ -287,6 +290,16 @@ static int run_pass(const hdtw_backend_entry *e, const hdtw_subseq_job *job,
     }
     int on_demand = finds_on_demand(finder);
     finder->close(finder);
+    for (size_t b = 0; b < blocks; b++) { /* each block's smallest cost */
+        double low = INFINITY;
+        for (size_t e = b * HDTW_SUBSEQ_BLOCK;
+             e < len && e < (b + 1) * HDTW_SUBSEQ_BLOCK; e++)
+            low = fmin(low, costs[e]);
+        ck_assert_msg(same_bits(block_min[b], low),
+                      "backend %d block %zu: minimum %.17g, want %.17g",
+                      (int)e->id, b, block_min[b], low);
+    }
+    free(block_min);
     free(costs);
     return on_demand;
 }
@@ -912,6 +925,7 @@ START_TEST(nonfinite_anywhere_in_a_long_series)
     size_t backends = usable_backends(usable);
     hdtw_subseq_job job = { HDTW_COST_ABS, q, m, s, len };
     double *costs = test_alloc(len * sizeof *costs);
+    double *block_min = test_alloc(HDTW_SUBSEQ_BLOCKS(len) * sizeof *costs);
     for (size_t a = 0; a < sizeof at / sizeof *at; a++) {
         double keep = s[at[a]];
         s[at[a]] = bad[a % 3];
@@ -931,6 +945,7 @@ START_TEST(nonfinite_anywhere_in_a_long_series)
             for (int all = 0; all < 2; all++) {
                 hdtw_subseq_finder *finder = NULL;
                 hdtw_call call = { .subseq = &job, .end_costs = costs,
+                                   .end_block_min = block_min,
                                    .subseq_finder = &finder,
                                    .subseq_all_starts = all, .threads = 1 };
                 ck_assert_int_eq(e->subsequence(&call), HDTW_E_NONFINITE);
@@ -940,6 +955,7 @@ START_TEST(nonfinite_anywhere_in_a_long_series)
         s[at[a]] = keep;
     }
     ck_assert_int_eq(hdtw_set_backend(test_ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    free(block_min);
     free(costs);
     free(s);
     free(q);
