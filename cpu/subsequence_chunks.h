@@ -251,17 +251,19 @@ ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts,
     if (j0 < c->halo)
         return finite;
     /* each lane's smallest end of the tile: past the series they are +inf
-     * (its values there are), so the whole tile can be taken */
-    VEC low = c->top[1];
+     * (its values there are), so the whole tile can be taken; four
+     * minima in flight, not one chain */
+    VEC low[4] = { c->top[1], c->top[1], c->top[1], c->top[1] };
     for (size_t j = 1; j < width; j++)
-        low = VMIN(low, c->top[j + 1]);
+        low[j % 4] = VMIN(low[j % 4], c->top[j + 1]);
+    low[0] = VMIN(VMIN(low[0], low[1]), VMIN(low[2], low[3]));
     double *whole[VEC_WIDTH]; /* lanes whose tile is all in the series */
     for (size_t l = 0; l < VEC_WIDTH; l++) {
         size_t g0 = (size_t)FUNC(global)(c, l, j0);
         size_t n = g0 < c->len ? c->len - g0 : 0;
         n = n < width ? n : width;
         if (n > 0)
-            c->block_min[g0 / SUB_TILE] = FUNC(lane)(low, l);
+            c->block_min[g0 / SUB_TILE] = FUNC(lane)(low[0], l);
         whole[l] = n == width ? ends.cost + g0 : NULL;
         for (size_t j = 0; n < width && j < n; j++)
             ends.cost[g0 + j] = row[(j + 1) * VEC_WIDTH + l];

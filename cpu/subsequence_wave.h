@@ -74,7 +74,9 @@ ALWAYS_INLINE void FUNC(wave_band)(int squared, const double *query,
         start = VSELECT(VLE(diag, up_or_left), diag_s, start);
         VEC d = VSUB(pat, w->values[t]);
         VEC c = squared ? VMUL(d, d) : VABS(d);
-        VEC cell = VADD(c, VMIN(diag, up_or_left));
+        /* the same minimum, with up (one shift further down the chain
+         * from prev than left) entering last */
+        VEC cell = VADD(c, VMIN(VMIN(diag, prev), up));
         if (t + 1 < VEC_WIDTH) { /* lanes r > t: before the round */
             VMASK before = VLE(VSET1((double)(t + 1)), lanes);
             cell = VSELECT(before, kept, cell);
