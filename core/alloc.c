@@ -92,3 +92,42 @@ void hdtw_free(void *p)
     uncounted(p);
     free(p);
 }
+
+void *hdtw_scratch_take(hdtw_scratch *s, size_t bytes)
+{
+    if (s && !s->lent && s->base && s->bytes >= bytes) {
+        s->lent = 1;
+        return s->base;
+    }
+    void *p = hdtw_malloc_aligned(HDTW_SCRATCH_ALIGN, bytes);
+    if (p && s && !s->lent) {
+        s->lent = 1;
+        s->grown = p;
+    }
+    return p;
+}
+
+void hdtw_scratch_give(hdtw_scratch *s, void *p, size_t bytes, int keep)
+{
+    if (s && p && p == s->base) {
+        s->lent = 0;
+    } else if (s && p && p == s->grown) {
+        s->lent = 0;
+        s->grown = NULL;
+        if (keep && bytes <= HDTW_SCRATCH_KEEP_MAX) {
+            hdtw_free(s->base);
+            s->base = p;
+            s->bytes = bytes;
+        } else {
+            hdtw_free(p);
+        }
+    } else {
+        hdtw_free(p); /* a second take's block, or no scratch */
+    }
+}
+
+void hdtw_scratch_release(hdtw_scratch *s)
+{
+    hdtw_free(s->base);
+    *s = (hdtw_scratch){ 0 };
+}

@@ -13,6 +13,7 @@
 #define HDTW_CORE_BACKEND_H
 
 #include "hdtw.h"
+#include "core/alloc.h"
 
 #include <stddef.h>
 
@@ -118,13 +119,6 @@ typedef struct {
     void *user;
 } hdtw_progress_hook;
 
-/* Reserved slot: memory the caller lends for the call's working arrays;
- * NULL today (a backend allocates with core/alloc.h). */
-typedef struct {
-    void *base;
-    size_t bytes;
-} hdtw_scratch;
-
 /* Everything one call gives a backend. Exactly one of job/search/subseq
  * is set, matching the entry point called (run, search or subsequence). */
 typedef struct {
@@ -153,7 +147,8 @@ typedef struct {
     void *state;                   /* the backend's own state (see open) */
     char *error;                   /* where a failure's reason goes, */
     size_t error_size;             /* NUL-terminated, at most this long */
-    hdtw_scratch *scratch;         /* reserved, NULL */
+    hdtw_scratch *scratch;         /* the context's work area (core/alloc.h:
+                                      hdtw_scratch_take, _give), or NULL */
     const hdtw_progress_hook *progress; /* reserved, NULL */
 } hdtw_call;
 

@@ -180,6 +180,7 @@ void hdtw_destroy(hdtw_ctx *ctx)
         return;
     for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++)
         close_backend(ctx, (hdtw_backend)b);
+    hdtw_scratch_release(&ctx->scratch);
     hdtw_free(ctx);
 }
 

@@ -50,6 +50,10 @@ struct hdtw_ctx {
     void *progress_user;                  /* its user pointer */
     hdtw_bound_fn search_bound;           /* hdtw_set_search_bound; NULL */
     void *search_bound_user;
+    hdtw_scratch scratch;                 /* the backends' work area, kept
+                                             between calls (core/alloc.h) */
+    int scratch_unused;                   /* 1: calls get none (a matrix's
+                                             per-thread copies) */
 };
 
 /* Runs job on the backend the context is forced to, or the one the router

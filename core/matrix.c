@@ -445,6 +445,11 @@ static hdtw_status run_matrix(matrix_call *mc, size_t row_longest,
         mc->lanes[t].threads = 1;
         mc->lanes[t].forced = mc->backend;
         mc->lanes[t].progress = NULL;
+        /* a block's working memory is small and comes from the heap: a
+         * work area per thread would make the call's allocations depend
+         * on how the blocks fall to the threads */
+        mc->lanes[t].scratch = (hdtw_scratch){ 0 };
+        mc->lanes[t].scratch_unused = 1;
     }
     s = run_blocks(mc, row_longest, col_longest);
     if (s == HDTW_OK && mc->backend != HDTW_BACKEND_OPENCL)

@@ -162,7 +162,9 @@ static hdtw_call make_call(hdtw_ctx *ctx, hdtw_backend b)
     return (hdtw_call){ .threads = hdtw_ctx_threads(ctx),
                         .state = ctx->state[b],
                         .error = ctx->last_error,
-                        .error_size = sizeof ctx->last_error };
+                        .error_size = sizeof ctx->last_error,
+                        .scratch = ctx->scratch_unused ? NULL
+                                                       : &ctx->scratch };
 }
 
 hdtw_status hdtw_run_backend(hdtw_ctx *ctx, hdtw_backend b,

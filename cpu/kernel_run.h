@@ -33,14 +33,15 @@
  * cells. */
 #define DIAG_MIN_BAND 8
 
-/* FUNC(aligned_work), the work areas' allocator: kernel_stripes.h, which
+/* FUNC(take_work), the work areas' allocator: kernel_stripes.h, which
  * every instantiation includes before this file (a short-stripes one
  * includes it without this file). */
-static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
+static hdtw_status FUNC(run_diagonals)(hdtw_scratch *scratch,
+                                       const hdtw_job *job, double *out)
 {
-    size_t m = job->m, n = job->n;
-    double *work = FUNC(aligned_work)(FUNC(diag_work_doubles)(m, n),
-                                      sizeof(double));
+    size_t m = job->m, n = job->n, bytes;
+    double *work = FUNC(take_work)(scratch, FUNC(diag_work_doubles)(m, n),
+                                   sizeof(double), &bytes);
     if (!work)
         return HDTW_E_NOMEM;
     if (job->cost == HDTW_COST_SQUARED)
@@ -49,7 +50,7 @@ static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
     else
         out[0] = FUNC(diag_dp_abs)(job->pattern, m, job->series, n,
                                    job->band, work);
-    hdtw_free(work);
+    hdtw_scratch_give(scratch, work, bytes, 1);
     return HDTW_OK;
 }
 
@@ -65,17 +66,17 @@ static hdtw_status FUNC(run_diagonals)(const hdtw_job *job, double *out)
  * and the pair has under SHORT_STRIPES_BELOW rows (an expression the
  * includer defines), that one on one thread: its stripes pad fewer rows
  * and skew fewer columns. */
-static hdtw_status FUNC(run_stripes)(int threads, const hdtw_job *job,
-                                     double *out)
+static hdtw_status FUNC(run_stripes)(hdtw_scratch *scratch, int threads,
+                                     const hdtw_job *job, double *out)
 {
 #ifdef SHORT_STRIPES_RUN
     if (job->m < SHORT_STRIPES_BELOW)
-        return SHORT_STRIPES_RUN(job, 1, out);
+        return SHORT_STRIPES_RUN(scratch, job, 1, out);
 #endif
     threads = FUNC(stripe_threads)(threads, job->m,
                                    (double)job->m * (double)job->n,
                                    MIN_CELLS_PER_THREAD);
-    return FUNC(stripes_run)(job, threads, out);
+    return FUNC(stripes_run)(scratch, job, threads, out);
 }
 
 /* Threads for a lanes call: the caller's, but no more than lane groups
@@ -118,8 +119,8 @@ static int FUNC(lane_groups)(int threads, const hdtw_job *job, size_t groups,
 /* Windows whose values the core left to the kernel (series_unchecked) are
  * checked in the lane copy, so the results wait in work until the last
  * group is known good: out is written only on success. */
-static hdtw_status FUNC(run_lanes)(int threads, const hdtw_job *job,
-                                   double *out)
+static hdtw_status FUNC(run_lanes)(hdtw_scratch *scratch, int threads,
+                                   const hdtw_job *job, double *out)
 {
     size_t groups = job->count / VEC_WIDTH + (job->count % VEC_WIDTH != 0);
     threads = FUNC(lanes_threads)(threads, job, groups);
@@ -131,7 +132,7 @@ static hdtw_status FUNC(run_lanes)(int threads, const hdtw_job *job,
                                &bytes) ||
         __builtin_add_overflow(bytes, staged * sizeof(double), &bytes))
         return HDTW_E_NOMEM;
-    VEC *work = hdtw_malloc_aligned(sizeof(VEC), bytes);
+    VEC *work = hdtw_scratch_take(scratch, bytes);
     if (!work)
         return HDTW_E_NOMEM;
     double *results = staged ? (double *)(work + per_thread * (size_t)threads)
@@ -142,7 +143,7 @@ static hdtw_status FUNC(run_lanes)(int threads, const hdtw_job *job,
             memcpy(out, results, staged * sizeof(double));
         s = HDTW_OK;
     }
-    hdtw_free(work);
+    hdtw_scratch_give(scratch, work, bytes, s == HDTW_OK);
     return s;
 }
 
@@ -154,8 +155,8 @@ hdtw_status KERNEL_ENTRY(const hdtw_call *call)
     if (job->count == 1 && !hdtw_job_finite(job))
         return HDTW_E_NONFINITE; /* the paths below read b in place */
     if (job->count == 1 && job->band + 1 >= longest && longest >= 2)
-        return FUNC(run_stripes)(call->threads, job, out);
+        return FUNC(run_stripes)(call->scratch, call->threads, job, out);
     if (job->count == 1 && job->band >= DIAG_MIN_BAND)
-        return FUNC(run_diagonals)(job, out);
-    return FUNC(run_lanes)(call->threads, job, out);
+        return FUNC(run_diagonals)(call->scratch, job, out);
+    return FUNC(run_lanes)(call->scratch, call->threads, job, out);
 }

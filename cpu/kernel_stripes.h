@@ -43,13 +43,17 @@
 /* steps lane VEC_WIDTH - 1 trails lane 0 */
 #define STRIPE_SPAN ((VEC_WIDTH - 1) * STRIPE_SKEW)
 
-/* count items of `size` bytes, vector-aligned; NULL when the size
- * overflows or the allocation fails. kernel_run.h uses it too. */
-static void *FUNC(aligned_work)(size_t count, size_t size)
+/* count items of `size` bytes, vector-aligned, from the call's work area
+ * (hdtw_scratch_take; *bytes = their size, for hdtw_scratch_give); NULL
+ * when the size overflows or the allocation fails. kernel_run.h uses it
+ * too. */
+static void *FUNC(take_work)(hdtw_scratch *scratch, size_t count, size_t size,
+                             size_t *bytes)
 {
     if (count > SIZE_MAX / size)
         return NULL;
-    return hdtw_malloc_aligned(sizeof(VEC), count * size);
+    *bytes = count * size;
+    return hdtw_scratch_take(scratch, *bytes);
 }
 
 /* Vectors of one bottom-row buffer: bottom[-STRIPE_SKEW .. n + 2 *
@@ -332,29 +336,32 @@ static double FUNC(wavefront_squared)(int threads, const double *a, size_t m,
     return FUNC(stripes_wavefront)(1, threads, a, m, b, n, work, slot);
 }
 
-/* One pair on `threads` >= 2 threads, into out[0]. */
-static hdtw_status FUNC(stripes_run_parallel)(const hdtw_job *job,
+/* One pair on `threads` >= 2 threads, into out[0]. One work area holds
+ * the bottom rows, then the stripes' slots (a whole number of vectors:
+ * a slot is counted in vectors, rounded up). */
+static hdtw_status FUNC(stripes_run_parallel)(hdtw_scratch *scratch,
+                                              const hdtw_job *job,
                                               int threads, double *out)
 {
-    hdtw_status status = HDTW_E_NOMEM;
     size_t stripes = FUNC(shape)(job->m, job->n).count;
-    FUNC(stripe_slot) *slot =
-        FUNC(aligned_work)(stripes, sizeof(FUNC(stripe_slot)));
-    VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n, 2),
-                                   sizeof(VEC));
-    if (!slot || !work)
-        goto cleanup;
+    size_t rows = FUNC(stripes_work_vectors)(job->n, 2);
+    size_t slot_vectors = (sizeof(FUNC(stripe_slot)) + sizeof(VEC) - 1) /
+                          sizeof(VEC), bytes;
+    if (stripes > (SIZE_MAX / sizeof(VEC) - rows) / slot_vectors)
+        return HDTW_E_NOMEM;
+    VEC *work = FUNC(take_work)(scratch, rows + stripes * slot_vectors,
+                                sizeof(VEC), &bytes);
+    if (!work)
+        return HDTW_E_NOMEM;
+    FUNC(stripe_slot) *slot = (FUNC(stripe_slot) *)(work + rows);
     if (job->cost == HDTW_COST_SQUARED)
         out[0] = FUNC(wavefront_squared)(threads, job->pattern, job->m,
                                          job->series, job->n, work, slot);
     else
         out[0] = FUNC(wavefront_abs)(threads, job->pattern, job->m,
                                      job->series, job->n, work, slot);
-    status = HDTW_OK;
-cleanup:
-    hdtw_free(work);
-    hdtw_free(slot);
-    return status;
+    hdtw_scratch_give(scratch, work, bytes, 1);
+    return HDTW_OK;
 }
 #endif
 
@@ -388,16 +395,18 @@ static int FUNC(stripe_threads)(int threads, size_t m, double cells,
 
 /* One pair whose band covers the whole matrix, into out[0]: a wavefront
  * where `threads` (see stripe_threads) is 2 or more. */
-static hdtw_status FUNC(stripes_run)(const hdtw_job *job, int threads,
+static hdtw_status FUNC(stripes_run)(hdtw_scratch *scratch,
+                                     const hdtw_job *job, int threads,
                                      double *out)
 {
 #ifdef _OPENMP
     if (threads >= 2)
-        return FUNC(stripes_run_parallel)(job, threads, out);
+        return FUNC(stripes_run_parallel)(scratch, job, threads, out);
 #endif
     (void)threads;
-    VEC *work = FUNC(aligned_work)(FUNC(stripes_work_vectors)(job->n, 1),
-                                   sizeof(VEC));
+    size_t bytes;
+    VEC *work = FUNC(take_work)(scratch, FUNC(stripes_work_vectors)(job->n, 1),
+                                sizeof(VEC), &bytes);
     if (!work)
         return HDTW_E_NOMEM;
     if (job->cost == HDTW_COST_SQUARED)
@@ -406,6 +415,6 @@ static hdtw_status FUNC(stripes_run)(const hdtw_job *job, int threads,
     else
         out[0] = FUNC(stripes_dp_abs)(job->pattern, job->m, job->series,
                                       job->n, work);
-    hdtw_free(work);
+    hdtw_scratch_give(scratch, work, bytes, 1);
     return HDTW_OK;
 }

@@ -137,7 +137,9 @@ typedef struct hdtw_ctx hdtw_ctx; /* opaque */
  * Returns HDTW_E_ARG if out is NULL or a variable holds an unknown value,
  * HDTW_E_UNSUPPORTED if HDTW_BACKEND names a backend absent here,
  * HDTW_E_NOMEM if allocation fails. *out is written only on success.
- * The caller owns the context and releases it with hdtw_destroy. */
+ * The caller owns the context and releases it with hdtw_destroy. A
+ * context keeps the working memory of its last large call (at most 64 MiB,
+ * reused by the next call instead of mapped afresh) until hdtw_destroy. */
 HDTW_API hdtw_status hdtw_create(hdtw_ctx **out);
 
 /* Releases ctx and everything it holds (device programs, buffers).

@@ -14,6 +14,12 @@
 #                              $OUT (the device tool's folder) or
 #                              bench/gpu/out. Each step has a time limit, the
 #                              whole run stays under 8 minutes.
+#   bench/gpu/run.sh profile   on the GPU machine, after device passed:
+#                              dtwbench's GPU rows against the CPU (shapes,
+#                              band 13, pdist, AUTO's sweep after
+#                              --calibrate) and ptxas -v of NVIDIA's own
+#                              compile; gpu_profile.txt, dtwbench_gpu.json,
+#                              sweep_gpu.json. Under 10 minutes.
 #
 # HDTW_OPENCL_DEVICE (default NVIDIA) picks the device; the results to
 # record in bench/RESULTS.md are device, fp64 GCUPS, identical yes/no.
@@ -39,6 +45,7 @@ prepare() {
 setup_icd() {
   local vendors=$root/etc/OpenCL/vendors
   mkdir -p "$vendors"
+  rm -f "$vendors"/*.icd   # a rehearsal's PoCL entry may have travelled
   if [ -n "${HDTW_GPU_ICD:-}" ]; then  # rehearsal without a GPU: a PoCL .icd
     cp "$HDTW_GPU_ICD" "$vendors/"
   elif [ -f /etc/OpenCL/vendors/nvidia.icd ]; then
@@ -78,7 +85,10 @@ write_summary() {
     "${steps[*]}" >"$out/gpu_summary.json"
 }
 
-device() {
+# The bare machine made ready: tools checked, the .debs unpacked, the ICD
+# pointed at the GPU, the device described in gpu_device.txt, the library
+# configured and built. Sets out and steps for the caller.
+setup_machine() {
   out=${OUT:-bench/gpu/out}
   steps=()
   mkdir -p "$out" "$root"
@@ -104,28 +114,88 @@ device() {
 
   { nvidia-smi || true; clinfo -l || true; clinfo || true; } \
     >"$out/gpu_device.txt" 2>&1
-  local status=0
   step configure 60 cmake -S . -B build-gpu -DCMAKE_BUILD_TYPE=Release \
     -DHDTW_OPENCL=ON -DHDTW_NODE=OFF \
     -DOpenCL_INCLUDE_DIR="$root/usr/include" \
     -DOpenCL_LIBRARY="$root/$multiarch/libOpenCL.so" || return 1
   step build 150 cmake --build build-gpu -j"$(nproc)" || return 1
+}
+
+# fma.rn.f64 in the device's own compile of the kernels ($1, PTX): any
+# fused multiply-add would break bit identity (count with grep -c, never
+# grep -q under pipefail)
+count_fma() {
+  local fma=0
+  [ -s "$1" ] && fma=$(grep -c 'fma.rn.f64' "$1" || true)
+  steps+=("\"fma_rn_f64\": ${fma:-0}")
+  echo "run.sh: fma.rn.f64 in the device's program: ${fma:-0}"
+  [ "${fma:-0}" = 0 ]
+}
+
+device() {
+  setup_machine || return 1
+  local status=0
   step test_opencl 120 build-gpu/tests/test_opencl || status=1
   step bench 120 build-gpu/bench/bench_opencl --repeats 5 \
     --json "$out/bench_opencl_gpu.json" --binary "$out/program.ptx" || status=1
   cat "$out/gpu_bench.txt"
-  # NVIDIA's own compile of the kernels: any fused multiply-add would break
-  # bit identity (count with grep -c, never grep -q under pipefail)
-  local fma=0
-  [ -s "$out/program.ptx" ] && fma=$(grep -c 'fma.rn.f64' "$out/program.ptx" || true)
-  steps+=("\"fma_rn_f64\": ${fma:-0}")
-  echo "run.sh: fma.rn.f64 in the device's program: ${fma:-0}"
-  [ "${fma:-0}" = 0 ] || status=1
+  count_fma "$out/program.ptx" || status=1
   return $status
+}
+
+# After device has passed once: the GPU against the CPU backends in
+# dtwbench (shapes, band, sliding, pdist; after --calibrate, what AUTO
+# picks for a batch and sliding windows, and its sweep),
+# and NVIDIA's compile of the kernels read back (ptxas -v for sm_90:
+# registers, spills). At most 8 files come back from $OUT: the texts go to
+# gpu_profile.txt, the numbers to dtwbench_gpu.json and sweep_gpu.json;
+# every step runs whatever the one before it returned.
+profile() {
+  setup_machine || return 1
+  local bench=build-gpu/tools/dtwbench cpus=avx512,avx2
+  log=$out/gpu_profile.txt
+  grep -q avx512f /proc/cpuinfo || cpus=avx2
+  : >"$log"
+  logstep lscpu 10 lscpu
+  logstep shapes 150 $bench --backends opencl,$cpus,auto --no-js \
+    --threads 0 --pairs 1000,2000,10000 --batch 100000x128 --repeats 5 \
+    --json "$out/dtwbench_gpu.json"
+  logstep band13 90 $bench --backends opencl,$cpus --no-js --threads 0 \
+    --band 13 --pairs none --data none --batch 100000x128 --repeats 5
+  logstep pdist 90 $bench --matrix 2000x128 --backends opencl,$cpus \
+    --threads 0
+  export HDTW_PROFILE=/tmp/hdtw_gpu_profile   # not $OUT: 8 files at most
+  logstep calibrate 90 $bench --calibrate
+  logstep profile_written 5 cat "$HDTW_PROFILE"
+  logstep auto_calibrated 90 $bench --backends opencl,$cpus,auto --no-js \
+    --threads 0 --pairs none --batch 100000x128 --repeats 5
+  logstep sweep 120 $bench --sweep --repeats 3 --threads 0 \
+    --json "$out/sweep_gpu.json"
+  logstep program 60 build-gpu/bench/bench_opencl --repeats 3 \
+    --binary /tmp/hdtw_program.bin
+  # NVIDIA's program binary is PTX text ending in a NUL, which ptxas reads
+  # as a premature end of file
+  tr -d '\000' </tmp/hdtw_program.bin >/tmp/hdtw_program.ptx || true
+  if command -v ptxas >/dev/null; then
+    logstep ptxas 30 ptxas -v -arch=sm_90 /tmp/hdtw_program.ptx -o /dev/null
+  fi
+  count_fma /tmp/hdtw_program.ptx >>"$log" || true
+  cat "$log"
+}
+
+# logstep NAME LIMIT COMMAND...: like step, into the one $log
+logstep() {
+  local name=$1 limit=$2 rc=0
+  shift 2
+  printf '\n=== %s: %s\n' "$name" "$*" >>"$log"
+  timeout "$limit" "$@" >>"$log" 2>&1 || rc=$?
+  steps+=("\"$name\": $rc")
+  echo "run.sh: $name exit $rc"
 }
 
 case "${1:-}" in
   prepare) prepare ;;
   device) device ;;
-  *) echo "usage: $0 prepare|device" >&2; exit 2 ;;
+  profile) profile ;;
+  *) echo "usage: $0 prepare|device|profile" >&2; exit 2 ;;
 esac
