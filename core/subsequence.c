@@ -264,9 +264,11 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
 
     size_t room = k < len ? k : len; /* no more picks than ends */
     picks picked = { 0, NULL, NULL, NULL };
-    /* len costs, then the blocks' minima */
-    double *costs = hdtw_malloc((len + HDTW_SUBSEQ_BLOCKS(len)) *
-                                sizeof *costs);
+    /* len costs, then the blocks' minima, in the context's work area:
+     * repeated calls map no fresh pages */
+    hdtw_scratch *scratch = ctx->scratch_unused ? NULL : &ctx->scratch;
+    size_t cost_bytes = (len + HDTW_SUBSEQ_BLOCKS(len)) * sizeof(double);
+    double *costs = hdtw_scratch_take(scratch, cost_bytes);
     /* room picks sorted by start, then room in pick order */
     hdtw_span *by_start = room <= MAX_SPANS / 2
                               ? hdtw_malloc(2 * room * sizeof *by_start)
@@ -291,6 +293,6 @@ cleanup:
     if (picked.finder)
         picked.finder->close(picked.finder);
     hdtw_free(by_start);
-    hdtw_free(costs);
+    hdtw_scratch_give(scratch, costs, cost_bytes, status == HDTW_OK);
     return status;
 }
