@@ -117,7 +117,15 @@ ALWAYS_INLINE void FUNC(chunk_block)(int squared, int starts, int rows,
     VEC diag = c->top[0], diag_start = c->top_start[0];
     VEC *top = c->top; /* locals: the stores into top alias nothing here */
     const VEC *cols = c->cols;
-    for (size_t j = 0; j < width; j++) {
+    /* costs only, the first block: row -1 is cost 0 in every column, so
+     * up and diag are constants, and top is only written */
+    const VEC zero = VSET1(0.0);
+    for (size_t j = 0; !starts && i0 == 0 && j < width; j++) {
+        VEC up = zero;
+        FUNC(cost_column)(squared, rows, pat, left, cols[j], zero, &up);
+        top[j + 1] = up;
+    }
+    for (size_t j = 0; (starts || i0 > 0) && j < width; j++) {
         VEC up = top[j + 1];
         if (!starts) {
             VEC next_diag = up;
@@ -238,7 +246,7 @@ ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts,
             start[j * VEC_WIDTH + l] = FUNC(bits_of)(g > 0 ? (size_t)g : 0);
         }
     }
-    for (size_t j = 0; j <= width; j++)
+    for (size_t j = 0; starts && j <= width; j++) /* costs only: constant */
         c->top[j] = VSET1(0.0);
     size_t i0 = 0;
     if (starts)
