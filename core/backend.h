@@ -78,8 +78,10 @@ typedef struct {
     void *bound_user;    /* calling thread only (it may call MPI) */
 } hdtw_search_job;
 
-/* A validated subsequence pass (hdtw_subsequence): every value finite,
- * m >= 1, len >= 1, and len ends of 24 bytes fit in size_t. */
+/* A validated subsequence pass (hdtw_subsequence): m >= 1, len >= 1, len
+ * ends of 24 bytes fit in size_t, every query value finite. The series'
+ * values are left to the pass, which reads them anyway: it returns
+ * HDTW_E_NONFINITE, handing back no finder, if one is NaN or +-Inf. */
 typedef struct {
     hdtw_cost cost;
     const double *query;
@@ -87,6 +89,28 @@ typedef struct {
     const double *series;
     size_t len;
 } hdtw_subseq_job;
+
+/* Ends a block: a subsequence pass also gives the smallest cost of each
+ * block of this many ends (hdtw_call.end_block_min), so that the pick's
+ * search for the cheapest ends skips the blocks that hold none. */
+#define HDTW_SUBSEQ_BLOCK 128
+#define HDTW_SUBSEQ_BLOCKS(len)                                               \
+    (((len) + HDTW_SUBSEQ_BLOCK - 1) / HDTW_SUBSEQ_BLOCK)
+
+/* The starts of a subsequence pass's ends, which the pass hands back with
+ * their costs (hdtw_call.subseq_finder): a pass that computed them all
+ * reads them from an array, one that computed costs only finds a start
+ * when asked (cpu/subsequence.h). A backend's finder embeds this as its
+ * first member. start_of writes the start of end e (e < job len), as
+ * hdtw.h defines it, into *start; HDTW_E_NOMEM (*start untouched) when
+ * the memory to find it cannot be had. close frees the finder and all it
+ * holds. */
+typedef struct hdtw_subseq_finder hdtw_subseq_finder;
+struct hdtw_subseq_finder {
+    hdtw_status (*start_of)(hdtw_subseq_finder *self, size_t end,
+                            size_t *start);
+    void (*close)(hdtw_subseq_finder *self);
+};
 
 /* Reserved slot: a progress report (fraction done in [0, 1]) a long call
  * may make; NULL today, and a backend must accept NULL. */
@@ -104,19 +128,21 @@ typedef struct {
     hdtw_match *matches;           /* search: up to search->k matches */
     size_t *found;                 /* search: how many were written */
     const hdtw_subseq_job *subseq; /* subsequence: the pass to make */
-    hdtw_span *ends;               /* subsequence: subseq->len ends, end e
-                                      at ends[e] = { start, e, D(m-1, e) }
-                                      as hdtw.h defines them */
-    double **subseq_edges;         /* subsequence: NULL, or where a pass
-                                      that computes costs only (starts
-                                      left unspecified) puts its
-                                      tile-edge columns
-                                      (HDTW_SUBSEQ_TILES(len) * m costs,
-                                      cpu/subsequence.h; hdtw_malloc'd,
-                                      the caller frees them and finds
-                                      the starts with hdtw_subseq_starts);
-                                      a pass with starts leaves it as
-                                      is, NULL on entry) */
+    double *end_costs;             /* subsequence: subseq->len costs, end
+                                      e's D(m-1, e) at end_costs[e] */
+    double *end_block_min;         /* subsequence: HDTW_SUBSEQ_BLOCKS(len):
+                                      block b's smallest cost (ends
+                                      b * HDTW_SUBSEQ_BLOCK onwards) */
+    hdtw_subseq_finder **subseq_finder; /* subsequence: where the pass
+                                      puts the finder of its ends' starts
+                                      (on HDTW_OK only; the caller closes
+                                      it, and keeps subseq's arrays alive
+                                      until then) */
+    int subseq_all_starts;         /* subsequence: 1: compute every start
+                                      in the pass (tests ask for both);
+                                      0: the pass may leave them to its
+                                      finder, which then finds only the
+                                      ones asked for */
     int threads;                   /* CPU threads to use, >= 1 */
     void *state;                   /* the backend's own state (see open) */
     char *error;                   /* where a failure's reason goes, */

@@ -84,11 +84,13 @@ hdtw_status hdtw_route_search(hdtw_ctx *ctx, const hdtw_search_job *job,
                               hdtw_match *out, size_t *found);
 
 /* Runs a subsequence pass on the forced backend when it has one, else on
- * the fastest CPU backend that has one; records ctx->last. *edges is
- * NULL when the ends carry their starts, else the tile-edge columns of a
- * costs-only pass (hdtw_call.subseq_edges; the caller frees them). */
+ * the fastest CPU backend that has one; records ctx->last. costs: job->len
+ * costs; block_min: their blocks' minima (hdtw_call.end_block_min);
+ * *finder: the finder of their starts (hdtw_call.subseq_finder; on
+ * HDTW_OK only, the caller closes it). */
 hdtw_status hdtw_route_subsequence(hdtw_ctx *ctx, const hdtw_subseq_job *job,
-                                   hdtw_span *ends, double **edges);
+                                   double *costs, double *block_min,
+                                   hdtw_subseq_finder **finder);
 
 /* Records a printf-style message as ctx's last error and returns s (the
  * argument errors of the entry points name the argument and its value). */

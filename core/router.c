@@ -216,9 +216,9 @@ static hdtw_run_fn subsequence_of(const hdtw_ctx *ctx, hdtw_backend b)
 }
 
 hdtw_status hdtw_route_subsequence(hdtw_ctx *ctx, const hdtw_subseq_job *job,
-                                   hdtw_span *ends, double **edges)
+                                   double *costs, double *block_min,
+                                   hdtw_subseq_finder **finder)
 {
-    *edges = NULL;
     hdtw_backend b = ctx->forced;
     if (b == HDTW_BACKEND_AUTO || !subsequence_of(ctx, b))
         b = hdtw_best_cpu_backend(ctx);
@@ -226,8 +226,9 @@ hdtw_status hdtw_route_subsequence(hdtw_ctx *ctx, const hdtw_subseq_job *job,
         b = HDTW_BACKEND_SCALAR;
     hdtw_call call = make_call(ctx, b);
     call.subseq = job;
-    call.ends = ends;
-    call.subseq_edges = edges;
+    call.end_costs = costs;
+    call.end_block_min = block_min;
+    call.subseq_finder = finder;
     hdtw_status s = subsequence_of(ctx, b)(&call);
     if (s == HDTW_OK)
         ctx->last = b;

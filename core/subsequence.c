@@ -3,10 +3,10 @@
  * subsequence.c — hdtw_subsequence: arguments checked here (shapes first,
  * then values, as core/api.c does), the one pass of the backend the
  * router picks (hdtw_route_subsequence: the forced one, else the fastest
- * CPU backend; cpu/subsequence*.c) gives every end's cost and start, then
- * the greedy pick of hdtw.h:
- * candidates taken in (cost, end) order from a heap, each kept unless its
- * span overlaps one kept before it.
+ * CPU backend; cpu/subsequence*.c) gives every end's cost and a finder of
+ * their starts, then the greedy pick of hdtw.h: candidates taken in
+ * (cost, end) order from a heap, each kept unless its span overlaps one
+ * kept before it, a start found only for the candidates popped.
  *
  * Kept spans are disjoint, so sorted by start they are sorted by end too:
  * a candidate [s, e] overlaps one of them exactly when the last kept span
@@ -16,11 +16,9 @@
 
 #include "core/alloc.h"
 #include "core/threshold.h"
-#include "cpu/subsequence.h"
 
 #include <math.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The longest series or query: its candidates (one span per value) must
@@ -30,14 +28,6 @@
 /* ... and a pass's working memory (a few entries a row, cpu/subsequence.h)
  * a size_t */
 #define MAX_QUERY (MAX_SPANS / 3 - 24)
-
-static int finite_values(const double *x, size_t n)
-{
-    size_t bad = 0; /* counted, not returned early: the loop vectorises */
-    for (size_t i = 0; i < n; i++)
-        bad += !isfinite(x[i]);
-    return bad == 0;
-}
 
 static hdtw_status check_arguments(const hdtw_ctx *ctx,
                                    const hdtw_params *params,
@@ -53,23 +43,28 @@ static hdtw_status check_arguments(const hdtw_ctx *ctx,
          params->cost != HDTW_COST_SQUARED) ||
         params->band >= 0 || !hdtw_max_dist_valid(params->max_dist))
         return HDTW_E_ARG;
-    if (!finite_values(query, m) || !finite_values(series, len))
-        return HDTW_E_NONFINITE;
+    if (!hdtw_values_finite(query, m))
+        return HDTW_E_NONFINITE; /* the series: checked by the pass */
     return HDTW_OK;
 }
 
+/* A candidate: an end and its cost. */
+typedef struct {
+    double cost;
+    size_t end;
+} candidate;
+
 /* Ranking of candidates: cost ascending, then end ascending. Costs are
  * never NaN (finite inputs; only +inf from overflow). */
-static int ranks_before(hdtw_span a, hdtw_span b)
+static int ranks_before(candidate a, candidate b)
 {
-    return a.distance < b.distance ||
-           (a.distance == b.distance && a.end < b.end);
+    return a.cost < b.cost || (a.cost == b.cost && a.end < b.end);
 }
 
-/* Min-heap of candidates in rank order: built in O(len), popped only as
+/* Min-heap of candidates in rank order: built in O(count), popped only as
  * far as the picks need (a pick rejects little more than its neighbours),
  * instead of sorting every end. */
-static void sift_down(hdtw_span *heap, size_t count, size_t at)
+static void sift_down(candidate *heap, size_t count, size_t at)
 {
     for (;;) {
         size_t first = at, child = 2 * at + 1;
@@ -79,38 +74,26 @@ static void sift_down(hdtw_span *heap, size_t count, size_t at)
             first = child + 1;
         if (first == at)
             return;
-        hdtw_span t = heap[at];
+        candidate t = heap[at];
         heap[at] = heap[first];
         heap[first] = t;
         at = first;
     }
 }
 
-static void make_heap(hdtw_span *heap, size_t count)
+static void make_heap(candidate *heap, size_t count)
 {
     for (size_t at = count / 2; at-- > 0;)
         sift_down(heap, count, at);
 }
 
 /* Removes and returns the best candidate of a non-empty heap. */
-static hdtw_span pop_best(hdtw_span *heap, size_t *count)
+static candidate pop_best(candidate *heap, size_t *count)
 {
-    hdtw_span best = heap[0];
+    candidate best = heap[0];
     heap[0] = heap[--*count];
     sift_down(heap, *count, 0);
     return best;
-}
-
-/* Drops the candidates above the threshold; returns how many remain. */
-static size_t keep_within(hdtw_span *spans, size_t count, double max_dist)
-{
-    if (max_dist == 0.0)
-        return count; /* no threshold */
-    size_t kept = 0;
-    for (size_t e = 0; e < count; e++)
-        if (hdtw_within_max_dist(spans[e].distance, max_dist))
-            spans[kept++] = spans[e];
-    return kept;
 }
 
 /* Number of kept spans (sorted by start) whose start is <= end. */
@@ -129,32 +112,31 @@ static size_t count_starting_by(const hdtw_span *kept, size_t count,
 }
 
 /* The picks so far (by_start, room for k, sorted by start; out, in pick
- * order, copied to the caller's only when the pick succeeds) and where the
- * candidates' starts come from: NULL when the spans carry them, else found
- * on demand. */
+ * order, copied to the caller's only when the pick succeeds) and the
+ * finder of the candidates' starts. */
 typedef struct {
     size_t found;
     hdtw_span *by_start, *out;
-    hdtw_subseq_starts *starts;
+    hdtw_subseq_finder *finder;
 } picks;
 
 /* Pops the candidates of heap[0..count) in rank order after the picks
  * made already, until there are k. A candidate whose end lies inside a
  * picked span overlaps it whatever its start, so only the others need
  * their start (HDTW_E_NOMEM when finding it fails). */
-static hdtw_status pick_from(hdtw_span *heap, size_t count, size_t k,
+static hdtw_status pick_from(candidate *heap, size_t count, size_t k,
                              picks *p)
 {
     hdtw_span *by_start = p->by_start;
     size_t found = p->found;
     make_heap(heap, count);
     while (count > 0 && found < k) {
-        hdtw_span span = pop_best(heap, &count);
+        candidate best = pop_best(heap, &count);
+        hdtw_span span = { 0, best.end, best.cost };
         size_t at = count_starting_by(by_start, found, span.end);
         if (at > 0 && by_start[at - 1].end >= span.end)
             continue; /* its end is inside a span picked before */
-        if (p->starts &&
-            hdtw_subseq_start_of(p->starts, span.end, &span.start) != HDTW_OK)
+        if (p->finder->start_of(p->finder, span.end, &span.start) != HDTW_OK)
             return HDTW_E_NOMEM;
         if (at > 0 && by_start[at - 1].end >= span.start)
             continue; /* overlaps a span picked before */
@@ -167,54 +149,105 @@ static hdtw_status pick_from(hdtw_span *heap, size_t count, size_t k,
     return HDTW_OK;
 }
 
-static int by_cost(const void *x, const void *y)
+/* The ends' costs: len of them, and the smallest of each block of
+ * HDTW_SUBSEQ_BLOCK (core/backend.h). */
+typedef struct {
+    const double *cost, *block_min;
+    size_t len;
+} end_costs;
+
+/* The ends whose cost c has lo < c <= hi into a heap of at most `room`
+ * (in one pass, which goes on counting past it, and skips the blocks
+ * whose smallest cost is above hi), the count into *count; NULL when it
+ * cannot be had or holds too few (count > room). */
+static candidate *gather(end_costs ends, double lo, double hi, size_t room,
+                         size_t *count)
 {
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
+    candidate *heap = hdtw_malloc(room * sizeof *heap);
+    size_t n = 0;
+    for (size_t b = 0; heap && b < HDTW_SUBSEQ_BLOCKS(ends.len); b++) {
+        if (!(ends.block_min[b] <= hi))
+            continue;
+        size_t e = b * HDTW_SUBSEQ_BLOCK, stop = e + HDTW_SUBSEQ_BLOCK;
+        for (stop = stop < ends.len ? stop : ends.len; e < stop; e++)
+            if (ends.cost[e] <= hi && ends.cost[e] > lo) {
+                if (n < room)
+                    heap[n] = (candidate){ ends.cost[e], e };
+                n++;
+            }
+    }
+    *count = n;
+    if (n <= room)
+        return heap;
+    hdtw_free(heap);
+    return NULL;
 }
 
-/* Costs sampled to choose split_best's cut: enough that the cut lands
- * near the wanted share, few enough that sorting them is cheap next to
- * one pass over the candidates. Chosen, not tuned. */
+/* Picks from the ends whose cost c has lo < c <= hi (hi already at most
+ * the threshold), gathered into a heap of `room` (expected), or, when
+ * more are there, of exactly as many. */
+static hdtw_status pick_between(end_costs ends, double lo, double hi,
+                                size_t room, size_t k, picks *p)
+{
+    size_t count;
+    candidate *heap = gather(ends, lo, hi, room, &count);
+    if (!heap && count > room) /* the room was too small: now known */
+        heap = gather(ends, lo, hi, count, &count);
+    if (!heap)
+        return HDTW_E_NOMEM;
+    hdtw_status status = pick_from(heap, count, k, p);
+    hdtw_free(heap);
+    return status;
+}
+
+/* Costs sampled to choose best_cut: enough that the cut lands near the
+ * wanted share, few enough that sorting them is cheap next to one pass
+ * over the costs. Chosen, not tuned. */
 #define SAMPLE 1024
 
-/* Moves the candidates whose cost is at most a cut to the front, and
- * returns how many they are (count when it would not pay). Every
- * candidate behind them costs more than every one in front, so it ranks
- * after them all: the front is a prefix of the rank order. The cut is
- * chosen from a sample so that about 32 (k + 16) candidates fall below
- * it, a generous allowance for the overlapping neighbours each pick
- * rejects (chosen, not tuned); too few only costs a second heap. This
- * spares heaping all `len` ends. */
-static size_t split_best(hdtw_span *spans, size_t count, size_t k)
+/* A cut such that about `want` ends cost at most it, taken from a sorted
+ * sample of the costs, or +inf when a cut would not pay. Every end above
+ * the cut costs more than every one at or below it, so it ranks after
+ * them all: the ends at or below it are a prefix of the rank order, and
+ * the picks need the others only when they run past it (too few only
+ * costs a second heap). This spares heaping all `len` ends. */
+static double best_cut(const double *costs, size_t len, size_t want)
 {
-    size_t want = 32 * (k < count ? k + 16 : count);
-    if (count / 8 < want || count < 8 * SAMPLE)
-        return count;
-    double sample[SAMPLE];
-    for (size_t i = 0; i < SAMPLE; i++)
-        sample[i] = spans[i * (count / SAMPLE)].distance;
-    qsort(sample, SAMPLE, sizeof *sample, by_cost);
-    double cut = sample[want / (count / SAMPLE) + 1];
-    size_t front = 0;
-    for (size_t e = 0; e < count; e++)
-        if (spans[e].distance <= cut) {
-            hdtw_span t = spans[front];
-            spans[front++] = spans[e];
-            spans[e] = t;
-        }
-    return front;
+    if (len / 8 < want || len < 8 * SAMPLE)
+        return INFINITY;
+    /* the sample's rank-th smallest: the rank + 1 smallest kept sorted
+     * (rank is small: want <= len / 8 makes it at most SAMPLE / 8 + 1) */
+    size_t rank = want / (len / SAMPLE) + 1, kept = 0;
+    double low[SAMPLE];
+    for (size_t i = 0; i < SAMPLE; i++) {
+        double x = costs[i * (len / SAMPLE)];
+        if (kept == rank + 1 && !(x < low[rank]))
+            continue;
+        size_t at = kept < rank + 1 ? kept++ : rank;
+        for (; at > 0 && x < low[at - 1]; at--)
+            low[at] = low[at - 1];
+        low[at] = x;
+    }
+    return low[rank];
 }
 
-/* The greedy pick of hdtw.h over candidates[0..count): the best part of
- * them first (split_best), the rest only if k picks are not made yet. */
-static hdtw_status pick_greedy(hdtw_span *candidates, size_t count, size_t k,
+/* The greedy pick of hdtw.h over the ends' costs: those at or below a cut
+ * first (best_cut, about 32 (k + 16) of them: a generous allowance for
+ * the overlapping neighbours each pick rejects; chosen, not tuned), the
+ * rest only if k picks are not made yet; none above the threshold
+ * (max_dist > 0; costs are never NaN). */
+static hdtw_status pick_greedy(end_costs ends, size_t k, double max_dist,
                                picks *p)
 {
-    size_t front = split_best(candidates, count, k);
-    hdtw_status status = pick_from(candidates, front, k, p);
-    if (status == HDTW_OK && p->found < k && front < count)
-        status = pick_from(candidates + front, count - front, k, p);
+    size_t len = ends.len, want = k < len / 32 ? 32 * (k + 16) : len;
+    double most = max_dist > 0.0 ? max_dist : INFINITY;
+    double cut = best_cut(ends.cost, len, want);
+    /* the front's heap: twice what the sample promises, else all */
+    size_t room = cut < INFINITY ? 2 * want : len;
+    hdtw_status status = pick_between(ends, -INFINITY,
+                                      cut < most ? cut : most, room, k, p);
+    if (status == HDTW_OK && p->found < k && cut < most)
+        status = pick_between(ends, cut, most, len, k, p);
     return status;
 }
 
@@ -230,40 +263,36 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
         return status;
 
     size_t room = k < len ? k : len; /* no more picks than ends */
-    double *edges = NULL;
-    hdtw_subseq_starts starts;
     picks picked = { 0, NULL, NULL, NULL };
-    hdtw_span *ends = hdtw_malloc(len * sizeof *ends);
+    /* len costs, then the blocks' minima, in the context's work area:
+     * repeated calls map no fresh pages */
+    hdtw_scratch *scratch = ctx->scratch_unused ? NULL : &ctx->scratch;
+    size_t cost_bytes = (len + HDTW_SUBSEQ_BLOCKS(len)) * sizeof(double);
+    double *costs = hdtw_scratch_take(scratch, cost_bytes);
     /* room picks sorted by start, then room in pick order */
     hdtw_span *by_start = room <= MAX_SPANS / 2
                               ? hdtw_malloc(2 * room * sizeof *by_start)
                               : NULL;
     status = HDTW_E_NOMEM;
-    if (!ends || !by_start)
+    if (!costs || !by_start)
         goto cleanup;
 
     hdtw_subseq_job job = { params.cost, query, m, series, len };
-    status = hdtw_route_subsequence(ctx, &job, ends, &edges);
+    picked = (picks){ 0, by_start, by_start + room, NULL };
+    end_costs ends = { costs, costs + len, len };
+    status = hdtw_route_subsequence(ctx, &job, costs, costs + len,
+                                    &picked.finder);
     if (status != HDTW_OK)
         goto cleanup;
-    picked = (picks){ 0, by_start, by_start + room, NULL };
-    if (edges) { /* a costs-only pass: starts found for the pops */
-        status = hdtw_subseq_starts_open(&starts, &job, edges);
-        if (status != HDTW_OK)
-            goto cleanup;
-        picked.starts = &starts;
-    }
-    size_t count = keep_within(ends, len, params.max_dist);
-    status = pick_greedy(ends, count, k, &picked);
+    status = pick_greedy(ends, k, params.max_dist, &picked);
     if (status != HDTW_OK)
         goto cleanup;
     memcpy(out, picked.out, picked.found * sizeof *out);
     *found = picked.found;
 cleanup:
-    if (picked.starts)
-        hdtw_subseq_starts_close(picked.starts);
-    hdtw_free(edges);
+    if (picked.finder)
+        picked.finder->close(picked.finder);
     hdtw_free(by_start);
-    hdtw_free(ends);
+    hdtw_scratch_give(scratch, costs, cost_bytes, status == HDTW_OK);
     return status;
 }

@@ -63,18 +63,21 @@ column_step(hdtw_cost cost, const double *query, size_t m, double sj,
 
 static inline __attribute__((always_inline)) void
 columns(hdtw_cost cost, const double *query, size_t m, const double *series,
-        size_t first, size_t last, hdtw_subseq_column col, hdtw_span *ends)
+        size_t first, size_t last, hdtw_subseq_column col,
+        hdtw_subseq_ends ends)
 {
     for (size_t j = first; j < last; j++) {
         column_step(cost, query, m, series[j], j, col);
-        ends[j - first] = (hdtw_span){ col.start[m - 1], j, col.cost[m - 1] };
+        ends.cost[j - first] = col.cost[m - 1];
+        if (ends.start)
+            ends.start[j - first] = col.start[m - 1];
     }
 }
 
 void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
                               const double *series, size_t first,
                               size_t last, hdtw_subseq_column col,
-                              hdtw_span *ends)
+                              hdtw_subseq_ends ends)
 {
     if (cost == HDTW_COST_SQUARED)
         columns(HDTW_COST_SQUARED, query, m, series, first, last, col, ends);
@@ -84,28 +87,84 @@ void hdtw_subsequence_columns(hdtw_cost cost, const double *query, size_t m,
 
 void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
                            const double *series, size_t len,
-                           hdtw_subseq_column col, hdtw_span *ends)
+                           hdtw_subseq_column col, hdtw_subseq_ends ends)
 {
     init_column_before_first(col, m);
     hdtw_subsequence_columns(cost, query, m, series, 0, len, col, ends);
+}
+
+void hdtw_subseq_block_minima(const double *costs, size_t first, size_t last,
+                              double *block_min)
+{
+    for (size_t e = first; e < last;) {
+        size_t stop = last - e < HDTW_SUBSEQ_BLOCK ? last
+                                                   : e + HDTW_SUBSEQ_BLOCK;
+        double low = costs[e];
+        for (; e < stop; e++)
+            low = costs[e] < low ? costs[e] : low;
+        block_min[(stop - 1) / HDTW_SUBSEQ_BLOCK] = low;
+    }
+}
+
+/* The finder of a pass with starts: they are all in the array. */
+typedef struct {
+    hdtw_subseq_finder base;
+    size_t *start;
+} array_finder;
+
+static hdtw_status array_start_of(hdtw_subseq_finder *self, size_t end,
+                                  size_t *start)
+{
+    *start = ((array_finder *)self)->start[end];
+    return HDTW_OK;
+}
+
+static void array_close(hdtw_subseq_finder *self)
+{
+    hdtw_free(self);
+}
+
+hdtw_subseq_finder *hdtw_subseq_array_finder(size_t len, size_t **starts)
+{
+    if (len > (SIZE_MAX - sizeof(array_finder)) / sizeof(size_t))
+        return NULL;
+    /* one block: the finder, then the starts (size_t is aligned after a
+     * struct of pointers) */
+    array_finder *f = hdtw_malloc(sizeof *f + len * sizeof(size_t));
+    if (!f)
+        return NULL;
+    f->base = (hdtw_subseq_finder){ array_start_of, array_close };
+    f->start = (size_t *)(f + 1);
+    *starts = f->start;
+    return &f->base;
 }
 
 hdtw_status hdtw_subsequence_run(const hdtw_call *call, size_t entries,
                                  hdtw_subseq_pass pass)
 {
     const hdtw_subseq_job *job = call->subseq;
+    if (!hdtw_values_finite(job->series, job->len))
+        return HDTW_E_NONFINITE;
     if (entries > SIZE_MAX / sizeof(double))
         return HDTW_E_NOMEM;
     hdtw_subseq_column work = {
         hdtw_malloc(entries * sizeof *work.cost),
         hdtw_malloc(entries * sizeof *work.start),
     };
+    hdtw_subseq_ends ends = { call->end_costs, NULL };
+    hdtw_subseq_finder *finder = hdtw_subseq_array_finder(job->len,
+                                                          &ends.start);
     hdtw_status status = HDTW_E_NOMEM;
-    if (work.cost && work.start) {
+    if (work.cost && work.start && finder) {
         pass(job->cost, job->query, job->m, job->series, job->len, work,
-             call->ends);
+             ends);
+        hdtw_subseq_block_minima(ends.cost, 0, job->len, call->end_block_min);
+        *call->subseq_finder = finder;
+        finder = NULL;
         status = HDTW_OK;
     }
+    if (finder)
+        finder->close(finder);
     hdtw_free(work.start);
     hdtw_free(work.cost);
     return status;

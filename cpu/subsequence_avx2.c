@@ -18,6 +18,7 @@
 #define FUNC(name) avx2_##name
 
 #include "cpu/subsequence_stripes.h"
+#include "cpu/subsequence_wave.h"
 #include "cpu/subsequence_chunks.h"
 
 hdtw_status hdtw_avx2_subsequence(const hdtw_call *call)

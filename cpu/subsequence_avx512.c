@@ -147,7 +147,7 @@ static void init_diagonal(diagonal d, size_t m, size_t row_minus_1_start)
 static inline __attribute__((always_inline)) void
 all_steps(hdtw_cost cost, const double *query, size_t m,
           const double *series, size_t len, hdtw_subseq_column work,
-          hdtw_span *ends)
+          hdtw_subseq_ends ends)
 {
     size_t stride = HDTW_SUBSEQ_DIAGONAL(m);
     diagonal d2 = { work.cost, work.start };
@@ -162,7 +162,8 @@ all_steps(hdtw_cost cost, const double *query, size_t m,
         one_step(cost, query, m, series, len, t, d2, d1, d0);
         if (t >= m - 1) {
             size_t e = t - (m - 1);
-            ends[e] = (hdtw_span){ d0.start[m], e, d0.cost[m] };
+            ends.cost[e] = d0.cost[m];
+            ends.start[e] = d0.start[m];
         }
         diagonal oldest = d2;
         d2 = d1;
@@ -173,7 +174,8 @@ all_steps(hdtw_cost cost, const double *query, size_t m,
 
 void hdtw_subsequence_ends_avx512(hdtw_cost cost, const double *query,
                                   size_t m, const double *series, size_t len,
-                                  hdtw_subseq_column work, hdtw_span *ends)
+                                  hdtw_subseq_column work,
+                                  hdtw_subseq_ends ends)
 {
     if (cost == HDTW_COST_SQUARED)
         all_steps(HDTW_COST_SQUARED, query, m, series, len, work, ends);
@@ -196,6 +198,7 @@ void hdtw_subsequence_ends_avx512(hdtw_cost cost, const double *query,
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "cpu/subsequence_stripes.h"
 #pragma GCC diagnostic pop
+#include "cpu/subsequence_wave.h"
 #include "cpu/subsequence_chunks.h"
 
 hdtw_status hdtw_avx512_subsequence(const hdtw_call *call)

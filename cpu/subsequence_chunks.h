@@ -4,7 +4,8 @@
  * series cut into VEC_WIDTH chunks, one a lane, every lane the whole query
  * against its chunk, in row blocks (the shape of cpu/kernel_lanes.h, with
  * the start carried as in cpu/subsequence_stripes.h, whose sub_column it
- * runs; included after it, same macros).
+ * runs; included after it and cpu/subsequence_wave.h, whose kernel its
+ * finder runs; same macros).
  *
  * Lane l computes the columns from SUB_HALO before its chunk to its end
  * with a fresh start: column -1 of its window is +inf, so its cells hold
@@ -22,10 +23,10 @@
  * Two modes (chunks_run): with starts, or costs only (cost_column, the
  * five operations of a sliding cell), in which the halo check compares
  * costs only (they alone decide the DP from a column on) and every lane
- * keeps its last column of every tile in the edges it hands back
- * (hdtw_call.subseq_edges), from which cpu/subsequence_starts.c finds the
- * starts the pick asks for. Chunks and halo are whole tiles, so a lane's
- * tile edges are the series' tile edges (HDTW_SUBSEQ_TILE).
+ * keeps its last column of every tile in the edges its finder keeps
+ * (hdtw_subseq_tile_finder, cpu/subsequence_starts.c), from which it
+ * finds the starts the pick asks for. Chunks and halo are whole tiles,
+ * so a lane's tile edges are the series' tile edges (HDTW_SUBSEQ_TILE).
  *
  * The columns run in tiles of SUB_TILE, each tile row block by row block,
  * so the working set (a tile's series values, the row between two blocks,
@@ -62,6 +63,7 @@ typedef struct {
     VEC *halo_edge, *halo_start; /* m: the same, after the halo */
     double *edges; /* NULL: starts carried; else costs only, and the
                       column before every tile kept (HDTW_SUBSEQ_TILES) */
+    double *block_min; /* a tile's smallest end (hdtw_call.end_block_min) */
 } FUNC(chunks);
 
 /* series column of lane l's local column j (may be < 0) */
@@ -115,7 +117,15 @@ ALWAYS_INLINE void FUNC(chunk_block)(int squared, int starts, int rows,
     VEC diag = c->top[0], diag_start = c->top_start[0];
     VEC *top = c->top; /* locals: the stores into top alias nothing here */
     const VEC *cols = c->cols;
-    for (size_t j = 0; j < width; j++) {
+    /* costs only, the first block: row -1 is cost 0 in every column, so
+     * up and diag are constants, and top is only written */
+    const VEC zero = VSET1(0.0);
+    for (size_t j = 0; !starts && i0 == 0 && j < width; j++) {
+        VEC up = zero;
+        FUNC(cost_column)(squared, rows, pat, left, cols[j], zero, &up);
+        top[j + 1] = up;
+    }
+    for (size_t j = 0; (starts || i0 > 0) && j < width; j++) {
         VEC up = top[j + 1];
         if (!starts) {
             VEC next_diag = up;
@@ -151,30 +161,92 @@ ALWAYS_INLINE void FUNC(chunk_blocks)(int squared, int starts, int rows,
         FUNC(chunk_block)(squared, starts, rows, query, *i0, width, c);
 }
 
+/* The series values of the tile of local columns j0 .. j0 + width - 1 of
+ * every lane into c->cols (lane l: column g of the series, +inf where g
+ * lies outside it). Where every lane's columns lie inside, VEC_WIDTH
+ * columns at a time: a load a lane, one in-register transpose. Returns 1
+ * when every series value read is finite (the core leaves that check to
+ * the pass, which reads every value here): x - x is +0 for a finite x and
+ * NaN for NaN or +-Inf, and a sum of them stays NaN once one is. */
+ALWAYS_INLINE int FUNC(tile_values)(const double *series, size_t j0,
+                                    size_t width, const FUNC(chunks) *c)
+{
+    VEC nonfinite = VSET1(0.0);
+    int finite = 1;
+    long long first = FUNC(global)(c, 0, j0);
+    long long last = FUNC(global)(c, VEC_WIDTH - 1, j0) + (long long)width;
+    size_t j = 0;
+    if (first >= 0 && (size_t)last <= c->len)
+        for (; j + VEC_WIDTH <= width; j += VEC_WIDTH) {
+            VEC block[VEC_WIDTH];
+            for (size_t l = 0; l < VEC_WIDTH; l++) {
+                block[l] = VLOADU(series + first + l * c->chunk + j);
+                nonfinite = VADD(nonfinite, VSUB(block[l], block[l]));
+            }
+            VTRANSPOSE(block);
+            for (size_t k = 0; k < VEC_WIDTH; k++)
+                c->cols[j + k] = block[k];
+        }
+    double *values = (double *)c->cols;
+    for (size_t l = 0; l < VEC_WIDTH; l++) {
+        long long g0 = FUNC(global)(c, l, j0);
+        for (size_t jl = j; jl < width; jl++) {
+            long long g = g0 + (long long)jl;
+            int inside = g >= 0 && (size_t)g < c->len;
+            values[jl * VEC_WIDTH + l] = inside ? series[g] : INFINITY;
+            finite &= !inside || isfinite(series[g]);
+        }
+    }
+    double sums[VEC_WIDTH];
+    VSTOREU(sums, nonfinite);
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        finite &= sums[l] == 0.0;
+    return finite;
+}
+
+/* Lane l of src[0 .. count - 1] into out[l][0 .. count - 1], for every
+ * lane whose out[l] is not NULL: VEC_WIDTH vectors at a time turned by
+ * one in-register transpose, the rest one double at a time. */
+ALWAYS_INLINE void FUNC(lanes_out)(const VEC *src, size_t count,
+                                   double *const *out)
+{
+    size_t j = 0;
+    for (; j + VEC_WIDTH <= count; j += VEC_WIDTH) {
+        VEC block[VEC_WIDTH];
+        for (size_t k = 0; k < VEC_WIDTH; k++)
+            block[k] = src[j + k];
+        VTRANSPOSE(block);
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            if (out[l])
+                VSTOREU(out[l] + j, block[l]);
+    }
+    const double *values = (const double *)src;
+    for (size_t l = 0; l < VEC_WIDTH; l++)
+        for (size_t jl = j; out[l] && jl < count; jl++)
+            out[l][jl] = values[jl * VEC_WIDTH + l];
+}
+
 /* The tile of local columns j0 .. j0 + width - 1 of every lane: its series
  * values, row -1 (cost 0, start one past the column, 0 before the
  * series), the blocks, and the ends of the columns inside the chunks. */
-ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
+ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts,
                                     const double *query,
                                     size_t m, const double *series,
                                     size_t j0, size_t width,
-                                    const FUNC(chunks) *c, hdtw_span *ends)
+                                    const FUNC(chunks) *c,
+                                    hdtw_subseq_ends ends)
 {
-    double *values = (double *)c->cols, *row = (double *)c->top;
+    double *row = (double *)c->top;
     double *start = (double *)c->top_start;
-    for (size_t l = 0; l < VEC_WIDTH; l++) {
+    int finite = FUNC(tile_values)(series, j0, width, c);
+    for (size_t l = 0; starts && l < VEC_WIDTH; l++) {
         long long g0 = FUNC(global)(c, l, j0);
-        for (size_t j = 0; j < width; j++) {
-            long long g = g0 + (long long)j;
-            values[j * VEC_WIDTH + l] =
-                g >= 0 && (size_t)g < c->len ? series[g] : INFINITY;
-        }
-        for (size_t j = 0; starts && j <= width; j++) {
+        for (size_t j = 0; j <= width; j++) {
             long long g = g0 + (long long)j; /* top[j]: column j0 + j - 1 */
             start[j * VEC_WIDTH + l] = FUNC(bits_of)(g > 0 ? (size_t)g : 0);
         }
     }
-    for (size_t j = 0; j <= width; j++)
+    for (size_t j = 0; starts && j <= width; j++) /* costs only: constant */
         c->top[j] = VSET1(0.0);
     size_t i0 = 0;
     if (starts)
@@ -184,15 +256,31 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
     FUNC(chunk_blocks)(squared, starts, 1, query, m, &i0, width, c);
     /* the chunks and the halo are whole tiles: a tile is in a lane's chunk
      * or in its halo */
-    for (size_t l = 0; l < VEC_WIDTH && j0 >= c->halo; l++) {
+    if (j0 < c->halo)
+        return finite;
+    /* each lane's smallest end of the tile: past the series they are +inf
+     * (its values there are), so the whole tile can be taken; four
+     * minima in flight, not one chain */
+    VEC low[4] = { c->top[1], c->top[1], c->top[1], c->top[1] };
+    for (size_t j = 1; j < width; j++)
+        low[j % 4] = VMIN(low[j % 4], c->top[j + 1]);
+    low[0] = VMIN(VMIN(low[0], low[1]), VMIN(low[2], low[3]));
+    double *whole[VEC_WIDTH]; /* lanes whose tile is all in the series */
+    for (size_t l = 0; l < VEC_WIDTH; l++) {
         size_t g0 = (size_t)FUNC(global)(c, l, j0);
         size_t n = g0 < c->len ? c->len - g0 : 0;
         n = n < width ? n : width;
-        for (size_t j = 0; j < n; j++)
-            ends[g0 + j] = (hdtw_span){
-                starts ? FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]) : 0,
-                g0 + j, row[(j + 1) * VEC_WIDTH + l] };
+        if (n > 0)
+            c->block_min[g0 / SUB_TILE] = FUNC(lane)(low[0], l);
+        whole[l] = n == width ? ends.cost + g0 : NULL;
+        for (size_t j = 0; n < width && j < n; j++)
+            ends.cost[g0 + j] = row[(j + 1) * VEC_WIDTH + l];
+        for (size_t j = 0; starts && j < n; j++)
+            ends.start[g0 + j] =
+                FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]);
     }
+    FUNC(lanes_out)(c->top + 1, width, whole);
+    return finite;
 }
 
 /* Costs only: each lane's last column of the tile that ends at local
@@ -203,23 +291,25 @@ ALWAYS_INLINE void FUNC(chunk_tile)(int squared, int starts,
 ALWAYS_INLINE void FUNC(keep_edges)(size_t m, size_t next,
                                     const FUNC(chunks) *c)
 {
-    const double *costs = (const double *)c->edge;
-    for (size_t l = 0; l < VEC_WIDTH && next > c->halo; l++) {
+    double *kept[VEC_WIDTH];
+    for (size_t l = 0; l < VEC_WIDTH; l++) {
         long long g = FUNC(global)(c, l, next);
-        if (g <= 0 || (size_t)g >= c->len)
-            continue;
-        double *kept = c->edges + (size_t)g / SUB_TILE * m;
-        for (size_t i = 0; i < m; i++)
-            kept[i] = costs[i * VEC_WIDTH + l];
+        kept[l] = next > c->halo && g > 0 && (size_t)g < c->len
+                      ? c->edges + (size_t)g / SUB_TILE * m
+                      : NULL;
     }
+    FUNC(lanes_out)(c->edge, m, kept);
 }
 
-ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
+/* The pass over every tile; 1 when every series value is finite. */
+ALWAYS_INLINE int FUNC(chunks_pass)(int squared, int starts,
                                      const double *query,
                                      size_t m, const double *series,
-                                     const FUNC(chunks) *c, hdtw_span *ends)
+                                     const FUNC(chunks) *c,
+                                     hdtw_subseq_ends ends)
 {
     const VEC inf = VSET1(INFINITY), zero = VSET1(FUNC(bits_of)(0));
+    int finite = 1;
     for (size_t i = 0; i < m; i++) { /* column -1 of every window */
         c->edge[i] = inf;
         c->edge_start[i] = zero;
@@ -227,8 +317,8 @@ ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
     for (size_t j0 = 0; j0 < c->halo + c->chunk; j0 += SUB_TILE) {
         size_t width = c->halo + c->chunk - j0;
         width = width < SUB_TILE ? width : SUB_TILE;
-        FUNC(chunk_tile)(squared, starts, query, m, series, j0, width, c,
-                         ends);
+        finite &= FUNC(chunk_tile)(squared, starts, query, m, series, j0,
+                                   width, c, ends);
         if (!starts)
             FUNC(keep_edges)(m, j0 + width, c);
         if (j0 + width == c->halo)
@@ -237,15 +327,17 @@ ALWAYS_INLINE void FUNC(chunks_pass)(int squared, int starts,
                 c->halo_start[i] = c->edge_start[i];
             }
     }
+    return finite;
 }
 
 /* One function per cost and mode, each with its own inlined pass. */
 #define SUB_CHUNKS_ENTRY(name, squared, starts)                               \
-    static void FUNC(name)(const double *query, size_t m,                    \
-                           const double *series, const FUNC(chunks) *c,      \
-                           hdtw_span *ends)                                   \
+    static int FUNC(name)(const double *query, size_t m,                     \
+                          const double *series, const FUNC(chunks) *c,       \
+                          hdtw_subseq_ends ends)                              \
     {                                                                         \
-        FUNC(chunks_pass)(squared, starts, query, m, series, c, ends);        \
+        return FUNC(chunks_pass)(squared, starts, query, m, series, c,       \
+                                 ends);                                       \
     }
 SUB_CHUNKS_ENTRY(chunks_abs, 0, 1)
 SUB_CHUNKS_ENTRY(chunks_squared, 1, 1)
@@ -288,13 +380,16 @@ static void FUNC(take_column)(const FUNC(chunks) *c, size_t l, size_t m,
  * are edges. */
 static void FUNC(recompute)(const hdtw_subseq_job *job,
                             const FUNC(chunks) *c, size_t first, size_t last,
-                            hdtw_subseq_column exact, hdtw_span *ends)
+                            hdtw_subseq_column exact, hdtw_subseq_ends ends)
 {
     size_t m = job->m;
     for (size_t j = first; j < last; j += SUB_TILE) {
         size_t stop = last - j < SUB_TILE ? last : j + SUB_TILE;
+        hdtw_subseq_ends from_j = { ends.cost + j,
+                                    ends.start ? ends.start + j : NULL };
         hdtw_subsequence_columns(job->cost, job->query, m, job->series, j,
-                                 stop, exact, ends + j);
+                                 stop, exact, from_j);
+        hdtw_subseq_block_minima(ends.cost, j, stop, c->block_min);
         if (c->edges && stop < job->len)
             memcpy(c->edges + stop / SUB_TILE * m, exact.cost,
                    m * sizeof *exact.cost);
@@ -307,7 +402,8 @@ static void FUNC(recompute)(const hdtw_subseq_job *job,
  * its recomputation), and costs alone decide the DP from it on. */
 static void FUNC(chunks_check)(const hdtw_subseq_job *job,
                                const FUNC(chunks) *c,
-                               hdtw_subseq_column exact, hdtw_span *ends)
+                               hdtw_subseq_column exact,
+                               hdtw_subseq_ends ends)
 {
     if (!c->edges)
         FUNC(take_column)(c, 0, job->m, exact);
@@ -340,21 +436,18 @@ static int FUNC(chunks_fit)(const hdtw_subseq_job *job)
            job->len / VEC_WIDTH / 4 >= SUB_HALO(m);
 }
 
-/* 1 for the costs-only pass: when the caller takes the edges and they are
- * no larger than the ends (m at most 3 tiles; a longer query keeps the
- * starts in the pass instead). */
+/* 1 for the costs-only pass: when the caller lets the starts wait for
+ * the finder and the edges are no larger than the starts would be (m at
+ * most 3 tiles; a longer query keeps the starts in the pass instead). */
 static int FUNC(costs_only)(const hdtw_call *call)
 {
-    return call->subseq_edges && call->subseq->m <= 3 * SUB_TILE;
+    return !call->subseq_all_starts && call->subseq->m <= 3 * SUB_TILE;
 }
 
-/* The edges of the costs-only pass (NULL when it does not run, or when
- * they cannot be had); row 0, column -1, is +inf. */
-static double *FUNC(edges_for)(const hdtw_call *call)
+/* The edges of the costs-only pass; row 0, column -1, is +inf. NULL when
+ * they cannot be had. */
+static double *FUNC(edges_for)(const hdtw_subseq_job *job)
 {
-    const hdtw_subseq_job *job = call->subseq;
-    if (!FUNC(costs_only)(call))
-        return NULL;
     double *edges = hdtw_malloc(HDTW_SUBSEQ_TILES(job->len) * job->m *
                                 sizeof *edges);
     for (size_t i = 0; edges && i < job->m; i++)
@@ -362,9 +455,9 @@ static double *FUNC(edges_for)(const hdtw_call *call)
     return edges;
 }
 
-/* The backend entry's long-series pass (chunks_fit): call->subseq's ends
- * into call->ends, with starts, or costs only and the edges into
- * *call->subseq_edges (edges_for). */
+/* The backend entry's long-series pass (chunks_fit): call->subseq's costs
+ * into call->end_costs, and the finder of their starts: an array the pass
+ * fills, or (costs_only) a tile finder over the edges. */
 static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
 {
     const hdtw_subseq_job *job = call->subseq;
@@ -376,28 +469,41 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
                                                      sizeof(VEC));
     hdtw_subseq_column exact = { hdtw_malloc(m * sizeof(double)),
                                  hdtw_malloc(m * sizeof(size_t)) };
-    double *edges = FUNC(edges_for)(call);
+    hdtw_subseq_ends ends = { call->end_costs, NULL };
+    double *edges = NULL;
+    hdtw_subseq_finder *finder = NULL;
+    if (FUNC(costs_only)(call))
+        edges = FUNC(edges_for)(job);
+    else
+        finder = hdtw_subseq_array_finder(job->len, &ends.start);
     hdtw_status status = HDTW_E_NOMEM;
-    if (!work || !exact.cost || !exact.start ||
-        (FUNC(costs_only)(call) && !edges))
+    if (!work || !exact.cost || !exact.start || (!edges && !finder))
         goto cleanup;
     FUNC(chunks) c = { job->len, chunk, SUB_HALO(m), work, work + tile,
                        work + 2 * tile, work + 3 * tile,
                        work + 3 * tile + m, work + 3 * tile + 2 * m,
-                       work + 3 * tile + 3 * m, edges };
+                       work + 3 * tile + 3 * m, edges, call->end_block_min };
     int squared = job->cost == HDTW_COST_SQUARED;
+    int (*pass)(const double *, size_t, const double *, const FUNC(chunks) *,
+                hdtw_subseq_ends) =
+        edges ? (squared ? FUNC(chunks_squared_costs) : FUNC(chunks_abs_costs))
+              : (squared ? FUNC(chunks_squared) : FUNC(chunks_abs));
+    status = HDTW_E_NONFINITE;
+    if (!pass(job->query, m, job->series, &c, ends))
+        goto cleanup;
+    FUNC(chunks_check)(job, &c, exact, ends);
+    status = HDTW_E_NOMEM;
     if (edges)
-        (squared ? FUNC(chunks_squared_costs) : FUNC(chunks_abs_costs))(
-            job->query, m, job->series, &c, call->ends);
-    else
-        (squared ? FUNC(chunks_squared) : FUNC(chunks_abs))(
-            job->query, m, job->series, &c, call->ends);
-    FUNC(chunks_check)(job, &c, exact, call->ends);
-    if (edges)
-        *call->subseq_edges = edges;
+        finder = hdtw_subseq_tile_finder(job, edges, FUNC(wave_columns));
     edges = NULL;
-    status = HDTW_OK;
+    if (finder) {
+        *call->subseq_finder = finder;
+        finder = NULL;
+        status = HDTW_OK;
+    }
 cleanup:
+    if (finder)
+        finder->close(finder);
     hdtw_free(edges);
     hdtw_free(exact.start);
     hdtw_free(exact.cost);

@@ -2,7 +2,7 @@
 /*
  * subsequence_starts.c — the starts of a costs-only subsequence pass,
  * found only for the ends the pick asks about (cpu/subsequence.h,
- * hdtw_subseq_starts).
+ * hdtw_subseq_tile_finder).
  *
  * A tile's run is the scalar pass with starts (hdtw_subsequence_columns)
  * from the exact costs of the column before the tile, whose cells carry
@@ -22,48 +22,52 @@
 #include <stdint.h>
 #include <string.h>
 
-hdtw_status hdtw_subseq_starts_open(hdtw_subseq_starts *s,
-                                    const hdtw_subseq_job *job,
-                                    const double *edges)
-{
-    size_t tiles = HDTW_SUBSEQ_TILES(job->len), m = job->m;
-    *s = (hdtw_subseq_starts){
-        job,
-        edges,
-        hdtw_calloc(tiles, sizeof *s->memo),
-        hdtw_calloc(tiles, sizeof *s->ran),
-        { hdtw_malloc(m * sizeof(double)), hdtw_malloc(m * sizeof(size_t)) },
-        hdtw_malloc(HDTW_SUBSEQ_TILE * sizeof *s->tile_ends),
-    };
-    if (s->memo && s->ran && s->col.cost && s->col.start && s->tile_ends)
-        return HDTW_OK;
-    hdtw_subseq_starts_close(s);
-    return HDTW_E_NOMEM;
-}
+/* Columns a run goes past the end asked for (within the tile and the
+ * series): the next asks are mostly the ends just after it, and a run has
+ * a cost of its own besides its columns. Chosen, not tuned. */
+#define RUN_AHEAD 16
 
-void hdtw_subseq_starts_close(hdtw_subseq_starts *s)
+typedef struct {
+    hdtw_subseq_finder base;
+    hdtw_subseq_job job;
+    hdtw_subseq_columns_fn columns; /* the backend's kernel */
+    double *edges;        /* HDTW_SUBSEQ_TILES(len) * m: the pass's columns */
+    size_t **memo;        /* tiles: NULL until the tile first runs, then
+                             HDTW_SUBSEQ_TILE starts or labels of its ends,
+                             m of its last column run, and that column's m
+                             costs, which the runs carry in place
+                             (allocated as the tile first runs: the memory
+                             follows the tiles asked about) */
+    size_t *ran;          /* tiles: columns of each tile run so far */
+    double *tile_costs;   /* HDTW_SUBSEQ_TILE: one run's end costs */
+} tile_finder;
+
+static void tile_close(hdtw_subseq_finder *self)
 {
-    size_t tiles = s->memo ? HDTW_SUBSEQ_TILES(s->job->len) : 0;
+    tile_finder *s = (tile_finder *)self;
+    size_t tiles = s->memo ? HDTW_SUBSEQ_TILES(s->job.len) : 0;
     for (size_t t = 0; t < tiles; t++)
         hdtw_free(s->memo[t]);
-    hdtw_free(s->tile_ends);
-    hdtw_free(s->col.start);
-    hdtw_free(s->col.cost);
+    hdtw_free(s->tile_costs);
     hdtw_free(s->ran);
     hdtw_free(s->memo);
-    memset(s, 0, sizeof *s);
+    hdtw_free(s->edges);
+    hdtw_free(s);
 }
 
-/* Tile t's first `upto` columns run (each column once over all calls):
- * the start or label of their ends, and of every row of the last. 0 when
- * the tile's memo cannot be had. */
-static int run_tile(hdtw_subseq_starts *s, size_t t, size_t upto)
+/* Tile t's first `upto` columns run, or a few more (RUN_AHEAD; each
+ * column once over all calls): the start or label of their ends, and of
+ * every row of the last. 0 when the tile's memo cannot be had. */
+static int run_tile(tile_finder *s, size_t t, size_t upto)
 {
     size_t done = s->ran[t];
     if (done >= upto)
         return 1;
-    const hdtw_subseq_job *job = s->job;
+    const hdtw_subseq_job *job = &s->job;
     size_t m = job->m, first = t * HDTW_SUBSEQ_TILE;
+    size_t width = job->len - first < HDTW_SUBSEQ_TILE ? job->len - first
+                                                       : HDTW_SUBSEQ_TILE;
+    upto = upto + RUN_AHEAD < width ? upto + RUN_AHEAD : width;
     if (!s->memo[t]) {
         if (m > (SIZE_MAX / sizeof(size_t) - HDTW_SUBSEQ_TILE) / 2)
             return 0;
@@ -71,31 +75,28 @@ static int run_tile(hdtw_subseq_starts *s, size_t t, size_t upto)
         if (!s->memo[t])
             return 0;
     }
-    size_t *ends = s->memo[t], *start = ends + HDTW_SUBSEQ_TILE;
-    double *cost = (double *)(start + m); /* same size, same alignment */
+    size_t *ends = s->memo[t];
+    /* the last column run: m starts or labels, m costs (same size, same
+     * alignment) */
+    hdtw_subseq_column col = { (double *)(ends + HDTW_SUBSEQ_TILE + m),
+                               ends + HDTW_SUBSEQ_TILE };
     if (done == 0) { /* from the column before the tile, labelled */
-        memcpy(s->col.cost, s->edges + t * m, m * sizeof *s->col.cost);
+        memcpy(col.cost, s->edges + t * m, m * sizeof *col.cost);
         for (size_t i = 0; i < m; i++)
-            s->col.start[i] = job->len + i;
-    } else {
-        memcpy(s->col.cost, cost, m * sizeof *cost);
-        memcpy(s->col.start, start, m * sizeof *start);
+            col.start[i] = job->len + i;
     }
-    hdtw_subsequence_columns(job->cost, job->query, m, job->series,
-                             first + done, first + upto, s->col,
-                             s->tile_ends);
-    for (size_t j = done; j < upto; j++)
-        ends[j] = s->tile_ends[j - done].start;
-    memcpy(cost, s->col.cost, m * sizeof *cost);
-    memcpy(start, s->col.start, m * sizeof *start);
+    s->columns(job->cost, job->query, m, job->series, first + done,
+               first + upto, col,
+               (hdtw_subseq_ends){ s->tile_costs, ends + done });
     s->ran[t] = upto;
     return 1;
 }
 
-hdtw_status hdtw_subseq_start_of(hdtw_subseq_starts *s, size_t e,
+static hdtw_status tile_start_of(hdtw_subseq_finder *self, size_t e,
                                  size_t *start)
 {
-    size_t len = s->job->len, t = e / HDTW_SUBSEQ_TILE;
+    tile_finder *s = (tile_finder *)self;
+    size_t len = s->job.len, t = e / HDTW_SUBSEQ_TILE;
     if (!run_tile(s, t, e - t * HDTW_SUBSEQ_TILE + 1))
         return HDTW_E_NOMEM;
     size_t found = s->memo[t][e - t * HDTW_SUBSEQ_TILE];
@@ -112,4 +113,29 @@ hdtw_status hdtw_subseq_start_of(hdtw_subseq_starts *s, size_t e,
     }
     *start = found;
     return HDTW_OK;
+}
+
+hdtw_subseq_finder *hdtw_subseq_tile_finder(const hdtw_subseq_job *job,
+                                            double *edges,
+                                            hdtw_subseq_columns_fn columns)
+{
+    tile_finder *s = hdtw_calloc(1, sizeof *s);
+    if (!s) {
+        hdtw_free(edges);
+        return NULL;
+    }
+    size_t tiles = HDTW_SUBSEQ_TILES(job->len);
+    *s = (tile_finder){
+        { tile_start_of, tile_close },
+        *job,
+        columns,
+        edges,
+        hdtw_calloc(tiles, sizeof *s->memo),
+        hdtw_calloc(tiles, sizeof *s->ran),
+        hdtw_malloc(HDTW_SUBSEQ_TILE * sizeof *s->tile_costs),
+    };
+    if (s->memo && s->ran && s->tile_costs)
+        return &s->base;
+    tile_close(&s->base);
+    return NULL;
 }

@@ -125,7 +125,7 @@ ALWAYS_INLINE void FUNC(sub_column)(int squared, int rows, const VEC *pat,
 ALWAYS_INLINE void FUNC(sub_stripe)(int squared, const double *query,
                                     size_t m, size_t base, size_t len,
                                     FUNC(sub_work) w, double corner,
-                                    hdtw_span *ends)
+                                    const hdtw_subseq_ends *ends)
 {
     VEC pat[LANE_ROWS], left[LANE_ROWS], left_start[LANE_ROWS];
     VEC ring[SUB_RING], ring_start[SUB_RING];
@@ -172,9 +172,9 @@ ALWAYS_INLINE void FUNC(sub_stripe)(int squared, const double *query,
         diag_start = next_diag_start;
         if (ends && t >= end_lane * SUB_SKEW) {
             size_t e = t - end_lane * SUB_SKEW;
-            ends[e] = (hdtw_span){
-                FUNC(start_of)(FUNC(lane)(left_start[end_row], end_lane)), e,
-                FUNC(lane)(left[end_row], end_lane) };
+            ends->cost[e] = FUNC(lane)(left[end_row], end_lane);
+            ends->start[e] =
+                FUNC(start_of)(FUNC(lane)(left_start[end_row], end_lane));
         } else if (!ends && t >= SUB_SPAN) {
             w.edge_cost[t - SUB_SPAN] = FUNC(lane)(up, VEC_WIDTH - 1);
             w.edge_start[t - SUB_SPAN] = FUNC(lane)(up_start, VEC_WIDTH - 1);
@@ -184,7 +184,7 @@ ALWAYS_INLINE void FUNC(sub_stripe)(int squared, const double *query,
 
 ALWAYS_INLINE void FUNC(sub_stripes)(int squared, const double *query,
                                      size_t m, size_t len, FUNC(sub_work) w,
-                                     hdtw_span *ends)
+                                     const hdtw_subseq_ends *ends)
 {
     for (size_t c = 0; c < len; c++) { /* row -1 */
         w.edge_cost[c] = 0.0;
@@ -199,37 +199,49 @@ ALWAYS_INLINE void FUNC(sub_stripes)(int squared, const double *query,
 }
 
 static void FUNC(sub_stripes_abs)(const double *query, size_t m, size_t len,
-                                  FUNC(sub_work) w, hdtw_span *ends)
+                                  FUNC(sub_work) w,
+                                  const hdtw_subseq_ends *ends)
 {
     FUNC(sub_stripes)(0, query, m, len, w, ends);
 }
 
 static void FUNC(sub_stripes_squared)(const double *query, size_t m,
                                       size_t len, FUNC(sub_work) w,
-                                      hdtw_span *ends)
+                                      const hdtw_subseq_ends *ends)
 {
     FUNC(sub_stripes)(1, query, m, len, w, ends);
 }
 
-/* The backend entry: call->subseq's ends into call->ends. */
+/* The backend entry: call->subseq's costs into call->end_costs, their
+ * starts into an array finder. */
 static hdtw_status FUNC(sub_run)(const hdtw_call *call)
 {
     const hdtw_subseq_job *job = call->subseq;
     size_t len = job->len;
+    if (!hdtw_values_finite(job->series, len))
+        return HDTW_E_NONFINITE;
     if (len > (SIZE_MAX / sizeof(double) - 2 * SUB_SPAN) / 3)
         return HDTW_E_NOMEM;
     double *block = hdtw_malloc((3 * len + 2 * SUB_SPAN) * sizeof *block);
-    if (!block)
+    hdtw_subseq_ends ends = { call->end_costs, NULL };
+    hdtw_subseq_finder *finder = hdtw_subseq_array_finder(len, &ends.start);
+    if (!block || !finder) {
+        hdtw_free(block);
+        if (finder)
+            finder->close(finder);
         return HDTW_E_NOMEM;
+    }
     FUNC(sub_work) w = { block, block + len + 2 * SUB_SPAN,
                          block + 2 * len + 2 * SUB_SPAN };
     for (size_t k = 0; k < SUB_SPAN; k++)
         w.padded[k] = w.padded[SUB_SPAN + len + k] = INFINITY;
     memcpy(w.padded + SUB_SPAN, job->series, len * sizeof *job->series);
     if (job->cost == HDTW_COST_SQUARED)
-        FUNC(sub_stripes_squared)(job->query, job->m, len, w, call->ends);
+        FUNC(sub_stripes_squared)(job->query, job->m, len, w, &ends);
     else
-        FUNC(sub_stripes_abs)(job->query, job->m, len, w, call->ends);
+        FUNC(sub_stripes_abs)(job->query, job->m, len, w, &ends);
     hdtw_free(block);
+    hdtw_subseq_block_minima(ends.cost, 0, len, call->end_block_min);
+    *call->subseq_finder = finder;
     return HDTW_OK;
 }

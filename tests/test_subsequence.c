@@ -245,56 +245,87 @@ static void check_ends(const hdtw_span *got, const hdtw_span *want,
                       want[i].start, want[i].end, want[i].distance);
 }
 
-/* The starts of a costs-only pass (edges) for every end of got, asked in
- * the order `order` gives: 0 first to last, 1 last to first (a chain of
- * labels through tiles not run yet), 2 every 37th end first. */
-static void resolve_starts(const hdtw_subseq_job *job, const double *edges,
-                           hdtw_span *got, int order)
+/* 1 when finder is not an array finder (hdtw_subseq_array_finder): the
+ * pass that handed it back left its starts to be found on demand. */
+static int finds_on_demand(const hdtw_subseq_finder *finder)
 {
-    hdtw_subseq_starts starts;
-    ck_assert_int_eq(hdtw_subseq_starts_open(&starts, job, edges), HDTW_OK);
-    size_t len = job->len;
+    size_t *unused;
+    hdtw_subseq_finder *array = hdtw_subseq_array_finder(1, &unused);
+    ck_assert_ptr_nonnull(array);
+    int on_demand = finder->start_of != array->start_of;
+    array->close(array);
+    return on_demand;
+}
+
+/* One direct call of a backend's pass: every end's cost and, through
+ * the finder it hands back, its start, asked in the order `order` gives
+ * (0 first to last, 1 last to first: a chain of labels through tiles not
+ * run yet, 2 every 37th end first), into got. all_starts as
+ * hdtw_call.subseq_all_starts. Returns 1 when the pass left the starts
+ * to its finder (finds_on_demand). */
+static int run_pass(const hdtw_backend_entry *e, const hdtw_subseq_job *job,
+                    int all_starts, int order, hdtw_span *got)
+{
+    size_t len = job->len, blocks = HDTW_SUBSEQ_BLOCKS(len);
+    double *costs = test_alloc(len * sizeof *costs);
+    double *block_min = test_alloc(blocks * sizeof *block_min);
+    memset(costs, 0xa5, len * sizeof *costs);
+    memset(block_min, 0xa5, blocks * sizeof *block_min);
+    memset(got, 0xa5, len * sizeof *got);
+    hdtw_subseq_finder *finder = NULL;
+    char error[128] = "";
+    hdtw_call call = { .subseq = job, .end_costs = costs,
+                       .end_block_min = block_min,
+                       .subseq_finder = &finder,
+                       .subseq_all_starts = all_starts, .threads = 1,
+                       .error = error, .error_size = sizeof error };
+    ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
+    ck_assert_ptr_nonnull(finder);
     for (size_t n = 0; n < len; n++) {
-        size_t e = order == 0 ? n : order == 1 ? len - 1 - n : n * 37 % len;
-        ck_assert_int_eq(hdtw_subseq_start_of(&starts, e, &got[e].start),
+        size_t end = order == 0 ? n : order == 1 ? len - 1 - n : n * 37 % len;
+        got[end].end = end;
+        got[end].distance = costs[end];
+        ck_assert_int_eq(finder->start_of(finder, end, &got[end].start),
                          HDTW_OK);
     }
-    hdtw_subseq_starts_close(&starts);
+    int on_demand = finds_on_demand(finder);
+    finder->close(finder);
+    for (size_t b = 0; b < blocks; b++) { /* each block's smallest cost */
+        double low = INFINITY;
+        for (size_t e = b * HDTW_SUBSEQ_BLOCK;
+             e < len && e < (b + 1) * HDTW_SUBSEQ_BLOCK; e++)
+            low = fmin(low, costs[e]);
+        ck_assert_msg(same_bits(block_min[b], low),
+                      "backend %d block %zu: minimum %.17g, want %.17g",
+                      (int)e->id, b, block_min[b], low);
+    }
+    free(block_min);
+    free(costs);
+    return on_demand;
 }
 
 /* Every end, not only the picks: the pass of each registered backend this
  * CPU can run, called directly, against the oracle's ends, byte for byte;
- * each twice, with the starts in the pass and (where the backend has one)
- * costs only, the starts then found from its edges. Returns how many
- * passes ran. */
+ * each twice, with every start in the pass and with the starts left to
+ * its finder (costs only, where the backend has that mode). Returns how
+ * many passes ran. */
 static int check_every_pass(hdtw_cost cost, const double *q, size_t m,
                             const double *s, size_t len)
 {
     hdtw_span *want = naive_ends(cost, q, m, s, len);
     hdtw_span *got = test_alloc(len * sizeof *got);
     hdtw_subseq_job job = { cost, q, m, s, len };
-    char error[128] = "";
     int passes = 0;
     for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++) {
         const hdtw_backend_entry *e = hdtw_backend_entry_of((hdtw_backend)b);
         if (!e || !e->subsequence ||
             (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
             continue;
-        memset(got, 0xa5, len * sizeof *got);
-        hdtw_call call = { .subseq = &job, .ends = got, .threads = 1,
-                           .error = error, .error_size = sizeof error };
-        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
+        ck_assert(!run_pass(e, &job, 1, 0, got));
         check_ends(got, want, m, len, b, "with starts");
-        double *edges = NULL;
-        memset(got, 0xa5, len * sizeof *got);
-        call.subseq_edges = &edges;
-        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
-        if (edges) {
-            resolve_starts(&job, edges, got, (int)(len % 3));
-            costs_only_passes++;
-        }
-        check_ends(got, want, m, len, b, edges ? "costs only" : "no edges");
-        hdtw_free(edges);
+        int lazy = run_pass(e, &job, 0, (int)(len % 3), got);
+        costs_only_passes += lazy;
+        check_ends(got, want, m, len, b, lazy ? "costs only" : "no edges");
         passes++;
     }
     free(got);
@@ -874,6 +905,63 @@ START_TEST(max_dist_bad_values)
 }
 END_TEST
 
+/* A value that is not finite anywhere in a long series (the core leaves
+ * the series' check to the pass, the chunks fuse it into their copy):
+ * first value, inside the chunks' first tiles, at chunk boundaries (each
+ * lane's halo reads the one before), in the middle, the last value; on
+ * every backend, through the API (outputs untouched) and every pass
+ * called directly (no finder handed back). */
+START_TEST(nonfinite_anywhere_in_a_long_series)
+{
+    const double bad[] = { NAN, INFINITY, -INFINITY };
+    size_t m = 20, len = 9001;
+    test_rng r = { test_seed(5353u) };
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    fill_case(&r, q, m, s, len, 0);
+    /* 4 and 8 lanes: chunks of 2,304 and 1,152 values (whole tiles) */
+    const size_t at[] = { 0, 5, 127, 128, 1151, 1152, 2303, 2304, 4500,
+                          8063, 8064, len - 1 };
+    hdtw_backend usable[HDTW_BACKEND_COUNT + 1];
+    size_t backends = usable_backends(usable);
+    hdtw_subseq_job job = { HDTW_COST_ABS, q, m, s, len };
+    double *costs = test_alloc(len * sizeof *costs);
+    double *block_min = test_alloc(HDTW_SUBSEQ_BLOCKS(len) * sizeof *costs);
+    for (size_t a = 0; a < sizeof at / sizeof *at; a++) {
+        double keep = s[at[a]];
+        s[at[a]] = bad[a % 3];
+        hdtw_span out[3] = { SENTINEL, SENTINEL, SENTINEL };
+        size_t found = 99;
+        for (size_t b = 0; b < backends; b++) {
+            ck_assert_int_eq(hdtw_set_backend(test_ctx, usable[b]), HDTW_OK);
+            expect_refused(HDTW_E_NONFINITE, NULL, q, m, s, len, 3, out,
+                           &found);
+        }
+        for (int b = HDTW_BACKEND_SCALAR; b < HDTW_BACKEND_COUNT; b++) {
+            const hdtw_backend_entry *e =
+                hdtw_backend_entry_of((hdtw_backend)b);
+            if (!e || !e->subsequence ||
+                (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
+                continue;
+            for (int all = 0; all < 2; all++) {
+                hdtw_subseq_finder *finder = NULL;
+                hdtw_call call = { .subseq = &job, .end_costs = costs,
+                                   .end_block_min = block_min,
+                                   .subseq_finder = &finder,
+                                   .subseq_all_starts = all, .threads = 1 };
+                ck_assert_int_eq(e->subsequence(&call), HDTW_E_NONFINITE);
+                ck_assert_ptr_null(finder);
+            }
+        }
+        s[at[a]] = keep;
+    }
+    ck_assert_int_eq(hdtw_set_backend(test_ctx, HDTW_BACKEND_AUTO), HDTW_OK);
+    free(block_min);
+    free(costs);
+    free(s);
+    free(q);
+}
+END_TEST
+
 /* 1 when this CPU has a backend with the costs-only chunks (AVX2). */
 static int has_costs_only_pass(void)
 {
@@ -956,6 +1044,25 @@ START_TEST(ties_at_tile_edges)
 }
 END_TEST
 
+/* Queries of every length around the finder's vector bands (4 and 8
+ * rows: a partial last band, one band, one row past it, m = 1), on a
+ * series long enough for the costs-only chunks: every start they find is
+ * the oracle's. */
+START_TEST(finder_bands_of_every_height)
+{
+    const size_t heights[] = { 1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17 };
+    size_t m = heights[_i], len = 4400 + 37 * (size_t)_i;
+    test_rng r = { test_seed(7272u + (uint64_t)_i) };
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    fill_case(&r, q, m, s, len, _i % 2);
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = _i % 3 ? HDTW_COST_ABS : HDTW_COST_SQUARED;
+    check_passes_and_picks(&p, q, m, s, len, 6);
+    free(s);
+    free(q);
+}
+END_TEST
+
 /* k in the hundreds on a long series: many pops, each asking for a start,
  * over many tiles, in rank order rather than tile order. */
 START_TEST(many_picks_many_tiles)
@@ -981,18 +1088,12 @@ START_TEST(long_query_keeps_starts)
     hdtw_span *want = test_alloc(len * sizeof *want);
     hdtw_span *got = test_alloc(len * sizeof *got);
     hdtw_subseq_job job = { HDTW_COST_ABS, q, m, s, len };
-    hdtw_call call = { .subseq = &job, .ends = want, .threads = 1 };
-    ck_assert_int_eq(hdtw_scalar_subsequence(&call), HDTW_OK);
+    run_pass(hdtw_backend_entry_of(HDTW_BACKEND_SCALAR), &job, 1, 0, want);
     for (int b = HDTW_BACKEND_AVX2; b <= HDTW_BACKEND_AVX512; b++) {
         const hdtw_backend_entry *e = hdtw_backend_entry_of((hdtw_backend)b);
         if (!e || (hdtw_cpu_features() & e->cpu_needs) != e->cpu_needs)
             continue;
-        double *edges = NULL;
-        memset(got, 0xa5, len * sizeof *got);
-        call.ends = got;
-        call.subseq_edges = &edges;
-        ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
-        ck_assert_ptr_null(edges);
+        ck_assert(!run_pass(e, &job, 0, 1, got));
         check_ends(got, want, m, len, b, "long query");
     }
     free(got);
@@ -1029,12 +1130,14 @@ static Suite *subsequence_suite(void)
     tcase_add_loop_test(oracle, starts_cross_tile_edges, 0, 2);
     tcase_add_loop_test(oracle, ties_at_tile_edges, 0, 2);
     tcase_add_loop_test(oracle, many_picks_many_tiles, 0, 4);
+    tcase_add_loop_test(oracle, finder_bands_of_every_height, 0, 11);
     tcase_add_test(oracle, long_query_keeps_starts);
     suite_add_tcase(s, oracle);
 
     TCase *bad = tcase_create("bad_input");
     tcase_add_checked_fixture(bad, test_ctx_setup, test_ctx_teardown);
     tcase_add_test(bad, subsequence_bad_input);
+    tcase_add_test(bad, nonfinite_anywhere_in_a_long_series);
     suite_add_tcase(s, bad);
 
     TCase *threshold = tcase_create("max_dist");
