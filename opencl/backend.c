@@ -15,6 +15,7 @@
 #include "core/alloc.h"
 
 #include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 /* DTW_R of opencl/kernels/rows.cl: columns per block. */
@@ -40,6 +41,7 @@ typedef struct {
     size_t group;       /* work-items per work-group, a multiple of team */
     size_t slot_doubles; /* boundary memory per window */
     size_t chunk;       /* windows per device chunk */
+    int threads;        /* host threads for the stage copy */
 } plan;
 
 static size_t min_size(size_t a, size_t b)
@@ -195,9 +197,36 @@ static hdtw_status launch(struct hdtw_opencl *cl, const hdtw_job *job,
                              : hdtw_cl_fail(cl, "clEnqueueNDRangeKernel", err);
 }
 
+/* Doubles a piece of the stage copy: copied, then checked while it is in
+ * cache. */
+#define STAGE_PIECE 65536
+
+/* dst = src[0..n) on up to `threads` threads: a batch's stage is a pass
+ * over all its windows, which one core would make the call's bound on a
+ * GPU. 0 when `check` is set and a value is not finite. */
+static int stage_copy(double *dst, const double *src, size_t n, int check,
+                      int threads)
+{
+    ptrdiff_t pieces = (ptrdiff_t)((n + STAGE_PIECE - 1) / STAGE_PIECE);
+    int finite = 1;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(threads) schedule(static) \
+    reduction(&& : finite) if (pieces > 1)
+#endif
+    for (ptrdiff_t k = 0; k < pieces; k++) {
+        size_t lo = (size_t)k * STAGE_PIECE;
+        size_t len = n - lo < STAGE_PIECE ? n - lo : STAGE_PIECE;
+        memcpy(dst + lo, src + lo, len * sizeof *dst);
+        finite = (!check || hdtw_values_finite(dst + lo, len)) && finite;
+    }
+    (void)threads;
+    return finite;
+}
+
 /* The chunk's span of the series, ready to upload: copied into a pinned
- * stage on a GPU (once the upload that last used the stage is done), the
- * caller's memory on a CPU device. */
+ * stage on a GPU (once the upload that last used the stage is done), and
+ * checked there when the core left the windows' values to the backend;
+ * the caller's memory on a CPU device (checked before the chunks). */
 static hdtw_status stage_span(struct hdtw_opencl *cl, const hdtw_job *job,
                               const plan *p, size_t first, size_t span,
                               cl_event *stage_done, const double **src)
@@ -213,7 +242,8 @@ static hdtw_status stage_span(struct hdtw_opencl *cl, const hdtw_job *job,
             return hdtw_cl_fail(cl, "clWaitForEvents", err);
     }
     double *stage = cl->stage[(first / p->chunk) % HDTW_CL_STAGES].host;
-    memcpy(stage, *src, span * sizeof *stage);
+    if (!stage_copy(stage, *src, span, job->series_unchecked, p->threads))
+        return HDTW_E_NONFINITE;
     *src = stage;
     return HDTW_OK;
 }
@@ -284,8 +314,8 @@ hdtw_status hdtw_opencl_run(const hdtw_call *call)
     double *out = call->out;
     cl->error = call->error;
     cl->error_size = call->error_size;
-    if (!hdtw_job_finite(job))
-        return HDTW_E_NONFINITE;
+    if (!as_gpu(cl) && !hdtw_job_finite(job))
+        return HDTW_E_NONFINITE; /* a GPU's stage copy checks them */
     if (job->m > MAX_LENGTH || job->n > MAX_LENGTH)
         return hdtw_cl_fail(cl, "series longer than the kernels index",
                             CL_INVALID_VALUE);
@@ -293,7 +323,7 @@ hdtw_status hdtw_opencl_run(const hdtw_call *call)
     if (s != HDTW_OK)
         return s;
 
-    plan p = { 0 };
+    plan p = { .threads = call->threads };
     plan_shape(cl, job, &p);
     p.chunk = chunk_windows(cl, job, &p);
     if (p.chunk == 0)

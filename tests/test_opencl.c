@@ -204,6 +204,59 @@ START_TEST(sliding_matches_scalar)
 }
 END_TEST
 
+/* A value that is not finite anywhere in the windows: a GPU build checks
+ * them in its stage copy (several pieces, on two threads), a CPU device
+ * before it runs; either way HDTW_E_NONFINITE with the output untouched,
+ * and the same context then computes scalar's bits. Batch and sliding
+ * windows, the bad value first, last, at a piece's edge and inside. */
+START_TEST(nonfinite_windows_are_refused)
+{
+    const size_t m = 24, n = 100, count = 1500; /* 150,000 values: 3 pieces */
+    const double bad[] = { NAN, INFINITY, -INFINITY };
+    const size_t at[] = { 0, 65535, 65536, 99999, count * n - 1 };
+    test_rng r = { test_seed(0xbadf100du) };
+    double *pattern = test_alloc(m * sizeof *pattern);
+    double *series = test_alloc(count * n * sizeof *series);
+    double *want = test_alloc(count * sizeof *want);
+    double *got = test_alloc(2 * count * sizeof *got); /* sliding: 2,999 */
+    test_fill_series(&r, pattern, m);
+    test_fill_series(&r, series, count * n);
+    hdtw_ctx *ctx = create_ctx();
+    if (_i)
+        hdtw_opencl_build_as_gpu(ctx);
+    ck_assert_int_eq(hdtw_set_threads(ctx, 2), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_SCALAR), HDTW_OK);
+    ck_assert_int_eq(hdtw_batch(ctx, NULL, pattern, m, series, count, n,
+                                want), HDTW_OK);
+    ck_assert_int_eq(hdtw_set_backend(ctx, HDTW_BACKEND_OPENCL), HDTW_OK);
+    for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
+        for (size_t a = 0; a < sizeof at / sizeof *at; a++) {
+            double kept = series[at[a]];
+            series[at[a]] = bad[b];
+            for (size_t k = 0; k < 2 * count; k++)
+                got[k] = -1.5;
+            ck_assert_int_eq(hdtw_batch(ctx, NULL, pattern, m, series, count,
+                                        n, got), HDTW_E_NONFINITE);
+            ck_assert_int_eq(hdtw_sliding(ctx, NULL, pattern, m, series,
+                                          count * n, n, n / 2, got),
+                             HDTW_E_NONFINITE);
+            for (size_t k = 0; k < 2 * count; k++)
+                ck_assert(same_bits(got[k], -1.5));
+            series[at[a]] = kept;
+        }
+    }
+    ck_assert_int_eq(hdtw_batch(ctx, NULL, pattern, m, series, count, n, got),
+                     HDTW_OK);
+    ck_assert_int_eq(hdtw_last_backend(ctx), HDTW_BACKEND_OPENCL);
+    ck_assert(memcmp(want, got, count * sizeof *got) == 0);
+    hdtw_destroy(ctx);
+    free(pattern);
+    free(series);
+    free(want);
+    free(got);
+}
+END_TEST
+
 /* The team kernel (few windows, long pairs) on batch shapes, with one
  * lane and with lanes that outnumber the rows' chunks. */
 START_TEST(team_kernel_matches_scalar)
@@ -551,6 +604,7 @@ static Suite *opencl_suite(void)
     tcase_add_test(exact, degenerate_lengths_match_scalar);
     tcase_add_loop_test(exact, chunked_batches_match_scalar, 0, 4);
     tcase_add_test(exact, batch_and_distance_reach_the_device);
+    tcase_add_loop_test(exact, nonfinite_windows_are_refused, 0, 2);
     suite_add_tcase(s, exact);
 
     TCase *fallback = tcase_create("fallback");
