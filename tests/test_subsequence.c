@@ -257,10 +257,28 @@ static int finds_on_demand(const hdtw_subseq_finder *finder)
     return on_demand;
 }
 
+/* The smallest stride from 37 up that shares no factor with len, so that
+ * n * stride % len visits every end once (37 alone skips ends whenever 37
+ * divides len). */
+static size_t coprime_stride(size_t len)
+{
+    for (size_t stride = 37;; stride++) {
+        size_t a = stride, b = len;
+        while (b) {
+            size_t r = a % b;
+            a = b;
+            b = r;
+        }
+        if (a == 1)
+            return stride;
+    }
+}
+
 /* One direct call of a backend's pass: every end's cost and, through
  * the finder it hands back, its start, asked in the order `order` gives
  * (0 first to last, 1 last to first: a chain of labels through tiles not
- * run yet, 2 every 37th end first), into got. all_starts as
+ * run yet, 2 every 37th end first, or the next stride coprime with len),
+ * into got. all_starts as
  * hdtw_call.subseq_all_starts. Returns 1 when the pass left the starts
  * to its finder (finds_on_demand). */
 static int run_pass(const hdtw_backend_entry *e, const hdtw_subseq_job *job,
@@ -281,8 +299,11 @@ static int run_pass(const hdtw_backend_entry *e, const hdtw_subseq_job *job,
                        .error = error, .error_size = sizeof error };
     ck_assert_int_eq(e->subsequence(&call), HDTW_OK);
     ck_assert_ptr_nonnull(finder);
+    size_t stride = coprime_stride(len);
     for (size_t n = 0; n < len; n++) {
-        size_t end = order == 0 ? n : order == 1 ? len - 1 - n : n * 37 % len;
+        size_t end = order == 0   ? n
+                     : order == 1 ? len - 1 - n
+                                  : n * stride % len;
         got[end].end = end;
         got[end].distance = costs[end];
         ck_assert_int_eq(finder->start_of(finder, end, &got[end].start),
