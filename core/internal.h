@@ -56,6 +56,12 @@ struct hdtw_ctx {
                                              per-thread copies) */
 };
 
+/* The work area calls on ctx borrow (hdtw_call.scratch), or NULL. */
+static inline hdtw_scratch *hdtw_ctx_scratch(hdtw_ctx *ctx)
+{
+    return ctx->scratch_unused ? NULL : &ctx->scratch;
+}
+
 /* Runs job on the backend the context is forced to, or the one the router
  * picks; completes on the CPU when a device fails. Records ctx->last. */
 hdtw_status hdtw_route(hdtw_ctx *ctx, const hdtw_job *job, double *out);

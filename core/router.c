@@ -163,8 +163,7 @@ static hdtw_call make_call(hdtw_ctx *ctx, hdtw_backend b)
                         .state = ctx->state[b],
                         .error = ctx->last_error,
                         .error_size = sizeof ctx->last_error,
-                        .scratch = ctx->scratch_unused ? NULL
-                                                       : &ctx->scratch };
+                        .scratch = hdtw_ctx_scratch(ctx) };
 }
 
 hdtw_status hdtw_run_backend(hdtw_ctx *ctx, hdtw_backend b,

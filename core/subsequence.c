@@ -266,7 +266,7 @@ hdtw_status hdtw_subsequence(hdtw_ctx *ctx, const hdtw_params *p,
     picks picked = { 0, NULL, NULL, NULL };
     /* len costs, then the blocks' minima, in the context's work area:
      * repeated calls map no fresh pages */
-    hdtw_scratch *scratch = ctx->scratch_unused ? NULL : &ctx->scratch;
+    hdtw_scratch *scratch = hdtw_ctx_scratch(ctx);
     size_t cost_bytes = (len + HDTW_SUBSEQ_BLOCKS(len)) * sizeof(double);
     double *costs = hdtw_scratch_take(scratch, cost_bytes);
     /* room picks sorted by start, then room in pick order */

@@ -460,13 +460,7 @@ static void random_cases_vs_oracle_one(uint64_t seed)
     test_rng r = { test_seed(seed) };
     size_t m = test_range(&r, 1, 24), len = test_range(&r, 1, 90);
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
-    if (seed % 2) {
-        fill_small_integers(&r, q, m);
-        fill_small_integers(&r, s, len);
-    } else {
-        test_fill_series(&r, q, m);
-        test_fill_series(&r, s, len);
-    }
+    fill_case(&r, q, m, s, len, seed % 2);
     hdtw_params p = random_params(&r);
     size_t k = test_range(&r, 1, len + 4); /* sometimes more than possible */
     check_against_oracle(&p, q, m, s, len, k);
@@ -842,13 +836,8 @@ START_TEST(max_dist_abandons_lane_groups)
     size_t len = n + 40; /* 41 windows: whole groups and a remainder */
     double *pat = test_alloc(m * sizeof *pat), *s = test_alloc(len * sizeof *s);
     double *exact = test_alloc((len - n + 1) * sizeof *exact);
-    if (_i % 2) { /* ties: a row's minimum often equals the distance */
-        fill_small_integers(&r, pat, m);
-        fill_small_integers(&r, s, len);
-    } else {
-        test_fill_series(&r, pat, m);
-        test_fill_series(&r, s, len);
-    }
+    /* ties: a row's minimum often equals the distance */
+    fill_case(&r, pat, m, s, len, _i % 2);
     hdtw_params p = random_params(&r);
     p.band = test_next(&r) % 2 ? -1 : (long)test_range(&r, 0, 8);
     for (size_t w = 0; w + n <= len; w++)
@@ -1055,8 +1044,7 @@ START_TEST(ties_at_tile_edges)
         for (size_t j = 0; j < len; j++)
             s[j] = 3;
     } else {
-        fill_small_integers(&r, q, m);
-        fill_small_integers(&r, s, len);
+        fill_case(&r, q, m, s, len, 1);
     }
     hdtw_params p = HDTW_PARAMS_DEFAULT;
     check_passes_and_picks(&p, q, m, s, len, 8);
