@@ -6,13 +6,14 @@
  * loops (DTW kernels, the search's lower bounds, the op-mix bound) are the
  * shared templates; this file only names the instructions.
  *
- * On a CPU that runs each 512-bit op as two 256-bit halves (AMD Zen 4),
- * pairs of fewer than 256 rows run the stripes at AVX2's shape (4 lanes x
- * 4 rows, 256-bit): a 64-row stripe pads so many rows, and its skew
- * (STRIPE_SPAN in kernel_stripes.h) so many columns, on a short pair that
- * there 512-bit vectors lose to 256-bit ones.
- * Where 512-bit ops run at full width (Intel) the 64-row stripes win from
- * 50 rows up (bench/RESULTS.md, "Short pairs on AVX-512").
+ * Short pairs run the stripes at AVX2's shape (4 lanes x 4 rows, 256-bit):
+ * a 64-row stripe pads so many rows, and its skew (STRIPE_SPAN in
+ * kernel_stripes.h) so many columns, on a short pair that there 512-bit
+ * vectors lose to 256-bit ones. The crossing is at 256 rows on a CPU that
+ * runs each 512-bit op as two 256-bit halves (AMD Zen 4) and at 64 rows
+ * where they run at full width (Intel): below it the 256-bit shape is
+ * 15-35% faster, from 64 to 80 rows the two tie, above the 64-row stripes
+ * win (bench/RESULTS.md, "Short pairs on AVX-512, again").
  */
 #include "cpu/cpu.h"
 #include "cpu/search.h"
@@ -71,7 +72,7 @@ static int avx512_split_datapath(void)
 #undef FUNC
 
 #define SHORT_STRIPES_RUN avx512_short_stripes_run
-#define SHORT_STRIPES_BELOW (avx512_split_datapath() ? 256u : 0u)
+#define SHORT_STRIPES_BELOW (avx512_split_datapath() ? 256u : 64u)
 
 /* ------------------------------------------------- everything else */
 
