@@ -277,8 +277,9 @@ START_TEST(random_sliding)
 END_TEST
 
 /* Unbanded pairs (the stripes) with row counts at every shape switch:
- * stripe heights 16 and 64, AVX-512's short-pair limit of 256 rows
- * (cpu/avx512.c), and the single-row and single-stripe extremes. */
+ * stripe heights 16 and 64, AVX-512's short-pair limits of 64 rows (full
+ * width) and 256 rows (split datapath, cpu/avx512.c), and the single-row
+ * and single-stripe extremes. */
 START_TEST(stripe_boundaries)
 {
     static const size_t rows[] = { 1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64,
