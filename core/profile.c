@@ -72,10 +72,10 @@ static const default_rate zen5_avx512[] = {
 };
 
 static const default_rate intel_rates[] = {
-    { SCALAR, PAIR, 1, 0.027, 0.98 }, { SCALAR, MANY, 1, 0.0, 0.94 },
-    { AVX2, PAIR, 1, 0.201, 5.05 },   { AVX2, PAIR, 2, 0.199, 5.11 },
+    { SCALAR, PAIR, 1, 0.037, 0.94 }, { SCALAR, MANY, 1, 0.0, 0.94 },
+    { AVX2, PAIR, 1, 0.188, 4.61 },   { AVX2, PAIR, 2, 0.185, 4.59 },
     { AVX2, MANY, 1, 0.383, 5.90 },   { AVX2, MANY, 2, 0.387, 6.74 },
-    { AVX512, PAIR, 1, 0.342, 8.36 }, { AVX512, PAIR, 2, 0.341, 8.44 },
+    { AVX512, PAIR, 1, 0.203, 8.68 }, { AVX512, PAIR, 2, 0.217, 9.81 },
     { AVX512, MANY, 1, 0.473, 7.78 }, { AVX512, MANY, 2, 0.516, 10.87 },
 };
 
