@@ -74,32 +74,13 @@ static int avx512_split_datapath(void)
 #define SHORT_STRIPES_RUN avx512_short_stripes_run
 #define SHORT_STRIPES_BELOW (avx512_split_datapath() ? 256u : 64u)
 
-#include "cpu/isa_avx512.h"
-
-/* ------------------------- the last stripe of a pair when it holds few */
-
-/* 8 lanes x 2 rows, each row 4 columns behind the one above: the 64-row
- * stripes' skewed b (a lane 8 columns behind the one before), for a last
- * stripe of up to 16 rows that would leave 48 or more of 64 rows padding.
- * A row waits on its own last cell (min + add) a step and on the row
- * above 4 steps back, so the short step keeps the ports busy. */
-#undef LANE_ROWS
-#define LANE_ROWS 2
-#define STRIPE_ROW_LAG 4
-#define FUNC(name) avx512_tail_##name
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include "cpu/kernel_lanes.h"
-#include "cpu/kernel_stripes.h"
-#pragma GCC diagnostic pop
-#undef FUNC
-#undef STRIPE_ROW_LAG
-#undef LANE_ROWS
-#define LANE_ROWS 8
-#define TAIL_STRIPE(name) avx512_tail_##name
-
 /* ------------------------------------------------- everything else */
 
+#include "cpu/isa_avx512.h"
+/* the last stripe of a pair when it holds few rows, which the 64-row
+ * stripes below hand over to */
+#define TAIL_STRIPE(name) avx512_tail_##name
+#include "cpu/kernel_tail.h"
 #define VDIV(x, y) _mm512_div_pd((x), (y))
 #define VHSUM(x) _mm512_reduce_add_pd(x)
 #define VSQRT(x) _mm512_sqrt_pd(x)

@@ -471,21 +471,41 @@ typedef struct {
     atomic_int busy;        /* a thread runs it */
 } FUNC(stripe_slot);
 
+/* Steps of stripe s that may have run once stripe s - 1 has published
+ * above_done steps: those whose bottom rows above (to t + STRIPE_SPAN)
+ * and prefetches (REMOTE_AHEAD more) it has written, or all once it is
+ * done (stripe s - 1 is a full one). */
+static size_t FUNC(steps_allowed)(const FUNC(stripes_shape) *sh, size_t s,
+                                  size_t above_done)
+{
+    size_t steps = FUNC(stripe_step_count)(sh, s);
+    if (s == 0 || above_done >= sh->n + STRIPE_SPAN)
+        return steps;
+    size_t lead = STRIPE_SPAN + REMOTE_AHEAD;
+    size_t t = above_done > lead ? above_done - lead : 0;
+    return t < steps ? t : steps;
+}
+
+/* Steps stripe s of `steps` may run now from t0: its next chunk, once
+ * allowed (steps_allowed); 0 when it may not or has none left. */
+static size_t FUNC(chunk_end)(const FUNC(stripes_shape) *sh, size_t s,
+                              size_t steps, size_t t0, size_t above_done)
+{
+    size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
+    return t0 < steps && FUNC(steps_allowed)(sh, s, above_done) >= t1 ? t1
+                                                                     : 0;
+}
+
 /* Whether the next chunk of stripe s may run now (and it has one). */
 static int FUNC(chunk_ready)(const FUNC(stripes_shape) *sh,
                              FUNC(stripe_slot) *slot, size_t s)
 {
-    size_t steps = FUNC(stripe_step_count)(sh, s);
     size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_acquire);
-    if (t0 >= steps)
-        return 0;
-    if (s == 0)
-        return 1;
-    size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
-    size_t need = t1 + STRIPE_SPAN + REMOTE_AHEAD;
-    size_t full = sh->n + STRIPE_SPAN; /* stripe s - 1 is a full one */
-    return atomic_load_explicit(&slot[s - 1].done, memory_order_acquire) >=
-           (need < full ? need : full);
+    size_t above = s > 0 ? atomic_load_explicit(&slot[s - 1].done,
+                                                memory_order_acquire)
+                         : 0;
+    return FUNC(chunk_end)(sh, s, FUNC(stripe_step_count)(sh, s), t0,
+                           above) != 0;
 }
 
 /* What the threads of a wavefront share. */
@@ -520,9 +540,14 @@ static size_t FUNC(wavefront_work_vectors)(size_t n, int threads)
            FUNC(skewed_copies)(n, threads) * SKEWED_VECTORS(n);
 }
 
-/* Chunks of stripe s (claimed) while they may run. The thread that runs
- * a stripe's first chunk sets its registers up, so that no thread gathers
- * every stripe's pattern values before the others may start. */
+/* Chunks of stripe s (claimed) while they may run, its registers held
+ * in registers between them. The thread that runs a stripe's first chunk
+ * sets its registers up, so that no thread gathers every stripe's pattern
+ * values before the others may start. Stripe s - 1's progress is read
+ * before a chunk and used after it: that read misses (the other core
+ * wrote it) and would stall the core for longer than the chunk takes to
+ * issue if the next step waited on it; it is read afresh only when the
+ * stale value says stop. */
 ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(wavefront) *w,
                                     size_t s, const VEC *skewed_b)
 {
@@ -530,15 +555,31 @@ ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(wavefront) *w,
     size_t steps = FUNC(stripe_step_count)(&w->sh, s);
     double *own = BOTTOM_ROW(w->bottoms[s % 2]);
     const double *prev = BOTTOM_ROW(w->bottoms[(s + 1) % 2]);
-    while (FUNC(chunk_ready)(&w->sh, slot, s)) {
-        size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_relaxed);
-        size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
-        if (t0 == 0)
-            FUNC(stripe_begin)(w->a, w->m, s * STRIPE_ROWS, &slot[s].regs);
-        FUNC(stripe_steps)(squared, 1, 0, &slot[s].regs, skewed_b, prev,
-                           own, t0, t1);
+    atomic_size_t *above = s > 0 ? &slot[s - 1].done : NULL;
+    size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_relaxed);
+    FUNC(stripe_regs) regs;
+    if (t0 == 0)
+        FUNC(stripe_begin)(w->a, w->m, s * STRIPE_ROWS, &regs);
+    else
+        regs = slot[s].regs;
+    size_t above_done =
+        above ? atomic_load_explicit(above, memory_order_acquire) : 0;
+    for (;;) {
+        size_t t1 = FUNC(chunk_end)(&w->sh, s, steps, t0, above_done);
+        if (!t1 && above && t0 < steps) {
+            above_done = atomic_load_explicit(above, memory_order_acquire);
+            t1 = FUNC(chunk_end)(&w->sh, s, steps, t0, above_done);
+        }
+        if (!t1)
+            break;
+        if (above)
+            above_done = atomic_load_explicit(above, memory_order_acquire);
+        FUNC(stripe_steps)(squared, 1, 0, &regs, skewed_b, prev, own, t0,
+                           t1);
         atomic_store_explicit(&slot[s].done, t1, memory_order_release);
+        t0 = t1;
     }
+    slot[s].regs = regs;
 }
 
 /* Each thread builds its own copy of skewed b, which stays in its core's
