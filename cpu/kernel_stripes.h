@@ -105,8 +105,15 @@ static size_t FUNC(stripes_work_vectors)(size_t n)
 }
 
 /* Steps ahead at which a stripe of the wavefront fetches the bottom row
- * another core wrote (see stripes_wavefront). */
+ * another core wrote, and takes back for writing the line of its own that
+ * the other core read (see stripes_wavefront). */
 #define REMOTE_AHEAD 64
+#undef PREFETCH_OWN
+#ifdef VPREFETCH_WRITE
+#define PREFETCH_OWN(p) VPREFETCH_WRITE(p)
+#else
+#define PREFETCH_OWN(p) ((void)(p))
+#endif
 
 /* A stripe's registers between two runs of its steps: pair[j][r] is row
  * r's pair of j steps before the last. */
@@ -192,6 +199,8 @@ ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote, size_t mirror,
         VEC bottom_pair = FUNC(stripe_step)(squared, remote, (k), pat, h,     \
                                             skewed_b, prev, (t));             \
         STORE_BOTTOM(&own[(t) * BOTTOM_STRIDE], bottom_pair);                 \
+        if (remote)                                                           \
+            PREFETCH_OWN(&own[((t) + REMOTE_AHEAD) * BOTTOM_STRIDE]);         \
         if (mirror)                                                           \
             STORE_BOTTOM(&own[((t) + mirror) * BOTTOM_STRIDE], bottom_pair);  \
     } while (0)
@@ -456,7 +465,12 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
  *
  * Both buffers pass between cores: a stripe reads the one another core
  * wrote, a miss to that core's cache every 64 / (8 * BOTTOM_STRIDE)
- * steps; the stripe fetches it REMOTE_AHEAD steps ahead.
+ * steps; the stripe fetches it REMOTE_AHEAD steps ahead. The lines it
+ * writes were read by the other core (the stripe below the one that
+ * wrote them before): it takes them back for writing as far ahead
+ * (VPREFETCH_WRITE, where the ISA has it), instead of at the store,
+ * whose wait cost the two threads about as much as reading the other
+ * core's lines (bench/RESULTS.md, issue 15's fourth round).
  */
 #define STRIPE_CHUNK 256
 /* Pauses before a thread with nothing to run yields its CPU: more than
