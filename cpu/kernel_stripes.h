@@ -3,7 +3,11 @@
  * kernel_stripes.h — one pair without a band, in horizontal stripes of
  * STRIPE_ROWS = VEC_WIDTH * LANE_ROWS rows; included once per ISA after
  * kernel_lanes.h (same macros, plus VSHIFT_IN(x, s) = the vector
- * (s, x[0], ..., x[VEC_WIDTH - 2])).
+ * (s, x[0], ..., x[VEC_WIDTH - 2])). Optional: VSTORE_LAST (see
+ * BOTTOM_STRIDE), VPREFETCH_WRITE(p) (see stripes_wavefront),
+ * STRIPE_ROW_LAG (ROW_LAG's value, for kernel_tail.h) and TAIL_STRIPE(name)
+ * (the names of a kernel_tail.h instantiation that runs a short last
+ * stripe: see tail_rows).
  *
  * Within a stripe, lane l owns the LANE_ROWS rows base + l * LANE_ROWS + r,
  * one register each, and every row runs ROW_LAG columns behind the row

@@ -317,6 +317,17 @@ static void check_unbanded_pair(test_rng *r, size_t m, size_t n,
     free(series);
 }
 
+/* One unbanded pair of each row count in rows[0..nrows), on one thread,
+ * each with a column count drawn from columns[0..ncolumns). */
+static void check_rows_at_columns(test_rng *r, const size_t *rows,
+                                  size_t nrows, const size_t *columns,
+                                  size_t ncolumns)
+{
+    for (size_t k = 0; k < nrows; k++)
+        check_unbanded_pair(r, rows[k],
+                            columns[test_range(r, 0, ncolumns - 1)], 1);
+}
+
 /* Unbanded pairs whose stripes follow each other on one thread every
  * max(n + LANE_LAG, ROW_LAG * STRIPE_ROWS) steps (kernel_stripes.h's
  * stripes_dp): column counts around that switch (24 on AVX2's 16-row
@@ -330,11 +341,8 @@ START_TEST(stripe_periods)
                                       17, 23, 24, 25, 31, 32, 33, 55,
                                       56, 57, 63, 64, 65 };
     test_rng r = { test_seed(7500 + (uint64_t)_i) };
-    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
-        size_t n = columns[test_range(&r, 0, sizeof columns / sizeof *columns -
-                                                 1)];
-        check_unbanded_pair(&r, rows[k], n, 1);
-    }
+    check_rows_at_columns(&r, rows, sizeof rows / sizeof *rows, columns,
+                          sizeof columns / sizeof *columns);
 }
 END_TEST
 
@@ -351,11 +359,8 @@ START_TEST(stripe_tails)
     static const size_t columns[] = { 1,  2,  7,  8,   9,   55,  56,
                                       57, 63, 64, 65, 300, 640, 2047 };
     test_rng r = { test_seed(7700 + (uint64_t)_i) };
-    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
-        size_t n = columns[test_range(&r, 0, sizeof columns / sizeof *columns -
-                                                 1)];
-        check_unbanded_pair(&r, rows[k], n, 1);
-    }
+    check_rows_at_columns(&r, rows, sizeof rows / sizeof *rows, columns,
+                          sizeof columns / sizeof *columns);
 }
 END_TEST
 
