@@ -6,10 +6,12 @@
  * each row 4 columns behind the one above. A lane still trails the one
  * before by 8 columns, so the tail reads the 64-row stripes' skewed b and
  * takes over after their last full stripe, for a last stripe of up to 16
- * rows that would leave 48 or more of 64 rows padding. A row waits on its
- * own last cell (min + add) a step and on the row above ROW_LAG steps
- * back, so a step of two rows, shorter than that wait, still keeps the
- * ports busy (bench/RESULTS.md, issue 15's fourth round).
+ * rows that would leave 48 or more of 64 rows padding. A row waits on the
+ * row above ROW_LAG steps back, which keeps that chain off the critical
+ * path; what bounds the tail is each row's wait on its own last cell (min
+ * + add a step), not its 11 ops a step, and 16 rows still cost about 60%
+ * of the 64-row stripe they replace (bench/RESULTS.md, issue 15's fourth
+ * round).
  *
  * The includer defines the ISA's macros (kernel_lanes.h) with LANE_ROWS 8
  * and TAIL_STRIPE(name), the tail's function names; kernel_stripes.h,
