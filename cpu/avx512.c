@@ -77,6 +77,10 @@ static int avx512_split_datapath(void)
 /* ------------------------------------------------- everything else */
 
 #include "cpu/isa_avx512.h"
+/* the last stripe of a pair when it holds few rows, which the 64-row
+ * stripes below hand over to */
+#define TAIL_STRIPE(name) avx512_tail_##name
+#include "cpu/kernel_tail.h"
 #define VDIV(x, y) _mm512_div_pd((x), (y))
 #define VHSUM(x) _mm512_reduce_add_pd(x)
 #define VSQRT(x) _mm512_sqrt_pd(x)

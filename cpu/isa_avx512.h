@@ -29,6 +29,10 @@
 #define VSHIFT_IN(x, s)                                                       \
     _mm512_castsi512_pd(_mm512_alignr_epi64(                                  \
         _mm512_castpd_si512(x), _mm512_castpd_si512(_mm512_set1_pd(s)), 7))
+/* fetches p's cache line for writing (PREFETCHW, which every CPU with
+ * AVX-512 has; gcc emits it for __builtin_prefetch only with -mprfchw) */
+#define VPREFETCH_WRITE(p)                                                    \
+    __asm__("prefetchw %0" : : "m"(*(const char *)(p)))
 /* stores lane 7 of x alone at p (the 7 doubles before p are not written) */
 #define VSTORE_LAST(p, x) _mm512_mask_storeu_pd((p) - 7, 0x80, (x))
 /* 8 x 8 transpose: interleave row pairs, then two rounds of 128-bit

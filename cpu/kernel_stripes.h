@@ -3,7 +3,11 @@
  * kernel_stripes.h — one pair without a band, in horizontal stripes of
  * STRIPE_ROWS = VEC_WIDTH * LANE_ROWS rows; included once per ISA after
  * kernel_lanes.h (same macros, plus VSHIFT_IN(x, s) = the vector
- * (s, x[0], ..., x[VEC_WIDTH - 2])).
+ * (s, x[0], ..., x[VEC_WIDTH - 2])). Optional: VSTORE_LAST (see
+ * BOTTOM_STRIDE), VPREFETCH_WRITE(p) (see stripes_wavefront),
+ * STRIPE_ROW_LAG (ROW_LAG's value, for kernel_tail.h) and TAIL_STRIPE(name)
+ * (the names of a kernel_tail.h instantiation that runs a short last
+ * stripe: see tail_rows).
  *
  * Within a stripe, lane l owns the LANE_ROWS rows base + l * LANE_ROWS + r,
  * one register each, and every row runs ROW_LAG columns behind the row
@@ -45,7 +49,12 @@
  * above's pair of ROW_LAG steps before (min + add + min): one step where
  * a step has 8 rows of work (AVX-512), two where it has 4 (AVX2), whose
  * step is shorter than that chain. */
+#undef ROW_LAG
+#ifdef STRIPE_ROW_LAG /* an instantiation for few rows (stripe_last) */
+#define ROW_LAG STRIPE_ROW_LAG
+#else
 #define ROW_LAG (LANE_ROWS >= 8 ? 1 : 2)
+#endif
 /* columns lane l trails lane l - 1 */
 #define LANE_LAG (ROW_LAG * LANE_ROWS)
 /* steps the stripe's bottom row trails its top row */
@@ -100,8 +109,15 @@ static size_t FUNC(stripes_work_vectors)(size_t n)
 }
 
 /* Steps ahead at which a stripe of the wavefront fetches the bottom row
- * another core wrote (see stripes_wavefront). */
+ * another core wrote, and takes back for writing the line of its own that
+ * the other core read (see stripes_wavefront). */
 #define REMOTE_AHEAD 64
+#undef PREFETCH_OWN
+#ifdef VPREFETCH_WRITE
+#define PREFETCH_OWN(p) VPREFETCH_WRITE(p)
+#else
+#define PREFETCH_OWN(p) ((void)(p))
+#endif
 
 /* A stripe's registers between two runs of its steps: pair[j][r] is row
  * r's pair of j steps before the last. */
@@ -127,6 +143,43 @@ ALWAYS_INLINE void FUNC(stripe_begin)(const double *a, size_t m, size_t base,
     }
 }
 
+/* A row's last cell and its pairs of the last ROW_LAG steps rotate
+ * through ROW_LAG + 1 registers, h[0..ROW_LAG]: at phase k, left is h[k]
+ * and pair[j] (j steps before the last) is h[(k + 1 + j) % (ROW_LAG + 1)].
+ * A step writes the new pair into left's register and the new cell into
+ * the oldest pair's, the phase goes one back, and after ROW_LAG + 1 steps
+ * the roles are where they started: no register copies in the loop (with
+ * fixed roles gcc copied each row's left a step, 8 moves in 49 ops). */
+#define HISTORY (ROW_LAG + 1)
+#define H_LEFT(k) ((k) % HISTORY)
+#define H_PAIR(k, j) (((k) + 1 + (j)) % HISTORY)
+
+/* Step t of a stripe at phase k (a constant once inlined); returns the
+ * step's bottom row pair (see stripe_steps). */
+ALWAYS_INLINE VEC FUNC(stripe_step)(int squared, int remote, int k,
+                                    const VEC *pat,
+                                    VEC h[HISTORY][LANE_ROWS],
+                                    const VEC *skewed_b, const double *prev,
+                                    size_t t)
+{
+    const double *above = &prev[(t + STRIPE_SPAN) * BOTTOM_STRIDE];
+    if (remote) /* see stripes_wavefront */
+        __builtin_prefetch(above + REMOTE_AHEAD * BOTTOM_STRIDE, 0, 3);
+    int oldest = H_PAIR(k, ROW_LAG - 1);
+    /* min(up, diag) of every lane's top row */
+    VEC top = VSHIFT_IN(h[oldest][LANE_ROWS - 1], *above);
+#pragma GCC unroll 16
+    for (int r = LANE_ROWS - 1; r >= 0; r--) { /* row r - 1 still old */
+        VEC c = FUNC(cost)(squared, pat[r],
+                           skewed_b[(ptrdiff_t)t - ROW_LAG * r]);
+        VEC left = h[H_LEFT(k)][r];
+        VEC d = VADD(c, VMIN(left, r > 0 ? h[oldest][r - 1] : top));
+        h[H_LEFT(k)][r] = VMIN(d, left); /* the new pair[0] */
+        h[oldest][r] = d;                /* the new left */
+    }
+    return h[H_LEFT(k)][LANE_ROWS - 1];
+}
+
 /* Steps t0 .. t1 - 1 of a stripe (mirror: see stripes_dp). own receives the
  * stripe's bottom row (see BOTTOM_STRIDE); prev holds the previous stripe's,
  * whose index t + STRIPE_SPAN its last lane did at column t. One stripe after
@@ -138,39 +191,44 @@ ALWAYS_INLINE void FUNC(stripe_steps)(int squared, int remote, size_t mirror,
                                       const VEC *skewed_b, const double *prev,
                                       double *own, size_t t0, size_t t1)
 {
-    VEC pat[LANE_ROWS], left[LANE_ROWS], pair[ROW_LAG][LANE_ROWS];
+    VEC pat[LANE_ROWS], h[HISTORY][LANE_ROWS]; /* at phase 0 */
     for (int r = 0; r < LANE_ROWS; r++) {
         pat[r] = s->pat[r];
-        left[r] = s->left[r];
+        h[H_LEFT(0)][r] = s->left[r];
         for (int j = 0; j < ROW_LAG; j++)
-            pair[j][r] = s->pair[j][r];
+            h[H_PAIR(0, j)][r] = s->pair[j][r];
     }
-    for (size_t t = t0; t < t1; t++) {
-        const double *above = &prev[(t + STRIPE_SPAN) * BOTTOM_STRIDE];
-        if (remote) /* see stripes_wavefront */
-            __builtin_prefetch(above + REMOTE_AHEAD * BOTTOM_STRIDE, 0, 3);
-        /* min(up, diag) of every lane's top row */
-        VEC top = VSHIFT_IN(pair[ROW_LAG - 1][LANE_ROWS - 1], *above);
-#pragma GCC unroll 16
-        for (int r = LANE_ROWS - 1; r >= 0; r--) { /* row r - 1 still old */
-            VEC c = FUNC(cost)(squared, pat[r],
-                               skewed_b[(ptrdiff_t)t - ROW_LAG * r]);
-            VEC d = VADD(c, VMIN(left[r], r > 0 ? pair[ROW_LAG - 1][r - 1]
-                                                : top));
-            for (int j = ROW_LAG - 1; j > 0; j--)
-                pair[j][r] = pair[j - 1][r];
-            pair[0][r] = VMIN(d, left[r]);
-            left[r] = d;
+#define STRIPE_STEP_STORE(k, t)                                               \
+    do {                                                                      \
+        VEC bottom_pair = FUNC(stripe_step)(squared, remote, (k), pat, h,     \
+                                            skewed_b, prev, (t));             \
+        STORE_BOTTOM(&own[(t) * BOTTOM_STRIDE], bottom_pair);                 \
+        if (remote)                                                           \
+            PREFETCH_OWN(&own[((t) + REMOTE_AHEAD) * BOTTOM_STRIDE]);         \
+        if (mirror)                                                           \
+            STORE_BOTTOM(&own[((t) + mirror) * BOTTOM_STRIDE], bottom_pair);  \
+    } while (0)
+    size_t t = t0;
+    for (; t1 - t >= HISTORY; t += HISTORY) {
+        /* phases 0, ROW_LAG, ..., 1: back to 0 */
+#pragma GCC unroll 8
+        for (int u = 0; u < HISTORY; u++)
+            STRIPE_STEP_STORE((HISTORY - u) % HISTORY, t + (size_t)u);
+    }
+    for (; t < t1; t++) { /* the rest at phase 0, roles put back a step */
+        STRIPE_STEP_STORE(0, t);
+        for (int r = 0; r < LANE_ROWS; r++) {
+            VEC left = h[HISTORY - 1][r];
+            for (int j = HISTORY - 1; j > 0; j--)
+                h[j][r] = h[j - 1][r];
+            h[0][r] = left;
         }
-        STORE_BOTTOM(&own[t * BOTTOM_STRIDE], pair[0][LANE_ROWS - 1]);
-        if (mirror)
-            STORE_BOTTOM(&own[(t + mirror) * BOTTOM_STRIDE],
-                         pair[0][LANE_ROWS - 1]);
     }
+#undef STRIPE_STEP_STORE
     for (int r = 0; r < LANE_ROWS; r++) {
-        s->left[r] = left[r];
+        s->left[r] = h[H_LEFT(0)][r];
         for (int j = 0; j < ROW_LAG; j++)
-            s->pair[j][r] = pair[j][r];
+            s->pair[j][r] = h[H_PAIR(0, j)][r];
     }
 }
 
@@ -252,6 +310,42 @@ static double FUNC(stripes_result)(const FUNC(stripes_shape) *sh,
     return ((const double *)&s->left[sh->row])[sh->lane];
 }
 
+/* What an instantiation that runs the last stripe of another's pairs
+ * (stripe_last) must share with it, for a _Static_assert there. */
+enum {
+    FUNC(stripe_rows) = STRIPE_ROWS,
+    FUNC(lane_lag) = LANE_LAG,
+    FUNC(stripe_span) = STRIPE_SPAN,
+    FUNC(skewed_front) = SKEWED_FRONT,
+    FUNC(bottom_stride) = BOTTOM_STRIDE
+};
+
+/* The last stripe of a pair whose stripes above it ran in another
+ * instantiation's shape, one that reads the same skewed b (same LANE_LAG;
+ * its SKEWED_FRONT and STRIPE_SPAN no smaller) and stores its bottom rows
+ * at the same BOTTOM_STRIDE: rows base .. m - 1, at most STRIPE_ROWS of
+ * them. above[c * BOTTOM_STRIDE] holds row base - 1's pair at column c,
+ * for c < n + STRIPE_SPAN; own, which may be the same buffer at or before
+ * above, receives this stripe's bottom row (never read). D(m - 1, n - 1).
+ * Few rows run in a stripe of their height, with lanes of fewer rows and
+ * a longer ROW_LAG, instead of padding a tall stripe. */
+static inline double FUNC(stripe_last)(int squared, const double *a,
+                                       size_t m, size_t base, size_t n,
+                                       const VEC *skewed_b,
+                                       const double *above, double *own)
+{
+    FUNC(stripes_shape) sh = FUNC(shape)(m - base, n);
+    FUNC(stripe_regs) regs;
+    FUNC(stripe_begin)(a, m, base, &regs);
+    const double *prev = above - STRIPE_SPAN * BOTTOM_STRIDE;
+    size_t steps = FUNC(stripe_step_count)(&sh, 0);
+    if (squared)
+        FUNC(stripe_steps)(1, 0, 0, &regs, skewed_b, prev, own, 0, steps);
+    else
+        FUNC(stripe_steps)(0, 0, 0, &regs, skewed_b, prev, own, 0, steps);
+    return FUNC(stripes_result)(&sh, &regs);
+}
+
 /* Columns of +inf b between one stripe's columns and the next's on one
  * thread: at least ROW_LAG * (LANE_ROWS - 1), so that all rows of a lane
  * are past column n - 1 when the lane takes the next stripe's pattern
@@ -266,6 +360,26 @@ static void FUNC(stripe_lane_pattern)(const double *a, size_t m, size_t base,
         size_t i = base + l * LANE_ROWS + r;
         ((double *)&s->pat[r])[l] = a[i < m ? i : m - 1];
     }
+}
+
+/* Rows of an m-row pair that the stripes on one thread leave to the
+ * includer's instantiation for few rows (TAIL_STRIPE(stripe_last)): a last
+ * stripe of at most TAIL_STRIPE(stripe_rows) rows below a full one, which
+ * would pad the rest of its STRIPE_ROWS; 0 where there is none. */
+static size_t FUNC(tail_rows)(size_t m)
+{
+#ifdef TAIL_STRIPE
+    _Static_assert(TAIL_STRIPE(lane_lag) == LANE_LAG &&
+                       TAIL_STRIPE(skewed_front) <= SKEWED_FRONT &&
+                       TAIL_STRIPE(stripe_span) <= STRIPE_SPAN &&
+                       TAIL_STRIPE(bottom_stride) == BOTTOM_STRIDE,
+                   "the tail stripe reads this shape's skewed b and rows");
+    size_t tail = m % STRIPE_ROWS;
+    if (m > STRIPE_ROWS && tail <= (size_t)TAIL_STRIPE(stripe_rows))
+        return tail;
+#endif
+    (void)m;
+    return 0;
 }
 
 /*
@@ -293,7 +407,8 @@ ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
     double *bottom = BOTTOM_ROW(work + SKEWED_VECTORS(n));
     FUNC(skewed_setup)(b, n, period, work);
     FUNC(bottom_setup)(work + SKEWED_VECTORS(n), 0, BOTTOM_VECTORS(n));
-    FUNC(stripes_shape) sh = FUNC(shape)(m, n);
+    size_t tail = FUNC(tail_rows)(m);
+    FUNC(stripes_shape) sh = FUNC(shape)(m - tail, n);
     FUNC(stripe_regs) regs;
     FUNC(stripe_begin)(a, m, 0, &regs);
     for (size_t s = 0; s < sh.count; s++) {
@@ -310,6 +425,14 @@ ALWAYS_INLINE double FUNC(stripes_dp)(int squared, const double *a, size_t m,
         FUNC(stripe_steps)(squared, 0, period, &regs, skewed_b, bottom,
                            bottom, t, steps);
     }
+#ifdef TAIL_STRIPE
+    /* the last full stripe ran all its n + STRIPE_SPAN steps (sh's last):
+     * its pair at column c is at index c + STRIPE_SPAN */
+    if (tail)
+        return TAIL_STRIPE(stripe_last)(squared, a, m, m - tail, n, skewed_b,
+                                        &bottom[STRIPE_SPAN * BOTTOM_STRIDE],
+                                        bottom);
+#endif
     return FUNC(stripes_result)(&sh, &regs);
 }
 
@@ -346,7 +469,12 @@ static double FUNC(stripes_dp_squared)(const double *a, size_t m,
  *
  * Both buffers pass between cores: a stripe reads the one another core
  * wrote, a miss to that core's cache every 64 / (8 * BOTTOM_STRIDE)
- * steps; the stripe fetches it REMOTE_AHEAD steps ahead.
+ * steps; the stripe fetches it REMOTE_AHEAD steps ahead. The lines it
+ * writes were read by the other core (the stripe below the one that
+ * wrote them before): it takes them back for writing as far ahead
+ * (VPREFETCH_WRITE, where the ISA has it), instead of at the store,
+ * whose wait cost the two threads about as much as reading the other
+ * core's lines (bench/RESULTS.md, issue 15's fourth round).
  */
 #define STRIPE_CHUNK 256
 /* Pauses before a thread with nothing to run yields its CPU: more than
@@ -361,21 +489,41 @@ typedef struct {
     atomic_int busy;        /* a thread runs it */
 } FUNC(stripe_slot);
 
+/* Steps of stripe s that may have run once stripe s - 1 has published
+ * above_done steps: those whose bottom rows above (to t + STRIPE_SPAN)
+ * and prefetches (REMOTE_AHEAD more) it has written, or all once it is
+ * done (stripe s - 1 is a full one). */
+static size_t FUNC(steps_allowed)(const FUNC(stripes_shape) *sh, size_t s,
+                                  size_t above_done)
+{
+    size_t steps = FUNC(stripe_step_count)(sh, s);
+    if (s == 0 || above_done >= sh->n + STRIPE_SPAN)
+        return steps;
+    size_t lead = STRIPE_SPAN + REMOTE_AHEAD;
+    size_t t = above_done > lead ? above_done - lead : 0;
+    return t < steps ? t : steps;
+}
+
+/* Steps stripe s of `steps` may run now from t0: its next chunk, once
+ * allowed (steps_allowed); 0 when it may not or has none left. */
+static size_t FUNC(chunk_end)(const FUNC(stripes_shape) *sh, size_t s,
+                              size_t steps, size_t t0, size_t above_done)
+{
+    size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
+    return t0 < steps && FUNC(steps_allowed)(sh, s, above_done) >= t1 ? t1
+                                                                     : 0;
+}
+
 /* Whether the next chunk of stripe s may run now (and it has one). */
 static int FUNC(chunk_ready)(const FUNC(stripes_shape) *sh,
                              FUNC(stripe_slot) *slot, size_t s)
 {
-    size_t steps = FUNC(stripe_step_count)(sh, s);
     size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_acquire);
-    if (t0 >= steps)
-        return 0;
-    if (s == 0)
-        return 1;
-    size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
-    size_t need = t1 + STRIPE_SPAN + REMOTE_AHEAD;
-    size_t full = sh->n + STRIPE_SPAN; /* stripe s - 1 is a full one */
-    return atomic_load_explicit(&slot[s - 1].done, memory_order_acquire) >=
-           (need < full ? need : full);
+    size_t above = s > 0 ? atomic_load_explicit(&slot[s - 1].done,
+                                                memory_order_acquire)
+                         : 0;
+    return FUNC(chunk_end)(sh, s, FUNC(stripe_step_count)(sh, s), t0,
+                           above) != 0;
 }
 
 /* What the threads of a wavefront share. */
@@ -410,9 +558,14 @@ static size_t FUNC(wavefront_work_vectors)(size_t n, int threads)
            FUNC(skewed_copies)(n, threads) * SKEWED_VECTORS(n);
 }
 
-/* Chunks of stripe s (claimed) while they may run. The thread that runs
- * a stripe's first chunk sets its registers up, so that no thread gathers
- * every stripe's pattern values before the others may start. */
+/* Chunks of stripe s (claimed) while they may run, its registers held
+ * in registers between them. The thread that runs a stripe's first chunk
+ * sets its registers up, so that no thread gathers every stripe's pattern
+ * values before the others may start. Stripe s - 1's progress is read
+ * before a chunk and used after it: that read misses (the other core
+ * wrote it) and would stall the core for longer than the chunk takes to
+ * issue if the next step waited on it; it is read afresh only when the
+ * stale value says stop. */
 ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(wavefront) *w,
                                     size_t s, const VEC *skewed_b)
 {
@@ -420,15 +573,31 @@ ALWAYS_INLINE void FUNC(run_chunks)(int squared, const FUNC(wavefront) *w,
     size_t steps = FUNC(stripe_step_count)(&w->sh, s);
     double *own = BOTTOM_ROW(w->bottoms[s % 2]);
     const double *prev = BOTTOM_ROW(w->bottoms[(s + 1) % 2]);
-    while (FUNC(chunk_ready)(&w->sh, slot, s)) {
-        size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_relaxed);
-        size_t t1 = t0 + STRIPE_CHUNK < steps ? t0 + STRIPE_CHUNK : steps;
-        if (t0 == 0)
-            FUNC(stripe_begin)(w->a, w->m, s * STRIPE_ROWS, &slot[s].regs);
-        FUNC(stripe_steps)(squared, 1, 0, &slot[s].regs, skewed_b, prev,
-                           own, t0, t1);
+    atomic_size_t *above = s > 0 ? &slot[s - 1].done : NULL;
+    size_t t0 = atomic_load_explicit(&slot[s].done, memory_order_relaxed);
+    FUNC(stripe_regs) regs;
+    if (t0 == 0)
+        FUNC(stripe_begin)(w->a, w->m, s * STRIPE_ROWS, &regs);
+    else
+        regs = slot[s].regs;
+    size_t above_done =
+        above ? atomic_load_explicit(above, memory_order_acquire) : 0;
+    for (;;) {
+        size_t t1 = FUNC(chunk_end)(&w->sh, s, steps, t0, above_done);
+        if (!t1 && above && t0 < steps) {
+            above_done = atomic_load_explicit(above, memory_order_acquire);
+            t1 = FUNC(chunk_end)(&w->sh, s, steps, t0, above_done);
+        }
+        if (!t1)
+            break;
+        if (above)
+            above_done = atomic_load_explicit(above, memory_order_acquire);
+        FUNC(stripe_steps)(squared, 1, 0, &regs, skewed_b, prev, own, t0,
+                           t1);
         atomic_store_explicit(&slot[s].done, t1, memory_order_release);
+        t0 = t1;
     }
+    slot[s].regs = regs;
 }
 
 /* Each thread builds its own copy of skewed b, which stays in its core's

@@ -95,6 +95,8 @@ static inline void gv8_transpose(gv8 v[8])
 #define VSHIFT_IN(x, s)                                                       \
     __builtin_shuffle((x), gv8_set1(s), (gv8_bits){ 8, 0, 1, 2, 3, 4, 5, 6 })
 #define VTRANSPOSE(v) gv8_transpose(v)
+#define TAIL_STRIPE(name) generic8_tail_##name /* as cpu/avx512.c */
+#include "cpu/kernel_tail.h"
 #define FUNC(name) generic8_##name
 #define KERNEL_ENTRY generic8_run
 hdtw_status generic8_run(const hdtw_call *call);
@@ -316,6 +318,17 @@ static void check_unbanded_pair(test_rng *r, size_t m, size_t n,
     free(series);
 }
 
+/* One unbanded pair of each row count in rows[0..nrows), on one thread,
+ * each with a column count drawn from columns[0..ncolumns). */
+static void check_rows_at_columns(test_rng *r, const size_t *rows,
+                                  size_t nrows, const size_t *columns,
+                                  size_t ncolumns)
+{
+    for (size_t k = 0; k < nrows; k++)
+        check_unbanded_pair(r, rows[k],
+                            columns[test_range(r, 0, ncolumns - 1)], 1);
+}
+
 /* Unbanded pairs whose stripes follow each other on one thread every
  * max(n + LANE_LAG, ROW_LAG * STRIPE_ROWS) steps (kernel_stripes.h's
  * stripes_dp): column counts around that switch (24 on AVX2's 16-row
@@ -329,11 +342,26 @@ START_TEST(stripe_periods)
                                       17, 23, 24, 25, 31, 32, 33, 55,
                                       56, 57, 63, 64, 65 };
     test_rng r = { test_seed(7500 + (uint64_t)_i) };
-    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
-        size_t n = columns[test_range(&r, 0, sizeof columns / sizeof *columns -
-                                                 1)];
-        check_unbanded_pair(&r, rows[k], n, 1);
-    }
+    check_rows_at_columns(&r, rows, sizeof rows / sizeof *rows, columns,
+                          sizeof columns / sizeof *columns);
+}
+END_TEST
+
+/* Unbanded pairs whose last stripe holds 1 to 16 rows below full 64-row
+ * ones, which one thread runs in the tail's shape (cpu/kernel_tail.h,
+ * generic8 and avx512) after the last full stripe's n + 63 steps, and
+ * the row counts on either side (0 and 17 rows left: no tail). Columns
+ * around the one-thread period's switch (56) and long ones, so that m < n
+ * and m > n both come up. */
+START_TEST(stripe_tails)
+{
+    static const size_t rows[] = { 64,  65,  66,  72,  79,  80,  81,  128,
+                                   129, 136, 143, 144, 145, 200, 2000 };
+    static const size_t columns[] = { 1,  2,  7,  8,   9,   55,  56,
+                                      57, 63, 64, 65, 300, 640, 2047 };
+    test_rng r = { test_seed(7700 + (uint64_t)_i) };
+    check_rows_at_columns(&r, rows, sizeof rows / sizeof *rows, columns,
+                          sizeof columns / sizeof *columns);
 }
 END_TEST
 
@@ -662,6 +690,7 @@ static Suite *cpu_suite(void)
     tcase_add_loop_test(shapes, random_sliding, 0, SEEDS);
     tcase_add_loop_test(shapes, stripe_boundaries, 0, SEEDS);
     tcase_add_loop_test(shapes, stripe_periods, 0, 4 * SEEDS);
+    tcase_add_loop_test(shapes, stripe_tails, 0, 2 * SEEDS);
     tcase_add_loop_test(shapes, band_block_heights, 0, 4 * SEEDS);
     tcase_add_loop_test(shapes, band_edges, 0, SEEDS);
     tcase_add_loop_test(shapes, abandoned_lanes, 0, SEEDS);

@@ -243,21 +243,25 @@ END_TEST
 /* One long pair on 1 to 4 OpenMP threads (the stripes' wavefront of
  * cpu/kernel_stripes.h, threads waiting on each other's counters; one
  * thread runs the stripes back to back): the scalar backend's bits, on
- * every vector backend, both costs, three shapes: 18 stripes with the last
- * part-full; 11 (60 rows in the last) over 1217 columns, whose full
- * stripes run exactly five 256-step chunks; and 2 stripes over 8200
- * columns, where the threads share one copy of skewed b. Under
- * ThreadSanitizer this is the wavefront's race check. */
+ * every vector backend, both costs, five shapes: 18 stripes with the last
+ * part-full (12 rows: on one thread, avx512's tail shape); 11 (60 rows in
+ * the last) over 1217 columns, whose full stripes run exactly five
+ * 256-step chunks; 2 stripes over 8200 columns, where the threads share
+ * one copy of skewed b; the issue's 2000 x 2000 (16 rows in the last);
+ * and 2049 x 1000 (1 row in the last, m > n). Under ThreadSanitizer this
+ * is the wavefront's race check. */
 START_TEST(wavefront_pair_matches_scalar)
 {
     static const size_t shapes[][2] = { { 1100, 1029 },
                                         { 700, 1217 },
-                                        { 65, 8200 } };
+                                        { 65, 8200 },
+                                        { 2000, 2000 },
+                                        { 2049, 1000 } };
     hdtw_backend backends[HDTW_BACKEND_COUNT];
     int nb = available_backends(backends);
     hdtw_ctx *ctx;
     ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 10; k++) {
         size_t m = shapes[k / 2][0], n = shapes[k / 2][1];
         double *a = test_alloc((m + n) * sizeof *a), *b = a + m;
         test_fill_series(&(test_rng){ test_seed(77 + (uint64_t)k) }, a, m + n);
