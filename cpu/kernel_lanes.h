@@ -43,29 +43,25 @@
 
 #ifndef HDTW_KERNEL_LANES_AHEAD
 #define HDTW_KERNEL_LANES_AHEAD
-/* The next unit's windows, fetched while this unit computes, a slice of
- * cache lines per row block: into L2 over the first half of the blocks,
- * then the same lines on into L1 over the second half, so that the next
- * unit's copy reads L1 (the copy is bound by its reads: about 32 cycles
- * an 8 x 8 chunk from L2). Without it the copy is the first touch of the
- * memory, and the core waits on it: the DP touches no new memory, so the
- * hardware prefetcher has no stream to follow. */
+/* The next unit's windows, fetched into L1 while this unit computes, an
+ * even slice of cache lines after each row block, so that the next unit's
+ * copy reads L1 (the copy is bound by its reads: about 32 cycles an 8 x 8
+ * chunk from L2). Without it the copy is the first touch of the memory,
+ * and the core waits on it: the DP touches no new memory, so the hardware
+ * prefetcher has no stream to follow. One even stream into L1 beat, at
+ * band 13 from memory, the same lines into L2 over the first half of the
+ * blocks and on into L1 over the second (bench/RESULTS.md, "CPU kernels,
+ * fourth round"): fewer prefetches in flight at once. */
 typedef struct {
-    const char *next, *end; /* lines still to fetch into L2 */
-    const char *next_l1;    /* lines still to fetch on into L1 */
+    const char *next, *end; /* lines still to fetch */
     size_t slice;           /* lines per row block */
 } hdtw_ahead;
 
 static inline void hdtw_ahead_step(hdtw_ahead *ahead)
 {
-    size_t k = 0;
-    for (; k < ahead->slice && ahead->next < ahead->end; k++) {
-        __builtin_prefetch(ahead->next, 0, 2);
+    for (size_t k = 0; k < ahead->slice && ahead->next < ahead->end; k++) {
+        __builtin_prefetch(ahead->next, 0, 3);
         ahead->next += 64;
-    }
-    for (; k < ahead->slice && ahead->next_l1 < ahead->end; k++) {
-        __builtin_prefetch(ahead->next_l1, 0, 3);
-        ahead->next_l1 += 64;
     }
 }
 #endif
@@ -308,10 +304,10 @@ static void FUNC(lanes_dp_squared)(int groups, const double *a, size_t m,
 
 /* The prefetch of the unit after the one at k0: its windows' span (one
  * range, as stride <= n makes them touch; wider strides are left to the
- * hardware), twice (L2, then L1) over the row blocks of the DP. */
+ * hardware), spread over the row blocks of the DP. */
 static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
 {
-    hdtw_ahead ahead = { NULL, NULL, NULL, 0 };
+    hdtw_ahead ahead = { NULL, NULL, 0 };
     size_t first = k0 + UNIT_LANES;
     if (first >= job->count || job->stride > job->n)
         return ahead;
@@ -319,10 +315,10 @@ static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
                                                    : job->count - 1;
     const char *start = (const char *)(job->series + first * job->stride);
     ahead.next = (const char *)((uintptr_t)start & ~(uintptr_t)63);
-    ahead.next_l1 = ahead.next;
     ahead.end = (const char *)(job->series + last * job->stride + job->n);
     size_t lines = (size_t)(ahead.end - ahead.next) / 64 + 1;
-    ahead.slice = 2 * (lines / (job->m / BLOCK_ROWS + 1) + 1);
+    size_t blocks = job->m / BLOCK_ROWS;
+    ahead.slice = lines / (blocks ? blocks : 1) + 1;
     return ahead;
 }
 
