@@ -53,13 +53,16 @@
  * blocks and on into L1 over the second (bench/RESULTS.md, "CPU kernels,
  * fourth round"): fewer prefetches in flight at once. */
 typedef struct {
-    const char *next, *end; /* lines still to fetch */
-    size_t slice;           /* lines per row block */
+    const char *next; /* the next line to fetch */
+    size_t lines;     /* lines still to fetch */
+    size_t slice;     /* lines per row block */
 } hdtw_ahead;
 
 static inline void hdtw_ahead_step(hdtw_ahead *ahead)
 {
-    for (size_t k = 0; k < ahead->slice && ahead->next < ahead->end; k++) {
+    size_t now = ahead->slice < ahead->lines ? ahead->slice : ahead->lines;
+    ahead->lines -= now;
+    for (; now > 0; now--) {
         __builtin_prefetch(ahead->next, 0, 3);
         ahead->next += 64;
     }
@@ -259,8 +262,10 @@ ALWAYS_INLINE void FUNC(lanes_dp)(int squared, int groups, const double *a,
                                   hdtw_ahead *ahead)
 {
     size_t g_n = (size_t)groups;
-    for (size_t k = 0; k < (n + 1) * g_n; k++) /* row -1; column -1: */
-        row[k] = VSET1(k < g_n ? 0.0 : INFINITY); /* D(0,0) = c + 0 */
+    for (size_t g = 0; g < g_n; g++) /* row -1, column -1: D(0,0) = c + 0 */
+        row[g] = VSET1(0.0);
+    for (size_t k = g_n; k < (n + 1) * g_n; k++) /* row -1 */
+        row[k] = VSET1(INFINITY);
     size_t i0 = 0;
     int rows = FUNC(block_rows)(w);
     int beyond =
@@ -307,18 +312,18 @@ static void FUNC(lanes_dp_squared)(int groups, const double *a, size_t m,
  * hardware), spread over the row blocks of the DP. */
 static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
 {
-    hdtw_ahead ahead = { NULL, NULL, 0 };
+    hdtw_ahead ahead = { NULL, 0, 0 };
     size_t first = k0 + UNIT_LANES;
     if (first >= job->count || job->stride > job->n)
         return ahead;
     size_t last = first + UNIT_LANES <= job->count ? first + UNIT_LANES - 1
                                                    : job->count - 1;
     const char *start = (const char *)(job->series + first * job->stride);
+    const char *end = (const char *)(job->series + last * job->stride + job->n);
     ahead.next = (const char *)((uintptr_t)start & ~(uintptr_t)63);
-    ahead.end = (const char *)(job->series + last * job->stride + job->n);
-    size_t lines = (size_t)(ahead.end - ahead.next) / 64 + 1;
+    ahead.lines = (size_t)(end - ahead.next + 63) / 64;
     size_t blocks = job->m / BLOCK_ROWS;
-    ahead.slice = lines / (blocks ? blocks : 1) + 1;
+    ahead.slice = ahead.lines / (blocks ? blocks : 1) + 1;
     return ahead;
 }
 
