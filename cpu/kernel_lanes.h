@@ -43,29 +43,38 @@
 
 #ifndef HDTW_KERNEL_LANES_AHEAD
 #define HDTW_KERNEL_LANES_AHEAD
-/* The next unit's windows, fetched into L1 while this unit computes, an
- * even slice of cache lines after each row block, so that the next unit's
- * copy reads L1 (the copy is bound by its reads: about 32 cycles an 8 x 8
- * chunk from L2). Without it the copy is the first touch of the memory,
- * and the core waits on it: the DP touches no new memory, so the hardware
- * prefetcher has no stream to follow. One even stream into L1 beat, at
- * band 13 from memory, the same lines into L2 over the first half of the
- * blocks and on into L1 over the second (bench/RESULTS.md, "CPU kernels,
- * fourth round"): fewer prefetches in flight at once. */
+/* The next unit's windows, fetched while this unit computes, a slice of
+ * cache lines after each row block, so that the next unit's copy reads L1
+ * (the copy is bound by its reads: about 32 cycles an 8 x 8 chunk from
+ * L2). Without it the copy is the first touch of the memory, and the core
+ * waits on it: the DP touches no new memory, so the hardware prefetcher
+ * has no stream to follow. A narrow band (a short unit for its windows'
+ * lines) fetches them straight into L1, evenly over the blocks; a wide one
+ * (a long unit, over which lines fetched into L1 early would sit among the
+ * DP's rows) into L2 over the first half of the blocks and on into L1 over
+ * the second. Each measured the faster in its range (bench/RESULTS.md,
+ * "CPU kernels, fourth round"). */
 typedef struct {
-    const char *next; /* the next line to fetch */
-    size_t lines;     /* lines still to fetch */
-    size_t slice;     /* lines per row block */
+    const char *next_l2, *next; /* the next line into L2 first; into L1 */
+    size_t lines_l2, lines;     /* lines still to fetch into each */
+    size_t slice;               /* lines per row block */
 } hdtw_ahead;
+
+/* Up to `slice` lines from *next on (of *lines left) with the hint */
+#define HDTW_AHEAD_LINES(next, lines, slice, locality)                       \
+    do {                                                                      \
+        size_t now_ = (slice) < (lines) ? (slice) : (lines);                  \
+        (lines) -= now_;                                                      \
+        for (; now_ > 0; now_--, (next) += 64)                                \
+            __builtin_prefetch((next), 0, (locality));                        \
+    } while (0)
 
 static inline void hdtw_ahead_step(hdtw_ahead *ahead)
 {
-    size_t now = ahead->slice < ahead->lines ? ahead->slice : ahead->lines;
-    ahead->lines -= now;
-    for (; now > 0; now--) {
-        __builtin_prefetch(ahead->next, 0, 3);
-        ahead->next += 64;
-    }
+    if (ahead->lines_l2)
+        HDTW_AHEAD_LINES(ahead->next_l2, ahead->lines_l2, ahead->slice, 2);
+    else
+        HDTW_AHEAD_LINES(ahead->next, ahead->lines, ahead->slice, 3);
 }
 #endif
 
@@ -312,7 +321,7 @@ static void FUNC(lanes_dp_squared)(int groups, const double *a, size_t m,
  * hardware), spread over the row blocks of the DP. */
 static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
 {
-    hdtw_ahead ahead = { NULL, 0, 0 };
+    hdtw_ahead ahead = { NULL, NULL, 0, 0, 0 };
     size_t first = k0 + UNIT_LANES;
     if (first >= job->count || job->stride > job->n)
         return ahead;
@@ -324,6 +333,11 @@ static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
     ahead.lines = (size_t)(end - ahead.next + 63) / 64;
     size_t blocks = job->m / BLOCK_ROWS;
     ahead.slice = ahead.lines / (blocks ? blocks : 1) + 1;
+    if (4 * job->band + 2 >= job->n) { /* wide: L2, then L1, in halves */
+        ahead.next_l2 = ahead.next;
+        ahead.lines_l2 = ahead.lines;
+        ahead.slice *= 2;
+    }
     return ahead;
 }
 
