@@ -45,15 +45,15 @@
 #define HDTW_KERNEL_LANES_AHEAD
 /* The next unit's windows, fetched while this unit computes, a slice of
  * cache lines after each row block, so that the next unit's copy reads L1
- * (the copy is bound by its reads: about 32 cycles an 8 x 8 chunk from
- * L2). Without it the copy is the first touch of the memory, and the core
- * waits on it: the DP touches no new memory, so the hardware prefetcher
- * has no stream to follow. A narrow band (a short unit for its windows'
- * lines) fetches them straight into L1, evenly over the blocks; a wide one
- * (a long unit, over which lines fetched into L1 early would sit among the
- * DP's rows) into L2 over the first half of the blocks and on into L1 over
- * the second. Each measured the faster in its range (bench/RESULTS.md,
- * "CPU kernels, fourth round"). */
+ * (from L2 the copy is bound by its reads). Without it the copy is the
+ * first touch of the memory, and the core waits on it: the DP touches no
+ * new memory, so the hardware prefetcher has no stream to follow. A narrow
+ * band (a short unit for its windows' lines) fetches them straight into
+ * L1, evenly over the blocks; a wide one (a long unit, over which lines
+ * fetched into L1 early would sit among the DP's rows) into L2 over the
+ * first half of the blocks and on into L1 over the second. Each measured
+ * the faster in its range (bench/RESULTS.md, "CPU kernels, fourth
+ * round"). */
 typedef struct {
     const char *next_l2, *next; /* the next line into L2 first; into L1 */
     size_t lines_l2, lines;     /* lines still to fetch into each */
@@ -328,7 +328,8 @@ static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
     size_t last = first + UNIT_LANES <= job->count ? first + UNIT_LANES - 1
                                                    : job->count - 1;
     const char *start = (const char *)(job->series + first * job->stride);
-    const char *end = (const char *)(job->series + last * job->stride + job->n);
+    const char *end =
+        (const char *)(job->series + last * job->stride + job->n);
     ahead.next = (const char *)((uintptr_t)start & ~(uintptr_t)63);
     ahead.lines = (size_t)(end - ahead.next + 63) / 64;
     size_t blocks = job->m / BLOCK_ROWS;
