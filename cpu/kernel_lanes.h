@@ -44,29 +44,37 @@
 #ifndef HDTW_KERNEL_LANES_AHEAD
 #define HDTW_KERNEL_LANES_AHEAD
 /* The next unit's windows, fetched while this unit computes, a slice of
- * cache lines per row block: into L2 over the first half of the blocks,
- * then the same lines on into L1 over the second half, so that the next
- * unit's copy reads L1 (the copy is bound by its reads: about 32 cycles
- * an 8 x 8 chunk from L2). Without it the copy is the first touch of the
- * memory, and the core waits on it: the DP touches no new memory, so the
- * hardware prefetcher has no stream to follow. */
+ * cache lines after each row block, so that the next unit's copy reads L1
+ * (from L2 the copy is bound by its reads). Without it the copy is the
+ * first touch of the memory, and the core waits on it: the DP touches no
+ * new memory, so the hardware prefetcher has no stream to follow. A narrow
+ * band (a short unit for its windows' lines) fetches them straight into
+ * L1, evenly over the blocks; a wide one (a long unit, over which lines
+ * fetched into L1 early would sit among the DP's rows) into L2 over the
+ * first half of the blocks and on into L1 over the second. Each measured
+ * the faster in its range (bench/RESULTS.md, "CPU kernels, fourth
+ * round"). */
 typedef struct {
-    const char *next, *end; /* lines still to fetch into L2 */
-    const char *next_l1;    /* lines still to fetch on into L1 */
-    size_t slice;           /* lines per row block */
+    const char *next_l2, *next; /* the next line into L2 first; into L1 */
+    size_t lines_l2, lines;     /* lines still to fetch into each */
+    size_t slice;               /* lines per row block */
 } hdtw_ahead;
+
+/* Up to `slice` lines from *next on (of *lines left) with the hint */
+#define HDTW_AHEAD_LINES(next, lines, slice, locality)                       \
+    do {                                                                      \
+        size_t now_ = (slice) < (lines) ? (slice) : (lines);                  \
+        (lines) -= now_;                                                      \
+        for (; now_ > 0; now_--, (next) += 64)                                \
+            __builtin_prefetch((next), 0, (locality));                        \
+    } while (0)
 
 static inline void hdtw_ahead_step(hdtw_ahead *ahead)
 {
-    size_t k = 0;
-    for (; k < ahead->slice && ahead->next < ahead->end; k++) {
-        __builtin_prefetch(ahead->next, 0, 2);
-        ahead->next += 64;
-    }
-    for (; k < ahead->slice && ahead->next_l1 < ahead->end; k++) {
-        __builtin_prefetch(ahead->next_l1, 0, 3);
-        ahead->next_l1 += 64;
-    }
+    if (ahead->lines_l2)
+        HDTW_AHEAD_LINES(ahead->next_l2, ahead->lines_l2, ahead->slice, 2);
+    else
+        HDTW_AHEAD_LINES(ahead->next, ahead->lines, ahead->slice, 3);
 }
 #endif
 
@@ -263,8 +271,10 @@ ALWAYS_INLINE void FUNC(lanes_dp)(int squared, int groups, const double *a,
                                   hdtw_ahead *ahead)
 {
     size_t g_n = (size_t)groups;
-    for (size_t k = 0; k < (n + 1) * g_n; k++) /* row -1; column -1: */
-        row[k] = VSET1(k < g_n ? 0.0 : INFINITY); /* D(0,0) = c + 0 */
+    for (size_t g = 0; g < g_n; g++) /* row -1, column -1: D(0,0) = c + 0 */
+        row[g] = VSET1(0.0);
+    for (size_t k = g_n; k < (n + 1) * g_n; k++) /* row -1 */
+        row[k] = VSET1(INFINITY);
     size_t i0 = 0;
     int rows = FUNC(block_rows)(w);
     int beyond =
@@ -308,21 +318,27 @@ static void FUNC(lanes_dp_squared)(int groups, const double *a, size_t m,
 
 /* The prefetch of the unit after the one at k0: its windows' span (one
  * range, as stride <= n makes them touch; wider strides are left to the
- * hardware), twice (L2, then L1) over the row blocks of the DP. */
+ * hardware), spread over the row blocks of the DP. */
 static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
 {
-    hdtw_ahead ahead = { NULL, NULL, NULL, 0 };
+    hdtw_ahead ahead = { NULL, NULL, 0, 0, 0 };
     size_t first = k0 + UNIT_LANES;
     if (first >= job->count || job->stride > job->n)
         return ahead;
     size_t last = first + UNIT_LANES <= job->count ? first + UNIT_LANES - 1
                                                    : job->count - 1;
     const char *start = (const char *)(job->series + first * job->stride);
+    const char *end =
+        (const char *)(job->series + last * job->stride + job->n);
     ahead.next = (const char *)((uintptr_t)start & ~(uintptr_t)63);
-    ahead.next_l1 = ahead.next;
-    ahead.end = (const char *)(job->series + last * job->stride + job->n);
-    size_t lines = (size_t)(ahead.end - ahead.next) / 64 + 1;
-    ahead.slice = 2 * (lines / (job->m / BLOCK_ROWS + 1) + 1);
+    ahead.lines = (size_t)(end - ahead.next + 63) / 64;
+    size_t blocks = job->m / BLOCK_ROWS;
+    ahead.slice = ahead.lines / (blocks ? blocks : 1) + 1;
+    if (4 * job->band + 2 >= job->n) { /* wide: L2, then L1, in halves */
+        ahead.next_l2 = ahead.next;
+        ahead.lines_l2 = ahead.lines;
+        ahead.slice *= 2;
+    }
     return ahead;
 }
 
