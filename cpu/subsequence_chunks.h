@@ -545,13 +545,21 @@ static int FUNC(costs_only)(const hdtw_call *call)
     return !call->subseq_all_starts && call->subseq->m <= 3 * SUB_TILE;
 }
 
-/* Lane groups of the pass: SUB_CHUNK_GROUPS for the costs-only pass when
- * that many groups' chunks are each still four halos long (chunks_fit),
- * else one. */
+/* Lane groups of the pass: SUB_CHUNK_GROUPS for the costs-only pass of a
+ * query shorter than SUB_GROUPS_BELOW rows, when that many groups' chunks
+ * are each still four halos long (chunks_fit), else one. A short query's
+ * blocks are mostly its 2- and 1-row ones, whose row chains wait on the
+ * min + add latency, and its bookkeeping weighs more per cell: a second
+ * group's chains fill that wait. From three 4-row blocks on, one group's
+ * 4-row blocks already keep the ports busy (cpu/kernel_lanes.h), and a
+ * second group only doubles the halo columns (bench/RESULTS.md, "fourth
+ * pass"). */
+#define SUB_GROUPS_BELOW 12
+
 static size_t FUNC(chunk_groups)(const hdtw_call *call)
 {
     const hdtw_subseq_job *job = call->subseq;
-    return FUNC(costs_only)(call) &&
+    return FUNC(costs_only)(call) && job->m < SUB_GROUPS_BELOW &&
                    job->len / (SUB_CHUNK_GROUPS * VEC_WIDTH) / 4 >=
                        SUB_HALO(job->m)
                ? SUB_CHUNK_GROUPS
