@@ -49,6 +49,7 @@
 #include "core/alloc.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -524,6 +525,8 @@ static void FUNC(chunks_check)(const hdtw_subseq_job *job, size_t groups,
             memcpy(exact.cost, want.cost, job->m * sizeof *exact.cost);
             memset(exact.start, 0, job->m * sizeof *exact.start);
         }
+        atomic_fetch_add_explicit(&hdtw_subseq_recomputed_chunks, 1,
+                                  memory_order_relaxed);
         FUNC(recompute)(job, c, first, last, exact, ends);
     }
 }

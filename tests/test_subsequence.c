@@ -1115,7 +1115,11 @@ START_TEST(two_lane_groups_every_pass)
                             : nextafter(best[0].distance, 0.0);
         p.max_dist = p.max_dist > 0 ? p.max_dist : INFINITY;
     }
+    size_t recomputed = hdtw_subseq_recomputed_chunks;
     check_passes_and_picks(&p, q, m, s, len, 12);
+    /* every lane met the exact column: the groups' ends came from their
+     * own lanes, not from the scalar pass's recomputation */
+    ck_assert_uint_eq(hdtw_subseq_recomputed_chunks, recomputed);
     free(s);
     free(q);
 }
@@ -1136,7 +1140,9 @@ START_TEST(two_groups_path_longer_than_a_halo)
         s[j] = j <= run_end ? 100 : 40 + (double)(j % 7);
     s[run_end + 1] = 0;
     hdtw_params p = HDTW_PARAMS_DEFAULT;
+    size_t recomputed = hdtw_subseq_recomputed_chunks;
     check_passes_and_picks(&p, q, 3, s, len, 5);
+    ck_assert_uint_gt(hdtw_subseq_recomputed_chunks, recomputed);
     hdtw_span best[1];
     size_t found = 0;
     ck_assert_int_eq(hdtw_subsequence(test_ctx, &p, q, 3, s, len, 1, best,
