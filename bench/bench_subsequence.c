@@ -208,9 +208,10 @@ cleanup:
 }
 
 /* Per CPU backend: subsequence of a query of query_len values over `len`
- * values and sliding (window query_len, stride 1) of the same query over the same series,
- * in cells per second, both as shares of the op-mix bound (opmix: GCUPS
- * of dtwbench --limit per backend, 0 when not given). One JSON row each. */
+ * values and sliding (window query_len, stride 1) of the same query over
+ * the same series, in cells per second, both as shares of the op-mix
+ * bound (opmix: GCUPS of dtwbench --limit per backend, 0 when not
+ * given). One JSON row each. */
 static int throughput(hdtw_ctx *ctx, size_t len, int repeats,
                       const double *opmix, FILE *json)
 {
