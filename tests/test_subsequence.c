@@ -1005,6 +1005,40 @@ static void check_passes_and_picks(const hdtw_params *p, const double *q,
     check_every_backend(p, q, m, s, len, k);
 }
 
+/* q = { 0, 100, 0 } over a series of 40 + j % period with n runs of
+ * 100s, run r at first[r] + 1 .. first[r] + run[r] between two 0s: every
+ * pass and pick against the oracle, and the worked answer: the n best
+ * are the runs, zero-cost, in end order. */
+static void zero_cost_runs(hdtw_cost cost, size_t len, size_t period,
+                           const size_t *first, const size_t *run, size_t n)
+{
+    const double q[] = { 0, 100, 0 };
+    double *s = test_alloc(len * sizeof *s);
+    for (size_t j = 0; j < len; j++)
+        s[j] = 40 + (double)(j % period);
+    for (size_t r = 0; r < n; r++) {
+        s[first[r]] = 0;
+        for (size_t j = 1; j <= run[r]; j++)
+            s[first[r] + j] = 100;
+        s[first[r] + run[r] + 1] = 0;
+    }
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = cost;
+    check_passes_and_picks(&p, q, 3, s, len, 5);
+    hdtw_span best[3];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, &p, q, 3, s, len, n, best,
+                                      &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, n);
+    for (size_t r = 0; r < n; r++) {
+        ck_assert_uint_eq(best[r].start, first[r]);
+        ck_assert_uint_eq(best[r].end, first[r] + run[r] + 1);
+        ck_assert(best[r].distance == 0.0);
+    }
+    free(s);
+}
+
 /* Zero-cost matches whose row 1 rides a run of 100s across 1, 2 and many
  * tile edges (HDTW_SUBSEQ_TILE = 128 columns: the runs cover 1,000-1,131,
  * 2,400-2,661 and 3,100-3,701), inside the lanes' chunks (boundaries at
@@ -1012,33 +1046,9 @@ static void check_passes_and_picks(const hdtw_params *p, const double *q,
  * one, two and many labels. */
 START_TEST(starts_cross_tile_edges)
 {
-    const double q[] = { 0, 100, 0 };
     const size_t first[] = { 1000, 2400, 3100 }, run[] = { 130, 260, 600 };
-    size_t len = 6000;
-    double *s = test_alloc(len * sizeof *s);
-    for (size_t j = 0; j < len; j++)
-        s[j] = 40 + (double)(j % 5);
-    for (size_t r = 0; r < 3; r++) {
-        s[first[r]] = 0;
-        for (size_t j = 1; j <= run[r]; j++)
-            s[first[r] + j] = 100;
-        s[first[r] + run[r] + 1] = 0;
-    }
-    hdtw_params p = HDTW_PARAMS_DEFAULT;
-    p.cost = _i ? HDTW_COST_SQUARED : HDTW_COST_ABS;
-    check_passes_and_picks(&p, q, 3, s, len, 5);
-    hdtw_span best[3];
-    size_t found = 0;
-    ck_assert_int_eq(hdtw_subsequence(test_ctx, &p, q, 3, s, len, 3, best,
-                                      &found),
-                     HDTW_OK);
-    ck_assert_uint_eq(found, 3);
-    for (size_t r = 0; r < 3; r++) { /* the worked answer, end order */
-        ck_assert_uint_eq(best[r].start, first[r]);
-        ck_assert_uint_eq(best[r].end, first[r] + run[r] + 1);
-        ck_assert(best[r].distance == 0.0);
-    }
-    free(s);
+    zero_cost_runs(_i ? HDTW_COST_SQUARED : HDTW_COST_ABS, 6000, 5, first,
+                   run, 3);
 }
 END_TEST
 
@@ -1132,27 +1142,10 @@ END_TEST
  * meet the exact column again; the worked best match is the run itself. */
 START_TEST(two_groups_path_longer_than_a_halo)
 {
-    const double q[] = { 0, 100, 0 };
-    size_t len = 9000, run_end = 6000;
-    double *s = test_alloc(len * sizeof *s);
-    s[0] = 0;
-    for (size_t j = 1; j < len; j++)
-        s[j] = j <= run_end ? 100 : 40 + (double)(j % 7);
-    s[run_end + 1] = 0;
-    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    const size_t first[] = { 0 }, run[] = { 6000 };
     size_t recomputed = hdtw_subseq_recomputed_chunks;
-    check_passes_and_picks(&p, q, 3, s, len, 5);
+    zero_cost_runs(HDTW_COST_ABS, 9000, 7, first, run, 1);
     ck_assert_uint_gt(hdtw_subseq_recomputed_chunks, recomputed);
-    hdtw_span best[1];
-    size_t found = 0;
-    ck_assert_int_eq(hdtw_subsequence(test_ctx, &p, q, 3, s, len, 1, best,
-                                      &found),
-                     HDTW_OK);
-    ck_assert_uint_eq(found, 1);
-    ck_assert_uint_eq(best[0].start, 0);
-    ck_assert_uint_eq(best[0].end, run_end + 1);
-    ck_assert(best[0].distance == 0.0);
-    free(s);
 }
 END_TEST
 
