@@ -557,7 +557,9 @@ static int FUNC(costs_only)(const hdtw_call *call)
  * 4-row blocks already keep the ports busy (cpu/kernel_lanes.h), and a
  * second group only doubles the halo columns (bench/RESULTS.md, "fourth
  * pass"). */
+#ifndef SUB_GROUPS_BELOW
 #define SUB_GROUPS_BELOW 12
+#endif
 
 static size_t FUNC(chunk_groups)(const hdtw_call *call)
 {

@@ -976,12 +976,14 @@ START_TEST(nonfinite_anywhere_in_a_long_series)
     const size_t at[] = { 0, 5, 127, 128, 1151, 1152, 2303, 2304, 4500,
                           8063, 8064, len - 1 };
     refused_at_each(20, len, at, sizeof at / sizeof *at);
-    /* m = 5, AVX-512's two lane groups: 16 chunks of 640, group 1's
-     * first chunk from 5,120, its halo from 4,992; its last chunk
-     * partly past the series */
-    const size_t at_16[] = { 0, 639, 640, 4479, 4991, 4992, 5119, 5120,
-                             5759, 5760, 8959, 8960, len - 1 };
-    refused_at_each(5, len, at_16, sizeof at_16 / sizeof *at_16);
+    /* m = 5, two lane groups: AVX-512's 16 chunks of 640 (group 1's
+     * first chunk from 5,120, its halo from 4,992; its last chunk partly
+     * past the series), AVX2's 8 of 1,152 (group 1 from 4,608, its halo
+     * from 4,480) */
+    const size_t at_groups[] = { 0,    639,  640,  4479, 4480, 4607,
+                                 4608, 4991, 4992, 5119, 5120, 5759,
+                                 5760, 8959, 8960, len - 1 };
+    refused_at_each(5, len, at_groups, sizeof at_groups / sizeof *at_groups);
 }
 END_TEST
 
@@ -1097,20 +1099,22 @@ END_TEST
 
 /* The shortest series on which AVX-512's costs-only pass sweeps two lane
  * groups of 8 chunks for a query under 12 rows: 16 chunks of four halos
- * (one tile each at m <= 32). Shorter series run one group. */
+ * (one tile each at m <= 32); AVX2's two groups of 4 from half that.
+ * Shorter series run one group. */
 #define TWO_GROUPS_LEN (16 * 4 * HDTW_SUBSEQ_TILE)
 
 /* Two lane groups: queries of 1-11 rows (shorter and longer than a 4-row
- * block) over series just below, at and above TWO_GROUPS_LEN (the last
- * chunks partly or wholly past the series), walks and small integers
- * (ties), both costs, and max_dist at a real cost, just below it or +inf:
+ * block) over series just below, at and above TWO_GROUPS_LEN and half of
+ * it (AVX-512's and AVX2's thresholds; the last chunks partly or wholly
+ * past the series), walks and small integers (ties), both costs, and max_dist at a real cost, just below it or +inf:
  * every end of every pass and every backend's picks against the oracle. */
 START_TEST(two_lane_groups_every_pass)
 {
-    const size_t lens[] = { TWO_GROUPS_LEN - 1, TWO_GROUPS_LEN,
-                            TWO_GROUPS_LEN + 1, TWO_GROUPS_LEN + 2477 };
+    const size_t lens[] = { TWO_GROUPS_LEN / 2 - 1, TWO_GROUPS_LEN / 2,
+                            TWO_GROUPS_LEN - 1,     TWO_GROUPS_LEN,
+                            TWO_GROUPS_LEN + 1,     TWO_GROUPS_LEN + 2477 };
     test_rng r = { test_seed(6464u + (uint64_t)_i) };
-    size_t m = 1 + (size_t)_i % 11, len = lens[_i % 4];
+    size_t m = 1 + (size_t)_i % 11, len = lens[_i % 6];
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
     fill_case(&r, q, m, s, len, _i % 2);
     hdtw_params p = HDTW_PARAMS_DEFAULT;
