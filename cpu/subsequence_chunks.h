@@ -423,23 +423,31 @@ ALWAYS_INLINE int FUNC(chunks_pass)(int squared, int starts, int groups,
 }
 
 /* One function per cost, mode and group count, each with its own inlined
- * pass (the groups of the costs-only pass: 1 or SUB_CHUNK_GROUPS). */
-#define SUB_CHUNKS_ENTRY(name, squared, starts)                               \
-    static int FUNC(name)(int groups, const double *query, size_t m,         \
+ * pass; passes[mode][squared], mode 0 with starts, 1 costs only, 2 costs
+ * only in SUB_CHUNK_GROUPS groups. */
+#define SUB_CHUNKS_ENTRY(name, squared, starts, groups)                       \
+    static int FUNC(name)(const double *query, size_t m,                     \
                           const double *series, const FUNC(chunks) *c,       \
                           hdtw_subseq_ends ends)                              \
     {                                                                         \
-        if (starts || groups == 1)                                            \
-            return FUNC(chunks_pass)(squared, starts, 1, query, m, series,   \
-                                     c, ends);                                \
-        return FUNC(chunks_pass)(squared, starts, SUB_CHUNK_GROUPS, query, m, \
-                                 series, c, ends);                            \
+        return FUNC(chunks_pass)(squared, starts, groups, query, m, series,  \
+                                 c, ends);                                    \
     }
-SUB_CHUNKS_ENTRY(chunks_abs, 0, 1)
-SUB_CHUNKS_ENTRY(chunks_squared, 1, 1)
-SUB_CHUNKS_ENTRY(chunks_abs_costs, 0, 0)
-SUB_CHUNKS_ENTRY(chunks_squared_costs, 1, 0)
+SUB_CHUNKS_ENTRY(chunks_abs, 0, 1, 1)
+SUB_CHUNKS_ENTRY(chunks_squared, 1, 1, 1)
+SUB_CHUNKS_ENTRY(chunks_abs_costs, 0, 0, 1)
+SUB_CHUNKS_ENTRY(chunks_squared_costs, 1, 0, 1)
+SUB_CHUNKS_ENTRY(chunks_abs_groups, 0, 0, SUB_CHUNK_GROUPS)
+SUB_CHUNKS_ENTRY(chunks_squared_groups, 1, 0, SUB_CHUNK_GROUPS)
 #undef SUB_CHUNKS_ENTRY
+
+typedef int (*FUNC(pass_fn))(const double *, size_t, const double *,
+                             const FUNC(chunks) *, hdtw_subseq_ends);
+static const FUNC(pass_fn) FUNC(passes)[3][2] = {
+    { FUNC(chunks_abs), FUNC(chunks_squared) },
+    { FUNC(chunks_abs_costs), FUNC(chunks_squared_costs) },
+    { FUNC(chunks_abs_groups), FUNC(chunks_squared_groups) },
+};
 
 /* 1 when lane l of (cost, start) equals the column `exact` in every row
  * (every cost; every start too when exact.start is not NULL) */
@@ -617,12 +625,9 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
                                call->end_block_min };
     }
     int squared = job->cost == HDTW_COST_SQUARED;
-    int (*pass)(int, const double *, size_t, const double *,
-                const FUNC(chunks) *, hdtw_subseq_ends) =
-        edges ? (squared ? FUNC(chunks_squared_costs) : FUNC(chunks_abs_costs))
-              : (squared ? FUNC(chunks_squared) : FUNC(chunks_abs));
+    int mode = !edges ? 0 : groups == 1 ? 1 : 2;
     status = HDTW_E_NONFINITE;
-    if (!pass((int)groups, job->query, m, job->series, c, ends))
+    if (!FUNC(passes)[mode][squared](job->query, m, job->series, c, ends))
         goto cleanup;
     FUNC(chunks_check)(job, groups, c, exact, ends);
     status = HDTW_E_NOMEM;
