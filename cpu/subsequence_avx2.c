@@ -2,8 +2,8 @@
 /*
  * subsequence_avx2.c — hdtw_subsequence's pass on the AVX2 backend: a long
  * series in 4 chunks, one a lane, or 8 in two lane groups for a short
- * query (cpu/subsequence_chunks.h), a shorter one
- * in the stripes of cpu/subsequence_stripes.h at 4 lanes x 4 rows; the
+ * query (cpu/subsequence_chunks.h), a shorter one in the stripes of
+ * cpu/subsequence_stripes.h at 4 lanes x 4 rows; the
  * 256-bit macro set of the other kernels (cpu/isa_avx2.h). Built with
  * -mavx2 (CMakeLists.txt), called only where the CPU has AVX2.
  */

@@ -41,8 +41,8 @@
  * its own bookkeeping; only the row blocks interleave the groups, each
  * column's cells of every group in one loop, so that a column holds
  * SUB_CHUNK_GROUPS times the independent row chains (as cpu/kernel_lanes.h
- * sweeps its LANE_GROUPS). A series too short for that many chunks of four
- * halos each runs one group (chunk_groups).
+ * sweeps its LANE_GROUPS). Only a short query runs them, on a series long
+ * enough for that many chunks of four halos each (chunk_groups).
  */
 #include "cpu/subsequence.h"
 
@@ -379,8 +379,7 @@ ALWAYS_INLINE void FUNC(keep_edges)(size_t m, size_t next,
     FUNC(lanes_out)(c->edge, m, kept);
 }
 
-/* One lane group's column -1 of every window (+inf, start 0), or, at
- * the end of the halo, its column there kept for chunks_check. */
+/* One lane group's column -1 of every window (+inf, start 0). */
 static void FUNC(edge_init)(size_t m, const FUNC(chunks) *c)
 {
     const VEC inf = VSET1(INFINITY), zero = VSET1(FUNC(bits_of)(0));
@@ -390,6 +389,7 @@ static void FUNC(edge_init)(size_t m, const FUNC(chunks) *c)
     }
 }
 
+/* One lane group's column at the end of its halo, for chunks_check. */
 static void FUNC(keep_halo)(size_t m, const FUNC(chunks) *c)
 {
     memcpy(c->halo_edge, c->edge, m * sizeof(VEC));
@@ -565,9 +565,7 @@ static int FUNC(costs_only)(const hdtw_call *call)
  * 4-row blocks already keep the ports busy (cpu/kernel_lanes.h), and a
  * second group only doubles the halo columns (bench/RESULTS.md, "fourth
  * pass"). */
-#ifndef SUB_GROUPS_BELOW
 #define SUB_GROUPS_BELOW 12
-#endif
 
 static size_t FUNC(chunk_groups)(const hdtw_call *call)
 {
