@@ -9,15 +9,17 @@
  *     backend, one thread; the results are checked against the exact ones
  *     (exact bits when <= max_dist, +inf above);
  *  2. throughput, on every CPU backend: hdtw_subsequence of a 100-value
- *     query over a series of `len` values against hdtw_sliding (window
- *     100, stride 1) of the same query over the same series, in cells per
+ *     query (or `query=N` values) over a series of `len` values against
+ *     hdtw_sliding (window as long as the query, stride 1) of the same query over the same series, in cells per
  *     second (GCUPS).
  *
  * Every time is the median of `repeats` calls; GCUPS are also given as
  * shares of the op-mix bound (hdtw_opmix_bound) of the same backend.
  *
  * usage: bench_subsequence [len] [repeats] [json file|-] [cpu] [warm]
- *        (defaults 200000 and 5, no JSON, wall-clock time; `cpu`: the
+ *        [query=N]
+ *        (defaults 200000 and 5, no JSON, wall-clock time; `query=N`: the
+ *        throughput's query and window length, 100 by default; `cpu`: the
  *        calling thread's CPU time instead, which a call preempted on a
  *        shared machine does not count, every call being one thread;
  *        `warm`: an untimed subsequence call before each timed one, see
@@ -36,6 +38,7 @@
 /* CLOCK_MONOTONIC, or CLOCK_THREAD_CPUTIME_ID with the `cpu` argument */
 static clockid_t clock_used = CLOCK_MONOTONIC;
 static int warm; /* the `warm` argument */
+static size_t query_len = 100; /* the `query=N` argument */
 
 static double now(void)
 {
@@ -204,14 +207,15 @@ cleanup:
     return rc;
 }
 
-/* Per CPU backend: subsequence of a 100-value query over `len` values and
- * sliding (window 100, stride 1) of the same query over the same series,
- * in cells per second, both as shares of the op-mix bound (opmix: GCUPS
- * of dtwbench --limit per backend, 0 when not given). One JSON row each. */
+/* Per CPU backend: subsequence of a query of query_len values over `len`
+ * values and sliding (window query_len, stride 1) of the same query over
+ * the same series, in cells per second, both as shares of the op-mix
+ * bound (opmix: GCUPS of dtwbench --limit per backend, 0 when not
+ * given). One JSON row each. */
 static int throughput(hdtw_ctx *ctx, size_t len, int repeats,
                       const double *opmix, FILE *json)
 {
-    size_t m = 100, count = hdtw_sliding_count(len, m, 1);
+    size_t m = query_len, count = hdtw_sliding_count(len, m, 1);
     double *query = walk_alloc(m, 1), *series = walk_alloc(len, 5);
     double *out = malloc(count * sizeof *out);
     hdtw_span spans[10];
@@ -277,11 +281,15 @@ int main(int argc, char **argv)
         if (strcmp(argv[a], "cpu") == 0)
             clock_used = CLOCK_THREAD_CPUTIME_ID;
         warm |= strcmp(argv[a], "warm") == 0;
+        if (strncmp(argv[a], "query=", 6) == 0)
+            query_len = (size_t)strtoull(argv[a] + 6, NULL, 10);
     }
     hdtw_ctx *ctx = NULL;
-    if (len < 100 || repeats < 1 || hdtw_create(&ctx) != HDTW_OK) {
+    if (len < 100 || repeats < 1 || query_len < 1 || query_len > len ||
+        hdtw_create(&ctx) != HDTW_OK) {
         fprintf(stderr, "usage: bench_subsequence [len >= 100] "
-                        "[repeats >= 1] [json file|-] [cpu] [warm]\n");
+                        "[repeats >= 1] [json file|-] [cpu] [warm] "
+                        "[query=1..len]\n");
         return 2;
     }
     FILE *json = json_path ? fopen(json_path, "w") : NULL;

@@ -93,6 +93,8 @@ void hdtw_subsequence_ends(hdtw_cost cost, const double *query, size_t m,
     hdtw_subsequence_columns(cost, query, m, series, 0, len, col, ends);
 }
 
+_Atomic size_t hdtw_subseq_recomputed_chunks;
+
 void hdtw_subseq_block_minima(const double *costs, size_t first, size_t last,
                               double *block_min)
 {

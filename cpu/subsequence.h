@@ -84,6 +84,12 @@ typedef void (*hdtw_subseq_columns_fn)(hdtw_cost cost, const double *query,
 void hdtw_subseq_block_minima(const double *costs, size_t first, size_t last,
                               double *block_min);
 
+/* Chunks the vector passes have computed again, in every call so far
+ * (cpu/subsequence_chunks.h: a lane that missed the exact column before
+ * its chunk). The ends are exact either way, so only this count tells a
+ * test that a pass took its fast path. */
+extern _Atomic size_t hdtw_subseq_recomputed_chunks;
+
 /* The finder of a pass that computed every start: *starts = room for
  * len of them, which the finder reads. NULL when it cannot be had. */
 hdtw_subseq_finder *hdtw_subseq_array_finder(size_t len, size_t **starts);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * subsequence_avx2.c — hdtw_subsequence's pass on the AVX2 backend: a long
- * series in 4 chunks, one a lane (cpu/subsequence_chunks.h), a shorter one
- * in the stripes of cpu/subsequence_stripes.h at 4 lanes x 4 rows; the
+ * series in 4 chunks, one a lane, or 8 in two lane groups for a short
+ * query (cpu/subsequence_chunks.h), a shorter one in the stripes of
+ * cpu/subsequence_stripes.h at 4 lanes x 4 rows; the
  * 256-bit macro set of the other kernels (cpu/isa_avx2.h). Built with
  * -mavx2 (CMakeLists.txt), called only where the CPU has AVX2.
  */
@@ -19,6 +20,9 @@
 
 #include "cpu/subsequence_stripes.h"
 #include "cpu/subsequence_wave.h"
+/* two lane groups of 4 chunks swept together in the costs-only pass of a
+ * short query (SUB_GROUPS_BELOW) */
+#define SUB_CHUNK_GROUPS 2
 #include "cpu/subsequence_chunks.h"
 
 hdtw_status hdtw_avx2_subsequence(const hdtw_call *call)

@@ -199,6 +199,9 @@ void hdtw_subsequence_ends_avx512(hdtw_cost cost, const double *query,
 #include "cpu/subsequence_stripes.h"
 #pragma GCC diagnostic pop
 #include "cpu/subsequence_wave.h"
+/* two lane groups of 8 chunks swept together in the costs-only pass of a
+ * short query (SUB_GROUPS_BELOW) */
+#define SUB_CHUNK_GROUPS 2
 #include "cpu/subsequence_chunks.h"
 
 hdtw_status hdtw_avx512_subsequence(const hdtw_call *call)

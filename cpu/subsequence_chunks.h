@@ -34,12 +34,22 @@
  * LANE_ROWS rows (with starts; costs only starts at 4, as
  * cpu/kernel_lanes.h, which measured faster), then 4, 2 and 1 so that the
  * last block ends at row m - 1, whose cells are the ends.
+ *
+ * Lane groups (costs only): the includer may define SUB_CHUNK_GROUPS, the
+ * groups of VEC_WIDTH chunks swept together (1 when undefined). Each group
+ * keeps its own view (FUNC(chunks): its series values, rows and edges) and
+ * its own bookkeeping; only the row blocks interleave the groups, each
+ * column's cells of every group in one loop, so that a column holds
+ * SUB_CHUNK_GROUPS times the independent row chains (as cpu/kernel_lanes.h
+ * sweeps its LANE_GROUPS). Only a short query runs them, on a series long
+ * enough for that many chunks of four halos each (chunk_groups).
  */
 #include "cpu/subsequence.h"
 
 #include "core/alloc.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -54,9 +64,15 @@
  * exact, only slower); 4m was chosen, not tuned. */
 #define SUB_HALO(m) ((4 * (m) + SUB_TILE - 1) / SUB_TILE * SUB_TILE)
 
-/* A lane's view of the work. */
+#ifndef SUB_CHUNK_GROUPS
+#define SUB_CHUNK_GROUPS 1
+#endif
+
+/* A lane group's view of the work: its lanes run chunks lane0 ..
+ * lane0 + VEC_WIDTH - 1. */
 typedef struct {
     size_t len, chunk, halo; /* chunk: series columns a lane owns */
+    size_t lane0;
     VEC *cols;               /* SUB_TILE series values a lane */
     VEC *top, *top_start;    /* SUB_TILE + 1: the row above a block */
     VEC *edge, *edge_start;  /* m: every row's cell in the last column */
@@ -70,39 +86,94 @@ typedef struct {
 ALWAYS_INLINE long long FUNC(global)(const FUNC(chunks) *c, size_t l,
                                      size_t j)
 {
-    return (long long)(l * c->chunk + j) - (long long)c->halo;
+    return (long long)((c->lane0 + l) * c->chunk + j) - (long long)c->halo;
 }
 
-/* sub_column without the starts: the five operations of a cell (sub,
- * abs or mul, two exact mins, add), the same costs bit for bit. */
-ALWAYS_INLINE void FUNC(cost_column)(int squared, int rows, const VEC *pat,
-                                     VEC *left, VEC s, VEC diag, VEC *up)
+/* sub_column without the starts, for `groups` lane groups: the five
+ * operations of a cell (sub, abs or mul, two exact mins, add), the same
+ * costs bit for bit. Group g's series value is s[g], its row r's cell of
+ * the column before left[r * SUB_CHUNK_GROUPS + g] (replaced by this
+ * column's), diag[g] the cell above that (clobbered), up[g] the cell above
+ * this column's first row on entry and its last row's on return. */
+ALWAYS_INLINE void FUNC(cost_column)(int squared, int groups, int rows,
+                                     const VEC *pat, VEC *left, const VEC *s,
+                                     VEC *diag, VEC *up)
 {
-    VEC u = *up;
 #pragma GCC unroll 16
-    for (int r = 0; r < rows; r++) {
-        VEC l = left[r];
-        VEC d = VSUB(pat[r], s);
-        VEC c = squared ? VMUL(d, d) : VABS(d);
-        /* the neighbour that enters the min last has the short path to
-         * the cell, as in cpu/kernel_lanes.h: up (the chain down the
-         * column) in tall blocks, left (the row's chain) in short ones;
-         * min is exact, so either order gives the same bits */
-        VEC best = rows >= 8 ? VMIN(VMIN(diag, l), u) : VMIN(VMIN(diag, u), l);
-        VEC cell = VADD(c, best);
-        left[r] = cell;
-        diag = l;
-        u = cell;
-    }
-    *up = u;
+    for (int r = 0; r < rows; r++)
+#pragma GCC unroll 4
+        for (int g = 0; g < groups; g++) {
+            VEC *cell = &left[r * SUB_CHUNK_GROUPS + g], l = *cell;
+            VEC d = VSUB(pat[r], s[g]);
+            VEC c = squared ? VMUL(d, d) : VABS(d);
+            /* the row's own chain (left) enters the min last, as in
+             * cpu/kernel_lanes.h; min is exact, so the order does not
+             * change the bits */
+            *cell = VADD(c, VMIN(VMIN(diag[g], up[g]), l));
+            diag[g] = l;
+            up[g] = *cell;
+        }
 }
 
-/* Rows i0 .. i0 + rows - 1 over the tile's `width` columns; top holds row
- * i0 - 1 on entry (top[0]: the column before the tile) and row
- * i0 + rows - 1 on return; the edges carry each row's last cell from tile
- * to tile. With `starts` 0 (a constant once inlined) the starts are left
- * alone. */
-ALWAYS_INLINE void FUNC(chunk_block)(int squared, int starts, int rows,
+/* Costs only: rows i0 .. i0 + rows - 1 (rows <= 4) of the `groups` lane
+ * groups c[0 .. groups - 1] over the tile's `width` columns, as
+ * chunk_block. Row -1 is cost 0 in every column, so in the first block up
+ * and diag are constants and top is only written. */
+ALWAYS_INLINE void FUNC(cost_block)(int squared, int groups, int rows,
+                                    const double *query, size_t i0,
+                                    size_t width, const FUNC(chunks) *c)
+{
+    enum { G = SUB_CHUNK_GROUPS };
+    VEC pat[4], left[4 * G], corner[G], diag[G];
+    VEC *top[G]; /* locals: the stores into top alias nothing here */
+    const VEC *cols[G];
+    for (int r = 0; r < rows; r++)
+        pat[r] = VSET1(query[i0 + (size_t)r]);
+    for (int g = 0; g < groups; g++) {
+        for (int r = 0; r < rows; r++)
+            left[r * G + g] = c[g].edge[i0 + (size_t)r];
+        /* the next block's corner: this block's bottom row before the
+         * tile */
+        corner[g] = left[(rows - 1) * G + g];
+        diag[g] = c[g].top[0];
+        top[g] = c[g].top;
+        cols[g] = c[g].cols;
+    }
+    const VEC zero = VSET1(0.0);
+    for (size_t j = 0; i0 == 0 && j < width; j++) {
+        VEC s[G], up[G], above[G];
+        for (int g = 0; g < groups; g++) {
+            s[g] = cols[g][j];
+            up[g] = above[g] = zero;
+        }
+        FUNC(cost_column)(squared, groups, rows, pat, left, s, above, up);
+        for (int g = 0; g < groups; g++)
+            top[g][j + 1] = up[g];
+    }
+    for (size_t j = 0; i0 > 0 && j < width; j++) {
+        VEC s[G], up[G], next_diag[G];
+        for (int g = 0; g < groups; g++) {
+            s[g] = cols[g][j];
+            up[g] = next_diag[g] = top[g][j + 1];
+        }
+        FUNC(cost_column)(squared, groups, rows, pat, left, s, diag, up);
+        for (int g = 0; g < groups; g++) {
+            top[g][j + 1] = up[g];
+            diag[g] = next_diag[g];
+        }
+    }
+    for (int g = 0; g < groups; g++) {
+        for (int r = 0; r < rows; r++)
+            c[g].edge[i0 + (size_t)r] = left[r * G + g];
+        c[g].top[0] = corner[g];
+    }
+}
+
+/* With starts (one lane group): rows i0 .. i0 + rows - 1 over the
+ * tile's `width` columns; top holds row i0 - 1 on entry (top[0]: the
+ * column before the tile) and row i0 + rows - 1 on return; the edges
+ * carry each row's last cell from tile to tile. */
+ALWAYS_INLINE void FUNC(chunk_block)(int squared, int rows,
                                      const double *query, size_t i0,
                                      size_t width, const FUNC(chunks) *c)
 {
@@ -115,26 +186,8 @@ ALWAYS_INLINE void FUNC(chunk_block)(int squared, int starts, int rows,
     /* the next block's corner: this block's bottom row before the tile */
     VEC corner = left[rows - 1], corner_start = left_start[rows - 1];
     VEC diag = c->top[0], diag_start = c->top_start[0];
-    VEC *top = c->top; /* locals: the stores into top alias nothing here */
-    const VEC *cols = c->cols;
-    /* costs only, the first block: row -1 is cost 0 in every column, so
-     * up and diag are constants, and top is only written */
-    const VEC zero = VSET1(0.0);
-    for (size_t j = 0; !starts && i0 == 0 && j < width; j++) {
-        VEC up = zero;
-        FUNC(cost_column)(squared, rows, pat, left, cols[j], zero, &up);
-        top[j + 1] = up;
-    }
-    for (size_t j = 0; (starts || i0 > 0) && j < width; j++) {
-        VEC up = top[j + 1];
-        if (!starts) {
-            VEC next_diag = up;
-            FUNC(cost_column)(squared, rows, pat, left, cols[j], diag, &up);
-            top[j + 1] = up;
-            diag = next_diag;
-            continue;
-        }
-        VEC up_start = c->top_start[j + 1];
+    for (size_t j = 0; j < width; j++) {
+        VEC up = c->top[j + 1], up_start = c->top_start[j + 1];
         VEC next_diag = up, next_diag_start = up_start;
         FUNC(sub_column)(squared, rows, pat, left, left_start, c->cols[j],
                          diag, diag_start, &up, &up_start);
@@ -151,14 +204,18 @@ ALWAYS_INLINE void FUNC(chunk_block)(int squared, int starts, int rows,
     c->top_start[0] = corner_start;
 }
 
-/* Blocks of `rows` rows from *i0 while they fit in m. */
-ALWAYS_INLINE void FUNC(chunk_blocks)(int squared, int starts, int rows,
-                                      const double *query, size_t m,
-                                      size_t *i0, size_t width,
+/* Blocks of `rows` rows from *i0 while they fit in m: with starts
+ * (chunk_block, one group) or costs only (cost_block, `groups` groups). */
+ALWAYS_INLINE void FUNC(chunk_blocks)(int squared, int starts, int groups,
+                                      int rows, const double *query,
+                                      size_t m, size_t *i0, size_t width,
                                       const FUNC(chunks) *c)
 {
     for (; *i0 + (size_t)rows <= m; *i0 += (size_t)rows)
-        FUNC(chunk_block)(squared, starts, rows, query, *i0, width, c);
+        if (starts)
+            FUNC(chunk_block)(squared, rows, query, *i0, width, c);
+        else
+            FUNC(cost_block)(squared, groups, rows, query, *i0, width, c);
 }
 
 /* The series values of the tile of local columns j0 .. j0 + width - 1 of
@@ -226,38 +283,15 @@ ALWAYS_INLINE void FUNC(lanes_out)(const VEC *src, size_t count,
             out[l][jl] = values[jl * VEC_WIDTH + l];
 }
 
-/* The tile of local columns j0 .. j0 + width - 1 of every lane: its series
- * values, row -1 (cost 0, start one past the column, 0 before the
- * series), the blocks, and the ends of the columns inside the chunks. */
-ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts,
-                                    const double *query,
-                                    size_t m, const double *series,
-                                    size_t j0, size_t width,
-                                    const FUNC(chunks) *c,
-                                    hdtw_subseq_ends ends)
+/* A lane group's ends of the tile of local columns j0 .. j0 + width - 1
+ * (a tile of its chunks, not of its halo), from its last row: their costs
+ * (and starts), and each lane's smallest end of the tile. */
+ALWAYS_INLINE void FUNC(tile_ends)(int starts, size_t j0, size_t width,
+                                   const FUNC(chunks) *c,
+                                   hdtw_subseq_ends ends)
 {
-    double *row = (double *)c->top;
-    double *start = (double *)c->top_start;
-    int finite = FUNC(tile_values)(series, j0, width, c);
-    for (size_t l = 0; starts && l < VEC_WIDTH; l++) {
-        long long g0 = FUNC(global)(c, l, j0);
-        for (size_t j = 0; j <= width; j++) {
-            long long g = g0 + (long long)j; /* top[j]: column j0 + j - 1 */
-            start[j * VEC_WIDTH + l] = FUNC(bits_of)(g > 0 ? (size_t)g : 0);
-        }
-    }
-    for (size_t j = 0; starts && j <= width; j++) /* costs only: constant */
-        c->top[j] = VSET1(0.0);
-    size_t i0 = 0;
-    if (starts)
-        FUNC(chunk_blocks)(squared, starts, LANE_ROWS, query, m, &i0, width, c);
-    FUNC(chunk_blocks)(squared, starts, 4, query, m, &i0, width, c);
-    FUNC(chunk_blocks)(squared, starts, 2, query, m, &i0, width, c);
-    FUNC(chunk_blocks)(squared, starts, 1, query, m, &i0, width, c);
-    /* the chunks and the halo are whole tiles: a tile is in a lane's chunk
-     * or in its halo */
-    if (j0 < c->halo)
-        return finite;
+    const double *row = (const double *)c->top;
+    const double *start = (const double *)c->top_start;
     /* each lane's smallest end of the tile: past the series they are +inf
      * (its values there are), so the whole tile can be taken; four
      * minima in flight, not one chain */
@@ -280,6 +314,50 @@ ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts,
                 FUNC(start_of)(start[(j + 1) * VEC_WIDTH + l]);
     }
     FUNC(lanes_out)(c->top + 1, width, whole);
+}
+
+/* With starts: row -1 of the tile (cost 0, start one past the column, 0
+ * before the series); costs only leaves it to cost_block's constants. */
+ALWAYS_INLINE void FUNC(starts_row)(size_t j0, size_t width,
+                                    const FUNC(chunks) *c)
+{
+    double *start = (double *)c->top_start;
+    for (size_t l = 0; l < VEC_WIDTH; l++) {
+        long long g0 = FUNC(global)(c, l, j0);
+        for (size_t j = 0; j <= width; j++) {
+            long long g = g0 + (long long)j; /* top[j]: column j0 + j - 1 */
+            start[j * VEC_WIDTH + l] = FUNC(bits_of)(g > 0 ? (size_t)g : 0);
+        }
+    }
+    for (size_t j = 0; j <= width; j++)
+        c->top[j] = VSET1(0.0);
+}
+
+/* The tile of local columns j0 .. j0 + width - 1 of every lane of the
+ * `groups` groups c[0 ..] (one with starts): its series values, row -1,
+ * the blocks, and the ends of the columns inside the chunks. */
+ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts, int groups,
+                                   const double *query, size_t m,
+                                   const double *series, size_t j0,
+                                   size_t width, const FUNC(chunks) *c,
+                                   hdtw_subseq_ends ends)
+{
+    int finite = 1;
+    for (int g = 0; g < groups; g++)
+        finite &= FUNC(tile_values)(series, j0, width, &c[g]);
+    if (starts)
+        FUNC(starts_row)(j0, width, c);
+    size_t i0 = 0;
+    if (starts)
+        FUNC(chunk_blocks)(squared, 1, 1, LANE_ROWS, query, m, &i0, width,
+                           c);
+    FUNC(chunk_blocks)(squared, starts, groups, 4, query, m, &i0, width, c);
+    FUNC(chunk_blocks)(squared, starts, groups, 2, query, m, &i0, width, c);
+    FUNC(chunk_blocks)(squared, starts, groups, 1, query, m, &i0, width, c);
+    /* the chunks and the halo are whole tiles: a tile is in a lane's chunk
+     * or in its halo */
+    for (int g = 0; j0 >= c->halo && g < groups; g++)
+        FUNC(tile_ends)(starts, j0, width, &c[g], ends);
     return finite;
 }
 
@@ -301,49 +379,75 @@ ALWAYS_INLINE void FUNC(keep_edges)(size_t m, size_t next,
     FUNC(lanes_out)(c->edge, m, kept);
 }
 
-/* The pass over every tile; 1 when every series value is finite. */
-ALWAYS_INLINE int FUNC(chunks_pass)(int squared, int starts,
-                                     const double *query,
-                                     size_t m, const double *series,
-                                     const FUNC(chunks) *c,
-                                     hdtw_subseq_ends ends)
+/* One lane group's column -1 of every window (+inf, start 0). */
+static void FUNC(edge_init)(size_t m, const FUNC(chunks) *c)
 {
     const VEC inf = VSET1(INFINITY), zero = VSET1(FUNC(bits_of)(0));
-    int finite = 1;
-    for (size_t i = 0; i < m; i++) { /* column -1 of every window */
+    for (size_t i = 0; i < m; i++) {
         c->edge[i] = inf;
         c->edge_start[i] = zero;
     }
+}
+
+/* One lane group's column at the end of its halo, for chunks_check. */
+static void FUNC(keep_halo)(size_t m, const FUNC(chunks) *c)
+{
+    memcpy(c->halo_edge, c->edge, m * sizeof(VEC));
+    memcpy(c->halo_start, c->edge_start, m * sizeof(VEC));
+}
+
+/* The pass over every tile of the `groups` groups c[0 ..]; 1 when every
+ * series value is finite. */
+ALWAYS_INLINE int FUNC(chunks_pass)(int squared, int starts, int groups,
+                                    const double *query, size_t m,
+                                    const double *series,
+                                    const FUNC(chunks) *c,
+                                    hdtw_subseq_ends ends)
+{
+    int finite = 1;
+    for (int g = 0; g < groups; g++)
+        FUNC(edge_init)(m, &c[g]);
     for (size_t j0 = 0; j0 < c->halo + c->chunk; j0 += SUB_TILE) {
         size_t width = c->halo + c->chunk - j0;
         width = width < SUB_TILE ? width : SUB_TILE;
-        finite &= FUNC(chunk_tile)(squared, starts, query, m, series, j0,
-                                   width, c, ends);
-        if (!starts)
-            FUNC(keep_edges)(m, j0 + width, c);
-        if (j0 + width == c->halo)
-            for (size_t i = 0; i < m; i++) {
-                c->halo_edge[i] = c->edge[i];
-                c->halo_start[i] = c->edge_start[i];
-            }
+        finite &= FUNC(chunk_tile)(squared, starts, groups, query, m, series,
+                                   j0, width, c, ends);
+        for (int g = 0; g < groups; g++) {
+            if (!starts)
+                FUNC(keep_edges)(m, j0 + width, &c[g]);
+            if (j0 + width == c->halo)
+                FUNC(keep_halo)(m, &c[g]);
+        }
     }
     return finite;
 }
 
-/* One function per cost and mode, each with its own inlined pass. */
-#define SUB_CHUNKS_ENTRY(name, squared, starts)                               \
+/* One function per cost, mode and group count, each with its own inlined
+ * pass; passes[mode][squared], mode 0 with starts, 1 costs only, 2 costs
+ * only in SUB_CHUNK_GROUPS groups. */
+#define SUB_CHUNKS_ENTRY(name, squared, starts, groups)                       \
     static int FUNC(name)(const double *query, size_t m,                     \
                           const double *series, const FUNC(chunks) *c,       \
                           hdtw_subseq_ends ends)                              \
     {                                                                         \
-        return FUNC(chunks_pass)(squared, starts, query, m, series, c,       \
-                                 ends);                                       \
+        return FUNC(chunks_pass)(squared, starts, groups, query, m, series,  \
+                                 c, ends);                                    \
     }
-SUB_CHUNKS_ENTRY(chunks_abs, 0, 1)
-SUB_CHUNKS_ENTRY(chunks_squared, 1, 1)
-SUB_CHUNKS_ENTRY(chunks_abs_costs, 0, 0)
-SUB_CHUNKS_ENTRY(chunks_squared_costs, 1, 0)
+SUB_CHUNKS_ENTRY(chunks_abs, 0, 1, 1)
+SUB_CHUNKS_ENTRY(chunks_squared, 1, 1, 1)
+SUB_CHUNKS_ENTRY(chunks_abs_costs, 0, 0, 1)
+SUB_CHUNKS_ENTRY(chunks_squared_costs, 1, 0, 1)
+SUB_CHUNKS_ENTRY(chunks_abs_groups, 0, 0, SUB_CHUNK_GROUPS)
+SUB_CHUNKS_ENTRY(chunks_squared_groups, 1, 0, SUB_CHUNK_GROUPS)
 #undef SUB_CHUNKS_ENTRY
+
+typedef int (*FUNC(pass_fn))(const double *, size_t, const double *,
+                             const FUNC(chunks) *, hdtw_subseq_ends);
+static const FUNC(pass_fn) FUNC(passes)[3][2] = {
+    { FUNC(chunks_abs), FUNC(chunks_squared) },
+    { FUNC(chunks_abs_costs), FUNC(chunks_squared_costs) },
+    { FUNC(chunks_abs_groups), FUNC(chunks_squared_groups) },
+};
 
 /* 1 when lane l of (cost, start) equals the column `exact` in every row
  * (every cost; every start too when exact.start is not NULL) */
@@ -396,19 +500,25 @@ static void FUNC(recompute)(const hdtw_subseq_job *job,
     }
 }
 
-/* Lanes 1 .. VEC_WIDTH - 1 checked against the exact column before their
- * chunk, in order; a chunk whose lane did not meet it is computed again.
- * Costs only: that column is in the edges (kept by the lane before, or by
- * its recomputation), and costs alone decide the DP from it on. */
-static void FUNC(chunks_check)(const hdtw_subseq_job *job,
-                               const FUNC(chunks) *c,
+/* The lanes of chunks 1 .. groups * VEC_WIDTH - 1 (chunk n: lane
+ * n % VEC_WIDTH of group n / VEC_WIDTH) checked against the exact column
+ * before their chunk, in order; a chunk whose lane did not meet it is
+ * computed again. Costs only: that column is in the edges (kept by the
+ * lane before, or by its recomputation), and costs alone decide the DP
+ * from it on. */
+static void FUNC(chunks_check)(const hdtw_subseq_job *job, size_t groups,
+                               const FUNC(chunks) *groups_c,
                                hdtw_subseq_column exact,
                                hdtw_subseq_ends ends)
 {
+    const FUNC(chunks) *c = groups_c;
     if (!c->edges)
         FUNC(take_column)(c, 0, job->m, exact);
-    for (size_t l = 1; l < VEC_WIDTH && l * c->chunk < c->len; l++) {
-        size_t first = l * c->chunk, last = first + c->chunk;
+    for (size_t n = 1; n < groups * VEC_WIDTH && n * c->chunk < c->len;
+         n++) {
+        size_t l = n % VEC_WIDTH;
+        c = &groups_c[n / VEC_WIDTH];
+        size_t first = n * c->chunk, last = first + c->chunk;
         last = last < c->len ? last : c->len;
         hdtw_subseq_column want = exact;
         if (c->edges)
@@ -423,6 +533,8 @@ static void FUNC(chunks_check)(const hdtw_subseq_job *job,
             memcpy(exact.cost, want.cost, job->m * sizeof *exact.cost);
             memset(exact.start, 0, job->m * sizeof *exact.start);
         }
+        atomic_fetch_add_explicit(&hdtw_subseq_recomputed_chunks, 1,
+                                  memory_order_relaxed);
         FUNC(recompute)(job, c, first, last, exact, ends);
     }
 }
@@ -444,6 +556,27 @@ static int FUNC(costs_only)(const hdtw_call *call)
     return !call->subseq_all_starts && call->subseq->m <= 3 * SUB_TILE;
 }
 
+/* Lane groups of the pass: SUB_CHUNK_GROUPS for the costs-only pass of a
+ * query shorter than SUB_GROUPS_BELOW rows, when that many groups' chunks
+ * are each still four halos long (chunks_fit), else one. A short query's
+ * blocks are mostly its 2- and 1-row ones, whose row chains wait on the
+ * min + add latency, and its bookkeeping weighs more per cell: a second
+ * group's chains fill that wait. From three 4-row blocks on, one group's
+ * 4-row blocks already keep the ports busy (cpu/kernel_lanes.h), and a
+ * second group only doubles the halo columns (bench/RESULTS.md, "fourth
+ * pass"). */
+#define SUB_GROUPS_BELOW 12
+
+static size_t FUNC(chunk_groups)(const hdtw_call *call)
+{
+    const hdtw_subseq_job *job = call->subseq;
+    return FUNC(costs_only)(call) && job->m < SUB_GROUPS_BELOW &&
+                   job->len / (SUB_CHUNK_GROUPS * VEC_WIDTH) / 4 >=
+                       SUB_HALO(job->m)
+               ? SUB_CHUNK_GROUPS
+               : 1;
+}
+
 /* The edges of the costs-only pass; row 0, column -1, is +inf. NULL when
  * they cannot be had. */
 static double *FUNC(edges_for)(const hdtw_subseq_job *job)
@@ -461,12 +594,13 @@ static double *FUNC(edges_for)(const hdtw_subseq_job *job)
 static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
 {
     const hdtw_subseq_job *job = call->subseq;
-    size_t m = job->m, tile = SUB_TILE + 1;
+    size_t m = job->m, tile = SUB_TILE + 1, per_group = 3 * tile + 4 * m;
+    size_t groups = FUNC(chunk_groups)(call), lanes = groups * VEC_WIDTH;
     /* whole tiles a chunk: every tile edge of a lane is one of the series */
-    size_t chunk = (job->len + VEC_WIDTH - 1) / VEC_WIDTH;
+    size_t chunk = (job->len + lanes - 1) / lanes;
     chunk = (chunk + SUB_TILE - 1) / SUB_TILE * SUB_TILE;
-    VEC *work = hdtw_malloc_aligned(sizeof(VEC), (3 * tile + 4 * m) *
-                                                     sizeof(VEC));
+    VEC *work = hdtw_malloc_aligned(sizeof(VEC),
+                                    groups * per_group * sizeof(VEC));
     hdtw_subseq_column exact = { hdtw_malloc(m * sizeof(double)),
                                  hdtw_malloc(m * sizeof(size_t)) };
     hdtw_subseq_ends ends = { call->end_costs, NULL };
@@ -479,19 +613,21 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
     hdtw_status status = HDTW_E_NOMEM;
     if (!work || !exact.cost || !exact.start || (!edges && !finder))
         goto cleanup;
-    FUNC(chunks) c = { job->len, chunk, SUB_HALO(m), work, work + tile,
-                       work + 2 * tile, work + 3 * tile,
-                       work + 3 * tile + m, work + 3 * tile + 2 * m,
-                       work + 3 * tile + 3 * m, edges, call->end_block_min };
+    FUNC(chunks) c[SUB_CHUNK_GROUPS];
+    for (size_t g = 0; g < groups; g++) {
+        VEC *w = work + g * per_group;
+        c[g] = (FUNC(chunks)){ job->len, chunk, SUB_HALO(m), g * VEC_WIDTH,
+                               w, w + tile, w + 2 * tile, w + 3 * tile,
+                               w + 3 * tile + m, w + 3 * tile + 2 * m,
+                               w + 3 * tile + 3 * m, edges,
+                               call->end_block_min };
+    }
     int squared = job->cost == HDTW_COST_SQUARED;
-    int (*pass)(const double *, size_t, const double *, const FUNC(chunks) *,
-                hdtw_subseq_ends) =
-        edges ? (squared ? FUNC(chunks_squared_costs) : FUNC(chunks_abs_costs))
-              : (squared ? FUNC(chunks_squared) : FUNC(chunks_abs));
+    int mode = !edges ? 0 : groups == 1 ? 1 : 2;
     status = HDTW_E_NONFINITE;
-    if (!pass(job->query, m, job->series, &c, ends))
+    if (!FUNC(passes)[mode][squared](job->query, m, job->series, c, ends))
         goto cleanup;
-    FUNC(chunks_check)(job, &c, exact, ends);
+    FUNC(chunks_check)(job, groups, c, exact, ends);
     status = HDTW_E_NOMEM;
     if (edges)
         finder = hdtw_subseq_tile_finder(job, edges, FUNC(wave_columns));

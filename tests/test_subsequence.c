@@ -921,22 +921,19 @@ END_TEST
  * lane's halo reads the one before), in the middle, the last value; on
  * every backend, through the API (outputs untouched) and every pass
  * called directly (no finder handed back). */
-START_TEST(nonfinite_anywhere_in_a_long_series)
+static void refused_at_each(size_t m, size_t len, const size_t *at,
+                            size_t places)
 {
     const double bad[] = { NAN, INFINITY, -INFINITY };
-    size_t m = 20, len = 9001;
-    test_rng r = { test_seed(5353u) };
+    test_rng r = { test_seed(5353u + m) };
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
     fill_case(&r, q, m, s, len, 0);
-    /* 4 and 8 lanes: chunks of 2,304 and 1,152 values (whole tiles) */
-    const size_t at[] = { 0, 5, 127, 128, 1151, 1152, 2303, 2304, 4500,
-                          8063, 8064, len - 1 };
     hdtw_backend usable[HDTW_BACKEND_COUNT + 1];
     size_t backends = usable_backends(usable);
     hdtw_subseq_job job = { HDTW_COST_ABS, q, m, s, len };
     double *costs = test_alloc(len * sizeof *costs);
     double *block_min = test_alloc(HDTW_SUBSEQ_BLOCKS(len) * sizeof *costs);
-    for (size_t a = 0; a < sizeof at / sizeof *at; a++) {
+    for (size_t a = 0; a < places; a++) {
         double keep = s[at[a]];
         s[at[a]] = bad[a % 3];
         hdtw_span out[3] = { SENTINEL, SENTINEL, SENTINEL };
@@ -970,6 +967,24 @@ START_TEST(nonfinite_anywhere_in_a_long_series)
     free(s);
     free(q);
 }
+
+START_TEST(nonfinite_anywhere_in_a_long_series)
+{
+    size_t len = 9001;
+    /* m = 20, 4 and 8 lanes: chunks of 2,304 and 1,152 values (whole
+     * tiles) */
+    const size_t at[] = { 0, 5, 127, 128, 1151, 1152, 2303, 2304, 4500,
+                          8063, 8064, len - 1 };
+    refused_at_each(20, len, at, sizeof at / sizeof *at);
+    /* m = 5, two lane groups: AVX-512's 16 chunks of 640 (group 1's
+     * first chunk from 5,120, its halo from 4,992; its last chunk partly
+     * past the series), AVX2's 8 of 1,152 (group 1 from 4,608, its halo
+     * from 4,480) */
+    const size_t at_groups[] = { 0,    639,  640,  4479, 4480, 4607,
+                                 4608, 4991, 4992, 5119, 5120, 5759,
+                                 5760, 8959, 8960, len - 1 };
+    refused_at_each(5, len, at_groups, sizeof at_groups / sizeof *at_groups);
+}
 END_TEST
 
 /* 1 when this CPU has a backend with the costs-only chunks (AVX2). */
@@ -992,6 +1007,40 @@ static void check_passes_and_picks(const hdtw_params *p, const double *q,
     check_every_backend(p, q, m, s, len, k);
 }
 
+/* q = { 0, 100, 0 } over a series of 40 + j % period with n runs of
+ * 100s, run r at first[r] + 1 .. first[r] + run[r] between two 0s: every
+ * pass and pick against the oracle, and the worked answer: the n best
+ * are the runs, zero-cost, in end order. */
+static void zero_cost_runs(hdtw_cost cost, size_t len, size_t period,
+                           const size_t *first, const size_t *run, size_t n)
+{
+    const double q[] = { 0, 100, 0 };
+    double *s = test_alloc(len * sizeof *s);
+    for (size_t j = 0; j < len; j++)
+        s[j] = 40 + (double)(j % period);
+    for (size_t r = 0; r < n; r++) {
+        s[first[r]] = 0;
+        for (size_t j = 1; j <= run[r]; j++)
+            s[first[r] + j] = 100;
+        s[first[r] + run[r] + 1] = 0;
+    }
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = cost;
+    check_passes_and_picks(&p, q, 3, s, len, 5);
+    hdtw_span best[3];
+    size_t found = 0;
+    ck_assert_int_eq(hdtw_subsequence(test_ctx, &p, q, 3, s, len, n, best,
+                                      &found),
+                     HDTW_OK);
+    ck_assert_uint_eq(found, n);
+    for (size_t r = 0; r < n; r++) {
+        ck_assert_uint_eq(best[r].start, first[r]);
+        ck_assert_uint_eq(best[r].end, first[r] + run[r] + 1);
+        ck_assert(best[r].distance == 0.0);
+    }
+    free(s);
+}
+
 /* Zero-cost matches whose row 1 rides a run of 100s across 1, 2 and many
  * tile edges (HDTW_SUBSEQ_TILE = 128 columns: the runs cover 1,000-1,131,
  * 2,400-2,661 and 3,100-3,701), inside the lanes' chunks (boundaries at
@@ -999,33 +1048,9 @@ static void check_passes_and_picks(const hdtw_params *p, const double *q,
  * one, two and many labels. */
 START_TEST(starts_cross_tile_edges)
 {
-    const double q[] = { 0, 100, 0 };
     const size_t first[] = { 1000, 2400, 3100 }, run[] = { 130, 260, 600 };
-    size_t len = 6000;
-    double *s = test_alloc(len * sizeof *s);
-    for (size_t j = 0; j < len; j++)
-        s[j] = 40 + (double)(j % 5);
-    for (size_t r = 0; r < 3; r++) {
-        s[first[r]] = 0;
-        for (size_t j = 1; j <= run[r]; j++)
-            s[first[r] + j] = 100;
-        s[first[r] + run[r] + 1] = 0;
-    }
-    hdtw_params p = HDTW_PARAMS_DEFAULT;
-    p.cost = _i ? HDTW_COST_SQUARED : HDTW_COST_ABS;
-    check_passes_and_picks(&p, q, 3, s, len, 5);
-    hdtw_span best[3];
-    size_t found = 0;
-    ck_assert_int_eq(hdtw_subsequence(test_ctx, &p, q, 3, s, len, 3, best,
-                                      &found),
-                     HDTW_OK);
-    ck_assert_uint_eq(found, 3);
-    for (size_t r = 0; r < 3; r++) { /* the worked answer, end order */
-        ck_assert_uint_eq(best[r].start, first[r]);
-        ck_assert_uint_eq(best[r].end, first[r] + run[r] + 1);
-        ck_assert(best[r].distance == 0.0);
-    }
-    free(s);
+    zero_cost_runs(_i ? HDTW_COST_SQUARED : HDTW_COST_ABS, 6000, 5, first,
+                   run, 3);
 }
 END_TEST
 
@@ -1069,6 +1094,62 @@ START_TEST(finder_bands_of_every_height)
     check_passes_and_picks(&p, q, m, s, len, 6);
     free(s);
     free(q);
+}
+END_TEST
+
+/* The shortest series on which AVX-512's costs-only pass sweeps two lane
+ * groups of 8 chunks for a query under 12 rows: 16 chunks of four halos
+ * (one tile each at m <= 32); AVX2's two groups of 4 from half that.
+ * Shorter series run one group. */
+#define TWO_GROUPS_LEN (16 * 4 * HDTW_SUBSEQ_TILE)
+
+/* Two lane groups: queries of 1-11 rows (shorter and longer than a 4-row
+ * block) over series just below, at and above TWO_GROUPS_LEN and half of
+ * it (AVX-512's and AVX2's thresholds; the last chunks partly or wholly
+ * past the series), walks and small integers (ties), both costs, and max_dist at a real cost, just below it or +inf:
+ * every end of every pass and every backend's picks against the oracle. */
+START_TEST(two_lane_groups_every_pass)
+{
+    const size_t lens[] = { TWO_GROUPS_LEN / 2 - 1, TWO_GROUPS_LEN / 2,
+                            TWO_GROUPS_LEN - 1,     TWO_GROUPS_LEN,
+                            TWO_GROUPS_LEN + 1,     TWO_GROUPS_LEN + 2477 };
+    test_rng r = { test_seed(6464u + (uint64_t)_i) };
+    size_t m = 1 + (size_t)_i % 11, len = lens[_i % 6];
+    double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
+    fill_case(&r, q, m, s, len, _i % 2);
+    hdtw_params p = HDTW_PARAMS_DEFAULT;
+    p.cost = _i % 3 ? HDTW_COST_ABS : HDTW_COST_SQUARED;
+    if (_i % 5 == 4) { /* a threshold at the best cost or just below it */
+        hdtw_span best[1];
+        size_t found = 0;
+        ck_assert_int_eq(hdtw_subsequence(test_ctx, &p, q, m, s, len, 1,
+                                          best, &found),
+                         HDTW_OK);
+        p.max_dist = _i % 2 ? best[0].distance
+                            : nextafter(best[0].distance, 0.0);
+        p.max_dist = p.max_dist > 0 ? p.max_dist : INFINITY;
+    }
+    size_t recomputed = hdtw_subseq_recomputed_chunks;
+    check_passes_and_picks(&p, q, m, s, len, 12);
+    /* every lane met the exact column: the groups' ends came from their
+     * own lanes, not from the scalar pass's recomputation */
+    ck_assert_uint_eq(hdtw_subseq_recomputed_chunks, recomputed);
+    free(s);
+    free(q);
+}
+END_TEST
+
+/* Two lane groups, a best path longer than any halo (as
+ * path_longer_than_a_halo): the run of 100s covers chunks on both sides
+ * of the groups' boundary (16 chunks of 640 here: group 1 from 5,120), so
+ * chunks of both groups are computed again and the ones after the run
+ * meet the exact column again; the worked best match is the run itself. */
+START_TEST(two_groups_path_longer_than_a_halo)
+{
+    const size_t first[] = { 0 }, run[] = { 6000 };
+    size_t recomputed = hdtw_subseq_recomputed_chunks;
+    zero_cost_runs(HDTW_COST_ABS, 9000, 7, first, run, 1);
+    ck_assert_uint_gt(hdtw_subseq_recomputed_chunks, recomputed);
 }
 END_TEST
 
@@ -1141,6 +1222,8 @@ static Suite *subsequence_suite(void)
     tcase_add_loop_test(oracle, many_picks_many_tiles, 0, 4);
     tcase_add_loop_test(oracle, finder_bands_of_every_height, 0, 11);
     tcase_add_test(oracle, long_query_keeps_starts);
+    tcase_add_loop_test(oracle, two_lane_groups_every_pass, 0, 12);
+    tcase_add_test(oracle, two_groups_path_longer_than_a_halo);
     suite_add_tcase(s, oracle);
 
     TCase *bad = tcase_create("bad_input");
