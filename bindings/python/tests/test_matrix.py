@@ -200,10 +200,21 @@ EXPECTED = {"true": hdtw.CancelledError, "raise": Stop,
             "interrupt": KeyboardInterrupt, "sigint": KeyboardInterrupt}
 
 
+@pytest.fixture
+def sigint_raises():
+    """SIGINT handled by Python's default handler (KeyboardInterrupt) for
+    the test, whatever this process inherited: a shell starts a background
+    job (`cmd &` without job control) with SIGINT ignored, and Python then
+    leaves it ignored, so a signal the test sends would never arrive."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
 @pytest.mark.parametrize("name", ["batch", "sliding", "cdist", "pdist"])
 @pytest.mark.parametrize("how", EXPECTED)
 @pytest.mark.parametrize("calls", [0, 1])
-def test_cancel_raises_and_returns_nothing(name, how, calls):
+def test_cancel_raises_and_returns_nothing(name, how, calls, sigint_raises):
     call = long_calls(300)[name]
     progress, seen = cancel_after(calls, how)
     result = "not assigned"
@@ -214,7 +225,8 @@ def test_cancel_raises_and_returns_nothing(name, how, calls):
     assert bits(call(None)) == bits(call(lambda d, t: None))  # still usable
 
 
-def test_ctrl_c_from_another_thread_cancels_a_c_progress_callable():
+def test_ctrl_c_from_another_thread_cancels_a_c_progress_callable(
+        sigint_raises):
     """The progress callable is a C method (dict.__setitem__: records done
     -> total, returns None, runs no Python code), so the hook's
     PyErr_CheckSignals is the only place the SIGINT handler can run before
