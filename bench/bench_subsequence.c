@@ -10,8 +10,8 @@
  *     (exact bits when <= max_dist, +inf above);
  *  2. throughput, on every CPU backend: hdtw_subsequence of a 100-value
  *     query (or `query=N` values) over a series of `len` values against
- *     hdtw_sliding (window as long as the query, stride 1) of the same query over the same series, in cells per
- *     second (GCUPS).
+ *     hdtw_sliding (window as long as the query, stride 1) of the same
+ *     query over the same series, in cells per second (GCUPS).
  *
  * Every time is the median of `repeats` calls; GCUPS are also given as
  * shares of the op-mix bound (hdtw_opmix_bound) of the same backend.
@@ -281,8 +281,11 @@ int main(int argc, char **argv)
         if (strcmp(argv[a], "cpu") == 0)
             clock_used = CLOCK_THREAD_CPUTIME_ID;
         warm |= strcmp(argv[a], "warm") == 0;
-        if (strncmp(argv[a], "query=", 6) == 0)
-            query_len = (size_t)strtoull(argv[a] + 6, NULL, 10);
+        if (strncmp(argv[a], "query=", 6) == 0) {
+            char *end; /* 0, refused below, unless a whole number */
+            query_len = (size_t)strtoull(argv[a] + 6, &end, 10);
+            query_len = *end == '\0' ? query_len : 0;
+        }
     }
     hdtw_ctx *ctx = NULL;
     if (len < 100 || repeats < 1 || query_len < 1 || query_len > len ||

@@ -17,6 +17,9 @@
  * and TAIL_STRIPE(name), the tail's function names; kernel_stripes.h,
  * included next for the 64-row stripes, calls TAIL_STRIPE(stripe_last).
  */
+#if LANE_ROWS != 8 /* restored as 8 at the end */
+#error "kernel_tail.h: the includer's stripes must be 8 rows a lane"
+#endif
 #undef LANE_ROWS
 #define LANE_ROWS 2
 #define STRIPE_ROW_LAG 4

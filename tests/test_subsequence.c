@@ -1106,8 +1106,9 @@ END_TEST
 /* Two lane groups: queries of 1-11 rows (shorter and longer than a 4-row
  * block) over series just below, at and above TWO_GROUPS_LEN and half of
  * it (AVX-512's and AVX2's thresholds; the last chunks partly or wholly
- * past the series), walks and small integers (ties), both costs, and max_dist at a real cost, just below it or +inf:
- * every end of every pass and every backend's picks against the oracle. */
+ * past the series), walks and small integers (ties), both costs, and
+ * max_dist at a real cost, just below it or +inf: every end of every pass
+ * and every backend's picks against the oracle. */
 START_TEST(two_lane_groups_every_pass)
 {
     const size_t lens[] = { TWO_GROUPS_LEN / 2 - 1, TWO_GROUPS_LEN / 2,

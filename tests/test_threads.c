@@ -261,7 +261,7 @@ START_TEST(wavefront_pair_matches_scalar)
     int nb = available_backends(backends);
     hdtw_ctx *ctx;
     ck_assert_int_eq(hdtw_create(&ctx), HDTW_OK);
-    for (int k = 0; k < 10; k++) {
+    for (int k = 0; k < 2 * (int)(sizeof shapes / sizeof *shapes); k++) {
         size_t m = shapes[k / 2][0], n = shapes[k / 2][1];
         double *a = test_alloc((m + n) * sizeof *a), *b = a + m;
         test_fill_series(&(test_rng){ test_seed(77 + (uint64_t)k) }, a, m + n);
