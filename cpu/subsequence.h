@@ -76,6 +76,11 @@ typedef void (*hdtw_subseq_columns_fn)(hdtw_cost cost, const double *query,
  * +inf) that a costs-only pass keeps */
 #define HDTW_SUBSEQ_TILES(len)                                                \
     (((len) + HDTW_SUBSEQ_TILE - 1) / HDTW_SUBSEQ_TILE)
+/* Doubles from one kept column to the next: m rounded up to whole 64-byte
+ * lines, so that in an array aligned to 64 bytes each column starts a
+ * line and a pass stores it in whole lines (a store split over two lines
+ * costs both; the padding is never read). */
+#define HDTW_SUBSEQ_EDGE_STRIDE(m) (((m) + 7) / 8 * 8)
 
 /* The smallest cost of each block of HDTW_SUBSEQ_BLOCK ends in
  * costs[first .. last - 1] (first a multiple of HDTW_SUBSEQ_BLOCK; the
@@ -94,8 +99,9 @@ extern _Atomic size_t hdtw_subseq_recomputed_chunks;
  * len of them, which the finder reads. NULL when it cannot be had. */
 hdtw_subseq_finder *hdtw_subseq_array_finder(size_t len, size_t **starts);
 
-/* The finder of a costs-only pass, from its tile edges (taken: the
- * finder frees them, also when it cannot be had; NULL then): the pass
+/* The finder of a costs-only pass, from its tile edges (the column before
+ * tile t at edges + t * HDTW_SUBSEQ_EDGE_STRIDE(m); taken: the finder
+ * frees them, also when it cannot be had; NULL then): the pass
  * with starts (`columns`, hdtw_subsequence_columns or a vector kernel
  * with its bits) run over an end's tile from the exact column before
  * it, the cells of that column labelled "the path crosses this column at

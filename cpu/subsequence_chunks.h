@@ -75,10 +75,13 @@ typedef struct {
     size_t lane0;
     VEC *cols;               /* SUB_TILE series values a lane */
     VEC *top, *top_start;    /* SUB_TILE + 1: the row above a block */
-    VEC *edge, *edge_start;  /* m: every row's cell in the last column */
+    VEC *edge, *edge_start;  /* m: every row's cell in the last column (edge:
+                                HDTW_SUBSEQ_EDGE_STRIDE(m), the rows past
+                                m +inf) */
     VEC *halo_edge, *halo_start; /* m: the same, after the halo */
     double *edges; /* NULL: starts carried; else costs only, and the
-                      column before every tile kept (HDTW_SUBSEQ_TILES) */
+                      column before every tile kept (HDTW_SUBSEQ_TILES,
+                      HDTW_SUBSEQ_EDGE_STRIDE(m) doubles apart) */
     double *block_min; /* a tile's smallest end (hdtw_call.end_block_min) */
 } FUNC(chunks);
 
@@ -294,18 +297,26 @@ ALWAYS_INLINE void FUNC(tile_ends)(int starts, size_t j0, size_t width,
     const double *start = (const double *)c->top_start;
     /* each lane's smallest end of the tile: past the series they are +inf
      * (its values there are), so the whole tile can be taken; four
-     * minima in flight, not one chain */
-    VEC low[4] = { c->top[1], c->top[1], c->top[1], c->top[1] };
-    for (size_t j = 1; j < width; j++)
-        low[j % 4] = VMIN(low[j % 4], c->top[j + 1]);
-    low[0] = VMIN(VMIN(low[0], low[1]), VMIN(low[2], low[3]));
+     * minima in flight, not one chain (named, not an array indexed by
+     * j % 4, which gcc kept on the stack) */
+    VEC low0 = c->top[1], low1 = low0, low2 = low0, low3 = low0;
+    size_t j = 1;
+    for (; j + 4 <= width; j += 4) {
+        low0 = VMIN(low0, c->top[j + 1]);
+        low1 = VMIN(low1, c->top[j + 2]);
+        low2 = VMIN(low2, c->top[j + 3]);
+        low3 = VMIN(low3, c->top[j + 4]);
+    }
+    for (; j < width; j++)
+        low0 = VMIN(low0, c->top[j + 1]);
+    VEC low = VMIN(VMIN(low0, low1), VMIN(low2, low3));
     double *whole[VEC_WIDTH]; /* lanes whose tile is all in the series */
     for (size_t l = 0; l < VEC_WIDTH; l++) {
         size_t g0 = (size_t)FUNC(global)(c, l, j0);
         size_t n = g0 < c->len ? c->len - g0 : 0;
         n = n < width ? n : width;
         if (n > 0)
-            c->block_min[g0 / SUB_TILE] = FUNC(lane)(low[0], l);
+            c->block_min[g0 / SUB_TILE] = FUNC(lane)(low, l);
         whole[l] = n == width ? ends.cost + g0 : NULL;
         for (size_t j = 0; n < width && j < n; j++)
             ends.cost[g0 + j] = row[(j + 1) * VEC_WIDTH + l];
@@ -365,21 +376,24 @@ ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts, int groups,
  * column `next` - 1, when it lies in the lane's chunk and a tile of the
  * series follows it, into the edges (the chunks and the halo are whole
  * tiles, so it is the column before a tile). Checked (and a lane's chunk
- * computed again) in chunks_check. */
+ * computed again) in chunks_check. The padded column goes out whole:
+ * aligned whole-line stores, no row one double at a time. */
 ALWAYS_INLINE void FUNC(keep_edges)(size_t m, size_t next,
                                     const FUNC(chunks) *c)
 {
+    size_t stride = HDTW_SUBSEQ_EDGE_STRIDE(m);
     double *kept[VEC_WIDTH];
     for (size_t l = 0; l < VEC_WIDTH; l++) {
         long long g = FUNC(global)(c, l, next);
         kept[l] = next > c->halo && g > 0 && (size_t)g < c->len
-                      ? c->edges + (size_t)g / SUB_TILE * m
+                      ? c->edges + (size_t)g / SUB_TILE * stride
                       : NULL;
     }
-    FUNC(lanes_out)(c->edge, m, kept);
+    FUNC(lanes_out)(c->edge, stride, kept);
 }
 
-/* One lane group's column -1 of every window (+inf, start 0). */
+/* One lane group's column -1 of every window (+inf, start 0), and the
+ * padding rows of its edge (+inf). */
 static void FUNC(edge_init)(size_t m, const FUNC(chunks) *c)
 {
     const VEC inf = VSET1(INFINITY), zero = VSET1(FUNC(bits_of)(0));
@@ -387,6 +401,8 @@ static void FUNC(edge_init)(size_t m, const FUNC(chunks) *c)
         c->edge[i] = inf;
         c->edge_start[i] = zero;
     }
+    for (size_t i = m; i < HDTW_SUBSEQ_EDGE_STRIDE(m); i++)
+        c->edge[i] = inf;
 }
 
 /* One lane group's column at the end of its halo, for chunks_check. */
@@ -495,8 +511,8 @@ static void FUNC(recompute)(const hdtw_subseq_job *job,
                                  stop, exact, from_j);
         hdtw_subseq_block_minima(ends.cost, j, stop, c->block_min);
         if (c->edges && stop < job->len)
-            memcpy(c->edges + stop / SUB_TILE * m, exact.cost,
-                   m * sizeof *exact.cost);
+            memcpy(c->edges + stop / SUB_TILE * HDTW_SUBSEQ_EDGE_STRIDE(m),
+                   exact.cost, m * sizeof *exact.cost);
     }
 }
 
@@ -523,7 +539,9 @@ static void FUNC(chunks_check)(const hdtw_subseq_job *job, size_t groups,
         hdtw_subseq_column want = exact;
         if (c->edges)
             want = (hdtw_subseq_column){
-                c->edges + first / SUB_TILE * job->m, NULL };
+                c->edges +
+                    first / SUB_TILE * HDTW_SUBSEQ_EDGE_STRIDE(job->m),
+                NULL };
         if (FUNC(same_column)(c->halo_edge, c->halo_start, l, job->m, want)) {
             if (!c->edges)
                 FUNC(take_column)(c, l, job->m, exact);
@@ -577,12 +595,13 @@ static size_t FUNC(chunk_groups)(const hdtw_call *call)
                : 1;
 }
 
-/* The edges of the costs-only pass; row 0, column -1, is +inf. NULL when
- * they cannot be had. */
+/* The edges of the costs-only pass, aligned to a line; tile 0's,
+ * column -1, is +inf. NULL when they cannot be had. */
 static double *FUNC(edges_for)(const hdtw_subseq_job *job)
 {
-    double *edges = hdtw_malloc(HDTW_SUBSEQ_TILES(job->len) * job->m *
-                                sizeof *edges);
+    double *edges = hdtw_malloc_aligned(
+        64, HDTW_SUBSEQ_TILES(job->len) * HDTW_SUBSEQ_EDGE_STRIDE(job->m) *
+                sizeof *edges);
     for (size_t i = 0; edges && i < job->m; i++)
         edges[i] = INFINITY;
     return edges;
@@ -594,7 +613,8 @@ static double *FUNC(edges_for)(const hdtw_subseq_job *job)
 static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
 {
     const hdtw_subseq_job *job = call->subseq;
-    size_t m = job->m, tile = SUB_TILE + 1, per_group = 3 * tile + 4 * m;
+    size_t m = job->m, tile = SUB_TILE + 1;
+    size_t stride = HDTW_SUBSEQ_EDGE_STRIDE(m), per_group = 3 * tile + 4 * stride;
     size_t groups = FUNC(chunk_groups)(call), lanes = groups * VEC_WIDTH;
     /* whole tiles a chunk: every tile edge of a lane is one of the series */
     size_t chunk = (job->len + lanes - 1) / lanes;
@@ -616,10 +636,11 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
     FUNC(chunks) c[SUB_CHUNK_GROUPS];
     for (size_t g = 0; g < groups; g++) {
         VEC *w = work + g * per_group;
+        VEC *col = w + 3 * tile; /* edge, its starts, the halo's: padded */
         c[g] = (FUNC(chunks)){ job->len, chunk, SUB_HALO(m), g * VEC_WIDTH,
-                               w, w + tile, w + 2 * tile, w + 3 * tile,
-                               w + 3 * tile + m, w + 3 * tile + 2 * m,
-                               w + 3 * tile + 3 * m, edges,
+                               w, w + tile, w + 2 * tile, col,
+                               col + stride, col + 2 * stride,
+                               col + 3 * stride, edges,
                                call->end_block_min };
     }
     int squared = job->cost == HDTW_COST_SQUARED;

@@ -31,7 +31,8 @@ typedef struct {
     hdtw_subseq_finder base;
     hdtw_subseq_job job;
     hdtw_subseq_columns_fn columns; /* the backend's kernel */
-    double *edges;        /* HDTW_SUBSEQ_TILES(len) * m: the pass's columns */
+    double *edges;        /* HDTW_SUBSEQ_TILES(len) columns of the pass, one
+                             every HDTW_SUBSEQ_EDGE_STRIDE(m) doubles */
     size_t **memo;        /* tiles: NULL until the tile first runs, then
                              HDTW_SUBSEQ_TILE starts or labels of its ends,
                              m of its last column run, and that column's m
@@ -81,7 +82,8 @@ static int run_tile(tile_finder *s, size_t t, size_t upto)
     hdtw_subseq_column col = { (double *)(ends + HDTW_SUBSEQ_TILE + m),
                                ends + HDTW_SUBSEQ_TILE };
     if (done == 0) { /* from the column before the tile, labelled */
-        memcpy(col.cost, s->edges + t * m, m * sizeof *col.cost);
+        memcpy(col.cost, s->edges + t * HDTW_SUBSEQ_EDGE_STRIDE(m),
+               m * sizeof *col.cost);
         for (size_t i = 0; i < m; i++)
             col.start[i] = job->len + i;
     }
