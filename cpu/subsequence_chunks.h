@@ -120,8 +120,9 @@ ALWAYS_INLINE void FUNC(cost_column)(int squared, int groups, int rows,
 
 /* Costs only: rows i0 .. i0 + rows - 1 (rows <= 4) of the `groups` lane
  * groups c[0 .. groups - 1] over the tile's `width` columns, as
- * chunk_block. Row -1 is cost 0 in every column, so in the first block up
- * and diag are constants and top is only written. */
+ * chunk_block. Row -1 is cost 0 in every column, so in the first block
+ * row 0 is its cost alone (min(0, 0, left) is 0: no cell is below 0, and
+ * c + 0 is c) and top is only written. */
 ALWAYS_INLINE void FUNC(cost_block)(int squared, int groups, int rows,
                                     const double *query, size_t i0,
                                     size_t width, const FUNC(chunks) *c)
@@ -142,14 +143,16 @@ ALWAYS_INLINE void FUNC(cost_block)(int squared, int groups, int rows,
         top[g] = c[g].top;
         cols[g] = c[g].cols;
     }
-    const VEC zero = VSET1(0.0);
     for (size_t j = 0; i0 == 0 && j < width; j++) {
-        VEC s[G], up[G], above[G];
+        VEC s[G], up[G], row0_before[G];
         for (int g = 0; g < groups; g++) {
             s[g] = cols[g][j];
-            up[g] = above[g] = zero;
+            row0_before[g] = left[g]; /* row 1's diagonal */
+            VEC d = VSUB(pat[0], s[g]);
+            left[g] = up[g] = squared ? VMUL(d, d) : VABS(d);
         }
-        FUNC(cost_column)(squared, groups, rows, pat, left, s, above, up);
+        FUNC(cost_column)(squared, groups, rows - 1, pat + 1, left + G, s,
+                          row0_before, up);
         for (int g = 0; g < groups; g++)
             top[g][j + 1] = up[g];
     }
