@@ -617,7 +617,8 @@ static hdtw_status FUNC(chunks_run)(const hdtw_call *call)
 {
     const hdtw_subseq_job *job = call->subseq;
     size_t m = job->m, tile = SUB_TILE + 1;
-    size_t stride = HDTW_SUBSEQ_EDGE_STRIDE(m), per_group = 3 * tile + 4 * stride;
+    size_t stride = HDTW_SUBSEQ_EDGE_STRIDE(m);
+    size_t per_group = 3 * tile + 4 * stride;
     size_t groups = FUNC(chunk_groups)(call), lanes = groups * VEC_WIDTH;
     /* whole tiles a chunk: every tile edge of a lane is one of the series */
     size_t chunk = (job->len + lanes - 1) / lanes;
