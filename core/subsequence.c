@@ -231,23 +231,32 @@ static double best_cut(const double *costs, size_t len, size_t want)
     return low[rank];
 }
 
-/* The greedy pick of hdtw.h over the ends' costs: those at or below a cut
- * first (best_cut, about 32 (k + 16) of them: a generous allowance for
- * the overlapping neighbours each pick rejects; chosen, not tuned), the
- * rest only if k picks are not made yet; none above the threshold
- * (max_dist > 0; costs are never NaN). */
+/* The greedy pick of hdtw.h over the ends' costs, in stages of cost: the
+ * ends at or below a cut first (best_cut, about 32 (k + 16) of them: a
+ * generous allowance for the overlapping neighbours each pick rejects;
+ * chosen, not tuned), then, while fewer than k are picked, those up to a
+ * cut four times as far, and so on until a cut would not pay and the last
+ * stage takes all the rest; none above the threshold (max_dist > 0; costs
+ * are never NaN). A stage's ends cost more than every end of the stages
+ * before it, so the stages pop the ends in rank order. A match's
+ * neighbours cost nearly what it costs and are rejected one by one, so k
+ * matches can take many times 32 (k + 16) ends: a single second stage of
+ * every end above the first cut heaped the whole series for them. */
 static hdtw_status pick_greedy(end_costs ends, size_t k, double max_dist,
                                picks *p)
 {
     size_t len = ends.len, want = k < len / 32 ? 32 * (k + 16) : len;
-    double most = max_dist > 0.0 ? max_dist : INFINITY;
-    double cut = best_cut(ends.cost, len, want);
-    /* the front's heap: twice what the sample promises, else all */
-    size_t room = cut < INFINITY ? 2 * want : len;
-    hdtw_status status = pick_between(ends, -INFINITY,
-                                      cut < most ? cut : most, room, k, p);
-    if (status == HDTW_OK && p->found < k && cut < most)
-        status = pick_between(ends, cut, most, len, k, p);
+    double low = -INFINITY, most = max_dist > 0.0 ? max_dist : INFINITY;
+    hdtw_status status = HDTW_OK;
+    while (status == HDTW_OK && p->found < k && low < most) {
+        double cut = best_cut(ends.cost, len, want);
+        double high = cut < most ? cut : most;
+        /* a stage's heap: twice what the sample promises, else all */
+        size_t room = cut < INFINITY ? 2 * want : len;
+        status = pick_between(ends, low, high, room, k, p);
+        low = high;
+        want = want <= len / 4 ? 4 * want : len;
+    }
     return status;
 }
 
