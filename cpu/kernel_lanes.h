@@ -273,7 +273,12 @@ ALWAYS_INLINE void FUNC(lanes_dp)(int squared, int groups, const double *a,
     size_t g_n = (size_t)groups;
     for (size_t g = 0; g < g_n; g++) /* row -1, column -1: D(0,0) = c + 0 */
         row[g] = VSET1(0.0);
-    for (size_t k = g_n; k < (n + 1) * g_n; k++) /* row -1 */
+    /* row -1 only where the first block reads it, row 0's columns: each
+     * block leaves +inf where the next one reads past its own columns, and
+     * the last block writes column n - 1, the result (the effective band
+     * reaches it, cell.h), so the rest of a narrow band's row is never
+     * read */
+    for (size_t k = g_n; k < (hdtw_row_hi(0, w, n) + 2) * g_n; k++)
         row[k] = VSET1(INFINITY);
     size_t i0 = 0;
     int rows = FUNC(block_rows)(w);
