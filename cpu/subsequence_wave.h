@@ -47,6 +47,7 @@ typedef struct {
 typedef struct {
     VEC pat, kept, kept_s;            /* query rows; the column before */
     VEC prev, prev_s, prev2, prev2_s; /* the last two steps */
+    VEC up, up_s; /* the last step's up: this step's diagonal */
     size_t end_lane;                  /* the lane of row m - 1, if ends */
     const hdtw_subseq_ends *ends;     /* NULL unless it holds row m - 1 */
     double kept_cost[VEC_WIDTH], kept_start[VEC_WIDTH];
@@ -66,8 +67,8 @@ ALWAYS_INLINE void FUNC(band_open)(FUNC(wave_band) *b, const double *query,
         b->kept_start[r] = FUNC(bits_of)(col.start[row]);
     }
     b->pat = VLOADU(q);
-    b->kept = b->prev = b->prev2 = VLOADU(b->kept_cost);
-    b->kept_s = b->prev_s = b->prev2_s = VLOADU(b->kept_start);
+    b->kept = b->prev = b->prev2 = b->up = VLOADU(b->kept_cost);
+    b->kept_s = b->prev_s = b->prev2_s = b->up_s = VLOADU(b->kept_start);
     b->ends = ends;
     b->end_lane = ends ? m - 1 - i0 : 0;
 }
@@ -82,8 +83,13 @@ ALWAYS_INLINE void FUNC(band_step)(int squared, FUNC(wave_band) *b, size_t t,
 {
     VEC up = VSHIFT_IN(b->prev, w->above_cost[t + 1]);
     VEC up_s = VSHIFT_IN(b->prev_s, w->above_start[t + 1]);
-    VEC diag = VSHIFT_IN(b->prev2, w->above_cost[t]);
-    VEC diag_s = VSHIFT_IN(b->prev2_s, w->above_start[t]);
+    /* the diagonal is the last step's up (prev2 was its prev, and the row
+     * above's column t is not written in between), shifted again only at
+     * step 0 */
+    VEC diag = t ? b->up : VSHIFT_IN(b->prev2, w->above_cost[0]);
+    VEC diag_s = t ? b->up_s : VSHIFT_IN(b->prev2_s, w->above_start[0]);
+    b->up = up;
+    b->up_s = up_s;
     VEC up_or_left = VMIN(up, b->prev);
     VEC start = VSELECT(VLE(up, b->prev), up_s, b->prev_s);
     start = VSELECT(VLE(diag, up_or_left), diag_s, start);
