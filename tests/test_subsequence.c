@@ -576,12 +576,11 @@ START_TEST(long_series_picks)
 }
 END_TEST
 
-/* A long query over a long walk with k = 20: its picks run past the
- * front that split_best heaps first (seen with a probe when this case was
- * written), so the rest is heaped and popped too. */
-START_TEST(picks_past_the_best_front)
+/* A query of 200 values from the middle of a walk of len values (plus
+ * 0.3), its k picks against the oracle. */
+static void picks_on_a_walk(size_t len, size_t k)
 {
-    size_t m = 200, len = 30000;
+    size_t m = 200;
     double *q = test_alloc(m * sizeof *q), *s = test_alloc(len * sizeof *s);
     uint64_t state = 7;
     double x = 0;
@@ -592,9 +591,26 @@ START_TEST(picks_past_the_best_front)
     }
     for (size_t i = 0; i < m; i++)
         q[i] = s[len / 2 + i] + 0.3;
-    check_against_oracle(&HDTW_PARAMS_DEFAULT, q, m, s, len, 20);
+    check_against_oracle(&HDTW_PARAMS_DEFAULT, q, m, s, len, k);
     free(s);
     free(q);
+}
+
+/* k = 20 over 30,000 values: the picks run past the first stage of the
+ * pick (18 picks in it, seen with a probe when this case was written),
+ * and the second, the last one at this length, takes all the rest. */
+START_TEST(picks_past_the_best_front)
+{
+    picks_on_a_walk(30000, 20);
+}
+END_TEST
+
+/* k = 25 over 140,000 values: 20 picks in the first stage, the other 5 in
+ * a second one bounded by its own cut (seen with a probe), whose ends
+ * rank after the first's and before the rest. */
+START_TEST(picks_through_a_bounded_stage)
+{
+    picks_on_a_walk(140000, 25);
 }
 END_TEST
 
@@ -1218,6 +1234,7 @@ static Suite *subsequence_suite(void)
     tcase_add_test(oracle, path_longer_than_a_halo);
     tcase_add_loop_test(oracle, long_series_picks, 0, 8);
     tcase_add_test(oracle, picks_past_the_best_front);
+    tcase_add_test(oracle, picks_through_a_bounded_stage);
     tcase_add_loop_test(oracle, starts_cross_tile_edges, 0, 2);
     tcase_add_loop_test(oracle, ties_at_tile_edges, 0, 2);
     tcase_add_loop_test(oracle, many_picks_many_tiles, 0, 4);
