@@ -17,6 +17,9 @@
 #include <math.h>
 #include <stddef.h>
 
+/* the vector templates' helpers, inlined into the loops that call them */
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
 static inline double hdtw_cost_abs(double x, double y)
 {
     return fabs(x - y);

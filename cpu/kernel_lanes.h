@@ -34,12 +34,11 @@
  * the block's last row overwrites it).
  */
 #include "cpu/cell.h"
+#include "cpu/kernel_copy.h"
 
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
 
 #ifndef HDTW_KERNEL_LANES_AHEAD
 #define HDTW_KERNEL_LANES_AHEAD
@@ -345,32 +344,6 @@ static hdtw_ahead FUNC(ahead)(const hdtw_job *job, size_t k0)
         ahead.slice *= 2;
     }
     return ahead;
-}
-
-/* acc with the values of x folded in: +0 while every value is finite, NaN
- * from the first NaN or +-Inf on. By default x - x (+0 for a finite x, NaN
- * otherwise) added to acc; an ISA with a fused multiply-add defines
- * VFOLD_NONFINITE as x * 0 + acc, one instruction (+-0 or NaN, exact). */
-#undef FOLD_NONFINITE
-#ifdef VFOLD_NONFINITE
-#define FOLD_NONFINITE(acc, x) VFOLD_NONFINITE((acc), (x))
-#else
-#define FOLD_NONFINITE(acc, x) VADD((acc), VSUB((x), (x)))
-#endif
-
-/* v[k] = value j + k of the VEC_WIDTH windows w (lane l from w[l]): by
- * default VEC_WIDTH loads and VTRANSPOSE; an ISA may fuse the two
- * (VLOAD_TRANSPOSED). */
-ALWAYS_INLINE void FUNC(load_transposed)(VEC *v, const double *const *w,
-                                         size_t j)
-{
-#ifdef VLOAD_TRANSPOSED
-    VLOAD_TRANSPOSED(v, w, j);
-#else
-    for (size_t l = 0; l < VEC_WIDTH; l++)
-        v[l] = VLOADU(w[l] + j);
-    VTRANSPOSE(v);
-#endif
 }
 
 /* The windows of a group, lane-major, into cols[j * groups] (the group's

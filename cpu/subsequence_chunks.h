@@ -47,6 +47,7 @@
 #include "cpu/subsequence.h"
 
 #include "core/alloc.h"
+#include "cpu/kernel_copy.h"
 
 #include <math.h>
 #include <stdatomic.h>
@@ -227,10 +228,10 @@ ALWAYS_INLINE void FUNC(chunk_blocks)(int squared, int starts, int groups,
 /* The series values of the tile of local columns j0 .. j0 + width - 1 of
  * every lane into c->cols (lane l: column g of the series, +inf where g
  * lies outside it). Where every lane's columns lie inside, VEC_WIDTH
- * columns at a time: a load a lane, one in-register transpose. Returns 1
- * when every series value read is finite (the core leaves that check to
- * the pass, which reads every value here): x - x is +0 for a finite x and
- * NaN for NaN or +-Inf, and a sum of them stays NaN once one is. */
+ * columns at a time, read as the lanes kernel reads its windows
+ * (cpu/kernel_copy.h). Returns 1 when every series value read is finite
+ * (the core leaves that check to the pass, which reads every value
+ * here; FOLD_NONFINITE). */
 ALWAYS_INLINE int FUNC(tile_values)(const double *series, size_t j0,
                                     size_t width, const FUNC(chunks) *c)
 {
@@ -239,17 +240,19 @@ ALWAYS_INLINE int FUNC(tile_values)(const double *series, size_t j0,
     long long first = FUNC(global)(c, 0, j0);
     long long last = FUNC(global)(c, VEC_WIDTH - 1, j0) + (long long)width;
     size_t j = 0;
-    if (first >= 0 && (size_t)last <= c->len)
+    if (first >= 0 && (size_t)last <= c->len) {
+        const double *window[VEC_WIDTH]; /* each lane's columns */
+        for (size_t l = 0; l < VEC_WIDTH; l++)
+            window[l] = series + (size_t)first + l * c->chunk;
         for (; j + VEC_WIDTH <= width; j += VEC_WIDTH) {
             VEC block[VEC_WIDTH];
-            for (size_t l = 0; l < VEC_WIDTH; l++) {
-                block[l] = VLOADU(series + first + l * c->chunk + j);
-                nonfinite = VADD(nonfinite, VSUB(block[l], block[l]));
-            }
-            VTRANSPOSE(block);
-            for (size_t k = 0; k < VEC_WIDTH; k++)
-                c->cols[j + k] = block[k];
+            FUNC(load_transposed)(block, window, j);
+            for (size_t l = 0; l < VEC_WIDTH; l++)
+                nonfinite = FOLD_NONFINITE(nonfinite, block[l]);
+            for (size_t l = 0; l < VEC_WIDTH; l++)
+                c->cols[j + l] = block[l];
         }
+    }
     double *values = (double *)c->cols;
     for (size_t l = 0; l < VEC_WIDTH; l++) {
         long long g0 = FUNC(global)(c, l, j0);

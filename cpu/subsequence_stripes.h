@@ -45,8 +45,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-
 /* Columns lane l + 1 runs behind lane l: one step's chain down a lane's
  * rows plus the shift must fit in it. */
 #define SUB_SKEW 6
