@@ -25,10 +25,10 @@
  */
 #include "hdtw.h"
 #include "timing.h"
+#include "tool_util.h"
 #include "walk.h"
 
 #include <dlfcn.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,18 +141,6 @@ static const char *value_of(const char *arg, const char *key)
     return strncmp(arg, key, n) == 0 && arg[n] == '=' ? arg + n + 1 : NULL;
 }
 
-/* a whole decimal number in [lo, hi] into *out; 0 when it is not one */
-static int parse_size(const char *text, size_t lo, size_t hi, size_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (errno || end == text || *end || text[0] == '-' || v < lo || v > hi)
-        return 0;
-    *out = (size_t)v;
-    return 1;
-}
-
 typedef struct {
     const char *backend;
     size_t samples;
@@ -177,21 +165,21 @@ static int parse_args(int argc, char **argv, workload *w, settings *s)
             w->count = (size_t)c;
             w->n = (size_t)n;
         } else if ((v = value_of(a, "subsequence"))) {
-            if (!parse_size(v, 1, 100000, &w->m))
+            if (tool_parse_size(v, 1, 100000, &w->m))
                 return 0;
         } else if ((v = value_of(a, "band"))) {
-            if (!parse_size(v, 0, 100000, &x))
+            if (tool_parse_size(v, 0, 100000, &x))
                 return 0;
             s->band = (long)x;
             s->band_given = 1;
         } else if ((v = value_of(a, "len"))) {
-            if (!parse_size(v, 1, (size_t)1 << 27, &w->len))
+            if (tool_parse_size(v, 1, (size_t)1 << 27, &w->len))
                 return 0;
         } else if ((v = value_of(a, "k"))) {
-            if (!parse_size(v, 1, 1000, &w->k))
+            if (tool_parse_size(v, 1, 1000, &w->k))
                 return 0;
         } else if ((v = value_of(a, "samples"))) {
-            if (!parse_size(v, 1, MAX_SAMPLES, &s->samples))
+            if (tool_parse_size(v, 1, MAX_SAMPLES, &s->samples))
                 return 0;
         } else if ((v = value_of(a, "backend"))) {
             s->backend = v;

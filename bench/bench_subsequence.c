@@ -27,9 +27,11 @@
  * Uses the public API only.
  */
 #include "hdtw.h"
+#include "tool_util.h"
 #include "walk.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,11 +283,9 @@ int main(int argc, char **argv)
         if (strcmp(argv[a], "cpu") == 0)
             clock_used = CLOCK_THREAD_CPUTIME_ID;
         warm |= strcmp(argv[a], "warm") == 0;
-        if (strncmp(argv[a], "query=", 6) == 0) {
-            char *end; /* 0, refused below, unless a whole number */
-            query_len = (size_t)strtoull(argv[a] + 6, &end, 10);
-            query_len = *end == '\0' ? query_len : 0;
-        }
+        if (strncmp(argv[a], "query=", 6) == 0 &&
+            tool_parse_size(argv[a] + 6, 1, SIZE_MAX, &query_len) != 0)
+            query_len = 0; /* refused below: not a whole number */
     }
     hdtw_ctx *ctx = NULL;
     if (len < 100 || repeats < 1 || query_len < 1 || query_len > len ||
