@@ -82,6 +82,14 @@ typedef void (*hdtw_subseq_columns_fn)(hdtw_cost cost, const double *query,
  * costs both; the padding is never read). */
 #define HDTW_SUBSEQ_EDGE_STRIDE(m) (((m) + 7) / 8 * 8)
 
+/* The kept column before tile t (its m costs) in a costs-only pass's
+ * edges. */
+static inline double *hdtw_subseq_kept_column(double *edges, size_t m,
+                                              size_t t)
+{
+    return edges + t * HDTW_SUBSEQ_EDGE_STRIDE(m);
+}
+
 /* The smallest cost of each block of HDTW_SUBSEQ_BLOCK ends in
  * costs[first .. last - 1] (first a multiple of HDTW_SUBSEQ_BLOCK; the
  * last block may be cut short by last) into block_min[first /
@@ -100,7 +108,7 @@ extern _Atomic size_t hdtw_subseq_recomputed_chunks;
 hdtw_subseq_finder *hdtw_subseq_array_finder(size_t len, size_t **starts);
 
 /* The finder of a costs-only pass, from its tile edges (the column before
- * tile t at edges + t * HDTW_SUBSEQ_EDGE_STRIDE(m); taken: the finder
+ * tile t at hdtw_subseq_kept_column(edges, m, t); taken: the finder
  * frees them, also when it cannot be had; NULL then): the pass
  * with starts (`columns`, hdtw_subsequence_columns or a vector kernel
  * with its bits) run over an end's tile from the exact column before

@@ -387,15 +387,15 @@ ALWAYS_INLINE int FUNC(chunk_tile)(int squared, int starts, int groups,
 ALWAYS_INLINE void FUNC(keep_edges)(size_t m, size_t next,
                                     const FUNC(chunks) *c)
 {
-    size_t stride = HDTW_SUBSEQ_EDGE_STRIDE(m);
     double *kept[VEC_WIDTH];
     for (size_t l = 0; l < VEC_WIDTH; l++) {
         long long g = FUNC(global)(c, l, next);
         kept[l] = next > c->halo && g > 0 && (size_t)g < c->len
-                      ? c->edges + (size_t)g / SUB_TILE * stride
+                      ? hdtw_subseq_kept_column(c->edges, m,
+                                                (size_t)g / SUB_TILE)
                       : NULL;
     }
-    FUNC(lanes_out)(c->edge, stride, kept);
+    FUNC(lanes_out)(c->edge, HDTW_SUBSEQ_EDGE_STRIDE(m), kept);
 }
 
 /* One lane group's column -1 of every window (+inf, start 0), and the
@@ -517,7 +517,7 @@ static void FUNC(recompute)(const hdtw_subseq_job *job,
                                  stop, exact, from_j);
         hdtw_subseq_block_minima(ends.cost, j, stop, c->block_min);
         if (c->edges && stop < job->len)
-            memcpy(c->edges + stop / SUB_TILE * HDTW_SUBSEQ_EDGE_STRIDE(m),
+            memcpy(hdtw_subseq_kept_column(c->edges, m, stop / SUB_TILE),
                    exact.cost, m * sizeof *exact.cost);
     }
 }
@@ -545,8 +545,7 @@ static void FUNC(chunks_check)(const hdtw_subseq_job *job, size_t groups,
         hdtw_subseq_column want = exact;
         if (c->edges)
             want = (hdtw_subseq_column){
-                c->edges +
-                    first / SUB_TILE * HDTW_SUBSEQ_EDGE_STRIDE(job->m),
+                hdtw_subseq_kept_column(c->edges, job->m, first / SUB_TILE),
                 NULL };
         if (FUNC(same_column)(c->halo_edge, c->halo_start, l, job->m, want)) {
             if (!c->edges)

@@ -82,7 +82,7 @@ static int run_tile(tile_finder *s, size_t t, size_t upto)
     hdtw_subseq_column col = { (double *)(ends + HDTW_SUBSEQ_TILE + m),
                                ends + HDTW_SUBSEQ_TILE };
     if (done == 0) { /* from the column before the tile, labelled */
-        memcpy(col.cost, s->edges + t * HDTW_SUBSEQ_EDGE_STRIDE(m),
+        memcpy(col.cost, hdtw_subseq_kept_column(s->edges, m, t),
                m * sizeof *col.cost);
         for (size_t i = 0; i < m; i++)
             col.start[i] = job->len + i;
