@@ -156,14 +156,9 @@ static int parse_args(int argc, char **argv, workload *w, settings *s)
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i], *v;
         size_t x;
-        char tail;
-        unsigned long long c, n;
         if ((v = value_of(a, "batch"))) {
-            if (sscanf(v, "%llux%llu%c", &c, &n, &tail) != 2 || c == 0 ||
-                n == 0 || c > ((size_t)1 << 27) / n)
+            if (tool_parse_shape(v, 1, (size_t)1 << 27, &w->count, &w->n))
                 return 0;
-            w->count = (size_t)c;
-            w->n = (size_t)n;
         } else if ((v = value_of(a, "subsequence"))) {
             if (tool_parse_size(v, 1, 100000, &w->m))
                 return 0;

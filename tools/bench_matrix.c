@@ -17,6 +17,7 @@
 #include "bench_limit.h"
 #include "bench_options.h"
 #include "timing.h"
+#include "tool_util.h"
 #include "walk.h"
 
 #include <getopt.h>
@@ -58,16 +59,11 @@ int bench_matrix_wanted(int argc, char **argv)
     return 0;
 }
 
+/* COUNTxLEN: at least two series, the values within what a size_t counts
+ * in bytes */
 static int parse_shape(const char *text, matrix_options *o)
 {
-    unsigned long long count, len;
-    char tail;
-    if (sscanf(text, "%llux%llu%c", &count, &len, &tail) != 2 || count < 2 ||
-        len == 0 || count > SIZE_MAX / len / 8)
-        return -1;
-    o->count = count;
-    o->len = len;
-    return 0;
+    return tool_parse_shape(text, 2, SIZE_MAX / 8, &o->count, &o->len);
 }
 
 static int parse_options(int argc, char **argv, matrix_options *o)

@@ -102,17 +102,10 @@ static int check_pairs(const char *text)
 /* "none" or COUNTxLEN. */
 static int check_batch(const char *text)
 {
-    char count_text[16];
-    size_t count, n, split = strcspn(text, "x");
+    size_t count, n;
     if (strcmp(text, "none") == 0)
         return 0;
-    if (!text[split] || split >= sizeof count_text)
-        return -1;
-    memcpy(count_text, text, split);
-    count_text[split] = '\0';
-    return tool_parse_size(count_text, 1, MAX_BATCH_VALUES, &count) != 0 ||
-           tool_parse_size(text + split + 1, 1, MAX_BATCH_VALUES, &n) != 0 ||
-           count > MAX_BATCH_VALUES / n;
+    return tool_parse_shape(text, 1, MAX_BATCH_VALUES, &count, &n);
 }
 
 enum { O_PAIRS = 256, O_BATCH, O_DATA, O_COLUMN, O_PATTERN, O_STRIDE,

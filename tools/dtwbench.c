@@ -119,13 +119,11 @@ static int add_pairs(case_set *set, const options *o)
 
 static int add_batch(case_set *set, const options *o)
 {
-    unsigned long long count, n;
-    char tail;
+    size_t count, n;
     if (strcmp(o->batch, "none") == 0)
         return 0;
     bench_report_case *rc = new_case(set, o);
-    if (sscanf(o->batch, "%llux%llu%c", &count, &n, &tail) != 2 ||
-        count == 0 || n == 0 || count > SIZE_MAX / n / 8 || !rc) {
+    if (tool_parse_shape(o->batch, 1, SIZE_MAX / 8, &count, &n) != 0 || !rc) {
         fprintf(stderr, "dtwbench: bad --batch (COUNTxLEN): %s\n", o->batch);
         return -1;
     }
@@ -133,7 +131,7 @@ static int add_batch(case_set *set, const options *o)
                           .count = count, .stride = n, .length = n,
                           .pattern = walk(set, n, 1),
                           .series = walk(set, count * n, 3) };
-    snprintf(rc->c.name, sizeof rc->c.name, "batch %llux%llu", count, n);
+    snprintf(rc->c.name, sizeof rc->c.name, "batch %zux%zu", count, n);
     return rc->c.pattern && rc->c.series ? 0 : -1;
 }
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "tool_util.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>

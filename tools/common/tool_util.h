@@ -15,6 +15,12 @@ int tool_parse_long(const char *text, long min, long max, long *out);
 /* The same for sizes in [min, max]. */
 int tool_parse_size(const char *text, size_t min, size_t max, size_t *out);
 
+/* *count and *len from "COUNTxLEN", two sizes as tool_parse_size reads
+ * them joined by one 'x': count >= min_count, len >= 1, and count * len
+ * <= max_values. Returns 0 or -1 (then nothing is written). */
+int tool_parse_shape(const char *text, size_t min_count, size_t max_values,
+                     size_t *count, size_t *len);
+
 /* A printable excerpt of text for one-line messages: at most cap - 4
  * bytes of it, control bytes as '?', "..." when cut. Returns buf. */
 const char *tool_excerpt(const char *text, char *buf, size_t cap);
