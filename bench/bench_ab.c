@@ -32,7 +32,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MAX_SAMPLES 1001
 
@@ -100,24 +99,17 @@ static int backend_named(const library *lib, const char *name)
     return -1;
 }
 
-static double seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* One call of side s; its CPU seconds, or -1 when it fails. */
 static double timed_call(const library *lib, workload *w, int s)
 {
-    double t0 = seconds();
+    double t0 = timing_thread_cpu();
     hdtw_status st =
         w->count ? lib->batch(lib->ctx, &w->params, w->pattern, w->n,
                               w->series, w->count, w->n, w->out[s])
                  : lib->subsequence(lib->ctx, &w->params, w->pattern, w->m,
                                     w->series, w->len, w->k, w->spans[s],
                                     &w->found[s]);
-    double took = seconds() - t0;
+    double took = timing_thread_cpu() - t0;
     if (st != HDTW_OK) {
         fprintf(stderr, "bench_ab: %s: %s\n", lib->path, lib->strerror(st));
         return -1;

@@ -27,6 +27,7 @@
  * Uses the public API only.
  */
 #include "hdtw.h"
+#include "timing.h"
 #include "tool_util.h"
 #include "walk.h"
 
@@ -35,18 +36,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* CLOCK_MONOTONIC, or CLOCK_THREAD_CPUTIME_ID with the `cpu` argument */
-static clockid_t clock_used = CLOCK_MONOTONIC;
+/* wall time, or the thread's CPU time with the `cpu` argument */
+static int cpu_clock;
 static int warm; /* the `warm` argument */
 static size_t query_len = 100; /* the `query=N` argument */
 
 static double now(void)
 {
-    struct timespec t;
-    clock_gettime(clock_used, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+    return cpu_clock ? timing_thread_cpu() : timing_now();
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -84,21 +82,14 @@ static hdtw_status run_call(const call *c)
                         c->len, c->n, c->stride, c->out);
 }
 
-/* wall time of one call, or -1 when it fails */
+/* the time of one call on the clock chosen (now), or -1 when it fails */
 static double seconds_of(const call *c)
 {
     double t0 = now();
     return run_call(c) == HDTW_OK ? now() - t0 : -1.0;
 }
 
-/* the median of t[0..n-1] (sorted in place) */
-static double median(double *t, size_t n)
-{
-    qsort(t, n, sizeof *t, cmp_double);
-    return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
-}
-
-/* median of `repeats` wall times, or -1 when a call fails */
+/* median of `repeats` such times, or -1 when a call fails */
 static double median_seconds(const call *c, int repeats)
 {
     double *t = malloc((size_t)repeats * sizeof *t);
@@ -108,7 +99,7 @@ static double median_seconds(const call *c, int repeats)
         result = t[r] < 0 ? -1.0 : 0.0;
     }
     if (result == 0.0)
-        result = median(t, (size_t)repeats);
+        result = timing_median(t, repeats);
     free(t);
     return result;
 }
@@ -201,8 +192,8 @@ static int throughput_of(hdtw_ctx *ctx, hdtw_backend b, const call *sub,
     double sub_cells = (double)sub->m * (double)sub->len;
     double slide_cells = (double)sliding->m * (double)sliding->n *
                          (double)sliding->count;
-    *sub_gcups = sub_cells / median(t, (size_t)repeats) * 1e-9;
-    *slide_gcups = slide_cells / median(t + repeats, (size_t)repeats) * 1e-9;
+    *sub_gcups = sub_cells / timing_median(t, repeats) * 1e-9;
+    *slide_gcups = slide_cells / timing_median(t + repeats, repeats) * 1e-9;
     rc = 0;
 cleanup:
     free(t);
@@ -232,7 +223,7 @@ static int throughput(hdtw_ctx *ctx, size_t len, int repeats,
                      .count = count, .len = len, .stride = 1, .out = out };
     printf("throughput: query %zu, series %zu, 1 thread, median of %d, %s "
            "time%s\n", m, len, repeats,
-           clock_used == CLOCK_MONOTONIC ? "wall" : "thread CPU",
+           cpu_clock ? "thread CPU" : "wall",
            warm ? ", subsequence warmed" : "");
     for (size_t b = 0; b < sizeof cpu / sizeof *cpu; b++) {
         double sub_g, slide_g;
@@ -280,8 +271,7 @@ int main(int argc, char **argv)
     const char *json_path =
         argc > 3 && strcmp(argv[3], "-") != 0 ? argv[3] : NULL;
     for (int a = 4; a < argc; a++) {
-        if (strcmp(argv[a], "cpu") == 0)
-            clock_used = CLOCK_THREAD_CPUTIME_ID;
+        cpu_clock |= strcmp(argv[a], "cpu") == 0;
         warm |= strcmp(argv[a], "warm") == 0;
         if (strncmp(argv[a], "query=", 6) == 0 &&
             tool_parse_size(argv[a] + 6, 1, SIZE_MAX, &query_len) != 0)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* tool_parse.c — tool_util.h's strict option values (numbers and
- * COUNTxLEN shapes), in an object of their own: it needs nothing of the library, so bench_ab, which loads the
- * library only with dlopen, links it too. */
+ * COUNTxLEN shapes), in an object of their own: it needs nothing of the
+ * library, so bench_ab, which loads the library only with dlopen, links
+ * it too. */
 #include "tool_util.h"
 
 #include <errno.h>
